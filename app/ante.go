@@ -1,0 +1,65 @@
+package app
+
+import (
+	"errors"
+
+	corestoretypes "cosmossdk.io/core/store"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+
+	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+)
+
+// AnteOptions are the dependencies of ClearChain's ante handler.
+type AnteOptions struct {
+	ante.HandlerOptions
+
+	WasmConfig            *wasmtypes.NodeConfig
+	WasmKeeper            *wasmkeeper.Keeper
+	TXCounterStoreService corestoretypes.KVStoreService
+
+	// Extra decorators run after signature checks and before the sequence
+	// is incremented: this is where module gates (compliance) plug in.
+	Extra []sdk.AnteDecorator
+}
+
+// NewAnteHandler builds the ante chain: the SDK's stock checks, wasm's gas
+// and tx-counter decorators, then the module gates in Extra.
+func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
+	switch {
+	case o.AccountKeeper == nil:
+		return nil, errors.New("ante: account keeper is required")
+	case o.BankKeeper == nil:
+		return nil, errors.New("ante: bank keeper is required")
+	case o.SignModeHandler == nil:
+		return nil, errors.New("ante: sign mode handler is required")
+	case o.WasmConfig == nil:
+		return nil, errors.New("ante: wasm config is required")
+	case o.WasmKeeper == nil:
+		return nil, errors.New("ante: wasm keeper is required")
+	case o.TXCounterStoreService == nil:
+		return nil, errors.New("ante: wasm tx-counter store service is required")
+	}
+	decorators := []sdk.AnteDecorator{
+		ante.NewSetUpContextDecorator(), // outermost: sets the gas meter
+		wasmkeeper.NewLimitSimulationGasDecorator(o.WasmConfig.SimulationGasLimit),
+		wasmkeeper.NewCountTXDecorator(o.TXCounterStoreService),
+		wasmkeeper.NewGasRegisterDecorator(o.WasmKeeper.GetGasRegister()),
+		wasmkeeper.NewTxContractsDecorator(),
+		ante.NewExtensionOptionsDecorator(o.ExtensionOptionChecker),
+		ante.NewValidateBasicDecorator(),
+		ante.NewTxTimeoutHeightDecorator(),
+		ante.NewValidateMemoDecorator(o.AccountKeeper),
+		ante.NewConsumeGasForTxSizeDecorator(o.AccountKeeper),
+		ante.NewDeductFeeDecorator(o.AccountKeeper, o.BankKeeper, o.FeegrantKeeper, o.TxFeeChecker),
+		ante.NewSetPubKeyDecorator(o.AccountKeeper), // before every signature check
+		ante.NewValidateSigCountDecorator(o.AccountKeeper),
+		ante.NewSigGasConsumeDecorator(o.AccountKeeper, o.SigGasConsumer),
+		ante.NewSigVerificationDecorator(o.AccountKeeper, o.SignModeHandler, o.SigVerifyOptions...),
+	}
+	decorators = append(decorators, o.Extra...)
+	decorators = append(decorators, ante.NewIncrementSequenceDecorator(o.AccountKeeper))
+	return sdk.ChainAnteDecorators(decorators...), nil
+}

@@ -1,0 +1,211 @@
+// Package app wires ClearChain: the Cosmos SDK modules, wasmd and
+// ClearChain's own modules, their ordering and the ante handler.
+//
+// app.go holds the app type and its constructor only; keepers.go builds
+// the keepers, modules.go lists the modules and their order, ante.go the
+// ante chain, genesis.go the chain's default genesis, export.go genesis
+// export, and upgrades/ the upgrade handlers.
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	dbm "github.com/cosmos/cosmos-db"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/version"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+	"github.com/cosmos/cosmos-sdk/x/auth/posthandler"
+
+	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+)
+
+var (
+	_ runtime.AppI            = (*ClearApp)(nil)
+	_ servertypes.Application = (*ClearApp)(nil)
+)
+
+// ClearApp is the ClearChain ABCI application.
+type ClearApp struct {
+	*baseapp.BaseApp
+	Keepers
+
+	legacyAmino       *codec.LegacyAmino
+	appCodec          codec.Codec
+	txConfig          client.TxConfig
+	interfaceRegistry codectypes.InterfaceRegistry
+
+	keys map[string]*storetypes.KVStoreKey
+
+	ModuleManager      *module.Manager
+	BasicModuleManager module.BasicManager
+	sm                 *module.SimulationManager
+	configurator       module.Configurator
+}
+
+// New returns a ClearChain app on db. With loadLatest it loads the latest
+// committed state.
+func New(
+	logger log.Logger,
+	db dbm.DB,
+	loadLatest bool,
+	appOpts servertypes.AppOptions,
+	wasmOpts []wasmkeeper.Option,
+	baseAppOptions ...func(*baseapp.BaseApp),
+) (*ClearApp, error) {
+	enc, err := newEncodingConfig()
+	if err != nil {
+		return nil, err
+	}
+	bApp := baseapp.NewBaseApp(AppName, logger, db, enc.TxConfig.TxDecoder(), baseAppOptions...)
+	bApp.SetVersion(version.Version)
+	bApp.SetInterfaceRegistry(enc.InterfaceRegistry)
+	bApp.SetTxEncoder(enc.TxConfig.TxEncoder())
+
+	keys := storetypes.NewKVStoreKeys(storeKeyNames...)
+	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
+		return nil, err
+	}
+	app := &ClearApp{
+		BaseApp:           bApp,
+		legacyAmino:       enc.Amino,
+		appCodec:          enc.Codec,
+		txConfig:          enc.TxConfig,
+		interfaceRegistry: enc.InterfaceRegistry,
+		keys:              keys,
+	}
+	if app.Keepers, err = newKeepers(bApp, enc.Codec, enc.Amino, keys, appOpts, wasmOpts); err != nil {
+		return nil, err
+	}
+
+	app.ModuleManager = module.NewManager(appModules(app, enc.Codec, enc.TxConfig, enc.InterfaceRegistry)...)
+	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, basicOverrides())
+	app.BasicModuleManager.RegisterLegacyAminoCodec(enc.Amino)
+	app.BasicModuleManager.RegisterInterfaces(enc.InterfaceRegistry)
+	setModuleOrder(app.ModuleManager)
+
+	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
+		return nil, err
+	}
+	if err := app.registerUpgradeHandlers(); err != nil {
+		return nil, err
+	}
+	if err := app.registerReflectionServices(); err != nil {
+		return nil, err
+	}
+	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, nil)
+	app.sm.RegisterStoreDecoders()
+
+	app.MountKVStores(keys)
+	app.SetInitChainer(app.InitChainer)
+	app.SetPreBlocker(app.PreBlocker)
+	app.SetBeginBlocker(app.BeginBlocker)
+	app.SetEndBlocker(app.EndBlocker)
+
+	anteHandler, err := NewAnteHandler(AnteOptions{
+		HandlerOptions: ante.HandlerOptions{
+			AccountKeeper:   app.AccountKeeper,
+			BankKeeper:      app.BankKeeper,
+			SignModeHandler: enc.TxConfig.SignModeHandler(),
+			FeegrantKeeper:  app.FeeGrantKeeper,
+			SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
+		},
+		WasmConfig:            &app.WasmNodeConfig,
+		WasmKeeper:            &app.WasmKeeper,
+		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ante handler: %w", err)
+	}
+	app.SetAnteHandler(anteHandler)
+	postHandler, err := posthandler.NewPostHandler(posthandler.HandlerOptions{})
+	if err != nil {
+		return nil, err
+	}
+	app.SetPostHandler(postHandler)
+
+	if manager := app.SnapshotManager(); manager != nil {
+		if err := manager.RegisterExtensions(wasmkeeper.NewWasmSnapshotter(app.CommitMultiStore(), &app.WasmKeeper)); err != nil {
+			return nil, fmt.Errorf("wasm snapshot extension: %w", err)
+		}
+	}
+	if loadLatest {
+		if err := app.LoadLatestVersion(); err != nil {
+			return nil, fmt.Errorf("loading latest version: %w", err)
+		}
+		ctx := app.NewContextLegacy(true, cmtproto.Header{})
+		if err := app.WasmKeeper.InitializePinnedCodes(ctx); err != nil {
+			return nil, fmt.Errorf("initializing pinned wasm codes: %w", err)
+		}
+	}
+	return app, nil
+}
+
+// Name returns the app's name.
+func (app *ClearApp) Name() string { return app.BaseApp.Name() }
+
+// PreBlocker runs the modules' pre-blockers.
+func (app *ClearApp) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	return app.ModuleManager.PreBlock(ctx)
+}
+
+// BeginBlocker runs the modules' begin-blockers.
+func (app *ClearApp) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
+	return app.ModuleManager.BeginBlock(ctx)
+}
+
+// EndBlocker runs the modules' end-blockers.
+func (app *ClearApp) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
+	return app.ModuleManager.EndBlock(ctx)
+}
+
+// InitChainer initialises every module from the genesis app state.
+func (app *ClearApp) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	var genesisState GenesisState
+	if err := json.Unmarshal(req.AppStateBytes, &genesisState); err != nil {
+		return nil, fmt.Errorf("decoding genesis app state: %w", err)
+	}
+	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
+		return nil, err
+	}
+	return app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
+}
+
+// LoadHeight loads the state at height.
+func (app *ClearApp) LoadHeight(height int64) error { return app.LoadVersion(height) }
+
+// LegacyAmino returns the app's amino codec.
+func (app *ClearApp) LegacyAmino() *codec.LegacyAmino { return app.legacyAmino }
+
+// AppCodec returns the app's proto codec.
+func (app *ClearApp) AppCodec() codec.Codec { return app.appCodec }
+
+// InterfaceRegistry returns the app's interface registry.
+func (app *ClearApp) InterfaceRegistry() codectypes.InterfaceRegistry { return app.interfaceRegistry }
+
+// TxConfig returns the app's tx config.
+func (app *ClearApp) TxConfig() client.TxConfig { return app.txConfig }
+
+// Configurator returns the app's module configurator.
+func (app *ClearApp) Configurator() module.Configurator { return app.configurator }
+
+// SimulationManager returns the app's simulation manager.
+func (app *ClearApp) SimulationManager() *module.SimulationManager { return app.sm }
+
+// GetKey returns the KV store key of a store name.
+func (app *ClearApp) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
