@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Shared helpers of ClearChain's scripts: logging, a node's lifecycle, and
+# waiting for heights and transactions. Source it; do not run it.
+
+CLEARD=${CLEARD:-build/cleard}
+KR=(--keyring-backend test)
+
+log()  { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die()  { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# status_height RPC: the latest block height of the node at RPC, or empty.
+status_height() {
+  curl -sf "$1/status" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"])' 2>/dev/null
+}
+
+# app_hash RPC HEIGHT: the app hash in the header of block HEIGHT+1 (the
+# state after HEIGHT), or empty.
+app_hash_after() {
+  curl -sf "$1/block?height=$(( $2 + 1 ))" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["block"]["header"]["app_hash"])' 2>/dev/null
+}
+
+# wait_height RPC HEIGHT TIMEOUT_S: wait until the node reaches HEIGHT.
+wait_height() {
+  local rpc=$1 want=$2 timeout=${3:-60} h
+  for ((i = 0; i < timeout * 5; i++)); do
+    h=$(status_height "$rpc")
+    if [[ -n "$h" && "$h" -ge "$want" ]]; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# wait_tx RPC HASH: wait for a tx to be committed; prints its result code.
+wait_tx() {
+  local rpc=$1 hash=$2 out
+  for ((i = 0; i < 100; i++)); do
+    out=$(curl -sf "$rpc/tx?hash=0x$hash" 2>/dev/null) && {
+      python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["tx_result"]["code"], r["height"])' <<<"$out"
+      return 0
+    }
+    sleep 0.2
+  done
+  return 1
+}
+
+# tx_hash: reads a broadcast JSON response on stdin and prints the hash,
+# failing with the check error if the tx was refused in CheckTx.
+tx_hash() {
+  python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+if r.get("code", 0) != 0:
+    sys.stderr.write("refused in CheckTx: code %s: %s\n" % (r["code"], r.get("raw_log", "")))
+    sys.exit(1)
+print(r["txhash"])'
+}
