@@ -162,7 +162,7 @@ type mixedBench struct {
 	cfg    Config
 }
 
-func (m *mixedBench) build(b *testing.B) *Book {
+func (m *mixedBench) build(b testing.TB) *Book {
 	bk := NewBook(m.cfg)
 	for _, o := range m.base {
 		if err := bk.LoadOrder(o); err != nil {
