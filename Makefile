@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/.cache/bin:$(PATH)
 export CGO_ENABLED := 1
 GO_TEST_FLAGS ?=
 
-.PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism \
+.PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism test-sim-import-export \
         test-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
 
 help: ## List the targets
@@ -34,6 +34,7 @@ demo: build ## Start a single-node chain on Pebble and run a short market sessio
 test: build ## The whole test suite (what CI runs)
 	go test $(GO_TEST_FLAGS) -count=1 ./...
 	$(MAKE) --no-print-directory test-sim-nondeterminism
+	$(MAKE) --no-print-directory test-sim-import-export
 	$(MAKE) --no-print-directory test-localnet
 
 test-unit: deps ## Unit tests only, no network
@@ -42,8 +43,13 @@ test-unit: deps ## Unit tests only, no network
 test-race: deps ## Unit tests under the race detector
 	go test -race -short -count=1 ./...
 
-test-sim-nondeterminism: deps ## Small SDK simulation, replayed, app hashes must match
-	go test ./app -run TestAppStateDeterminism -count=1 -v -Enabled=true -NumBlocks=20 -BlockSize=50 -Commit=true -Period=0 | grep -E '^(=== RUN|--- |PASS|FAIL|ok)' 
+SIM_FLAGS ?= -Enabled=true -NumBlocks=20 -BlockSize=50 -Commit=true -Period=0 -Seed=42
+
+test-sim-nondeterminism: deps ## Small SDK simulation run 3x per seed: app hashes must match
+	go test ./app -run '^TestAppStateDeterminism$$' -count=1 -v -timeout 20m $(SIM_FLAGS) 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+sim_test)'; exit $${PIPESTATUS[0]}
+
+test-sim-import-export: deps ## Simulate, export genesis, import into a fresh app, compare every store
+	go test ./app -run '^TestAppImportExport$$' -count=1 -v -timeout 20m $(SIM_FLAGS) 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+sim_test)'; exit $${PIPESTATUS[0]}
 
 test-localnet: build ## 4 validators on loopback; SIGKILL one, it catches up to the same app hash
 	@bash scripts/test-localnet.sh

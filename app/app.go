@@ -209,3 +209,12 @@ func (app *ClearApp) SimulationManager() *module.SimulationManager { return app.
 
 // GetKey returns the KV store key of a store name.
 func (app *ClearApp) GetKey(name string) *storetypes.KVStoreKey { return app.keys[name] }
+
+// GetStoreKeys returns every KV store key, sorted by name.
+func (app *ClearApp) GetStoreKeys() []storetypes.StoreKey {
+	out := make([]storetypes.StoreKey, 0, len(app.keys))
+	for _, name := range sortedKeys(app.keys) {
+		out = append(out, app.keys[name])
+	}
+	return out
+}
