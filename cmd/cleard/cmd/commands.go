@@ -51,6 +51,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		NewTestnetCmd(basics, tempApp.AppCodec(), txConfig),
 	)
 }
 
