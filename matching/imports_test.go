@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
@@ -48,5 +49,45 @@ func TestImportsOnlyStandardLibrary(t *testing.T) {
 	}
 	if checked < 5 {
 		t.Fatalf("checked only %d files; is the test running in matching/?", checked)
+	}
+}
+
+// TestExportedIdentifiersDocumented requires a doc comment on every exported
+// identifier of the package (a grouped declaration's comment counts for
+// fields of a struct; each constant and variable needs its own or its
+// group's).
+func TestExportedIdentifiersDocumented(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range af.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Name.IsExported() && d.Doc == nil {
+					t.Errorf("%s: func %s has no doc comment", f, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						if s.Name.IsExported() && s.Doc == nil && d.Doc == nil {
+							t.Errorf("%s: type %s has no doc comment", f, s.Name.Name)
+						}
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							if n.IsExported() && s.Doc == nil && s.Comment == nil && d.Doc == nil {
+								t.Errorf("%s: %s has no doc comment", f, n.Name)
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }
