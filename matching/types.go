@@ -146,8 +146,13 @@ type Command struct {
 	STP      STPMode
 	PostOnly bool
 
-	ID     OrderID
-	Owner  OwnerID
+	// ID names the order (CmdPlace, CmdCancel, CmdModify).
+	ID OrderID
+	// Owner owns the order; CmdCancel and CmdModify must name the owner.
+	Owner OwnerID
+	// Entity is the owner's legal entity. Orders with equal Entity never
+	// trade with each other (self-trade prevention), so the keeper must set
+	// it: the entity id, or a value unique to the owner if it has none.
 	Entity EntityID
 
 	// Price is the limit price (Limit, StopLimit), the worst price (Market,
