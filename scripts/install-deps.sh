@@ -32,7 +32,7 @@ if [[ "${1:-}" == "--proto" || "${1:-}" == "--all" ]]; then
   tool protoc-gen-grpc-gateway github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway@v1.16.0
 fi
 if [[ "${1:-}" == "--lint" || "${1:-}" == "--all" ]]; then
-  tool staticcheck honnef.co/go/tools/cmd/staticcheck@2026.1
+  tool staticcheck honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fi
 if [[ "${1:-}" == "--bench" || "${1:-}" == "--all" ]]; then
   tool benchstat golang.org/x/perf/cmd/benchstat@latest
