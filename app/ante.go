@@ -10,6 +10,9 @@ import (
 
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	complianceante "github.com/clearchain/clearchain/x/compliance/ante"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
 
 // AnteOptions are the dependencies of ClearChain's ante handler.
@@ -62,4 +65,37 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 	decorators = append(decorators, o.Extra...)
 	decorators = append(decorators, ante.NewIncrementSequenceDecorator(o.AccountKeeper))
 	return sdk.ChainAnteDecorators(decorators...), nil
+}
+
+// ComplianceGateTable lists the messages the compliance gate lets through
+// only for signers holding one of the listed licence roles (an empty list:
+// any valid licence). Every message from a frozen signer is refused; the
+// regulator passes; authz MsgExec is unwrapped. See x/compliance/README.md.
+func ComplianceGateTable() *complianceante.GateTable {
+	const (
+		institution = compliancetypes.RoleInstitution
+		marketMaker = compliancetypes.RoleMarketMaker
+		issuer      = compliancetypes.RoleIssuer
+		feeder      = compliancetypes.RoleOracleFeeder
+		validator   = compliancetypes.RoleValidatorOperator
+	)
+	return complianceante.NewGateTable().
+		// Trading.
+		Prefix("/clearchain.exchange.", marketMaker, institution).
+		// Issuance; x/assets checks that the signer is the asset's admin.
+		Prefix("/clearchain.assets.", issuer).
+		// Prices submitted by transaction.
+		Prefix("/clearchain.oracle.", feeder).
+		// Contract code and instances are the issuers'; executing a contract
+		// needs any valid licence.
+		Exact("/cosmwasm.wasm.v1.MsgStoreCode", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgStoreAndInstantiateContract", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgStoreAndMigrateContract", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgInstantiateContract", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgInstantiateContract2", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgMigrateContract", issuer).
+		Exact("/cosmwasm.wasm.v1.MsgExecuteContract").
+		// A permissioned validator set on stock x/staking. Genesis gentxs
+		// (height 0) are not gated.
+		Exact("/cosmos.staking.v1beta1.MsgCreateValidator", validator)
 }

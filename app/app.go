@@ -32,6 +32,8 @@ import (
 
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	complianceante "github.com/clearchain/clearchain/x/compliance/ante"
 )
 
 var (
@@ -128,6 +130,10 @@ func New(
 		WasmConfig:            &app.WasmNodeConfig,
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
+		Extra: []sdk.AnteDecorator{
+			// the compliance gate: licence roles and freezes (see ante.go).
+			complianceante.NewGateDecorator(app.ComplianceKeeper, ComplianceGateTable()),
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ante handler: %w", err)

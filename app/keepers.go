@@ -43,6 +43,9 @@ import (
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
 
 // maccPerms lists the module accounts and what each may do with coins.
@@ -70,6 +73,7 @@ type Keepers struct {
 	FeeGrantKeeper        feegrantkeeper.Keeper
 	AuthzKeeper           authzkeeper.Keeper
 	WasmKeeper            wasmkeeper.Keeper
+	ComplianceKeeper      compliancekeeper.Keeper
 
 	// WasmNodeConfig is the node-local wasm configuration read from app.toml.
 	WasmNodeConfig wasmtypes.NodeConfig
@@ -89,6 +93,7 @@ var storeKeyNames = []string{
 	evidencetypes.StoreKey,
 	authzkeeper.StoreKey,
 	wasmtypes.StoreKey,
+	compliancetypes.StoreKey,
 }
 
 // govAuthority is the address of the gov module account: the authority of
@@ -175,6 +180,16 @@ func newKeepers(
 		filepath.Join(homePath, "wasm"), nodeConfig, wasmtypes.VMConfig{},
 		wasmkeeper.BuiltInCapabilities(), authority, wasmOpts...,
 	)
+
+	// x/compliance: the regulator's register; governance may replace the
+	// regulator. Its send restriction keeps restricted assets among eligible
+	// holders (x/assets says which denoms are restricted).
+	if k.ComplianceKeeper, err = compliancekeeper.NewKeeper(
+		appCodec, store(compliancetypes.StoreKey), accCodec, k.BankKeeper, k.AccountKeeper, authority,
+	); err != nil {
+		return k, err
+	}
+	k.BankKeeper.AppendSendRestriction(k.ComplianceKeeper.SendRestriction)
 	return k, nil
 }
 

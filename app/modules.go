@@ -33,6 +33,9 @@ import (
 
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	"github.com/clearchain/clearchain/x/compliance"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
 
 // appModules lists every module of the app. ClearChain's own modules are
@@ -53,6 +56,7 @@ func appModules(app *ClearApp, appCodec codec.Codec, txConfig client.TxConfig, i
 		authzmodule.NewAppModule(appCodec, k.AuthzKeeper, k.AccountKeeper, k.BankKeeper, ir),
 		consensus.NewAppModule(appCodec, k.ConsensusParamsKeeper),
 		wasm.NewAppModule(appCodec, &k.WasmKeeper, k.StakingKeeper, k.AccountKeeper, k.BankKeeper, app.MsgServiceRouter(), nil),
+		compliance.NewAppModule(k.ComplianceKeeper, k.AccountKeeper),
 	}
 }
 
@@ -116,6 +120,9 @@ func setModuleOrder(mm *module.Manager) {
 		stakingtypes.ModuleName,
 		slashingtypes.ModuleName,
 		govtypes.ModuleName,
+		// compliance before genutil and the ClearChain modules: licences and
+		// the regulator exist before any genesis tx or asset is loaded.
+		compliancetypes.ModuleName,
 		// genutil runs the genesis gentxs, which need staking and bank.
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,

@@ -21,10 +21,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/snapshot"
 	"github.com/cosmos/cosmos-sdk/server"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/clearchain/clearchain/app"
+	compliancecli "github.com/clearchain/clearchain/x/compliance/client/cli"
 
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmcli "github.com/CosmWasm/wasmd/x/wasm/client/cli"
@@ -47,7 +49,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 
 	rootCmd.AddCommand(
 		server.StatusCommand(),
-		genutilcli.Commands(txConfig, basics, app.DefaultNodeHome),
+		genesisCommand(txConfig, basics),
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
@@ -131,4 +133,12 @@ func appExport(
 		}
 	}
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
+
+// genesisCommand is the SDK's genesis command plus ClearChain's genesis
+// editors (set-regulator).
+func genesisCommand(txConfig client.TxConfig, basics module.BasicManager) *cobra.Command {
+	cmd := genutilcli.Commands(txConfig, basics, app.DefaultNodeHome)
+	cmd.AddCommand(compliancecli.SetRegulatorCmd(app.DefaultNodeHome))
+	return cmd
 }
