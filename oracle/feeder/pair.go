@@ -3,6 +3,7 @@ package feeder
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,27 +74,36 @@ func ToFixed(d decimal.Decimal, decimals uint8) (oracle.Price, error) {
 		return 0, fmt.Errorf("%w: %d decimals, at most %d", ErrBadPrice, decimals, MaxDecimals)
 	}
 	if d.Sign() <= 0 {
-		return 0, fmt.Errorf("%w: %s is not positive", ErrBadPrice, d)
+		return 0, fmt.Errorf("%w: %s is not positive", ErrBadPrice, describe(d))
 	}
 	// Bound the magnitude from the exponent before any rescaling, which
 	// would otherwise compute 10^|exponent|: |d| is in
 	// [10^(e+n-1), 10^(e+n)) for exponent e and n coefficient digits.
 	mag := int64(d.Exponent()) + int64(d.NumDigits()) + int64(decimals)
 	if mag > 19 { // >= 10^19 after the shift: beyond int64
-		return 0, fmt.Errorf("%w: %s is too large for %d decimals", ErrBadPrice, d, decimals)
+		return 0, fmt.Errorf("%w: %s is too large for %d decimals", ErrBadPrice, describe(d), decimals)
 	}
 	if mag < -1 { // < 0.01 units after the shift: rounds to zero
-		return 0, fmt.Errorf("%w: %s is below the resolution of %d decimals", ErrBadPrice, d, decimals)
+		return 0, fmt.Errorf("%w: %s is below the resolution of %d decimals", ErrBadPrice, describe(d), decimals)
 	}
 	scaled := d.Shift(int32(decimals)).Round(0)
 	if !scaled.BigInt().IsInt64() {
-		return 0, fmt.Errorf("%w: %s is too large for %d decimals", ErrBadPrice, d, decimals)
+		return 0, fmt.Errorf("%w: %s is too large for %d decimals", ErrBadPrice, describe(d), decimals)
 	}
 	p := oracle.Price(scaled.BigInt().Int64())
 	if p <= 0 {
-		return 0, fmt.Errorf("%w: %s is below the resolution of %d decimals", ErrBadPrice, d, decimals)
+		return 0, fmt.Errorf("%w: %s is below the resolution of %d decimals", ErrBadPrice, describe(d), decimals)
 	}
 	return p, nil
+}
+
+// describe renders d for an error message without expanding a huge
+// exponent into billions of digits.
+func describe(d decimal.Decimal) string {
+	if e := d.Exponent(); e < -40 || e > 40 {
+		return d.Coefficient().String() + "e" + strconv.Itoa(int(e))
+	}
+	return d.String()
 }
 
 // FormatPrice renders a fixed-point price as a decimal string with exactly
