@@ -134,8 +134,8 @@ func (p PairPrice) String() string {
 
 // Unavailable names a configured pair that has no price, and why.
 type Unavailable struct {
-	Pair   string
-	Reason string
+	Pair   string `json:"pair"`
+	Reason string `json:"reason"`
 }
 
 // Snapshot is what the feeder serves: the outcome of its last polling round.
