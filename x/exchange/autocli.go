@@ -1,0 +1,60 @@
+package exchange
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// AutoCLIOptions gives the tx and query commands (see README.md).
+func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Query_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "The exchange params"},
+				{RpcMethod: "Markets", Use: "markets", Short: "List the markets"},
+				{RpcMethod: "Market", Use: "market [market-id]", Short: "A market and its state",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "Depth", Use: "depth [market-id]", Short: "L2 depth (--levels N)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "Order", Use: "order [order-id]", Short: "A live order",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order_id"}}},
+				{RpcMethod: "OrdersByOwner", Use: "orders [owner]", Short: "An account's live orders (--market-id)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}}},
+				{RpcMethod: "Balances", Use: "balances [address]", Short: "An account's exchange balances",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}}},
+				{RpcMethod: "Trades", Use: "trades [market-id]", Short: "Recent trades, newest first",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "Stats", Use: "stats [market-id]", Short: "Last price, volume, best bid/ask",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Msg_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "UpdateParams", Skip: true}, // governance proposal
+				{RpcMethod: "CreateMarket", Use: "create-market [market-json]", Short: "List a market (authority)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market"}}},
+				{RpcMethod: "UpdateMarket", Use: "update-market [market-id]", Short: "Change a market's status, min notional or band (authority)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "Deposit", Use: "deposit [amount]", Short: "Deposit coins into the exchange",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
+				{RpcMethod: "Withdraw", Use: "withdraw [amount]", Short: "Withdraw free exchange balance",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
+				{RpcMethod: "PlaceOrder", Use: "place [order-json]", Short: "Place an order",
+					Example: `cleard tx exchange place '{"market_id":1,"side":"SIDE_BUY","price":500,"quantity":10}' --from alice`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order"}}},
+				{RpcMethod: "CancelOrder", Use: "cancel [market-id] [order-id]", Short: "Cancel an order",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}, {ProtoField: "order_id"}}},
+				{RpcMethod: "CancelReplace", Use: "cancel-replace [market-id] [order-id] [price] [quantity]", Short: "Change an order's price and quantity",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}, {ProtoField: "order_id"}, {ProtoField: "price"}, {ProtoField: "quantity"}}},
+				{RpcMethod: "MassCancel", Use: "mass-cancel [market-id]", Short: "Cancel all your orders of a market (0: all markets; --side)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "Batch", Use: "batch", Short: "Many cancels then places in one tx (--cancels, --places as JSON)"},
+				{RpcMethod: "Heartbeat", Use: "heartbeat [window-blocks]", Short: "Arm or renew the dead-man switch (0 disarms)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "window_blocks"}}},
+			},
+		},
+	}
+}

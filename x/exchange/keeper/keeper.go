@@ -1,0 +1,185 @@
+// Package keeper implements x/exchange: markets, exchange balances, the
+// block's order queue, EndBlock matching through the matching engine, DvP
+// settlement and the write-back of the books' changed price levels.
+package keeper
+
+import (
+	"context"
+	"sync"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/matching"
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// Keeper of the exchange module. A Keeper value may be copied: copies share
+// the in-memory books.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	bank         types.BankKeeper
+	compliance   types.ComplianceKeeper
+	oracle       types.OraclePriceSource
+	govAuthority string
+	feeCollector string
+
+	Schema       collections.Schema
+	Params       collections.Item[types.Params]
+	Markets      collections.Map[uint64, types.Market]
+	MarketSeq    collections.Sequence
+	MarketStates collections.Map[uint64, types.MarketState]
+	// Balances: one key per (account, denom).
+	Balances   collections.Map[collections.Pair[sdk.AccAddress, string], types.Balance]
+	OwnerIDs   collections.Map[sdk.AccAddress, uint64]
+	OwnerAddrs collections.Map[uint64, []byte]
+	OwnerSeq   collections.Sequence
+	OrderSeq   collections.Sequence
+	// Levels: one key per (market, level kind, price) holding the level's
+	// orders in FIFO order.
+	Levels       collections.Map[collections.Triple[uint64, uint32, int64], types.Level]
+	BookMetas    collections.Map[uint64, types.BookMeta]
+	Pending      collections.Map[uint64, types.QueuedCommand]
+	PendingSeq   collections.Sequence
+	PendingIDs   collections.Map[uint64, types.QueuedCommand]
+	Trades       collections.Map[collections.Pair[uint64, uint64], types.Trade]
+	Volume       collections.Map[collections.Pair[uint64, uint64], types.VolumeBucket]
+	Heartbeats   collections.Map[sdk.AccAddress, types.Heartbeat]
+	HeartbeatDue collections.KeySet[collections.Pair[int64, sdk.AccAddress]]
+
+	// Transient: the block's queue and the index of the orders it places.
+	TSchema  collections.Schema
+	Queue    collections.Map[uint64, types.QueuedCommand]
+	QueueSeq collections.Sequence
+	QueueIDs collections.Map[uint64, types.QueuedCommand]
+
+	mem *memState
+}
+
+// memState is the in-memory cache of committed state: one matching.Book per
+// market plus the order index the books do not keep. It is changed only by
+// EndBlock (and genesis), never by a tx that may roll back.
+type memState struct {
+	mu     sync.RWMutex
+	loaded bool
+	books  map[uint64]*matching.Book
+	metas  map[uint64]types.BookMeta // as last persisted
+	live   map[matching.OrderID]liveOrder
+	owners map[uint64]ownerInfo
+	height int64 // last EndBlock height run
+
+	events []matching.Event
+	lvbuf  []matching.Order
+	keybuf []matching.LevelKey
+}
+
+// liveOrder is what the keeper keeps about a live order beyond the engine.
+type liveOrder struct {
+	market   uint64
+	price    matching.Price // limit (or worst) price: its lock is computed at it
+	side     matching.Side
+	entity   uint64
+	clientID string
+}
+
+type ownerInfo struct {
+	addr sdk.AccAddress
+	str  string
+}
+
+// NewKeeper returns the exchange keeper. govAuthority may always act as the
+// authority (besides params.authority); feeCollector is the module account
+// receiving trading fees. compliance and oracle may be nil.
+func NewKeeper(
+	cdc codec.BinaryCodec,
+	storeService store.KVStoreService,
+	tstoreService store.TransientStoreService,
+	bank types.BankKeeper,
+	compliance types.ComplianceKeeper,
+	oracle types.OraclePriceSource,
+	govAuthority string,
+	feeCollector string,
+) Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
+	k := Keeper{
+		cdc: cdc, bank: bank, compliance: compliance, oracle: oracle,
+		govAuthority: govAuthority, feeCollector: feeCollector,
+		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Markets:      collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
+		MarketSeq:    collections.NewSequence(sb, types.MarketSeqKey, "market_seq"),
+		MarketStates: collections.NewMap(sb, types.MarketStatesKey, "market_states", collections.Uint64Key, codec.CollValue[types.MarketState](cdc)),
+		Balances: collections.NewMap(sb, types.BalancesKey, "balances",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), codec.CollValue[types.Balance](cdc)),
+		OwnerIDs:   collections.NewMap(sb, types.OwnerIDsKey, "owner_ids", sdk.AccAddressKey, collections.Uint64Value),
+		OwnerAddrs: collections.NewMap(sb, types.OwnerAddrsKey, "owner_addrs", collections.Uint64Key, collections.BytesValue),
+		OwnerSeq:   collections.NewSequence(sb, types.OwnerSeqKey, "owner_seq"),
+		OrderSeq:   collections.NewSequence(sb, types.OrderSeqKey, "order_seq"),
+		Levels: collections.NewMap(sb, types.LevelsKey, "levels",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), codec.CollValue[types.Level](cdc)),
+		BookMetas:  collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
+		Pending:    collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		PendingSeq: collections.NewSequence(sb, types.PendingSeqKey, "pending_seq"),
+		PendingIDs: collections.NewMap(sb, types.PendingIDsKey, "pending_ids", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		Trades: collections.NewMap(sb, types.TradesKey, "trades",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.Trade](cdc)),
+		Volume: collections.NewMap(sb, types.VolumeKey, "volume",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.VolumeBucket](cdc)),
+		Heartbeats:   collections.NewMap(sb, types.HeartbeatsKey, "heartbeats", sdk.AccAddressKey, codec.CollValue[types.Heartbeat](cdc)),
+		HeartbeatDue: collections.NewKeySet(sb, types.HeartbeatDueKey, "heartbeat_due", collections.PairKeyCodec(collections.Int64Key, sdk.AccAddressKey)),
+
+		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),
+		QueueIDs: collections.NewMap(tsb, types.OrderIndexKey, "queue_ids", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+
+		mem: newMemState(),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err) // static schema: a programming error
+	}
+	k.Schema = schema
+	tschema, err := tsb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.TSchema = tschema
+	return k
+}
+
+func newMemState() *memState {
+	return &memState{
+		books:  map[uint64]*matching.Book{},
+		metas:  map[uint64]types.BookMeta{},
+		live:   map[matching.OrderID]liveOrder{},
+		owners: map[uint64]ownerInfo{},
+	}
+}
+
+// GovAuthority returns the governance authority address.
+func (k Keeper) GovAuthority() string { return k.govAuthority }
+
+// checkAuthority returns nil if signer is governance or params.authority.
+func (k Keeper) checkAuthority(ctx context.Context, signer string) error {
+	if signer == k.govAuthority {
+		return nil
+	}
+	p, err := k.Params.Get(ctx)
+	if err == nil && p.Authority != "" && p.Authority == signer {
+		return nil
+	}
+	return errorsmod.Wrapf(types.ErrUnauthorized, "%s is neither governance (%s) nor the params authority", signer, k.govAuthority)
+}
+
+// GetParams returns the params (defaults if unset).
+func (k Keeper) GetParams(ctx context.Context) types.Params {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return types.DefaultParams()
+	}
+	return p
+}

@@ -1,0 +1,74 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// CreateMarket lists market m (its id is assigned) for the authority.
+func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Market) (uint64, error) {
+	if err := k.checkAuthority(ctx, authority); err != nil {
+		return 0, err
+	}
+	if m.Status == types.MarketStatus_MARKET_STATUS_UNSPECIFIED {
+		m.Status = types.MarketStatus_MARKET_STATUS_ACTIVE
+	}
+	if m.Mode == types.MarketMode_MARKET_MODE_UNSPECIFIED {
+		m.Mode = types.MarketMode_MARKET_MODE_CONTINUOUS
+	}
+	if err := m.ValidateBasic(); err != nil {
+		return 0, err
+	}
+	seq, err := k.MarketSeq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m.Id = seq + 1
+	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+		return 0, err
+	}
+	return m.Id, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketCreated{Market: m})
+}
+
+// UpdateMarket changes a market's status, min notional and band.
+func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) error {
+	if err := k.checkAuthority(ctx, msg.Authority); err != nil {
+		return err
+	}
+	m, err := k.Markets.Get(ctx, msg.MarketId)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", msg.MarketId)
+	}
+	if msg.Status != types.MarketStatus_MARKET_STATUS_UNSPECIFIED {
+		m.Status = msg.Status
+	}
+	if msg.MinNotional != nil {
+		m.MinNotional = *msg.MinNotional
+	}
+	if msg.UpdateBand {
+		m.BandBps, m.BandHaltBlocks = msg.BandBps, msg.BandHaltBlocks
+	}
+	if err := m.ValidateBasic(); err != nil {
+		return err
+	}
+	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketUpdated{Market: m})
+}
+
+// SetParams replaces the params for the authority.
+func (k Keeper) SetParams(ctx context.Context, authority string, p types.Params) error {
+	if err := k.checkAuthority(ctx, authority); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return k.Params.Set(ctx, p)
+}

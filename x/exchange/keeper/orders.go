@@ -1,0 +1,332 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"math/big"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/matching"
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// MaxClientOrderIDLen bounds client order ids.
+const MaxClientOrderIDLen = 64
+
+// tradingMarket returns market id if it exists and accepts orders of the
+// given kind now (place: anything that may trade; postOnly: a post-only
+// limit order).
+func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bool) (types.Market, types.MarketState, error) {
+	m, err := k.Markets.Get(ctx, id)
+	if err != nil {
+		return m, types.MarketState{}, errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
+	}
+	st, err := k.marketState(ctx, id)
+	if err != nil {
+		return m, st, err
+	}
+	if !place {
+		return m, st, nil
+	}
+	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	switch {
+	case m.Status == types.MarketStatus_MARKET_STATUS_HALTED:
+		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
+	case st.HaltedUntil > h:
+		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its price band until height %d", id, st.HaltedUntil)
+	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
+		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
+	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
+		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
+	}
+	return m, st, nil
+}
+
+func (k Keeper) marketState(ctx context.Context, id uint64) (types.MarketState, error) {
+	st, err := k.MarketStates.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.MarketState{MarketId: id}, nil
+	}
+	return st, err
+}
+
+// referencePrice is the oracle price of the market if there is one, else
+// its last trade price; ok is false when there is neither.
+func (k Keeper) referencePrice(ctx context.Context, m types.Market, st types.MarketState) (int64, bool) {
+	if k.oracle != nil {
+		if p, ok := k.oracle.Price(ctx, m.BaseDenom, m.QuoteDenom); ok && p >= 1 && p <= int64(matching.MaxPrice) {
+			return p, true
+		}
+	}
+	return st.LastPrice, st.LastPrice > 0
+}
+
+// checkEligible asks compliance whether owner may trade market m and
+// returns its legal entity (or a per-owner entity without compliance).
+func (k Keeper) checkEligible(ctx context.Context, owner sdk.AccAddress, ownerID uint64, m types.Market) (uint64, error) {
+	if k.compliance == nil {
+		return ownEntity(ownerID), nil
+	}
+	if err := k.compliance.CheckTrade(ctx, owner, types.MarketSubject(m.Id), m.BaseDenom, m.QuoteDenom); err != nil {
+		return 0, errorsmod.Wrapf(types.ErrIneligible, "%s on market %d: %v", owner, m.Id, err)
+	}
+	e, err := k.compliance.EntityOf(ctx, owner)
+	if err != nil {
+		return 0, errorsmod.Wrapf(types.ErrIneligible, "%s: no legal entity: %v", owner, err)
+	}
+	if e == 0 {
+		return ownEntity(ownerID), nil
+	}
+	return e, nil
+}
+
+// ownEntity is the entity of an owner without a registered legal entity: one
+// of its own, outside the compliance id space.
+func ownEntity(ownerID uint64) uint64 { return 1<<63 | ownerID }
+
+// validateTerms checks price and quantity against the market: engine
+// bounds, min notional and the price band.
+func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.MarketState, t matching.OrderType, price int64, qty uint64) error {
+	if price < 1 || price > int64(matching.MaxPrice) {
+		return errorsmod.Wrapf(types.ErrBadTick, "price %d ticks not in [1, %d]", price, matching.MaxPrice)
+	}
+	if qty < 1 || qty > uint64(matching.MaxQty) {
+		return errorsmod.Wrapf(types.ErrBadLot, "quantity %d lots not in [1, %d]", qty, matching.MaxQty)
+	}
+	var n big.Int
+	n.SetUint64(qty)
+	n.Mul(&n, big.NewInt(price))
+	n.Mul(&n, m.TickSize.BigInt())
+	if n.Cmp(m.MinNotional.BigInt()) < 0 {
+		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s < %s%s", n.String(), m.MinNotional, m.QuoteDenom)
+	}
+	if m.BandBps > 0 && (t == matching.Limit || t == matching.StopLimit) {
+		if ref, ok := k.referencePrice(ctx, m, st); ok {
+			lo, hi := band(ref, m.BandBps)
+			if price < lo || price > hi {
+				return errorsmod.Wrapf(types.ErrOutsideBand, "price %d outside [%d, %d] (reference %d)", price, lo, hi, ref)
+			}
+		}
+	}
+	return nil
+}
+
+// PlaceOrder validates spec against its market, locks the funds the order
+// may need, assigns its id and queues it for this block's EndBlock.
+func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types.OrderSpec) (uint64, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	m, st, err := k.tradingMarket(ctx, spec.MarketId, true, spec.PostOnly)
+	if err != nil {
+		return 0, err
+	}
+	side := types.EngineSide(spec.Side)
+	if side == matching.SideNone {
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "side %s", spec.Side)
+	}
+	typ, ok := types.EngineType(spec.Type)
+	if !ok {
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "type %d", spec.Type)
+	}
+	tif, ok := types.EngineTIF(spec.TimeInForce)
+	if !ok {
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "time in force %d", spec.TimeInForce)
+	}
+	stp, ok := types.EngineSTP(spec.Stp)
+	if !ok {
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "stp mode %d", spec.Stp)
+	}
+	market := typ == matching.Market || typ == matching.StopMarket
+	stop := typ == matching.StopLimit || typ == matching.StopMarket
+	switch {
+	case len(spec.ClientOrderId) > MaxClientOrderIDLen:
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "client order id longer than %d bytes", MaxClientOrderIDLen)
+	case spec.PostOnly && (market || stop || tif == matching.IOC || tif == matching.FOK):
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "post-only must be a resting limit order")
+	case market && tif != matching.GTC && tif != matching.IOC && tif != matching.FOK:
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "market orders are IOC or FOK")
+	case m.IsAuction() && (spec.PostOnly || tif == matching.FOK):
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "FOK and post-only orders are refused by call-auction markets")
+	case stop && (spec.TriggerPrice < 1 || spec.TriggerPrice > int64(matching.MaxPrice)):
+		return 0, errorsmod.Wrapf(types.ErrBadTick, "trigger price %d", spec.TriggerPrice)
+	case !stop && spec.TriggerPrice != 0:
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "trigger price on a non-stop order")
+	case tif == matching.GTB && !market && spec.ExpireBlock < sdkCtx.BlockHeight():
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "expire block %d is in the past", spec.ExpireBlock)
+	case tif == matching.GTT && !market && spec.ExpireTime <= sdkCtx.BlockTime().Unix():
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "expire time %d is in the past", spec.ExpireTime)
+	case tif != matching.GTB && spec.ExpireBlock != 0, tif != matching.GTT && spec.ExpireTime != 0:
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "expiry set on an order that is not GTB/GTT")
+	}
+	if err := k.validateTerms(ctx, m, st, typ, spec.Price, spec.Quantity); err != nil {
+		return 0, err
+	}
+	ownerID, err := k.ownerID(ctx, owner)
+	if err != nil {
+		return 0, err
+	}
+	entity, err := k.checkEligible(ctx, owner, ownerID, m)
+	if err != nil {
+		return 0, err
+	}
+	amt, denom := newTerms(m).lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
+	if err := k.lockFunds(ctx, owner, denom, amt); err != nil {
+		return 0, errorsmod.Wrapf(err, "order on market %d", m.Id)
+	}
+	seq, err := k.OrderSeq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	id := seq + 1
+	cmd := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_PLACE, MarketId: m.Id, Order: types.LevelOrder{
+		Id: id, OwnerId: ownerID, EntityId: entity, Side: spec.Side, Type: types.ProtoType(typ),
+		TimeInForce: types.ProtoTIF(tif), Stp: types.ProtoSTP(stp), PostOnly: spec.PostOnly,
+		Price: spec.Price, TriggerPrice: spec.TriggerPrice, Quantity: spec.Quantity,
+		ExpireBlock: spec.ExpireBlock, ExpireTime: spec.ExpireTime, ClientOrderId: spec.ClientOrderId,
+	}}
+	if err := k.enqueue(ctx, cmd); err != nil {
+		return 0, err
+	}
+	if err := k.QueueIDs.Set(ctx, id, cmd); err != nil {
+		return 0, err
+	}
+	emitOrderPlaced(sdkCtx, &cmd, owner.String())
+	return id, nil
+}
+
+func (k Keeper) enqueue(ctx context.Context, cmd types.QueuedCommand) error {
+	n, err := k.QueueSeq.Next(ctx)
+	if err != nil {
+		return err
+	}
+	return k.Queue.Set(ctx, n, cmd)
+}
+
+// findOrder finds a live or queued order: its market, side, owner id and
+// limit price. The in-memory books are read, never changed.
+func (k Keeper) findOrder(ctx context.Context, marketID, orderID uint64) (types.LevelOrder, bool, error) {
+	if c, err := k.QueueIDs.Get(ctx, orderID); err == nil {
+		return c.Order, c.MarketId == marketID, nil
+	}
+	if c, err := k.PendingIDs.Get(ctx, orderID); err == nil {
+		return c.Order, c.MarketId == marketID, nil
+	}
+	k.mem.mu.Lock()
+	defer k.mem.mu.Unlock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		return types.LevelOrder{}, false, err
+	}
+	b := k.mem.books[marketID]
+	if b == nil {
+		return types.LevelOrder{}, false, nil
+	}
+	o, ok := b.Order(matching.OrderID(orderID))
+	if !ok {
+		return types.LevelOrder{}, false, nil
+	}
+	return types.LevelOrderFromEngine(o, ""), true, nil
+}
+
+// CancelOrder queues the cancellation of owner's order.
+func (k Keeper) CancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64) error {
+	if _, _, err := k.tradingMarket(ctx, marketID, false, false); err != nil {
+		return err
+	}
+	o, ok, err := k.findOrder(ctx, marketID, orderID)
+	if err != nil {
+		return err
+	}
+	ownerID, known := k.lookupOwnerID(ctx, owner)
+	if !ok {
+		return errorsmod.Wrapf(types.ErrOrderNotFound, "order %d on market %d", orderID, marketID)
+	}
+	if !known || o.OwnerId != ownerID {
+		return errorsmod.Wrapf(types.ErrNotOwner, "order %d", orderID)
+	}
+	return k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_CANCEL, MarketId: marketID,
+		Order: types.LevelOrder{Id: orderID, OwnerId: ownerID}})
+}
+
+// CancelReplace queues a change of owner's order to price and quantity,
+// locking the funds of the new terms until EndBlock releases the old ones.
+func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, price int64, qty uint64) error {
+	m, st, err := k.tradingMarket(ctx, marketID, true, true)
+	if err != nil {
+		return err
+	}
+	o, ok, err := k.findOrder(ctx, marketID, orderID)
+	if err != nil {
+		return err
+	}
+	ownerID, known := k.lookupOwnerID(ctx, owner)
+	if !ok {
+		return errorsmod.Wrapf(types.ErrOrderNotFound, "order %d on market %d", orderID, marketID)
+	}
+	if !known || o.OwnerId != ownerID {
+		return errorsmod.Wrapf(types.ErrNotOwner, "order %d", orderID)
+	}
+	if m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !o.PostOnly {
+		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", marketID)
+	}
+	if o.Type == types.OrderType_ORDER_TYPE_STOP_LIMIT || o.Type == types.OrderType_ORDER_TYPE_STOP_MARKET {
+		return errorsmod.Wrap(types.ErrInvalidOrder, "stop orders are cancelled, not replaced")
+	}
+	if err := k.validateTerms(ctx, m, st, matching.Limit, price, qty); err != nil {
+		return err
+	}
+	side := types.EngineSide(o.Side)
+	amt, denom := newTerms(m).lockInt(side, matching.Price(price), matching.Qty(qty))
+	if err := k.lockFunds(ctx, owner, denom, amt); err != nil {
+		return errorsmod.Wrapf(err, "replacing order %d", orderID)
+	}
+	return k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MODIFY, MarketId: marketID,
+		Order: types.LevelOrder{Id: orderID, OwnerId: ownerID, Side: o.Side, Price: price, Quantity: qty}})
+}
+
+// MassCancel queues the cancellation of every order of owner on side
+// (UNSPECIFIED: both) of market marketID (0: every market).
+func (k Keeper) MassCancel(ctx context.Context, owner sdk.AccAddress, marketID uint64, side types.Side) error {
+	if side != types.Side_SIDE_UNSPECIFIED && types.EngineSide(side) == matching.SideNone {
+		return errorsmod.Wrapf(types.ErrInvalidOrder, "side %d", side)
+	}
+	ownerID, known := k.lookupOwnerID(ctx, owner)
+	if marketID != 0 {
+		if _, _, err := k.tradingMarket(ctx, marketID, false, false); err != nil {
+			return err
+		}
+	}
+	if !known {
+		return nil // no orders ever
+	}
+	cmd := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MASS_CANCEL, MarketId: marketID,
+		Order: types.LevelOrder{OwnerId: ownerID, Side: side}}
+	return k.enqueue(ctx, cmd)
+}
+
+// Batch runs cancels then places; any refusal fails the whole batch.
+func (k Keeper) Batch(ctx context.Context, owner sdk.AccAddress, cancels []types.CancelSpec, places []types.OrderSpec) ([]uint64, error) {
+	p := k.GetParams(ctx)
+	if n := len(cancels) + len(places); n > int(p.MaxBatchSize) {
+		return nil, errorsmod.Wrapf(types.ErrBatchTooLarge, "%d commands > max_batch_size %d", n, p.MaxBatchSize)
+	}
+	for i, c := range cancels {
+		if err := k.CancelOrder(ctx, owner, c.MarketId, c.OrderId); err != nil {
+			return nil, errorsmod.Wrapf(err, "cancel %d", i)
+		}
+	}
+	ids := make([]uint64, 0, len(places))
+	for i, s := range places {
+		id, err := k.PlaceOrder(ctx, owner, s)
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "place %d", i)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+var _ = sdkmath.ZeroInt

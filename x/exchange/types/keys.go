@@ -1,0 +1,71 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the module's name, also its store key and the name of
+	// its module account (which holds every exchange balance; no mint, no
+	// burn).
+	ModuleName = "exchange"
+	// StoreKey is the KV store key.
+	StoreKey = ModuleName
+	// TransientStoreKey is the transient store key: the block's order queue.
+	TransientStoreKey = "transient_" + ModuleName
+	// RouterKey is the msg router key.
+	RouterKey = ModuleName
+)
+
+// Store prefixes: each declared once, never reused.
+var (
+	ParamsKey       = collections.NewPrefix(0)
+	MarketsKey      = collections.NewPrefix(1)
+	MarketSeqKey    = collections.NewPrefix(2)
+	MarketStatesKey = collections.NewPrefix(3)
+	BalancesKey     = collections.NewPrefix(4)
+	OwnerIDsKey     = collections.NewPrefix(5)
+	OwnerAddrsKey   = collections.NewPrefix(6)
+	OwnerSeqKey     = collections.NewPrefix(7)
+	OrderSeqKey     = collections.NewPrefix(8)
+	LevelsKey       = collections.NewPrefix(9)
+	BookMetasKey    = collections.NewPrefix(10)
+	PendingKey      = collections.NewPrefix(11)
+	PendingSeqKey   = collections.NewPrefix(12)
+	TradesKey       = collections.NewPrefix(13)
+	VolumeKey       = collections.NewPrefix(14)
+	HeartbeatsKey   = collections.NewPrefix(15)
+	HeartbeatDueKey = collections.NewPrefix(16)
+	PendingIDsKey   = collections.NewPrefix(17)
+
+	// Transient store.
+	QueueKey      = collections.NewPrefix(0)
+	QueueSeqKey   = collections.NewPrefix(1)
+	OrderIndexKey = collections.NewPrefix(2)
+)
+
+// Level kinds in the levels key: resting bids and asks, and the trigger
+// book's buy and sell stops.
+const (
+	LevelBid     uint32 = 1
+	LevelAsk     uint32 = 2
+	LevelStopBuy uint32 = 3
+	LevelStopSel uint32 = 4
+)
+
+// MarketSubject is the compliance subject of a market's eligibility rule.
+func MarketSubject(id uint64) string {
+	return "market/" + uitoa(id)
+}
+
+func uitoa(v uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}

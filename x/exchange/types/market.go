@@ -1,0 +1,67 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// MaxFeeBps bounds fees (10%).
+const MaxFeeBps = 1000
+
+// ValidateBasic checks a market's settings (not its id).
+func (m Market) ValidateBasic() error {
+	if err := sdk.ValidateDenom(m.BaseDenom); err != nil {
+		return errorsmod.Wrapf(ErrInvalidMarket, "base denom: %v", err)
+	}
+	if err := sdk.ValidateDenom(m.QuoteDenom); err != nil {
+		return errorsmod.Wrapf(ErrInvalidMarket, "quote denom: %v", err)
+	}
+	if m.BaseDenom == m.QuoteDenom {
+		return errorsmod.Wrap(ErrInvalidMarket, "base and quote denoms are equal")
+	}
+	if m.TickSize.IsNil() || !m.TickSize.IsPositive() {
+		return errorsmod.Wrap(ErrInvalidMarket, "tick_size must be positive")
+	}
+	if m.LotSize.IsNil() || !m.LotSize.IsPositive() {
+		return errorsmod.Wrap(ErrInvalidMarket, "lot_size must be positive")
+	}
+	// Amounts are computed as price(<2^62) * qty(<=2^40) * size: keep size
+	// small enough that every product stays far inside sdkmath.Int's 256 bits.
+	limit := sdkmath.NewIntWithDecimal(1, 36)
+	if m.TickSize.GT(limit) || m.LotSize.GT(limit) {
+		return errorsmod.Wrap(ErrInvalidMarket, "tick_size and lot_size must be <= 10^36")
+	}
+	if m.MinNotional.IsNil() || m.MinNotional.IsNegative() {
+		return errorsmod.Wrap(ErrInvalidMarket, "min_notional must be >= 0")
+	}
+	if m.TakerFeeBps > MaxFeeBps {
+		return errorsmod.Wrapf(ErrInvalidMarket, "taker fee above %d bps", MaxFeeBps)
+	}
+	if int64(m.MakerFeeBps) > int64(m.TakerFeeBps) {
+		return errorsmod.Wrap(ErrInvalidMarket, "maker fee above taker fee")
+	}
+	if m.MakerFeeBps < 0 && int64(-m.MakerFeeBps) > int64(m.TakerFeeBps) {
+		return errorsmod.Wrap(ErrInvalidMarket, "maker rebate above taker fee")
+	}
+	switch m.Mode {
+	case MarketMode_MARKET_MODE_UNSPECIFIED, MarketMode_MARKET_MODE_CONTINUOUS:
+	case MarketMode_MARKET_MODE_CALL_AUCTION:
+		if m.AuctionIntervalBlocks == 0 {
+			return errorsmod.Wrap(ErrInvalidMarket, "auction_interval_blocks must be positive")
+		}
+	default:
+		return errorsmod.Wrapf(ErrInvalidMarket, "mode %d", m.Mode)
+	}
+	if _, ok := MarketStatus_name[int32(m.Status)]; !ok {
+		return errorsmod.Wrapf(ErrInvalidMarket, "status %d", m.Status)
+	}
+	if m.BandBps > 100_000 {
+		return errorsmod.Wrap(ErrInvalidMarket, "band_bps above 100000")
+	}
+	return nil
+}
+
+// IsAuction reports whether the market is a call-auction market.
+func (m Market) IsAuction() bool { return m.Mode == MarketMode_MARKET_MODE_CALL_AUCTION }

@@ -1,0 +1,49 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// Default params.
+const (
+	DefaultMaxBatchSize       uint32 = 200
+	DefaultMaxOrdersPerBlock  uint32 = 20000
+	DefaultRecentTrades       uint32 = 100
+	DefaultStatsWindowBlocks  uint32 = 1000
+	DefaultMaxHeartbeatWindow uint64 = 10000
+)
+
+// DefaultParams returns the default params (governance is the authority).
+func DefaultParams() Params {
+	return Params{
+		MaxBatchSize:       DefaultMaxBatchSize,
+		MaxOrdersPerBlock:  DefaultMaxOrdersPerBlock,
+		RecentTrades:       DefaultRecentTrades,
+		StatsWindowBlocks:  DefaultStatsWindowBlocks,
+		MaxHeartbeatWindow: DefaultMaxHeartbeatWindow,
+	}
+}
+
+// Validate checks the params.
+func (p Params) Validate() error {
+	if p.Authority != "" {
+		if _, err := sdk.AccAddressFromBech32(p.Authority); err != nil {
+			return errorsmod.Wrapf(ErrInvalidParams, "authority: %v", err)
+		}
+	}
+	switch {
+	case p.MaxBatchSize == 0:
+		return errorsmod.Wrap(ErrInvalidParams, "max_batch_size must be positive")
+	case p.MaxOrdersPerBlock == 0:
+		return errorsmod.Wrap(ErrInvalidParams, "max_orders_per_block must be positive")
+	case p.RecentTrades == 0 || p.RecentTrades > 10000:
+		return errorsmod.Wrap(ErrInvalidParams, "recent_trades must be in [1, 10000]")
+	case p.StatsWindowBlocks == 0 || p.StatsWindowBlocks > 1_000_000:
+		return errorsmod.Wrap(ErrInvalidParams, "stats_window_blocks must be in [1, 1000000]")
+	case p.MaxHeartbeatWindow == 0:
+		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
+	}
+	return nil
+}
