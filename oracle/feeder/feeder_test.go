@@ -295,3 +295,16 @@ func scrape(t *testing.T, m *Metrics) string {
 	}
 	return string(b)
 }
+
+func TestPollOneAgreeingSourceShortOfTheMinimum(t *testing.T) {
+	a := newPriceServer(t, "10.00", 0, 0)
+	b := newPriceServer(t, "10.01", 0, 0)
+	c := newPriceServer(t, "11", 0, 0)
+	cfg := testConfig(PairConfig{Pair: "ATOM/USD", Decimals: 8, Sources: []string{"a", "b", "c"}, MinSources: 3, MaxSpreadBps: 100},
+		httpSourceConfig("a", a.URL), httpSourceConfig("b", b.URL), httpSourceConfig("c", c.URL))
+	snap := newTestFeeder(t, cfg).Poll(context.Background())
+	if len(snap.Prices) != 0 || len(snap.Unavailable) != 1 ||
+		!strings.Contains(snap.Unavailable[0].Reason, "2 of 3 sources agree within 100 bps of the median 10.01000000, need 3") {
+		t.Fatalf("snapshot %+v", snap)
+	}
+}
