@@ -111,7 +111,9 @@ func New(cfg Config, opts Options) (*Feeder, error) {
 	return f, nil
 }
 
-// Snapshot returns the outcome of the last completed round.
+// Snapshot returns the outcome of the last completed round. Each round
+// publishes a new Snapshot; the slices of a returned one are shared and must
+// not be modified.
 func (f *Feeder) Snapshot() Snapshot {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
