@@ -34,6 +34,10 @@ var commandsNeedingGenesis = [][]string{
 // --chain-id (the SDK writes any string into genesis.json, which CometBFT
 // then refuses at start).
 func guardNodeHome(root *cobra.Command) {
+	// Checks prepended later run first: the keyring check after the home check.
+	if c, _, err := root.Find([]string{"genesis", "gentx"}); err == nil && c.Name() == "gentx" {
+		prependPreRun(c, requireKeyringDir)
+	}
 	for _, path := range commandsNeedingGenesis {
 		if c, _, err := root.Find(path); err == nil && c != root && c.Name() == path[len(path)-1] {
 			prependPreRun(c, requireInitializedHome)
@@ -103,6 +107,32 @@ func requireInitializedHome(cmd *cobra.Command) error {
 		return fmt.Errorf("node home %s: %w", home, err)
 	case fi.IsDir():
 		return fmt.Errorf("node home %s: %s is a directory, not a genesis file", home, genesis)
+	}
+	return nil
+}
+
+// requireKeyringDir makes gentx on a home without a test or file keyring
+// fail without creating an empty keyring directory in it (which opening
+// the keyring does).
+func requireKeyringDir(cmd *cobra.Command) error {
+	home := commandHome(cmd)
+	f := cmd.Flags().Lookup(flags.FlagKeyringBackend)
+	if home == "" || f == nil {
+		return nil
+	}
+	backend := f.Value.String()
+	if backend != "test" && backend != "file" {
+		return nil
+	}
+	dir := cmd.Flags().Lookup(flags.FlagKeyringDir)
+	kr := home
+	if dir != nil && dir.Value.String() != "" {
+		kr = dir.Value.String()
+	}
+	kr = filepath.Join(kr, "keyring-"+backend)
+	if _, err := os.Stat(kr); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no %s keyring in %s: key not found (add the validator key with `cleard keys add <name> --keyring-backend %s --home %s`)",
+			backend, kr, backend, home)
 	}
 	return nil
 }
