@@ -44,6 +44,8 @@ import (
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
+	assetskeeper "github.com/clearchain/clearchain/x/assets/keeper"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
@@ -56,6 +58,7 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
 	wasmtypes.ModuleName:           {authtypes.Burner},
+	assetstypes.ModuleName:         {authtypes.Minter, authtypes.Burner},
 }
 
 // Keepers holds every module keeper of the app. Each keeper receives only the
@@ -74,6 +77,7 @@ type Keepers struct {
 	AuthzKeeper           authzkeeper.Keeper
 	WasmKeeper            wasmkeeper.Keeper
 	ComplianceKeeper      compliancekeeper.Keeper
+	AssetsKeeper          assetskeeper.Keeper
 
 	// WasmNodeConfig is the node-local wasm configuration read from app.toml.
 	WasmNodeConfig wasmtypes.NodeConfig
@@ -94,6 +98,7 @@ var storeKeyNames = []string{
 	authzkeeper.StoreKey,
 	wasmtypes.StoreKey,
 	compliancetypes.StoreKey,
+	assetstypes.StoreKey,
 }
 
 // govAuthority is the address of the gov module account: the authority of
@@ -190,6 +195,16 @@ func newKeepers(
 		return k, err
 	}
 	k.BankKeeper.AppendSendRestriction(k.ComplianceKeeper.SendRestriction)
+
+	// x/assets: licensed issuers' denoms. Compliance learns from it which
+	// denoms are restricted; its own restriction stops paused assets.
+	if k.AssetsKeeper, err = assetskeeper.NewKeeper(
+		appCodec, store(assetstypes.StoreKey), k.BankKeeper, k.ComplianceKeeper,
+	); err != nil {
+		return k, err
+	}
+	k.ComplianceKeeper.SetAssetRegistry(k.AssetsKeeper)
+	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }
 

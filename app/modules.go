@@ -34,6 +34,8 @@ import (
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
+	"github.com/clearchain/clearchain/x/assets"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	"github.com/clearchain/clearchain/x/compliance"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
@@ -57,6 +59,7 @@ func appModules(app *ClearApp, appCodec codec.Codec, txConfig client.TxConfig, i
 		consensus.NewAppModule(appCodec, k.ConsensusParamsKeeper),
 		wasm.NewAppModule(appCodec, &k.WasmKeeper, k.StakingKeeper, k.AccountKeeper, k.BankKeeper, app.MsgServiceRouter(), nil),
 		compliance.NewAppModule(k.ComplianceKeeper, k.AccountKeeper),
+		assets.NewAppModule(k.AssetsKeeper, k.AccountKeeper, k.BankKeeper),
 	}
 }
 
@@ -123,6 +126,8 @@ func setModuleOrder(mm *module.Manager) {
 		// compliance before genutil and the ClearChain modules: licences and
 		// the regulator exist before any genesis tx or asset is loaded.
 		compliancetypes.ModuleName,
+		// assets after bank (whose metadata and supply it describes).
+		assetstypes.ModuleName,
 		// genutil runs the genesis gentxs, which need staking and bank.
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,

@@ -1,0 +1,136 @@
+// Package assets is ClearChain's token factory: licensed issuers create
+// denoms asset/{issuer}/{symbol} with bank metadata, a class, a restricted
+// flag and a supply cap, and their admins (an account or a contract) mint,
+// burn, pause and hand the admin rights on. See README.md for the spec.
+package assets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+
+	"cosmossdk.io/core/appmodule"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
+
+	"github.com/clearchain/clearchain/x/assets/keeper"
+	"github.com/clearchain/clearchain/x/assets/simulation"
+	"github.com/clearchain/clearchain/x/assets/types"
+)
+
+// ConsensusVersion is the module's state version.
+const ConsensusVersion = 1
+
+var (
+	_ module.AppModuleBasic      = AppModule{}
+	_ module.HasGenesis          = AppModule{}
+	_ module.HasServices         = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
+	_ appmodule.AppModule        = AppModule{}
+)
+
+// AppModuleBasic is the module's stateless part.
+type AppModuleBasic struct{}
+
+// Name returns the module's name.
+func (AppModuleBasic) Name() string { return types.ModuleName }
+
+// RegisterLegacyAminoCodec registers the amino names.
+func (AppModuleBasic) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
+	types.RegisterLegacyAminoCodec(cdc)
+}
+
+// RegisterInterfaces registers the messages.
+func (AppModuleBasic) RegisterInterfaces(registry codectypes.InterfaceRegistry) {
+	types.RegisterInterfaces(registry)
+}
+
+// DefaultGenesis returns the default genesis (no assets).
+func (AppModuleBasic) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
+	return cdc.MustMarshalJSON(types.DefaultGenesis())
+}
+
+// ValidateGenesis validates a genesis without the store.
+func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingConfig, bz json.RawMessage) error {
+	var gs types.GenesisState
+	if err := cdc.UnmarshalJSON(bz, &gs); err != nil {
+		return fmt.Errorf("decoding %s genesis: %w", types.ModuleName, err)
+	}
+	return gs.Validate()
+}
+
+// RegisterGRPCGatewayRoutes registers the REST routes.
+func (AppModuleBasic) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
+	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
+		panic(fmt.Sprintf("assets: registering gateway routes: %v", err)) // wiring error at start-up
+	}
+}
+
+// AppModule is the compliance module.
+type AppModule struct {
+	AppModuleBasic
+	keeper   keeper.Keeper
+	accounts simulation.AccountKeeper // for simulation only
+	bank     simulation.BankKeeper    // for simulation only
+}
+
+// NewAppModule returns the module.
+func NewAppModule(k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
+	return AppModule{keeper: k, accounts: ak, bank: bk}
+}
+
+// IsOnePerModuleType implements depinject.OnePerModuleType.
+func (AppModule) IsOnePerModuleType() {}
+
+// IsAppModule implements appmodule.AppModule.
+func (AppModule) IsAppModule() {}
+
+// ConsensusVersion returns the state version.
+func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
+
+// RegisterServices registers the Msg and Query services.
+func (am AppModule) RegisterServices(cfg module.Configurator) {
+	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
+	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+}
+
+// InitGenesis loads the genesis. A validated genesis cannot fail here; a
+// failure is a broken invariant and halts the chain at InitChain.
+func (am AppModule) InitGenesis(ctx sdk.Context, cdc codec.JSONCodec, data json.RawMessage) {
+	var gs types.GenesisState
+	cdc.MustUnmarshalJSON(data, &gs)
+	if err := am.keeper.InitGenesis(ctx, &gs); err != nil {
+		panic(fmt.Sprintf("assets: init genesis: %v", err))
+	}
+}
+
+// ExportGenesis exports the state.
+func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.RawMessage {
+	gs, err := am.keeper.ExportGenesis(ctx)
+	if err != nil {
+		panic(fmt.Sprintf("assets: export genesis: %v", err))
+	}
+	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState starts the simulation without assets.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder decodes the store for simulation logs.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations returns the issuers' simulated messages.
+func (am AppModule) WeightedOperations(simState module.SimulationState) []simtypes.WeightedOperation {
+	return simulation.WeightedOperations(simState.AppParams, simState.TxConfig, am.keeper, am.accounts, am.bank)
+}

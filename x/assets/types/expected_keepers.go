@@ -1,0 +1,26 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+)
+
+// BankKeeper is what assets needs from x/bank.
+type BankKeeper interface {
+	MintCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
+	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	GetSupply(ctx context.Context, denom string) sdk.Coin
+	SetDenomMetaData(ctx context.Context, denomMetaData banktypes.Metadata)
+}
+
+// ComplianceKeeper says who may issue.
+type ComplianceKeeper interface {
+	HasRole(ctx context.Context, addr sdk.AccAddress, role compliancetypes.Role) bool
+	IsFrozen(ctx context.Context, addr sdk.AccAddress) bool
+}

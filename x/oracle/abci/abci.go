@@ -1,0 +1,69 @@
+// Package abci holds x/oracle's ABCI++ handlers: ExtendVote (ask the local
+// feeder sidecar for prices), VerifyVoteExtension (check form and size),
+// PrepareProposal (inject the extended commit info as the block's first
+// "tx"), ProcessProposal (verify it, signatures included), PreBlock
+// (aggregate it into prices) and a tx runner that gives the injected tx a
+// successful, empty result instead of a decode error.
+//
+// ExtendVote is the one non-deterministic step (it asks a local process,
+// under a timeout); everything else is deterministic.
+package abci
+
+import (
+	"context"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/oracle/feeder"
+	"github.com/clearchain/clearchain/x/oracle/keeper"
+)
+
+// DefaultFeederTimeout bounds the call to the feeder in ExtendVote.
+const DefaultFeederTimeout = 300 * time.Millisecond
+
+// PriceFetcher is the feeder sidecar as ExtendVote sees it;
+// *feeder.Client implements it.
+type PriceFetcher interface {
+	Prices(ctx context.Context) ([]feeder.PairPrice, error)
+}
+
+// Handlers builds the ABCI++ handlers of the oracle.
+type Handlers struct {
+	keeper   keeper.Keeper
+	valStore baseapp.ValidatorStore
+	fetcher  PriceFetcher // nil: this node does not feed prices
+	timeout  time.Duration
+	logger   log.Logger
+}
+
+// NewHandlers returns the handlers. fetcher may be nil (no feeder
+// configured: empty vote extensions); timeout <= 0 means
+// DefaultFeederTimeout.
+func NewHandlers(k keeper.Keeper, valStore baseapp.ValidatorStore, fetcher PriceFetcher, timeout time.Duration, logger log.Logger) *Handlers {
+	if timeout <= 0 {
+		timeout = DefaultFeederTimeout
+	}
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	return &Handlers{keeper: k, valStore: valStore, fetcher: fetcher, timeout: timeout, logger: logger.With("module", "x/oracle")}
+}
+
+// voteExtensionsEnabled reports whether the proposal at height carries the
+// vote extensions of height-1: extensions are produced from the enable
+// height on, so they are first in a proposal at enable height + 1.
+func voteExtensionsEnabled(ctx sdk.Context, height int64) bool {
+	cp := ctx.ConsensusParams()
+	return cp.Abci != nil && cp.Abci.VoteExtensionsEnableHeight != 0 && height > cp.Abci.VoteExtensionsEnableHeight
+}
+
+// emptyExtension is what a validator without prices votes.
+func emptyExtension() *abci.ResponseExtendVote {
+	return &abci.ResponseExtendVote{VoteExtension: []byte{}}
+}
