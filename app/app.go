@@ -114,6 +114,7 @@ func New(
 	app.sm.RegisterStoreDecoders()
 
 	app.MountKVStores(keys)
+	app.MountTransientStores(app.Keepers.transientKeys())
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)

@@ -44,10 +44,10 @@ import (
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
-	assetskeeper "github.com/clearchain/clearchain/x/assets/keeper"
-	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 // maccPerms lists the module accounts and what each may do with coins.
@@ -58,7 +58,8 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
 	wasmtypes.ModuleName:           {authtypes.Burner},
-	assetstypes.ModuleName:         {authtypes.Minter, authtypes.Burner},
+	// exchange holds every exchange balance; it never mints or burns.
+	exchangetypes.ModuleName: nil,
 }
 
 // Keepers holds every module keeper of the app. Each keeper receives only the
@@ -77,7 +78,10 @@ type Keepers struct {
 	AuthzKeeper           authzkeeper.Keeper
 	WasmKeeper            wasmkeeper.Keeper
 	ComplianceKeeper      compliancekeeper.Keeper
-	AssetsKeeper          assetskeeper.Keeper
+	ExchangeKeeper        exchangekeeper.Keeper
+
+	// ExchangeTransientKey is the exchange's transient store: the block's order queue.
+	ExchangeTransientKey *storetypes.TransientStoreKey
 
 	// WasmNodeConfig is the node-local wasm configuration read from app.toml.
 	WasmNodeConfig wasmtypes.NodeConfig
@@ -98,7 +102,7 @@ var storeKeyNames = []string{
 	authzkeeper.StoreKey,
 	wasmtypes.StoreKey,
 	compliancetypes.StoreKey,
-	assetstypes.StoreKey,
+	exchangetypes.StoreKey,
 }
 
 // govAuthority is the address of the gov module account: the authority of
@@ -196,15 +200,15 @@ func newKeepers(
 	}
 	k.BankKeeper.AppendSendRestriction(k.ComplianceKeeper.SendRestriction)
 
-	// x/assets: licensed issuers' denoms. Compliance learns from it which
-	// denoms are restricted; its own restriction stops paused assets.
-	if k.AssetsKeeper, err = assetskeeper.NewKeeper(
-		appCodec, store(assetstypes.StoreKey), k.BankKeeper, k.ComplianceKeeper,
-	); err != nil {
-		return k, err
-	}
-	k.ComplianceKeeper.SetAssetRegistry(k.AssetsKeeper)
-	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
+	// x/exchange: markets, exchange balances and block-level matching.
+	// Compliance gives entities (self-trade prevention), market-maker roles
+	// (rebates) and per-market eligibility. No oracle price source yet: the
+	// price bands and stop triggers use the last trade price.
+	k.ExchangeTransientKey = storetypes.NewTransientStoreKey(exchangetypes.TransientStoreKey)
+	k.ExchangeKeeper = exchangekeeper.NewKeeper(
+		appCodec, store(exchangetypes.StoreKey), runtime.NewTransientStoreService(k.ExchangeTransientKey),
+		k.BankKeeper, k.ComplianceKeeper, nil, authority, authtypes.FeeCollectorName,
+	)
 	return k, nil
 }
 
@@ -218,4 +222,9 @@ func BlockedAddresses() map[string]bool {
 	// The gov account may receive deposits.
 	delete(blocked, govAuthority())
 	return blocked
+}
+
+// transientKeys returns the transient stores the keepers use.
+func (k *Keepers) transientKeys() map[string]*storetypes.TransientStoreKey {
+	return map[string]*storetypes.TransientStoreKey{exchangetypes.TransientStoreKey: k.ExchangeTransientKey}
 }

@@ -34,10 +34,10 @@ import (
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
-	"github.com/clearchain/clearchain/x/assets"
-	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	"github.com/clearchain/clearchain/x/compliance"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	"github.com/clearchain/clearchain/x/exchange"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 // appModules lists every module of the app. ClearChain's own modules are
@@ -59,7 +59,7 @@ func appModules(app *ClearApp, appCodec codec.Codec, txConfig client.TxConfig, i
 		consensus.NewAppModule(appCodec, k.ConsensusParamsKeeper),
 		wasm.NewAppModule(appCodec, &k.WasmKeeper, k.StakingKeeper, k.AccountKeeper, k.BankKeeper, app.MsgServiceRouter(), nil),
 		compliance.NewAppModule(k.ComplianceKeeper, k.AccountKeeper),
-		assets.NewAppModule(k.AssetsKeeper, k.AccountKeeper, k.BankKeeper),
+		exchange.NewAppModule(k.ExchangeKeeper),
 	}
 }
 
@@ -103,12 +103,20 @@ func setModuleOrder(mm *module.Manager) {
 		genutiltypes.ModuleName,
 		authz.ModuleName,
 		wasmtypes.ModuleName,
+		// exchange only loads its in-memory books here, on the first block
+		// after a start (from the block's state, never from a query).
+		exchangetypes.ModuleName,
 	)
 	mm.SetOrderEndBlockers(
 		// gov executes passed proposals before staking computes the next
 		// validator set, so a parameter change applies the same block.
 		govtypes.ModuleName,
 		stakingtypes.ModuleName,
+		// exchange matches the block's orders after gov and staking: a market
+		// halt or parameter change passed by gov this block applies to this
+		// block's matching; its fees reach the fee collector before the next
+		// block's distribution.
+		exchangetypes.ModuleName,
 		genutiltypes.ModuleName,
 		feegrant.ModuleName,
 		banktypes.ModuleName,
@@ -126,8 +134,8 @@ func setModuleOrder(mm *module.Manager) {
 		// compliance before genutil and the ClearChain modules: licences and
 		// the regulator exist before any genesis tx or asset is loaded.
 		compliancetypes.ModuleName,
-		// assets after bank (whose metadata and supply it describes).
-		assetstypes.ModuleName,
+		// exchange after bank (its module account holds the exchange balances).
+		exchangetypes.ModuleName,
 		// genutil runs the genesis gentxs, which need staking and bank.
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
