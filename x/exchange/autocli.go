@@ -43,7 +43,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Withdraw", Use: "withdraw [amount]", Short: "Withdraw free exchange balance",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},
 				{RpcMethod: "PlaceOrder", Use: "place [order-json]", Short: "Place an order",
-					Example: `cleard tx exchange place '{"market_id":1,"side":"SIDE_BUY","price":500,"quantity":10}' --from alice`,
+					Example:        `cleard tx exchange place '{"market_id":1,"side":"SIDE_BUY","price":500,"quantity":10}' --from alice`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order"}}},
 				{RpcMethod: "CancelOrder", Use: "cancel [market-id] [order-id]", Short: "Cancel an order",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}, {ProtoField: "order_id"}}},

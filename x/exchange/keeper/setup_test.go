@@ -22,9 +22,9 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/x/auth"
 	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
-	"github.com/cosmos/cosmos-sdk/x/bank"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/bank"
 	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
 	banktestutil "github.com/cosmos/cosmos-sdk/x/bank/testutil"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -87,20 +87,20 @@ var gov = authtypes.NewModuleAddress(govtypes.ModuleName).String()
 
 // chain is a keeper on a real auth + bank over an IAVL CommitMultiStore.
 type chain struct {
-	t       testing.TB
-	db      dbm.DB
-	cms     storetypes.CommitMultiStore
-	keys    map[string]*storetypes.KVStoreKey
-	tkey    *storetypes.TransientStoreKey
-	ctx     sdk.Context
-	height  int64
-	bank    bankkeeper.BaseKeeper
-	k       keeper.Keeper
-	msgs    types.MsgServer
-	q       keeper.Querier
-	lic     *licences
-	oracle  *oracle
-	enc     moduletestutil.TestEncodingConfig
+	t      testing.TB
+	db     dbm.DB
+	cms    storetypes.CommitMultiStore
+	keys   map[string]*storetypes.KVStoreKey
+	tkey   *storetypes.TransientStoreKey
+	ctx    sdk.Context
+	height int64
+	bank   bankkeeper.BaseKeeper
+	k      keeper.Keeper
+	msgs   types.MsgServer
+	q      keeper.Querier
+	lic    *licences
+	oracle *oracle
+	enc    moduletestutil.TestEncodingConfig
 }
 
 var maccPerms = map[string][]string{
