@@ -34,6 +34,7 @@ import (
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	complianceante "github.com/clearchain/clearchain/x/compliance/ante"
+	oracleabci "github.com/clearchain/clearchain/x/oracle/abci"
 )
 
 var (
@@ -57,6 +58,9 @@ type ClearApp struct {
 	BasicModuleManager module.BasicManager
 	sm                 *module.SimulationManager
 	configurator       module.Configurator
+
+	// oracleABCI holds x/oracle's ABCI++ handlers (see oracle.go).
+	oracleABCI *oracleabci.Handlers
 }
 
 // New returns a ClearChain app on db. With loadLatest it loads the latest
@@ -145,6 +149,10 @@ func New(
 		return nil, err
 	}
 	app.SetPostHandler(postHandler)
+	// x/oracle: vote extensions, injected votes, PreBlock aggregation (oracle.go).
+	if err := app.setOracleABCI(appOpts); err != nil {
+		return nil, err
+	}
 
 	if manager := app.SnapshotManager(); manager != nil {
 		if err := manager.RegisterExtensions(wasmkeeper.NewWasmSnapshotter(app.CommitMultiStore(), &app.WasmKeeper)); err != nil {
@@ -166,9 +174,14 @@ func New(
 // Name returns the app's name.
 func (app *ClearApp) Name() string { return app.BaseApp.Name() }
 
-// PreBlocker runs the modules' pre-blockers.
-func (app *ClearApp) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	return app.ModuleManager.PreBlock(ctx)
+// PreBlocker runs the modules' pre-blockers, then x/oracle's aggregation
+// of the block's vote extensions.
+func (app *ClearApp) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	res, err := app.ModuleManager.PreBlock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return res, app.oraclePreBlock(ctx, req)
 }
 
 // BeginBlocker runs the modules' begin-blockers.
@@ -190,7 +203,11 @@ func (app *ClearApp) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*
 	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
 		return nil, err
 	}
-	return app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
+	res, err := app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
+	if err != nil {
+		return nil, err
+	}
+	return res, app.withVoteExtensions(ctx, req, res)
 }
 
 // LoadHeight loads the state at height.

@@ -48,6 +48,8 @@ import (
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+	oraclekeeper "github.com/clearchain/clearchain/x/oracle/keeper"
+	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
 )
 
 // maccPerms lists the module accounts and what each may do with coins.
@@ -79,6 +81,7 @@ type Keepers struct {
 	WasmKeeper            wasmkeeper.Keeper
 	ComplianceKeeper      compliancekeeper.Keeper
 	ExchangeKeeper        exchangekeeper.Keeper
+	OracleKeeper          oraclekeeper.Keeper
 
 	// ExchangeTransientKey is the exchange's transient store: the block's order queue.
 	ExchangeTransientKey *storetypes.TransientStoreKey
@@ -103,6 +106,7 @@ var storeKeyNames = []string{
 	wasmtypes.StoreKey,
 	compliancetypes.StoreKey,
 	exchangetypes.StoreKey,
+	oracletypes.StoreKey,
 }
 
 // govAuthority is the address of the gov module account: the authority of
@@ -205,9 +209,16 @@ func newKeepers(
 	// (rebates) and per-market eligibility. No oracle price source yet: the
 	// price bands and stop triggers use the last trade price.
 	k.ExchangeTransientKey = storetypes.NewTransientStoreKey(exchangetypes.TransientStoreKey)
+	// x/oracle: price feeds; licensed feeders are checked against compliance
+	// (see oracle.go). The exchange reads its reference prices from it.
+	if k.OracleKeeper, err = newOracleKeeper(
+		appCodec, store(oracletypes.StoreKey), accCodec, authority, k.ComplianceKeeper,
+	); err != nil {
+		return k, err
+	}
 	k.ExchangeKeeper = exchangekeeper.NewKeeper(
 		appCodec, store(exchangetypes.StoreKey), runtime.NewTransientStoreService(k.ExchangeTransientKey),
-		k.BankKeeper, k.ComplianceKeeper, nil, authority, authtypes.FeeCollectorName,
+		k.BankKeeper, k.ComplianceKeeper, k.OracleKeeper, authority, authtypes.FeeCollectorName,
 	)
 	return k, nil
 }

@@ -38,6 +38,8 @@ import (
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/x/exchange"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+	"github.com/clearchain/clearchain/x/oracle"
+	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
 )
 
 // appModules lists every module of the app. ClearChain's own modules are
@@ -60,6 +62,7 @@ func appModules(app *ClearApp, appCodec codec.Codec, txConfig client.TxConfig, i
 		wasm.NewAppModule(appCodec, &k.WasmKeeper, k.StakingKeeper, k.AccountKeeper, k.BankKeeper, app.MsgServiceRouter(), nil),
 		compliance.NewAppModule(k.ComplianceKeeper, k.AccountKeeper),
 		exchange.NewAppModule(k.ExchangeKeeper),
+		oracle.NewAppModule(k.OracleKeeper),
 	}
 }
 
@@ -92,6 +95,8 @@ func setModuleOrder(mm *module.Manager) {
 		upgradetypes.ModuleName,
 		// auth prunes expired unordered-transaction nonces.
 		authtypes.ModuleName,
+		// x/oracle aggregates the vote extensions after these, from
+		// app.PreBlocker: it needs the block's first tx (app/oracle.go).
 	)
 	mm.SetOrderBeginBlockers(
 		// distribution pays out the previous block's fees before slashing
@@ -136,6 +141,8 @@ func setModuleOrder(mm *module.Manager) {
 		compliancetypes.ModuleName,
 		// exchange after bank (its module account holds the exchange balances).
 		exchangetypes.ModuleName,
+		// oracle after compliance, whose licences its feeders need.
+		oracletypes.ModuleName,
 		// genutil runs the genesis gentxs, which need staking and bank.
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,

@@ -41,6 +41,8 @@ type clearAppConfig struct {
 	serverconfig.Config `mapstructure:",squash"`
 
 	Wasm wasmtypes.NodeConfig `mapstructure:"wasm"`
+	// Oracle is the [oracle] section: this validator's price-feeder sidecar.
+	Oracle app.OracleConfig `mapstructure:"oracle"`
 }
 
 func initAppConfig() (string, any) {
@@ -49,6 +51,6 @@ func initAppConfig() (string, any) {
 	srv.MinGasPrices = "0" + app.BondDenom
 	srv.API.Enable = true
 	srv.GRPC.Enable = true
-	cfg := clearAppConfig{Config: *srv, Wasm: wasmtypes.DefaultNodeConfig()}
-	return serverconfig.DefaultConfigTemplate + wasmtypes.DefaultConfigTemplate(), cfg
+	cfg := clearAppConfig{Config: *srv, Wasm: wasmtypes.DefaultNodeConfig(), Oracle: app.DefaultOracleConfig()}
+	return serverconfig.DefaultConfigTemplate + wasmtypes.DefaultConfigTemplate() + app.OracleConfigTemplate, cfg
 }
