@@ -58,6 +58,7 @@ type ClearApp struct {
 	BasicModuleManager module.BasicManager
 	sm                 *module.SimulationManager
 	configurator       module.Configurator
+	closer             closeOnce
 
 	// oracleABCI holds x/oracle's ABCI++ handlers (see oracle.go).
 	oracleABCI *oracleabci.Handlers

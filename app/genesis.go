@@ -17,7 +17,7 @@ type GenesisState map[string]json.RawMessage
 
 // DefaultGenesis returns the chain's default genesis: the modules' defaults,
 // with uclear as bond and deposit denom (set in init below) and wasm code
-// upload closed (see wasmBasic).
+// upload permissioned (see wasmBasic).
 func (app *ClearApp) DefaultGenesis() map[string]json.RawMessage {
 	return app.BasicModuleManager.DefaultGenesis(app.appCodec)
 }
@@ -27,18 +27,19 @@ func init() {
 	sdk.DefaultBondDenom = BondDenom
 }
 
-// wasmBasic is wasm's module basic with ClearChain's default genesis: code
-// upload is closed to all but governance (x/compliance opens it to licensed
-// issuers), so `cleard init` writes a permissioned chain.
+// wasmBasic is wasm's module basic with ClearChain's default genesis. Code
+// upload is open at the wasm level and gated by x/compliance's ante gate:
+// only licensed ISSUER accounts (and governance, which bypasses the ante) can
+// store or instantiate code, so `cleard init` writes a permissioned chain.
 type wasmBasic struct{ wasm.AppModuleBasic }
 
-// DefaultGenesis returns wasm's default genesis with code upload closed.
+// DefaultGenesis returns wasm's default genesis, upload left to the gate.
 func (b wasmBasic) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
 	var gen wasmtypes.GenesisState
 	if err := cdc.UnmarshalJSON(b.AppModuleBasic.DefaultGenesis(cdc), &gen); err != nil {
 		panic(fmt.Sprintf("app: decoding wasm default genesis: %v", err)) // static data
 	}
-	gen.Params.CodeUploadAccess = wasmtypes.AllowNobody
+	gen.Params.CodeUploadAccess = wasmtypes.AllowEverybody
 	gen.Params.InstantiateDefaultPermission = wasmtypes.AccessTypeEverybody
 	return cdc.MustMarshalJSON(&gen)
 }

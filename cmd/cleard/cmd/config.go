@@ -28,7 +28,8 @@ func initCometBFTConfig() *cmtcfg.Config {
 	cfg.Consensus.TimeoutPrevoteDelta = 200 * time.Millisecond
 	cfg.Consensus.TimeoutPrecommit = 500 * time.Millisecond
 	cfg.Consensus.TimeoutPrecommitDelta = 200 * time.Millisecond
-	cfg.Consensus.TimeoutCommit = 1 * time.Second
+	// Not 1s: the SDK replaces CometBFT's default (1s) by 5s at init.
+	cfg.Consensus.TimeoutCommit = 800 * time.Millisecond
 	// Known peers only: no seed crawling on a permissioned network.
 	cfg.P2P.PexReactor = false
 	cfg.P2P.AddrBookStrict = false

@@ -97,7 +97,9 @@ func NewRootCmd() (*cobra.Command, error) {
 	initRootCmd(rootCmd, tempApp)
 
 	autoCliOpts := tempApp.AutoCliOpts()
-	initClientCtx, _ = config.ReadFromClientConfig(initClientCtx)
+	// Only the defaults here: the --home of each command is read in
+	// PersistentPreRunE, and nothing may be created in ~/.cleard.
+	initClientCtx, _ = config.ReadDefaultValuesFromDefaultClientConfig(initClientCtx)
 	autoCliOpts.ClientCtx = initClientCtx
 	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
 		return nil, err
