@@ -44,6 +44,8 @@ import (
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
+	assetskeeper "github.com/clearchain/clearchain/x/assets/keeper"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
@@ -62,6 +64,7 @@ var maccPerms = map[string][]string{
 	wasmtypes.ModuleName:           {authtypes.Burner},
 	// exchange holds every exchange balance; it never mints or burns.
 	exchangetypes.ModuleName: nil,
+	assetstypes.ModuleName:   {authtypes.Minter, authtypes.Burner},
 }
 
 // Keepers holds every module keeper of the app. Each keeper receives only the
@@ -85,6 +88,7 @@ type Keepers struct {
 
 	// ExchangeTransientKey is the exchange's transient store: the block's order queue.
 	ExchangeTransientKey *storetypes.TransientStoreKey
+	AssetsKeeper         assetskeeper.Keeper
 
 	// WasmNodeConfig is the node-local wasm configuration read from app.toml.
 	WasmNodeConfig wasmtypes.NodeConfig
@@ -107,6 +111,7 @@ var storeKeyNames = []string{
 	compliancetypes.StoreKey,
 	exchangetypes.StoreKey,
 	oracletypes.StoreKey,
+	assetstypes.StoreKey,
 }
 
 // govAuthority is the address of the gov module account: the authority of
@@ -220,6 +225,16 @@ func newKeepers(
 		appCodec, store(exchangetypes.StoreKey), runtime.NewTransientStoreService(k.ExchangeTransientKey),
 		k.BankKeeper, k.ComplianceKeeper, k.OracleKeeper, authority, authtypes.FeeCollectorName,
 	)
+
+	// x/assets: licensed issuers' denoms. Compliance learns from it which
+	// denoms are restricted; its own restriction stops paused assets.
+	if k.AssetsKeeper, err = assetskeeper.NewKeeper(
+		appCodec, store(assetstypes.StoreKey), k.BankKeeper, k.ComplianceKeeper,
+	); err != nil {
+		return k, err
+	}
+	k.ComplianceKeeper.SetAssetRegistry(k.AssetsKeeper)
+	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }
 

@@ -34,6 +34,8 @@ import (
 	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
+	"github.com/clearchain/clearchain/x/assets"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	"github.com/clearchain/clearchain/x/compliance"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/x/exchange"
@@ -63,6 +65,7 @@ func appModules(app *ClearApp, appCodec codec.Codec, txConfig client.TxConfig, i
 		compliance.NewAppModule(k.ComplianceKeeper, k.AccountKeeper),
 		exchange.NewAppModule(k.ExchangeKeeper),
 		oracle.NewAppModule(k.OracleKeeper),
+		assets.NewAppModule(k.AssetsKeeper, k.AccountKeeper, k.BankKeeper),
 	}
 }
 
@@ -143,6 +146,8 @@ func setModuleOrder(mm *module.Manager) {
 		exchangetypes.ModuleName,
 		// oracle after compliance, whose licences its feeders need.
 		oracletypes.ModuleName,
+		// assets after bank (whose metadata and supply it describes).
+		assetstypes.ModuleName,
 		// genutil runs the genesis gentxs, which need staking and bank.
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
