@@ -160,8 +160,8 @@ func (b *Book) auctionRound(p Price) {
 		b.markDirty(bl)
 		b.markDirty(al)
 		b.filled += q
-		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
-			Price: p, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
+		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
+			Limit: t.price, MakerLimit: m.price, Price: p, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
 		if m.qty == 0 {
 			b.removeResting(mi)
 		}

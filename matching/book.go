@@ -172,7 +172,7 @@ func (b *Book) apply(c *Command) {
 	case CmdReferencePrice:
 		b.reference(c.Price)
 	default:
-		b.emit(Event{Kind: EvRejected, Reason: ReasonInvalidCommand, OrderID: c.ID, Owner: c.Owner, Side: c.Side})
+		b.emit(Event{Kind: EvRejected, Reason: ReasonInvalidCommand, OrderID: c.ID, Owner: c.Owner, Entity: c.Entity, Side: c.Side})
 	}
 }
 
@@ -207,7 +207,7 @@ func (b *Book) OnReferencePrice(p Price, out []Event) []Event {
 func (b *Book) emit(e Event) { b.out = append(b.out, e) }
 
 func (b *Book) reject(c *Command, r Reason) {
-	b.emit(Event{Kind: EvRejected, Reason: r, OrderID: c.ID, Owner: c.Owner, Side: c.Side})
+	b.emit(Event{Kind: EvRejected, Reason: r, OrderID: c.ID, Owner: c.Owner, Entity: c.Entity, Side: c.Side})
 }
 
 func validPrice(p Price) bool { return p >= 1 && p <= MaxPrice }
@@ -327,7 +327,7 @@ func (b *Book) place(c *Command) {
 		b.heapPush(oi)
 	}
 	b.accepted += o.qty
-	b.emit(Event{Kind: EvAccepted, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+	b.emit(Event{Kind: EvAccepted, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 	if o.typ == StopLimit || o.typ == StopMarket {
 		o.state = stStop
 		b.appendToLevel(stopLadder(o.side), o.trigger, oi)
@@ -354,7 +354,7 @@ func (b *Book) process(oi int32) {
 	if o.typ == Market || o.tif == IOC || o.tif == FOK {
 		if b.mode == Continuous {
 			b.cancelled += o.qty
-			b.emit(Event{Kind: EvCancelled, Reason: ReasonUnfilled, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+			b.emit(Event{Kind: EvCancelled, Reason: ReasonUnfilled, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 			b.release(oi)
 			return
 		}
@@ -362,7 +362,7 @@ func (b *Book) process(oi int32) {
 	}
 	o.state = stResting
 	b.appendToLevel(restingLadder(o.side), o.price, oi)
-	b.emit(Event{Kind: EvRested, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+	b.emit(Event{Kind: EvRested, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 }
 
 // crosses reports whether a taker on side s with limit lim trades with a
@@ -438,8 +438,8 @@ func (b *Book) match(ti int32) bool {
 		lv.qty -= q
 		b.filled += q
 		b.markDirty(li)
-		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
-			Price: lv.price, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
+		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
+			Limit: t.price, MakerLimit: m.price, Price: lv.price, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
 		if m.qty == 0 {
 			b.removeResting(mi)
 		}
@@ -486,14 +486,14 @@ func (b *Book) reduce(oi int32, q Qty, r Reason) {
 		b.markDirty(o.level)
 	}
 	b.cancelled += q
-	b.emit(Event{Kind: EvCancelled, Reason: r, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: q, Remaining: o.qty})
+	b.emit(Event{Kind: EvCancelled, Reason: r, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: q, Remaining: o.qty})
 }
 
 // cancelOrder cancels the whole remaining quantity of live order oi.
 func (b *Book) cancelOrder(oi int32, r Reason) {
 	o := &b.orders[oi]
 	b.cancelled += o.qty
-	b.emit(Event{Kind: EvCancelled, Reason: r, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+	b.emit(Event{Kind: EvCancelled, Reason: r, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 	b.removeResting(oi)
 }
 
@@ -570,7 +570,7 @@ func (b *Book) modify(c *Command) {
 	// Cancel-and-replace: same slot, index entry, owner entry and expiry;
 	// new price, quantity and time priority.
 	b.cancelled += o.qty
-	b.emit(Event{Kind: EvCancelled, Reason: ReasonReplaced, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+	b.emit(Event{Kind: EvCancelled, Reason: ReasonReplaced, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 	b.unlink(oi)
 	o = &b.orders[oi]
 	o.state = stIncoming
@@ -579,7 +579,7 @@ func (b *Book) modify(c *Command) {
 	b.resequence(oi)
 	o = &b.orders[oi]
 	b.accepted += o.qty
-	b.emit(Event{Kind: EvAccepted, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+	b.emit(Event{Kind: EvAccepted, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 	b.process(oi)
 }
 
@@ -654,7 +654,7 @@ func (b *Book) expire(block, time int64) {
 			oi := b.heaps[h].a[0].slot
 			o := &b.orders[oi]
 			b.expired += o.qty
-			b.emit(Event{Kind: EvExpired, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+			b.emit(Event{Kind: EvExpired, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 			b.removeResting(oi)
 		}
 	}
@@ -699,7 +699,7 @@ func (b *Book) reference(p Price) {
 		}
 		b.resequence(oi)
 		o = &b.orders[oi]
-		b.emit(Event{Kind: EvTriggered, OrderID: o.id, Owner: o.owner, Side: o.side, Price: o.price, Qty: o.qty})
+		b.emit(Event{Kind: EvTriggered, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
 		if b.mode == Continuous && o.tif == FOK && !b.fokFillable(oi) {
 			b.cancelOrder(oi, ReasonFOKUnfillable)
 			continue

@@ -46,8 +46,8 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			resting: []Command{Order_Bob_Id4_Sell5_Price100, Order_Bob_Id2_Sell5_Price101},
 			cmds:    []Command{taker(Buy, 102, 12, nil)},
 			events: []string{"accepted id=10 owner=2 buy price=102 qty=12",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=5 rem=7 maker-rem=0",
-				"fill id=10 owner=2 buy maker=2 maker-owner=3 price=101 qty=5 rem=2 maker-rem=0",
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=102 maker-limit=100 price=100 qty=5 rem=7 maker-rem=0",
+				"fill id=10 owner=2 buy maker=2 maker-owner=3 limit=102 maker-limit=101 price=101 qty=5 rem=2 maker-rem=0",
 				"rested id=10 owner=2 buy price=102 qty=2"},
 			bids: []Qty{2},
 		},
@@ -55,7 +55,7 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			resting: []Command{Order_Bob_Id4_Sell5_Price100, Order_Bob_Id2_Sell5_Price101},
 			cmds:    []Command{taker(Buy, 100, 7, func(c *Command) { c.Type = Market })},
 			events: []string{"accepted id=10 owner=2 buy price=100 qty=7",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=5 rem=2 maker-rem=0",
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=100 maker-limit=100 price=100 qty=5 rem=2 maker-rem=0",
 				"cancelled id=10 owner=2 buy price=100 qty=2 rem=0 reason=unfilled"},
 			asks: []Qty{5},
 		},
@@ -63,7 +63,7 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			resting: []Command{Order_Bob_Id4_Sell5_Price100},
 			cmds:    []Command{taker(Buy, 100, 6, func(c *Command) { c.TIF = IOC })},
 			events: []string{"accepted id=10 owner=2 buy price=100 qty=6",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=5 rem=1 maker-rem=0",
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=100 maker-limit=100 price=100 qty=5 rem=1 maker-rem=0",
 				"cancelled id=10 owner=2 buy price=100 qty=1 rem=0 reason=unfilled"},
 		},
 		"A FOK order that cannot fill entirely is rejected and the book is untouched.": {
@@ -76,8 +76,8 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			resting: []Command{Order_Bob_Id4_Sell5_Price100, Order_Bob_Id2_Sell5_Price101},
 			cmds:    []Command{taker(Buy, 101, 6, func(c *Command) { c.TIF = FOK })},
 			events: []string{"accepted id=10 owner=2 buy price=101 qty=6",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=5 rem=1 maker-rem=0",
-				"fill id=10 owner=2 buy maker=2 maker-owner=3 price=101 qty=1 rem=0 maker-rem=4"},
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=101 maker-limit=100 price=100 qty=5 rem=1 maker-rem=0",
+				"fill id=10 owner=2 buy maker=2 maker-owner=3 limit=101 maker-limit=101 price=101 qty=1 rem=0 maker-rem=4"},
 			asks: []Qty{4},
 		},
 		"A post-only order that would cross is rejected.": {
@@ -109,7 +109,7 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			cmds: []Command{taker(Buy, 100, 2, func(c *Command) { c.Type, c.TriggerPrice = StopLimit, 105 }),
 				{Kind: CmdReferencePrice, Price: 104}, {Kind: CmdReferencePrice, Price: 105}},
 			events: []string{"triggered id=10 owner=2 buy price=100 qty=2",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=2 rem=0 maker-rem=3"},
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=100 maker-limit=100 price=100 qty=2 rem=0 maker-rem=3"},
 			asks: []Qty{3},
 		},
 		"A stop-market sell triggers when the reference price falls to its trigger.": {
@@ -117,7 +117,7 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			cmds: []Command{taker(Sell, 1, 7, func(c *Command) { c.Type, c.TriggerPrice = StopMarket, 99 }),
 				{Kind: CmdReferencePrice, Price: 99}},
 			events: []string{"triggered id=10 owner=2 sell price=1 qty=7",
-				"fill id=10 owner=2 sell maker=3 maker-owner=3 price=98 qty=5 rem=2 maker-rem=0",
+				"fill id=10 owner=2 sell maker=3 maker-owner=3 limit=1 maker-limit=98 price=98 qty=5 rem=2 maker-rem=0",
 				"cancelled id=10 owner=2 sell price=1 qty=2 rem=0 reason=unfilled"},
 		},
 		"A quantity decrease at the same price keeps the order's priority.": {
@@ -149,7 +149,7 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			cmds:    []Command{taker(Buy, 100, 3, func(c *Command) { c.STP = STPCancelOldest })},
 			events: []string{"accepted id=10 owner=2 buy price=100 qty=3",
 				"cancelled id=1 owner=1 sell price=100 qty=5 rem=0 reason=self-trade",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=3 rem=0 maker-rem=2"},
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=100 maker-limit=100 price=100 qty=3 rem=0 maker-rem=2"},
 			asks: []Qty{2},
 		},
 		"STP cancel-both cancels the maker and the taker.": {
@@ -174,15 +174,15 @@ func TestOrderTypesAndSTP(t *testing.T) {
 			events: []string{"accepted id=10 owner=2 buy price=100 qty=7",
 				"cancelled id=1 owner=1 sell price=100 qty=5 rem=0 reason=self-trade",
 				"cancelled id=10 owner=2 buy price=100 qty=5 rem=2 reason=self-trade",
-				"fill id=10 owner=2 buy maker=4 maker-owner=3 price=100 qty=2 rem=0 maker-rem=3"},
+				"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=100 maker-limit=100 price=100 qty=2 rem=0 maker-rem=3"},
 			asks: []Qty{3},
 		},
 		"An auction clears crossing orders at one price and rests the rest.": {
 			mode:    Auction,
 			resting: []Command{Order_Bob_Id4_Sell5_Price100, Order_Bob_Id2_Sell5_Price101},
 			cmds:    []Command{taker(Buy, 101, 7, nil), {Kind: 7}},
-			events: []string{"fill id=10 owner=2 buy maker=4 maker-owner=3 price=101 qty=5 rem=2 maker-rem=0",
-				"fill id=10 owner=2 buy maker=2 maker-owner=3 price=101 qty=2 rem=0 maker-rem=3"},
+			events: []string{"fill id=10 owner=2 buy maker=4 maker-owner=3 limit=101 maker-limit=100 price=101 qty=5 rem=2 maker-rem=0",
+				"fill id=10 owner=2 buy maker=2 maker-owner=3 limit=101 maker-limit=101 price=101 qty=2 rem=0 maker-rem=3"},
 			asks: []Qty{3},
 		},
 	}
@@ -271,5 +271,40 @@ func TestApplySteadyStateDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("Apply allocated %.1f times per batch", allocs)
+	}
+}
+
+func TestOwnerOrdersVisitsOnlyTheOwnersLiveOrders(t *testing.T) {
+	b := NewBook(Config{})
+	stop := Command{Kind: CmdPlace, ID: 7, Owner: 1, Entity: 7, Side: Buy, Type: StopLimit, Price: 105, TriggerPrice: 104, Qty: 2}
+	b.Apply([]Command{Order_Alice_Id1_Sell5_Price100, Order_Bob_Id2_Sell5_Price101, Order_Bob_Id3_Buy5_Price98,
+		Order_Alice_Id5_Buy5_Price98_GTB, stop}, nil)
+	var ids []OrderID
+	b.OwnerOrders(1, func(o Order) bool {
+		if o.Owner != 1 {
+			t.Fatalf("order %d of owner %d", o.ID, o.Owner)
+		}
+		ids = append(ids, o.ID)
+		return true
+	})
+	slices.Sort(ids)
+	if want := []OrderID{1, 5, 7}; !slices.Equal(ids, want) {
+		t.Fatalf("owner 1: got %v, want %v", ids, want)
+	}
+	n := 0
+	b.OwnerOrders(1, func(Order) bool { n++; return false })
+	if n != 1 {
+		t.Fatalf("stopping early: %d calls", n)
+	}
+	b.Apply([]Command{{Kind: CmdCancel, ID: 1, Owner: 1}}, nil)
+	b.OwnerOrders(1, func(o Order) bool {
+		if o.ID == 1 {
+			t.Fatal("cancelled order visited")
+		}
+		return true
+	})
+	b.OwnerOrders(99, func(Order) bool { t.Fatal("unknown owner visited"); return true })
+	if a := testing.AllocsPerRun(100, func() { b.OwnerOrders(3, func(Order) bool { return true }) }); a != 0 {
+		t.Fatalf("OwnerOrders allocates %v", a)
 	}
 }

@@ -30,7 +30,9 @@
 //
 // The engine holds no funds and knows no balances. The keeper locks funds
 // when it sends an order, and settles or releases them from the events: a
-// fill moves Qty at Price between taker and maker; EvCancelled and EvExpired
+// fill moves Qty at Price between taker and maker and carries both orders'
+// limit prices (Limit, MakerLimit), so the keeper can release what it locked
+// at them without an order index of its own; EvCancelled and EvExpired
 // release the Qty they report at the event's Price (a cancel-and-replace
 // reports the old terms as cancelled and the new ones as accepted).
 //

@@ -43,8 +43,8 @@ func Example() {
 	// accepted id=2 owner=11 sell price=1002 qty=5
 	// rested id=2 owner=11 sell price=1002 qty=5
 	// accepted id=3 owner=12 buy price=1002 qty=7
-	// fill id=3 owner=12 buy maker=1 maker-owner=10 price=1001 qty=5 rem=2 maker-rem=0
-	// fill id=3 owner=12 buy maker=2 maker-owner=11 price=1002 qty=2 rem=0 maker-rem=3
+	// fill id=3 owner=12 buy maker=1 maker-owner=10 limit=1002 maker-limit=1001 price=1001 qty=5 rem=2 maker-rem=0
+	// fill id=3 owner=12 buy maker=2 maker-owner=11 limit=1002 maker-limit=1002 price=1002 qty=2 rem=0 maker-rem=3
 	// rejected id=9 owner=12 none reason=unknown-order
 	// best bid: false 0 best ask: 1002 3 resting: 1
 	// level sell 1001: 0 orders
@@ -67,6 +67,6 @@ func ExampleBook_RunAuction() {
 	}
 	// Output:
 	// indicative: 104 5
-	// fill id=2 owner=2 sell maker=1 maker-owner=1 price=104 qty=3 rem=0 maker-rem=2
-	// fill id=3 owner=3 sell maker=1 maker-owner=1 price=104 qty=2 rem=2 maker-rem=0
+	// fill id=2 owner=2 sell maker=1 maker-owner=1 limit=101 maker-limit=105 price=104 qty=3 rem=0 maker-rem=2
+	// fill id=3 owner=3 sell maker=1 maker-owner=1 limit=104 maker-limit=105 price=104 qty=2 rem=2 maker-rem=0
 }

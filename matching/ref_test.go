@@ -108,11 +108,11 @@ func (r *refBook) apply(c Command) {
 }
 
 func (r *refBook) rej(c Command, why Reason) {
-	r.emit(Event{Kind: EvRejected, Reason: why, OrderID: c.ID, Owner: c.Owner, Side: c.Side})
+	r.emit(Event{Kind: EvRejected, Reason: why, OrderID: c.ID, Owner: c.Owner, Entity: c.Entity, Side: c.Side})
 }
 
 func (r *refBook) cancel(o *refOrder, why Reason) {
-	r.emit(Event{Kind: EvCancelled, Reason: why, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+	r.emit(Event{Kind: EvCancelled, Reason: why, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 	r.drop(o)
 }
 
@@ -123,7 +123,7 @@ func (r *refBook) reduce(o *refOrder, q Qty, why Reason) {
 		return
 	}
 	o.Qty -= q
-	r.emit(Event{Kind: EvCancelled, Reason: why, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: q, Remaining: o.Qty})
+	r.emit(Event{Kind: EvCancelled, Reason: why, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: q, Remaining: o.Qty})
 }
 
 func (r *refBook) place(c Command) {
@@ -187,7 +187,7 @@ func (r *refBook) place(c Command) {
 	r.seq++
 	o.Seq = r.seq
 	r.live = append(r.live, o)
-	r.emit(Event{Kind: EvAccepted, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+	r.emit(Event{Kind: EvAccepted, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 	if stop {
 		return
 	}
@@ -221,7 +221,7 @@ func (r *refBook) process(o *refOrder) {
 		if o.Type == Market || o.TIF == IOC || o.TIF == FOK {
 			r.auctionOrder = append(r.auctionOrder, o)
 		}
-		r.emit(Event{Kind: EvRested, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+		r.emit(Event{Kind: EvRested, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 		return
 	}
 	for o.Qty > 0 {
@@ -239,8 +239,8 @@ func (r *refBook) process(o *refOrder) {
 		q := min(o.Qty, m.Qty)
 		o.Qty -= q
 		m.Qty -= q
-		r.emit(Event{Kind: EvFill, OrderID: o.ID, Owner: o.Owner, Side: o.Side, MakerID: m.ID, MakerOwner: m.Owner,
-			Price: m.Price, Qty: q, Remaining: o.Qty, MakerRemaining: m.Qty})
+		r.emit(Event{Kind: EvFill, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, MakerID: m.ID, MakerOwner: m.Owner,
+			Limit: o.Price, MakerLimit: m.Price, Price: m.Price, Qty: q, Remaining: o.Qty, MakerRemaining: m.Qty})
 		if m.Qty == 0 {
 			r.drop(m)
 		}
@@ -253,7 +253,7 @@ func (r *refBook) process(o *refOrder) {
 		r.cancel(o, ReasonUnfilled)
 		return
 	}
-	r.emit(Event{Kind: EvRested, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+	r.emit(Event{Kind: EvRested, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 }
 
 // stp applies taker t's mode against maker m; false if t is gone.
@@ -309,11 +309,11 @@ func (r *refBook) modify(c Command) {
 			return
 		}
 	}
-	r.emit(Event{Kind: EvCancelled, Reason: ReasonReplaced, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+	r.emit(Event{Kind: EvCancelled, Reason: ReasonReplaced, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 	o.Price, o.Qty = c.Price, c.Qty
 	r.seq++
 	o.Seq = r.seq
-	r.emit(Event{Kind: EvAccepted, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+	r.emit(Event{Kind: EvAccepted, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 	r.process(o)
 }
 
@@ -335,7 +335,7 @@ func (r *refBook) expire(block, t int64) {
 			return v[i].Seq < v[j].Seq
 		})
 		for _, o := range v {
-			r.emit(Event{Kind: EvExpired, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+			r.emit(Event{Kind: EvExpired, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 			r.drop(o)
 		}
 	}
@@ -376,7 +376,7 @@ func (r *refBook) reference(p Price) {
 		}
 		r.seq++
 		o.Seq = r.seq
-		r.emit(Event{Kind: EvTriggered, OrderID: o.ID, Owner: o.Owner, Side: o.Side, Price: o.Price, Qty: o.Qty})
+		r.emit(Event{Kind: EvTriggered, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 		if r.mode == Continuous && o.TIF == FOK && !r.fokOK(o) {
 			r.cancel(o, ReasonFOKUnfillable)
 			continue
@@ -433,8 +433,8 @@ func (r *refBook) auction(ref Price) {
 			q := min(t.Qty, m.Qty)
 			t.Qty -= q
 			m.Qty -= q
-			r.emit(Event{Kind: EvFill, OrderID: t.ID, Owner: t.Owner, Side: t.Side, MakerID: m.ID, MakerOwner: m.Owner,
-				Price: bestP, Qty: q, Remaining: t.Qty, MakerRemaining: m.Qty})
+			r.emit(Event{Kind: EvFill, OrderID: t.ID, Owner: t.Owner, Entity: t.Entity, Side: t.Side, MakerID: m.ID, MakerOwner: m.Owner,
+				Limit: t.Price, MakerLimit: m.Price, Price: bestP, Qty: q, Remaining: t.Qty, MakerRemaining: m.Qty})
 			if m.Qty == 0 {
 				r.drop(m)
 			}

@@ -184,7 +184,8 @@ const (
 	EvRested
 	// EvFill: taker OrderID (of Owner, on Side) traded Qty at Price with maker
 	// MakerID (of MakerOwner). Remaining and MakerRemaining are what each
-	// order has left afterwards.
+	// order has left afterwards; Limit and MakerLimit are the two orders'
+	// limit prices.
 	EvFill
 	// EvCancelled: Qty of the order was cancelled for Reason; Remaining is
 	// what is still live (non-zero only for a reduction: ReasonReduced or an
@@ -210,11 +211,19 @@ type Event struct {
 	// OrderID is the order the event is about (the taker for a fill).
 	OrderID OrderID
 	Owner   OwnerID
+	// Entity is the legal entity of OrderID (the command's Entity for a
+	// rejection).
+	Entity EntityID
 	// MakerID and MakerOwner name the maker of a fill (zero otherwise).
 	MakerID    OrderID
 	MakerOwner OwnerID
-	Price      Price
-	Qty        Qty
+	// Price is the order's price; for a fill, the execution price.
+	Price Price
+	// Limit and MakerLimit are, on a fill, the limit (or worst) prices of
+	// the taker and of the maker: the prices their locks were computed at,
+	// which the keeper releases from. Zero on other events.
+	Limit, MakerLimit Price
+	Qty               Qty
 	// Remaining is OrderID's remaining open quantity after the event.
 	Remaining Qty
 	// MakerRemaining is the maker's remaining quantity after a fill.
@@ -438,6 +447,10 @@ func (e Event) AppendTo(dst []byte) []byte {
 		dst = strconv.AppendUint(dst, uint64(e.MakerID), 10)
 		dst = append(dst, " maker-owner="...)
 		dst = strconv.AppendUint(dst, uint64(e.MakerOwner), 10)
+		dst = append(dst, " limit="...)
+		dst = strconv.AppendInt(dst, int64(e.Limit), 10)
+		dst = append(dst, " maker-limit="...)
+		dst = strconv.AppendInt(dst, int64(e.MakerLimit), 10)
 	}
 	if e.Kind != EvRejected {
 		dst = append(dst, " price="...)

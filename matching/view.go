@@ -98,6 +98,24 @@ func (b *Book) Iterate(s Side, fn func(Order) bool) {
 	b.iterate(restingLadder(s), fn)
 }
 
+// OwnerOrders calls fn for each live order of owner (resting or in the
+// trigger book), until fn returns false, without scanning the book: it
+// follows the owner index that mass cancels use, O(orders of the owner).
+// The order is the index's (most recently linked first; after a restore,
+// reverse load order), not time priority: sort by Seq if that matters. fn
+// must not change the book. It does not allocate.
+func (b *Book) OwnerOrders(owner OwnerID, fn func(Order) bool) {
+	head, ok := b.owners.get(uint64(owner))
+	if !ok {
+		return
+	}
+	for oi := head; oi >= 0; oi = b.orders[oi].onext {
+		if !fn(b.view(oi)) {
+			return
+		}
+	}
+}
+
 // IterateStops calls fn for each stop order of side s in trigger order: buy
 // stops by ascending trigger price, sell stops by descending trigger price,
 // acceptance order within a trigger price.
