@@ -7,7 +7,10 @@ source scripts/lib.sh
 
 CHAIN_ID=clearchain-demo
 HOME_DIR=$(mktemp -d -t clearchain-demo-XXXXXX)
-RPC_PORT=${DEMO_RPC_PORT:-26757}
+# Ports: free ones unless given, so the demo runs beside a localnet.
+RPC_PORT=${DEMO_RPC_PORT:-$(free_port)}
+P2P_PORT=${DEMO_P2P_PORT:-$(free_port)}
+GRPC_PORT=${DEMO_GRPC_PORT:-$(free_port)}
 RPC=http://127.0.0.1:$RPC_PORT
 NODE_PID=
 cleanup() {
@@ -28,24 +31,41 @@ grep -q '^app-db-backend = "pebbledb"' "$HOME_DIR/config/app.toml" || die "app.t
 info "config.toml: $(grep '^db_backend' "$HOME_DIR/config/config.toml")"
 info "app.toml:    $(grep '^app-db-backend' "$HOME_DIR/config/app.toml")"
 
-for k in validator alice bob; do C keys add "$k" "${KR[@]}" >/dev/null 2>&1; done
-VAL=$(C keys show validator -a "${KR[@]}")
-ALICE=$(C keys show alice -a "${KR[@]}")
-BOB=$(C keys show bob -a "${KR[@]}")
+KEYS=(validator alice bob regulator alpha beta gamma delta outsider)
+for k in "${KEYS[@]}"; do C keys add "$k" "${KR[@]}" >/dev/null 2>&1; done
+addr() { C keys show "$1" -a "${KR[@]}"; }
+VAL=$(addr validator); ALICE=$(addr alice); BOB=$(addr bob); REG=$(addr regulator)
+ALPHA=$(addr alpha); BETA=$(addr beta); GAMMA=$(addr gamma); DELTA=$(addr delta); OUTSIDER=$(addr outsider)
 C genesis add-genesis-account "$VAL" 1000000000000uclear >/dev/null
-C genesis add-genesis-account "$ALICE" 5000000000uclear >/dev/null
+for a in "$ALICE" "$REG" "$ALPHA" "$BETA" "$GAMMA" "$DELTA" "$OUTSIDER"; do
+  C genesis add-genesis-account "$a" 5000000000uclear >/dev/null
+done
+# The regulator key is the compliance authority and lists the markets.
+C genesis set-regulator "$REG" >/dev/null
+python3 - "$HOME_DIR/config/genesis.json" "$REG" <<'PY'
+import json, sys
+path, reg = sys.argv[1], sys.argv[2]
+g = json.load(open(path))
+g["app_state"]["exchange"]["params"]["authority"] = reg
+json.dump(g, open(path, "w"), indent=1)
+PY
 C genesis gentx validator 500000000000uclear --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
 C genesis collect-gentxs >/dev/null 2>&1
 C genesis validate >/dev/null
 info "validator $VAL"
-info "alice     $ALICE"
-info "bob       $BOB"
+info "regulator $REG (compliance authority, market lister)"
+info "alpha     $ALPHA (Alpha Bank AG, DE)        beta  $BETA (Beta Securities SA, FR)"
+info "gamma     $GAMMA (Gamma Markets BV, NL)     delta $DELTA (Delta Data Ltd, DE)"
+info "outsider  $OUTSIDER (no licence)"
 
 log "Starting the node (logs: $HOME_DIR/node.log)"
-C start --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr tcp://127.0.0.1:26756 \
-  --grpc.address 127.0.0.1:9190 --api.enable=false --log_level warn >"$HOME_DIR/node.log" 2>&1 &
+C start --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr "tcp://127.0.0.1:$P2P_PORT" \
+  --rpc.pprof_laddr "" --grpc.address "127.0.0.1:$GRPC_PORT" --api.enable=false \
+  --log_level warn >"$HOME_DIR/node.log" 2>&1 &
 NODE_PID=$!
 wait_height "$RPC" 2 90 || { tail -30 "$HOME_DIR/node.log"; die "the node did not produce blocks"; }
+[[ "$(status_network "$RPC")" == "$CHAIN_ID" ]] || die "another chain answers on $RPC"
+kill -0 "$NODE_PID" 2>/dev/null || { tail -30 "$HOME_DIR/node.log"; die "the node exited"; }
 info "node is producing blocks, height $(status_height "$RPC")"
 
 log "alice sends 1250000uclear to bob in a signed transaction"
@@ -58,7 +78,9 @@ BAL=$(C query bank balance "$BOB" uclear --node "$RPC" --output json | python3 -
 [[ "$BAL" == 1250000 ]] || die "bob's balance is $BAL, expected 1250000"
 info "bob's balance: ${BAL}uclear"
 
+source scripts/demo-market.sh
+
 H=$(status_height "$RPC")
 log "Stopping the node cleanly at height $H"
 kill -TERM "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=
-log "Demo complete: height $H, 1 transfer settled, node stopped."
+log "Demo complete: height $H; licences, assets, two markets, ${TRADES_TOTAL:-0} trades settled DvP; node stopped."

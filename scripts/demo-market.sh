@@ -1,0 +1,163 @@
+# The market session of `make demo`, sourced by scripts/demo.sh once the node
+# runs: the regulator licenses institutions, the issuer creates assets, the
+# regulator lists two markets, participants trade, and the demo prints the
+# book, the trades, the fees, the balances and the exchange invariant.
+
+log "Regulator registers legal entities and grants licences"
+tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE
+tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR
+tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL
+tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE
+q compliance entities | python3 -c '
+import json, sys
+for e in json.load(sys.stdin).get("entities", []):
+    print("    entity %s: %-20s LEI %s  %s" % (e["id"], e["name"], e.get("lei", e.get("code", "")), e.get("jurisdiction", "")))'
+tx regulator compliance grant-licence "$ALPHA" 1 institution
+tx regulator compliance grant-licence "$BETA" 2 institution
+tx regulator compliance grant-licence "$GAMMA" 3 market-maker
+tx regulator compliance grant-licence "$DELTA" 4 issuer
+for who in alpha beta gamma delta; do
+  q compliance licence "$(addr $who)" | python3 -c '
+import json, sys
+r = json.load(sys.stdin); l = r.get("licence", r)
+print("    %-6s entity %s roles %s" % (sys.argv[1], l.get("entity_id"), ",".join(l.get("roles", []))))' "$who"
+done
+
+log "An unlicensed account tries to issue an asset"
+tx_refused outsider assets create fake "Fake asset" cash --decimals 6
+
+log "Delta (licensed issuer) creates a cash token, a data asset and a green credit"
+tx delta assets create eurc "Euro cash token" cash --decimals 6
+tx delta assets create wthr "Weather dataset shares" data-asset --decimals 0 --restricted --supply-cap 100000 \
+  --uri "ipfs://bafy-weather-2026" --uri-hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+tx delta assets create gcrd "Green energy credit (MWh)" green-credit --decimals 0 --restricted --supply-cap 1000000
+EURC="asset/$DELTA/eurc"; WTHR="asset/$DELTA/wthr"; GCRD="asset/$DELTA/gcrd"
+tx delta assets mint "$EURC" 50000000000 "$ALPHA"
+tx delta assets mint "$EURC" 50000000000 "$BETA"
+tx delta assets mint "$EURC" 50000000000 "$GAMMA"
+tx delta assets mint "$WTHR" 5000 "$GAMMA"
+tx delta assets mint "$WTHR" 1000 "$BETA"
+tx delta assets mint "$GCRD" 20000 "$GAMMA"
+tx delta assets mint "$GCRD" 5000 "$ALPHA"
+info "minted EURC to alpha, beta, gamma; WTHR to gamma, beta; GCRD to gamma, alpha"
+
+log "A restricted asset cannot reach an unlicensed account"
+tx_refused gamma bank send "$GAMMA" "$OUTSIDER" "1$WTHR"
+
+log "Regulator lists two markets"
+market_json() { # base quote tick lot min_notional
+  printf '{"base_denom":"%s","quote_denom":"%s","tick_size":"%s","lot_size":"%s","min_notional":"%s","maker_fee_bps":-2,"taker_fee_bps":10,"mode":"MARKET_MODE_CONTINUOUS","band_bps":2000,"band_halt_blocks":5}' "$@"
+}
+tx regulator exchange create-market "$(market_json "$WTHR" "$EURC" 10000 1 1000000)"
+tx regulator exchange create-market "$(market_json "$GCRD" "$EURC" 1000 1 1000000)"
+info "market 1: WTHR/EURC  tick 0.01 EURC per share, maker -2 bps (rebate), taker 10 bps"
+info "market 2: GCRD/EURC  tick 0.001 EURC per MWh credit"
+
+log "Participants deposit into the exchange"
+tx gamma exchange deposit "20000000000$EURC"
+tx gamma exchange deposit "4000$WTHR"
+tx gamma exchange deposit "15000$GCRD"
+tx alpha exchange deposit "20000000000$EURC"
+tx beta exchange deposit "10000000000$EURC"
+tx beta exchange deposit "800$WTHR"
+
+order() { # market side price qty [extra json]
+  printf '{"market_id":%s,"side":"SIDE_%s","price":%s,"quantity":%s%s}' "$1" "$2" "$3" "$4" "${5:-}"
+}
+log "Gamma (market maker) quotes both markets in one batch transaction"
+tx gamma exchange batch --places "$(order 1 BUY 1240 100)" --places "$(order 1 BUY 1235 200)" \
+  --places "$(order 1 SELL 1260 100)" --places "$(order 1 SELL 1265 200)" \
+  --places "$(order 2 BUY 84000 150)" --places "$(order 2 SELL 86000 150)"
+info "quotes placed at height $LAST_TX_HEIGHT"
+
+log "Alpha buys 60 WTHR at up to 12.60; Beta sells 150 WTHR down to 12.35; Alpha buys 100 GCRD"
+tx alpha exchange place "$(order 1 BUY 1260 60 ',"client_order_id":"alpha-1"')"
+tx beta exchange place "$(order 1 SELL 1235 150 ',"client_order_id":"beta-1"')"
+tx alpha exchange place "$(order 2 BUY 86000 100 ',"time_in_force":"TIME_IN_FORCE_IOC"')"
+
+log "Alpha rests a bid and cancels it"
+tx alpha exchange place "$(order 1 BUY 1200 10)"
+OID=$(q exchange orders "$ALPHA" --market-id 1 | python3 -c 'import json,sys; o=json.load(sys.stdin).get("orders",[]); print(o[-1]["id"] if o else "")')
+[[ -n "$OID" ]] || die "alpha's resting order is not in the book"
+tx alpha exchange cancel 1 "$OID"
+info "order $OID cancelled; its locked EURC is free again"
+
+log "Bad input is refused and changes nothing"
+tx_refused outsider exchange place "$(order 1 BUY 1250 1)"
+tx_refused beta exchange place "$(order 1 BUY 0 1)"
+tx_refused beta exchange place "$(order 1 BUY 1250 0)"
+tx_refused beta exchange place "$(order 9 BUY 1250 1)"
+tx_refused beta exchange place "$(order 1 BUY 5 1)"
+tx_refused beta exchange withdraw "999999999999999$EURC"
+
+log "The book after the session (market 1, WTHR/EURC)"
+q exchange depth 1 --levels 5 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+asks = d.get("asks", []); bids = d.get("bids", [])
+for l in reversed(asks): print("    ask %8.2f  x %s" % (int(l["price"]) / 100, l["quantity"]))
+print("    ----------------")
+for l in bids: print("    bid %8.2f  x %s" % (int(l["price"]) / 100, l["quantity"]))'
+
+log "Trades"
+TRADES_TOTAL=0
+for m in 1 2; do
+  n=$(q exchange trades $m | python3 -c '
+import json, sys
+ts = json.load(sys.stdin).get("trades", [])
+scale = {"1": 100, "2": 1000}[sys.argv[1]]
+for t in reversed(ts):
+    print("    market %s height %s: %s lots at %.3f (taker %s)" % (sys.argv[1], t.get("height"), t.get("quantity"), int(t["price"]) / scale, t.get("taker_side", "")), file=sys.stderr)
+print(len(ts))' $m)
+  TRADES_TOTAL=$((TRADES_TOTAL + n))
+done
+[[ "$TRADES_TOTAL" -gt 0 ]] || die "no trades were settled"
+q exchange stats 1 | python3 -c '
+import json, sys
+s = json.load(sys.stdin); s = s.get("stats", s)
+print("    market 1 stats: " + ", ".join("%s=%s" % (k, v) for k, v in s.items()))'
+
+log "Fees: taker 10 bps, maker rebate 2 bps (market maker), paid to the fee collector each block"
+# The fee collector is swept into x/distribution (validator rewards) at the
+# next block, so the fees are shown where they end up: the distribution
+# module account, in the asset denoms.
+DIST_ADDR=$(q auth module-account distribution | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; print(a.get("value", a).get("base_account", {}).get("address") or a.get("value", a).get("address"))')
+q bank balances "$DIST_ADDR" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin).get("balances", []):
+    if c["denom"].startswith("asset/"): print("    net fees %s %s (now validator rewards)" % (c["amount"], c["denom"].split("/")[-1].upper()))'
+
+log "Final exchange balances (free / locked)"
+for who in alpha beta gamma; do
+  q exchange balances "$(addr $who)" | python3 -c '
+import json, sys
+for b in json.load(sys.stdin).get("balances", []):
+    bal = b.get("balance", {})
+    print("    %-6s %-5s free %14s  locked %12s" % (sys.argv[1], b["denom"].split("/")[-1].upper(), bal.get("free", "0"), bal.get("locked", "0")))' "$who"
+done
+
+log "Invariant: the exchange module account holds exactly the sum of exchange balances"
+EXCH_ADDR=$(q auth module-account exchange | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; print(a.get("value", a).get("base_account", {}).get("address") or a.get("value", a).get("address"))')
+{
+  q bank balances "$EXCH_ADDR"
+  for who in alpha beta gamma delta outsider; do q exchange balances "$(addr $who)"; done
+} | python3 -c '
+import json, sys
+docs = []
+dec = json.JSONDecoder(); buf = sys.stdin.read(); i = 0
+while i < len(buf):
+    while i < len(buf) and buf[i].isspace(): i += 1
+    if i >= len(buf): break
+    o, i = dec.raw_decode(buf, i); docs.append(o)
+module = {c["denom"]: int(c["amount"]) for c in docs[0].get("balances", [])}
+total = {}
+for d in docs[1:]:
+    for b in d.get("balances", []):
+        bal = b.get("balance", {})
+        total[b["denom"]] = total.get(b["denom"], 0) + int(bal.get("free", 0)) + int(bal.get("locked", 0))
+ok = True
+for denom in sorted(set(module) | set(total)):
+    m, t = module.get(denom, 0), total.get(denom, 0)
+    print("    %-5s module %14d  sum of balances %14d  %s" % (denom.split("/")[-1].upper(), m, t, "ok" if m == t else "MISMATCH"))
+    ok = ok and m == t
+sys.exit(0 if ok else 1)' || die "the exchange invariant does not hold"
