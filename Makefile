@@ -12,7 +12,7 @@ export CGO_ENABLED := 1
 GO_TEST_FLAGS ?=
 
 .PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism test-sim-import-export \
-        test-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
+        test-localnet test-oracle-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-26s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ deps: ## Install what a fresh machine lacks (idempotent)
 build: deps ## Build build/cleard and build/clear-feeder
 	@mkdir -p $(BUILDDIR)
 	go build -ldflags '$(LDFLAGS)' -o $(BUILDDIR)/cleard ./cmd/cleard
-	@if [ -d cmd/clear-feeder ]; then go build -o $(BUILDDIR)/clear-feeder ./cmd/clear-feeder; fi
+	go build -o $(BUILDDIR)/clear-feeder ./cmd/clear-feeder
 
 install: deps ## Install cleard into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/cleard
@@ -36,6 +36,7 @@ test: build ## The whole test suite (what CI runs)
 	$(MAKE) --no-print-directory test-sim-nondeterminism
 	$(MAKE) --no-print-directory test-sim-import-export
 	$(MAKE) --no-print-directory test-localnet
+	$(MAKE) --no-print-directory test-oracle-localnet
 
 test-unit: deps ## Unit tests only, no network
 	go test $(GO_TEST_FLAGS) -count=1 -short ./...
@@ -53,6 +54,12 @@ test-sim-import-export: deps ## Simulate, export genesis, import into a fresh ap
 
 test-localnet: build ## 4 validators on loopback; SIGKILL one, it catches up to the same app hash
 	@bash scripts/test-localnet.sh
+
+test-oracle-localnet: build ## 4 validators + 4 feeders: prices on chain, a wild or stopped feeder changes nothing
+	@bash scripts/test-oracle-localnet.sh
+
+test-crash: build ## A node SIGKILLed while txs flow restarts with the same app hash and no lost tx
+	go test ./tests/e2e -run TestCrashRecovery -count=1 -v
 
 localnet-start: build ## Start a 4-validator localnet on loopback (build/localnet)
 	@bash scripts/localnet.sh start

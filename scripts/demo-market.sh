@@ -8,6 +8,7 @@ tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE
 tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR
 tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL
 tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE
+tx regulator compliance register-entity "Epsilon Ratings GmbH" 529900HNOAA1KXQJUQ27 DE
 q compliance entities | python3 -c '
 import json, sys
 for e in json.load(sys.stdin).get("entities", []):
@@ -16,7 +17,8 @@ tx regulator compliance grant-licence "$ALPHA" 1 institution
 tx regulator compliance grant-licence "$BETA" 2 institution
 tx regulator compliance grant-licence "$GAMMA" 3 market-maker
 tx regulator compliance grant-licence "$DELTA" 4 issuer
-for who in alpha beta gamma delta; do
+tx regulator compliance grant-licence "$EPSILON" 5 oracle-feeder
+for who in alpha beta gamma delta epsilon; do
   q compliance licence "$(addr $who)" | python3 -c '
 import json, sys
 r = json.load(sys.stdin); l = r.get("licence", r)
@@ -81,6 +83,25 @@ OID=$(q exchange orders "$ALPHA" --market-id 1 | python3 -c 'import json,sys; o=
 [[ -n "$OID" ]] || die "alpha's resting order is not in the book"
 tx alpha exchange cancel 1 "$OID"
 info "order $OID cancelled; its locked EURC is free again"
+
+log "Oracle: validators' vote extensions carry the feeder's WTHR/EURC price"
+q oracle price WTHR/EURC | python3 -c '
+import json, sys
+r = json.load(sys.stdin); p = r.get("price", r)
+print("    WTHR/EURC = %.2f EURC (updated at height %s, %s)" % (int(p.get("price", 0)) / 100, p.get("height", p.get("updated_height", "?")), r.get("status", p.get("status", ""))))'
+q oracle twap WTHR/EURC 60 2>/dev/null | python3 -c '
+import json, sys
+r = json.load(sys.stdin); print("    TWAP over 60 s: %.2f EURC" % (int(r.get("twap", r.get("price", 0))) / 100))' || true
+log "A licensed ORACLE_FEEDER prices the green-credit index by transaction"
+tx epsilon oracle submit-price GCRD-INDEX 86250
+q oracle price GCRD-INDEX | python3 -c '
+import json, sys
+r = json.load(sys.stdin); p = r.get("price", r)
+print("    GCRD-INDEX = %.3f (median of licensed submissions)" % (int(p.get("price", 0)) / 1000))'
+tx_refused alpha oracle submit-price GCRD-INDEX 99999
+
+log "The exchange bands market 1 around the oracle price (band 20%)"
+tx_refused beta exchange place "$(order 1 BUY 1600 1)"
 
 log "Bad input is refused and changes nothing"
 tx_refused outsider exchange place "$(order 1 BUY 1250 1)"

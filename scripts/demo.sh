@@ -13,7 +13,9 @@ P2P_PORT=${DEMO_P2P_PORT:-$(free_port)}
 GRPC_PORT=${DEMO_GRPC_PORT:-$(free_port)}
 RPC=http://127.0.0.1:$RPC_PORT
 NODE_PID=
+FEEDER_PID=
 cleanup() {
+  if [[ -n "$FEEDER_PID" ]]; then kill -TERM "$FEEDER_PID" 2>/dev/null || true; wait "$FEEDER_PID" 2>/dev/null || true; fi
   if [[ -n "$NODE_PID" ]] && kill -0 "$NODE_PID" 2>/dev/null; then
     kill -TERM "$NODE_PID" 2>/dev/null || true
     wait "$NODE_PID" 2>/dev/null || true
@@ -31,22 +33,32 @@ grep -q '^app-db-backend = "pebbledb"' "$HOME_DIR/config/app.toml" || die "app.t
 info "config.toml: $(grep '^db_backend' "$HOME_DIR/config/config.toml")"
 info "app.toml:    $(grep '^app-db-backend' "$HOME_DIR/config/app.toml")"
 
-KEYS=(validator alice bob regulator alpha beta gamma delta outsider)
+KEYS=(validator alice bob regulator alpha beta gamma delta epsilon outsider)
 for k in "${KEYS[@]}"; do C keys add "$k" "${KR[@]}" >/dev/null 2>&1; done
 addr() { C keys show "$1" -a "${KR[@]}"; }
 VAL=$(addr validator); ALICE=$(addr alice); BOB=$(addr bob); REG=$(addr regulator)
-ALPHA=$(addr alpha); BETA=$(addr beta); GAMMA=$(addr gamma); DELTA=$(addr delta); OUTSIDER=$(addr outsider)
+ALPHA=$(addr alpha); BETA=$(addr beta); GAMMA=$(addr gamma); DELTA=$(addr delta); EPSILON=$(addr epsilon); OUTSIDER=$(addr outsider)
 C genesis add-genesis-account "$VAL" 1000000000000uclear >/dev/null
-for a in "$ALICE" "$REG" "$ALPHA" "$BETA" "$GAMMA" "$DELTA" "$OUTSIDER"; do
+for a in "$ALICE" "$REG" "$ALPHA" "$BETA" "$GAMMA" "$DELTA" "$EPSILON" "$OUTSIDER"; do
   C genesis add-genesis-account "$a" 5000000000uclear >/dev/null
 done
 # The regulator key is the compliance authority and lists the markets.
 C genesis set-regulator "$REG" >/dev/null
-python3 - "$HOME_DIR/config/genesis.json" "$REG" <<'PY'
+# Two oracle feeds: WTHR/EURC priced by validators through their feeders
+# (decimals 2 = market 1's tick of 0.01 EURC, so the exchange can band
+# against it), and a green-credit index priced by a licensed ORACLE_FEEDER.
+python3 - "$HOME_DIR/config/genesis.json" "$REG" "$DELTA" <<'PY'
 import json, sys
-path, reg = sys.argv[1], sys.argv[2]
+path, reg, issuer = sys.argv[1], sys.argv[2], sys.argv[3]
 g = json.load(open(path))
 g["app_state"]["exchange"]["params"]["authority"] = reg
+g["app_state"]["oracle"]["feeds"] = [
+    {"id": "WTHR/EURC", "decimals": 2, "min_sources": 1, "max_staleness_blocks": "20",
+     "max_deviation_bps_per_block": "500",
+     "base_denom": "asset/%s/wthr" % issuer, "quote_denom": "asset/%s/eurc" % issuer},
+    {"id": "GCRD-INDEX", "decimals": 3, "min_sources": 1, "licensed": True, "window_seconds": "600",
+     "max_staleness_seconds": "3600"},
+]
 json.dump(g, open(path, "w"), indent=1)
 PY
 C genesis gentx validator 500000000000uclear --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
@@ -56,7 +68,30 @@ info "validator $VAL"
 info "regulator $REG (compliance authority, market lister)"
 info "alpha     $ALPHA (Alpha Bank AG, DE)        beta  $BETA (Beta Securities SA, FR)"
 info "gamma     $GAMMA (Gamma Markets BV, NL)     delta $DELTA (Delta Data Ltd, DE)"
+info "epsilon   $EPSILON (Epsilon Ratings GmbH, DE: oracle feeder)"
 info "outsider  $OUTSIDER (no licence)"
+
+log "Starting the price feeder (simulated venues, seeded) for WTHR/EURC"
+FEEDER_PORT=$(free_port)
+cat >"$HOME_DIR/feeder.yaml" <<YAML
+listen_addr: 127.0.0.1:$FEEDER_PORT
+metrics_addr: ""
+poll_interval: 1s
+timeout: 500ms
+retries: 1
+retry_backoff: 100ms
+max_concurrency: 4
+sources:
+  - {name: venue-a, type: simulated, seed: 7, start: {"WTHR/EURC": "12.50"}, volatility_bps: 5, jump_per_mille: 0, jump_bps: 0, noise_bps: 3}
+  - {name: venue-b, type: simulated, seed: 7, start: {"WTHR/EURC": "12.50"}, volatility_bps: 5, jump_per_mille: 0, jump_bps: 0, noise_bps: 3}
+pairs:
+  - {pair: WTHR/EURC, decimals: 2, sources: [venue-a, venue-b], min_sources: 2, max_spread_bps: 100}
+YAML
+"${FEEDER:-build/clear-feeder}" start --config "$HOME_DIR/feeder.yaml" >"$HOME_DIR/feeder.log" 2>&1 &
+FEEDER_PID=$!
+sed -i "s#^feeder_address = .*#feeder_address = \"127.0.0.1:$FEEDER_PORT\"#" "$HOME_DIR/config/app.toml"
+grep -q "^feeder_address = \"127.0.0.1:$FEEDER_PORT\"" "$HOME_DIR/config/app.toml" || die "app.toml has no [oracle] feeder_address"
+info "feeder on 127.0.0.1:$FEEDER_PORT (pid $FEEDER_PID); the node asks it in every ExtendVote"
 
 log "Starting the node (logs: $HOME_DIR/node.log)"
 C start --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr "tcp://127.0.0.1:$P2P_PORT" \
