@@ -10,6 +10,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -59,6 +60,8 @@ type ClearApp struct {
 	sm                 *module.SimulationManager
 	configurator       module.Configurator
 	closer             closeOnce
+	// feederClient is the connection to the price feeder, closed by Close.
+	feederClient io.Closer
 
 	// oracleABCI holds x/oracle's ABCI++ handlers (see oracle.go).
 	oracleABCI *oracleabci.Handlers

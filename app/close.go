@@ -1,6 +1,9 @@
 package app
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 // closeOnce makes Close idempotent.
 type closeOnce struct {
@@ -8,9 +11,17 @@ type closeOnce struct {
 	err  error
 }
 
-// Close closes the app's databases once. The SDK v0.54 server closes the
-// app twice on a clean stop, and Pebble panics on a second close.
+// Close closes the app's databases and its feeder connection once. The SDK
+// v0.54 server closes the app twice on a clean stop, and Pebble panics on a
+// second close.
 func (app *ClearApp) Close() error {
-	app.closer.once.Do(func() { app.closer.err = app.BaseApp.Close() })
+	app.closer.once.Do(func() {
+		var errs []error
+		if app.feederClient != nil {
+			errs = append(errs, app.feederClient.Close())
+		}
+		errs = append(errs, app.BaseApp.Close())
+		app.closer.err = errors.Join(errs...)
+	})
 	return app.closer.err
 }

@@ -62,6 +62,7 @@ func (app *ClearApp) setOracleABCI(appOpts servertypes.AppOptions) error {
 			return fmt.Errorf("oracle: feeder client: %w", err)
 		}
 		fetcher = c
+		app.feederClient = c
 	}
 	timeout := oracleabci.DefaultFeederTimeout
 	if v := appOpts.Get(FlagOracleFeederTimeout); v != nil {
