@@ -1,9 +1,12 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/big"
+	"slices"
+	"strings"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -82,83 +85,139 @@ func (k Keeper) lockFunds(ctx context.Context, addr sdk.AccAddress, denom string
 
 // ledger is EndBlock's balance cache: every (owner, denom) touched in the
 // block is read once, changed in memory with big.Int arithmetic, and written
-// back once, in key order.
+// back once, in key order, and only if it changed. Its entries and their
+// big.Ints are reused from block to block (the keeper keeps one ledger), so
+// steady-state settlement does not allocate.
 type ledger struct {
 	k       Keeper
-	entries map[ledgerKey]*ledgerEntry
-	fees    map[string]*big.Int
+	denoms  []string // denomID -> denom
+	denomIx map[string]denomID
+	index   map[ledgerKey]*ledgerEntry
+	chunks  [][]ledgerEntry // entry pool: chunks never move, pointers stay valid
+	n       int             // entries in use
+	fees    []big.Int       // by denomID
+	sorted  []*ledgerEntry
 }
+
+// denomID numbers the denoms a block's ledger touched.
+type denomID uint32
 
 type ledgerKey struct {
 	owner uint64
-	denom string
+	denom denomID
 }
 
 type ledgerEntry struct {
 	addr         sdk.AccAddress
-	denom        string
+	denom        denomID
 	free, locked big.Int
+	free0, lock0 big.Int // as read
 }
 
-func newLedger(k Keeper) *ledger {
-	return &ledger{k: k, entries: make(map[ledgerKey]*ledgerEntry, 1024), fees: map[string]*big.Int{}}
+const ledgerChunk = 1024
+
+// ledger returns the keeper's ledger, emptied for a new block (EndBlock,
+// under mem.mu).
+func (k Keeper) ledger(_ context.Context) *ledger {
+	l := k.mem.led
+	if l == nil {
+		l = &ledger{denomIx: map[string]denomID{}, index: make(map[ledgerKey]*ledgerEntry, ledgerChunk)}
+		k.mem.led = l
+	}
+	l.k = k
+	l.denoms = l.denoms[:0]
+	clear(l.denomIx)
+	clear(l.index)
+	for i := range l.fees {
+		l.fees[i].SetInt64(0)
+	}
+	l.n = 0
+	return l
 }
 
-func (l *ledger) entry(ctx context.Context, owner uint64, denom string) (*ledgerEntry, error) {
+// denom returns the id of denom in this block's ledger.
+func (l *ledger) denom(d string) denomID {
+	if id, ok := l.denomIx[d]; ok {
+		return id
+	}
+	id := denomID(len(l.denoms))
+	l.denoms = append(l.denoms, d)
+	l.denomIx[d] = id
+	if len(l.fees) < len(l.denoms) {
+		l.fees = append(l.fees, big.Int{})
+	}
+	return id
+}
+
+func (l *ledger) entry(ctx context.Context, owner uint64, denom denomID) (*ledgerEntry, error) {
 	key := ledgerKey{owner, denom}
-	if e, ok := l.entries[key]; ok {
+	if e, ok := l.index[key]; ok {
 		return e, nil
 	}
 	oi, err := l.k.ownerInfo(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
-	b, err := l.k.GetBalance(ctx, oi.addr, denom)
+	b, err := l.k.GetBalance(ctx, oi.addr, l.denoms[denom])
 	if err != nil {
 		return nil, err
 	}
-	e := &ledgerEntry{addr: oi.addr, denom: denom}
-	e.free.Set(b.Free.BigInt())
-	e.locked.Set(b.Locked.BigInt())
-	l.entries[key] = e
+	c := l.n / ledgerChunk
+	if c == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]ledgerEntry, ledgerChunk))
+	}
+	e := &l.chunks[c][l.n%ledgerChunk]
+	l.n++
+	e.addr, e.denom = oi.addr, denom
+	e.free.Set(b.Free.BigIntMut())
+	e.locked.Set(b.Locked.BigIntMut())
+	e.free0.Set(&e.free)
+	e.lock0.Set(&e.locked)
+	l.index[key] = e
 	return e, nil
 }
 
-func (l *ledger) addFee(denom string, amt *big.Int) {
-	f, ok := l.fees[denom]
-	if !ok {
-		f = new(big.Int)
-		l.fees[denom] = f
-	}
-	f.Add(f, amt)
+func (l *ledger) addFee(denom denomID, amt *big.Int) {
+	l.fees[denom].Add(&l.fees[denom], amt)
 }
 
-// flush writes the touched balances in (address, denom) order and pays the
+// flush writes the changed balances in (address, denom) order and pays the
 // block's fees to the fee collector, one bank transfer per denom.
 func (l *ledger) flush(ctx context.Context) error {
-	keys := make([]*ledgerEntry, 0, len(l.entries))
-	for _, e := range l.entries {
-		keys = append(keys, e)
+	keys := l.sorted[:0]
+	for i := 0; i < l.n; i++ {
+		e := &l.chunks[i/ledgerChunk][i%ledgerChunk]
+		if e.free.Cmp(&e.free0) != 0 || e.locked.Cmp(&e.lock0) != 0 {
+			keys = append(keys, e)
+		}
 	}
-	sortEntries(keys)
+	denoms := l.denoms
+	slices.SortFunc(keys, func(a, b *ledgerEntry) int {
+		if c := bytes.Compare(a.addr, b.addr); c != 0 {
+			return c
+		}
+		return strings.Compare(denoms[a.denom], denoms[b.denom])
+	})
 	for _, e := range keys {
 		if e.free.Sign() < 0 || e.locked.Sign() < 0 {
-			return errorsmod.Wrapf(types.ErrInvariant, "negative balance %s %s", e.addr, e.denom)
+			return errorsmod.Wrapf(types.ErrInvariant, "negative balance %s %s", e.addr, denoms[e.denom])
 		}
 		b := types.Balance{Free: sdkmath.NewIntFromBigInt(&e.free), Locked: sdkmath.NewIntFromBigInt(&e.locked)}
-		if err := l.k.setBalance(ctx, e.addr, e.denom, b); err != nil {
+		if err := l.k.setBalance(ctx, e.addr, denoms[e.denom], b); err != nil {
 			return err
 		}
 	}
-	denoms := make([]string, 0, len(l.fees))
-	for d, f := range l.fees {
-		if f.Sign() > 0 {
-			denoms = append(denoms, d)
+	clear(keys)
+	l.sorted = keys[:0]
+	order := make([]denomID, 0, len(denoms))
+	for d := range denoms {
+		if l.fees[d].Sign() > 0 {
+			order = append(order, denomID(d))
 		}
 	}
-	sortStrings(denoms)
-	for _, d := range denoms {
-		amt := sdk.NewCoins(sdk.NewCoin(d, sdkmath.NewIntFromBigInt(l.fees[d])))
+	slices.SortFunc(order, func(a, b denomID) int { return strings.Compare(denoms[a], denoms[b]) })
+	for _, d := range order {
+		amt := sdk.NewCoins(sdk.NewCoin(denoms[d], sdkmath.NewIntFromBigInt(&l.fees[d])))
 		if err := l.k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, l.k.feeCollector, amt); err != nil {
 			return errorsmod.Wrapf(err, "paying fees %s", amt)
 		}

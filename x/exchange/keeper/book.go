@@ -22,7 +22,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 		return nil
 	}
 	m := newMemState()
-	k.mem.books, k.mem.metas, k.mem.live, k.mem.owners = m.books, m.metas, m.live, m.owners
+	k.mem.books, k.mem.metas, k.mem.clientIDs, k.mem.owners = m.books, m.metas, m.clientIDs, m.owners
 	// Books are created for the markets that have stored state; the others
 	// get theirs when EndBlock first runs them.
 	bookFor := func(id uint64) (*matching.Book, error) {
@@ -39,7 +39,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	}
 	var cur uint64
 	var book *matching.Book
-	err := k.Levels.Walk(ctx, nil, func(key collections.Triple[uint64, uint32, int64], lv types.Level) (bool, error) {
+	err := k.Levels.Walk(ctx, nil, func(key collections.Triple[uint64, uint32, int64], bz []byte) (bool, error) {
 		if key.K1() != cur || book == nil {
 			cur = key.K1()
 			var err error
@@ -47,14 +47,17 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 				return true, err
 			}
 		}
-		for _, o := range lv.Orders {
+		err := types.DecodeLevel(bz, func(o *types.LevelOrder) error {
 			if err := book.LoadOrder(o.Engine()); err != nil {
-				return true, errorsmod.Wrapf(types.ErrInvariant, "loading order %d: %v", o.Id, err)
+				return errorsmod.Wrapf(types.ErrInvariant, "loading order %d: %v", o.Id, err)
 			}
-			k.mem.live[matching.OrderID(o.Id)] = liveOrder{
-				market: cur, price: matching.Price(o.Price), side: types.EngineSide(o.Side),
-				entity: o.EntityId, clientID: o.ClientOrderId,
+			if o.ClientOrderId != "" {
+				k.mem.clientIDs[matching.OrderID(o.Id)] = o.ClientOrderId
 			}
+			return nil
+		})
+		if err != nil {
+			return true, errorsmod.Wrapf(types.ErrInvariant, "level %v of market %d: %v", key, cur, err)
 		}
 		return false, nil
 	})
@@ -82,6 +85,12 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	return nil
 }
 
+// Sizes of the binary level encoding (types.AppendOrder), for the arena.
+const (
+	levelHeaderLen = 5
+	maxRecordLen   = 54 + 3*8 + types.MaxClientIDLen
+)
+
 func newBook(m types.Market, orders int) *matching.Book {
 	mode := matching.Continuous
 	if m.IsAuction() {
@@ -101,27 +110,42 @@ func metaFromEngine(m matching.Meta) types.BookMeta {
 }
 
 // writeBack persists the levels of book that changed since its last
-// checkpoint (one key per level), and its meta if it changed.
+// checkpoint (one key per level, in the binary encoding), and its meta if it
+// changed. The values are encoded into one arena per call: the store keeps
+// the slices it is given, so an arena is never reused once handed out.
 func (k Keeper) writeBack(ctx context.Context, id uint64, book *matching.Book) error {
 	keys := book.DirtyLevels(k.mem.keybuf[:0])
+	arena := k.mem.arena[:0]
+	var err error
 	for _, lk := range keys {
-		key := collections.Join3(id, types.LevelKind(lk), int64(lk.Price))
+		key := types.LevelStoreKey(id, lk)
 		orders := book.LevelOrders(lk, k.mem.lvbuf[:0])
+		k.mem.lvbuf = orders[:0]
 		if len(orders) == 0 {
 			if err := k.Levels.Remove(ctx, key); err != nil {
 				return err
 			}
 			continue
 		}
-		lv := types.Level{Orders: make([]types.LevelOrder, len(orders))}
-		for i, o := range orders {
-			lv.Orders[i] = types.LevelOrderFromEngine(o, k.mem.live[o.ID].clientID)
+		if need := levelHeaderLen + len(orders)*maxRecordLen; cap(arena)-len(arena) < need {
+			arena = make([]byte, 0, max(need, 2*cap(arena), 64<<10))
 		}
-		if err := k.Levels.Set(ctx, key, lv); err != nil {
+		start := len(arena)
+		arena = types.AppendLevelHeader(arena, len(orders))
+		for i := range orders {
+			o := &orders[i]
+			lo := types.LevelOrderFromEngine(*o, k.mem.clientIDs[o.ID])
+			if arena, err = types.AppendOrder(arena, &lo); err != nil {
+				return errorsmod.Wrapf(types.ErrInvariant, "encoding order %d: %v", o.ID, err)
+			}
+		}
+		if err := k.Levels.Set(ctx, key, arena[start:len(arena):len(arena)]); err != nil {
 			return err
 		}
-		k.mem.lvbuf = orders[:0]
 	}
+	// The arena's unused tail serves the next write-back: no value handed to
+	// the store (cap-limited) reaches into it.
+	k.mem.arena = arena[len(arena):]
 	k.mem.keybuf = keys[:0]
 	book.Checkpoint()
 	meta := metaFromEngine(book.Meta())

@@ -54,7 +54,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			byMarket[id] = append(byMarket[id], i)
 		}
 	}
-	led := newLedger(k)
+	led := k.ledger(ctx)
 	mm := map[uint64]bool{}
 	err = k.Markets.Walk(ctx, nil, func(id uint64, m types.Market) (bool, error) {
 		idx := mergeSorted(byMarket[id], allMarkets)
@@ -62,7 +62,8 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		for i, j := range idx {
 			list[i] = &cmds[j]
 		}
-		r := &marketRun{k: k, ctx: sdkCtx, m: m, t: newTerms(m), book: k.bookOf(m), led: led, mm: mm, params: params}
+		r := &marketRun{k: k, ctx: sdkCtx, gctx: ctx, m: m, t: newTerms(m), book: k.bookOf(m), led: led, mm: mm, params: params}
+		r.baseDenom, r.quoteDenom = led.denom(m.BaseDenom), led.denom(m.QuoteDenom)
 		return false, r.run(list, lapsed)
 	})
 	if err != nil {
@@ -71,6 +72,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 	if err := led.flush(ctx); err != nil {
 		return err
 	}
+	k.mem.cmds = clearCommands(cmds)
 	k.mem.height = sdkCtx.BlockHeight()
 	return nil
 }
@@ -97,7 +99,7 @@ func mergeSorted(a, b []int) []int {
 // collectCommands returns up to budget commands: those carried over from
 // earlier blocks first, then this block's queue; the rest is carried over.
 func (k Keeper) collectCommands(ctx context.Context, budget int) ([]types.QueuedCommand, error) {
-	var cmds []types.QueuedCommand
+	cmds := k.mem.cmds[:0]
 	var done []uint64
 	err := k.Pending.Walk(ctx, nil, func(n uint64, c types.QueuedCommand) (bool, error) {
 		if len(cmds) >= budget {
@@ -149,16 +151,28 @@ func (k Keeper) collectCommands(ctx context.Context, budget int) ([]types.Queued
 	return cmds, nil
 }
 
+// clearCommands empties a command buffer for reuse, dropping the strings it
+// references.
+func clearCommands(cmds []types.QueuedCommand) []types.QueuedCommand {
+	clear(cmds)
+	return cmds[:0]
+}
+
 // marketRun is one market's EndBlock.
 type marketRun struct {
-	k      Keeper
-	ctx    sdk.Context
+	k   Keeper
+	ctx sdk.Context
+	// gctx is ctx as a context.Context, converted once: each conversion of
+	// an sdk.Context (a large struct) to an interface allocates a copy.
+	gctx   context.Context
 	m      types.Market
 	t      *terms
 	book   *matching.Book
 	led    *ledger
 	mm     map[uint64]bool
 	params types.Params
+
+	baseDenom, quoteDenom denomID
 
 	st      types.MarketState
 	halted  bool
@@ -353,7 +367,7 @@ func (r *marketRun) refusal(o *types.LevelOrder, place bool) string {
 func (r *marketRun) reject(c *types.QueuedCommand, reason string) {
 	o := &c.Order
 	r.release(o.OwnerId, types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
-	oi, err := r.k.ownerInfo(r.ctx, o.OwnerId)
+	oi, err := r.k.ownerInfo(r.gctx, o.OwnerId)
 	if err != nil {
 		r.fail(err)
 		return
@@ -372,8 +386,12 @@ func (r *marketRun) release(owner uint64, s matching.Side, p matching.Price, q m
 	if q == 0 {
 		return
 	}
-	amt, denom := r.t.lock(&r.tmp[0], s, p, q)
-	e, err := r.led.entry(r.ctx, owner, denom)
+	amt, _ := r.t.lock(&r.tmp[0], s, p, q)
+	denom := r.baseDenom
+	if s == matching.Buy {
+		denom = r.quoteDenom
+	}
+	e, err := r.led.entry(r.gctx, owner, denom)
 	if err != nil {
 		r.fail(err)
 		return
@@ -382,10 +400,10 @@ func (r *marketRun) release(owner uint64, s matching.Side, p matching.Price, q m
 	e.free.Add(&e.free, amt)
 }
 
-// settle applies the engine's events to the ledger and the order index. c
-// is the command that produced them (nil for expiries, triggers, auctions
-// and heartbeats): a place or modify whose order was not accepted gives its
-// lock back.
+// settle applies the engine's events to the ledger and the client order
+// ids. c is the command that produced them (nil for expiries, triggers,
+// auctions and heartbeats): a place or modify whose order was not accepted
+// gives its lock back.
 func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 	k := r.k
 	adopted := false
@@ -399,40 +417,35 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 			switch c.Kind {
 			case types.CommandKind_COMMAND_KIND_PLACE:
 				adopted = true
-				k.mem.live[e.OrderID] = liveOrder{market: r.m.Id, price: e.Price, side: e.Side,
-					entity: c.Order.EntityId, clientID: c.Order.ClientOrderId}
+				if c.Order.ClientOrderId != "" {
+					k.mem.clientIDs[e.OrderID] = c.Order.ClientOrderId
+				}
 			case types.CommandKind_COMMAND_KIND_MODIFY:
 				adopted = true
-				lo := k.mem.live[e.OrderID]
-				lo.price = e.Price
-				k.mem.live[e.OrderID] = lo
 			}
 		case matching.EvFill:
 			r.fill(e)
 		case matching.EvCancelled:
-			lo := k.mem.live[e.OrderID]
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
 			if e.Remaining == 0 && e.Reason != matching.ReasonReplaced {
-				delete(k.mem.live, e.OrderID)
+				r.forget(e.OrderID)
 			}
-			if oi, err := k.ownerInfo(r.ctx, uint64(e.Owner)); err == nil {
-				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, lo.entity, uint64(e.Qty), uint64(e.Remaining), e.Reason.String())
+			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
+				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), e.Reason.String())
 			} else {
 				r.fail(err)
 			}
 		case matching.EvExpired:
-			lo := k.mem.live[e.OrderID]
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
-			delete(k.mem.live, e.OrderID)
-			if oi, err := k.ownerInfo(r.ctx, uint64(e.Owner)); err == nil {
-				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, lo.entity, uint64(e.Qty))
+			r.forget(e.OrderID)
+			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
+				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty))
 			} else {
 				r.fail(err)
 			}
 		case matching.EvTriggered:
-			lo := k.mem.live[e.OrderID]
-			if oi, err := k.ownerInfo(r.ctx, uint64(e.Owner)); err == nil {
-				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, lo.entity, r.ref)
+			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
+				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref)
 			} else {
 				r.fail(err)
 			}
@@ -445,7 +458,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 			if owner == 0 {
 				continue
 			}
-			if oi, err := k.ownerInfo(r.ctx, owner); err == nil {
+			if oi, err := k.ownerInfo(r.gctx, owner); err == nil {
 				emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String())
 			} else {
 				r.fail(err)
@@ -458,14 +471,21 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 	}
 }
 
+// forget drops what the keeper keeps of an order that left the book.
+func (r *marketRun) forget(id matching.OrderID) {
+	if len(r.k.mem.clientIDs) > 0 {
+		delete(r.k.mem.clientIDs, id)
+	}
+}
+
 func (r *marketRun) isMarketMaker(owner uint64) bool {
 	if v, ok := r.mm[owner]; ok {
 		return v
 	}
 	v := false
 	if r.k.compliance != nil {
-		if oi, err := r.k.ownerInfo(r.ctx, owner); err == nil {
-			v = r.k.compliance.IsMarketMaker(r.ctx, oi.addr)
+		if oi, err := r.k.ownerInfo(r.gctx, owner); err == nil {
+			v = r.k.compliance.IsMarketMaker(r.gctx, oi.addr)
 		}
 	}
 	r.mm[owner] = v
@@ -477,14 +497,13 @@ func (r *marketRun) isMarketMaker(owner uint64) bool {
 // pot; the buyer's lock at its limit price is consumed and the rest of it
 // (price improvement, unused fee) released.
 func (r *marketRun) fill(e *matching.Event) {
-	k, t := r.k, r.t
-	taker, maker := k.mem.live[e.OrderID], k.mem.live[e.MakerID]
+	t := r.t
 	buyer, seller := uint64(e.Owner), uint64(e.MakerOwner)
-	buyerLimit := taker.price
+	buyerLimit := e.Limit
 	takerBuys := e.Side == matching.Buy
 	if !takerBuys {
 		buyer, seller = seller, buyer
-		buyerLimit = maker.price
+		buyerLimit = e.MakerLimit
 	}
 	cost := t.notional(&r.tmp[1], e.Price, e.Qty)
 	takerFee := ceilFee(&r.tmp[2], cost, &t.taker, &r.tmp[5])
@@ -503,22 +522,22 @@ func (r *marketRun) fill(e *matching.Event) {
 	if !takerBuys {
 		buyerFee, sellerFee = makerFee, takerFee
 	}
-	bq, err := r.led.entry(r.ctx, buyer, t.m.QuoteDenom)
+	bq, err := r.led.entry(r.gctx, buyer, r.quoteDenom)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	bb, err := r.led.entry(r.ctx, buyer, t.m.BaseDenom)
+	bb, err := r.led.entry(r.gctx, buyer, r.baseDenom)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	sq, err := r.led.entry(r.ctx, seller, t.m.QuoteDenom)
+	sq, err := r.led.entry(r.gctx, seller, r.quoteDenom)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	sb, err := r.led.entry(r.ctx, seller, t.m.BaseDenom)
+	sb, err := r.led.entry(r.gctx, seller, r.baseDenom)
 	if err != nil {
 		r.fail(err)
 		return
@@ -534,13 +553,13 @@ func (r *marketRun) fill(e *matching.Event) {
 	sq.free.Add(&sq.free, cost)
 	sq.free.Sub(&sq.free, sellerFee)
 	r.tmp[5].Add(takerFee, makerFee)
-	r.led.addFee(t.m.QuoteDenom, &r.tmp[5])
+	r.led.addFee(r.quoteDenom, &r.tmp[5])
 
 	if e.Remaining == 0 {
-		delete(k.mem.live, e.OrderID)
+		r.forget(e.OrderID)
 	}
 	if e.MakerRemaining == 0 {
-		delete(k.mem.live, e.MakerID)
+		r.forget(e.MakerID)
 	}
 	p := int64(e.Price)
 	if r.lots == 0 || p > r.hi {
@@ -553,17 +572,17 @@ func (r *marketRun) fill(e *matching.Event) {
 	r.quote.Add(&r.quote, cost)
 	r.fills = append(r.fills, fillRec{taker: uint64(e.OrderID), maker: uint64(e.MakerID), takerOwner: uint64(e.Owner),
 		makerOwner: uint64(e.MakerOwner), price: p, qty: uint64(e.Qty), side: e.Side})
-	to, err := k.ownerInfo(r.ctx, uint64(e.Owner))
+	to, err := r.k.ownerInfo(r.gctx, uint64(e.Owner))
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	mo, err := k.ownerInfo(r.ctx, uint64(e.MakerOwner))
+	mo, err := r.k.ownerInfo(r.gctx, uint64(e.MakerOwner))
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), types.ProtoSide(e.Side), to.str, mo.str)
+	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str)
 	if r.outside(p) && !r.halted {
 		// Only reachable through stop triggers or self-trade prevention
 		// sweeping deeper than wouldBreach assumed: halt after the print.
@@ -583,11 +602,11 @@ func (r *marketRun) finish() error {
 		}
 		for i := start; i < n; i++ {
 			f := r.fills[i]
-			to, err := k.ownerInfo(ctx, f.takerOwner)
+			to, err := k.ownerInfo(r.gctx, f.takerOwner)
 			if err != nil {
 				return err
 			}
-			mo, err := k.ownerInfo(ctx, f.makerOwner)
+			mo, err := k.ownerInfo(r.gctx, f.makerOwner)
 			if err != nil {
 				return err
 			}

@@ -2,11 +2,13 @@ package keeper
 
 import (
 	"strconv"
+	"unsafe"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/matching"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -96,16 +98,70 @@ func emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, en
 	)
 }
 
-// emitFill emits the plain event of one fill, with constant keys.
-func emitFill(ctx sdk.Context, market, taker, maker uint64, price int64, qty uint64, side types.Side, takerOwner, makerOwner string) {
-	emit(ctx, EventTypeFill,
-		attr("market", strconv.FormatUint(market, 10)),
-		attr("taker_order", strconv.FormatUint(taker, 10)),
-		attr("maker_order", strconv.FormatUint(maker, 10)),
-		attr("price", strconv.FormatInt(price, 10)),
-		attr("qty", strconv.FormatUint(qty, 10)),
-		attr("taker_side", side.String()),
-		attr("taker", takerOwner),
-		attr("maker", makerOwner),
-	)
+// emitFill emits the plain event of one fill, with constant keys. Its
+// number strings and its attributes come from the keeper's arenas, so a
+// fill costs no allocation of its own (EndBlock, under mem.mu).
+func (k Keeper) emitFill(ctx sdk.Context, market, taker, maker uint64, price int64, qty uint64, side matching.Side, takerOwner, makerOwner string) {
+	a := &k.mem.strs
+	attrs := a.attrs(8)
+	attrs[0] = attr("market", a.uint(market))
+	attrs[1] = attr("taker_order", a.uint(taker))
+	attrs[2] = attr("maker_order", a.uint(maker))
+	attrs[3] = attr("price", a.int(price))
+	attrs[4] = attr("qty", a.uint(qty))
+	attrs[5] = attr("taker_side", protoSideNames[side&3])
+	attrs[6] = attr("taker", takerOwner)
+	attrs[7] = attr("maker", makerOwner)
+	ctx.EventManager().EmitEvent(sdk.Event{Type: EventTypeFill, Attributes: attrs})
+}
+
+var protoSideNames = [4]string{types.Side_SIDE_UNSPECIFIED.String(), types.Side_SIDE_BUY.String(),
+	types.Side_SIDE_SELL.String(), types.Side_SIDE_UNSPECIFIED.String()}
+
+// strArena hands out short strings and attribute slices carved from large
+// chunks, so the per-fill events cost no allocation each. Chunks are
+// append-only: the bytes a string points to are never written again, and a
+// full chunk is dropped (the events keep it alive), never reused.
+type strArena struct {
+	buf []byte
+	at  []abci.EventAttribute
+}
+
+const (
+	strChunk  = 64 << 10
+	attrChunk = 4096
+)
+
+func (a *strArena) uint(v uint64) string {
+	if v < 100 {
+		return strconv.FormatUint(v, 10) // static strings, no allocation
+	}
+	if cap(a.buf)-len(a.buf) < 20 {
+		a.buf = make([]byte, 0, strChunk)
+	}
+	start := len(a.buf)
+	a.buf = strconv.AppendUint(a.buf, v, 10)
+	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+func (a *strArena) int(v int64) string {
+	if v >= 0 {
+		return a.uint(uint64(v))
+	}
+	if cap(a.buf)-len(a.buf) < 20 {
+		a.buf = make([]byte, 0, strChunk)
+	}
+	start := len(a.buf)
+	a.buf = strconv.AppendInt(a.buf, v, 10)
+	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+// attrs returns n fresh attributes (cap-limited: appending to them copies).
+func (a *strArena) attrs(n int) []abci.EventAttribute {
+	if cap(a.at)-len(a.at) < n {
+		a.at = make([]abci.EventAttribute, 0, attrChunk)
+	}
+	start := len(a.at)
+	a.at = a.at[:start+n]
+	return a.at[start : start+n : start+n]
 }

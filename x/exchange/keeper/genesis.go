@@ -62,7 +62,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		default:
 			kind = types.LevelStopSel
 		}
-		if err := k.Levels.Set(ctx, collections.Join3(l.MarketId, kind, l.Price), types.Level{Orders: l.Orders}); err != nil {
+		bz, err := types.EncodeLevel(l.Orders)
+		if err != nil {
+			return errorsmod.Wrapf(err, "level %d of market %d", l.Price, l.MarketId)
+		}
+		if err := k.Levels.Set(ctx, collections.Join3(l.MarketId, kind, l.Price), bz); err != nil {
 			return err
 		}
 	}
@@ -141,10 +145,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Owners = append(gs.Owners, types.GenesisOwner{Id: id, Address: sdk.AccAddress(bz).String()})
 		return false, nil
 	}))
-	walk(k.Levels.Walk(ctx, nil, func(key collections.Triple[uint64, uint32, int64], l types.Level) (bool, error) {
+	walk(k.Levels.Walk(ctx, nil, func(key collections.Triple[uint64, uint32, int64], bz []byte) (bool, error) {
+		orders, err := types.DecodeLevelOrders(bz)
+		if err != nil {
+			return true, errorsmod.Wrapf(types.ErrInvariant, "level %v: %v", key, err)
+		}
 		lk := types.LevelKeyOf(key.K2(), key.K3())
 		gs.Levels = append(gs.Levels, types.GenesisLevel{MarketId: key.K1(), Stop: lk.Stop, Side: types.ProtoSide(lk.Side),
-			Price: key.K3(), Orders: l.Orders})
+			Price: key.K3(), Orders: orders})
 		return false, nil
 	}))
 	walk(k.BookMetas.Walk(ctx, nil, func(id uint64, m types.BookMeta) (bool, error) {

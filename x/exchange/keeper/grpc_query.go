@@ -102,7 +102,6 @@ func (q Querier) Depth(ctx context.Context, req *types.QueryDepthRequest) (*type
 
 // orderView converts an engine order for a query (read lock held).
 func (q Querier) orderView(ctx context.Context, market uint64, o matching.Order, stop bool) types.Order {
-	lo := q.mem.live[o.ID]
 	owner := ""
 	if oi, ok := q.mem.owners[uint64(o.Owner)]; ok {
 		owner = oi.str
@@ -113,7 +112,7 @@ func (q Querier) orderView(ctx context.Context, market uint64, o matching.Order,
 		Id: uint64(o.ID), MarketId: market, Owner: owner, EntityId: uint64(o.Entity), Side: types.ProtoSide(o.Side),
 		Type: types.ProtoType(o.Type), TimeInForce: types.ProtoTIF(o.TIF), Stp: types.ProtoSTP(o.STP), PostOnly: o.PostOnly,
 		Price: int64(o.Price), TriggerPrice: int64(o.TriggerPrice), Quantity: uint64(o.Qty), ExpireBlock: o.ExpireBlock,
-		ExpireTime: o.ExpireTime, Seq: o.Seq, ClientOrderId: lo.clientID, Stop: stop,
+		ExpireTime: o.ExpireTime, Seq: o.Seq, ClientOrderId: q.mem.clientIDs[o.ID], Stop: stop,
 	}
 }
 
@@ -126,13 +125,11 @@ func (q Querier) Order(ctx context.Context, req *types.QueryOrderRequest) (*type
 	if !q.mem.loaded {
 		return nil, status.Error(codes.Unavailable, errNotLoaded.Error())
 	}
-	lo, ok := q.mem.live[matching.OrderID(req.OrderId)]
-	if ok {
-		if b := q.mem.books[lo.market]; b != nil {
-			if o, ok := b.Order(matching.OrderID(req.OrderId)); ok {
-				stop := o.Type == matching.StopLimit || o.Type == matching.StopMarket
-				return &types.QueryOrderResponse{Order: q.orderView(ctx, lo.market, o, stop)}, nil
-			}
+	// Order ids are global: at most one book has it.
+	for market, b := range q.mem.books {
+		if o, ok := b.Order(matching.OrderID(req.OrderId)); ok {
+			stop := o.Type == matching.StopLimit || o.Type == matching.StopMarket
+			return &types.QueryOrderResponse{Order: q.orderView(ctx, market, o, stop)}, nil
 		}
 	}
 	return nil, status.Errorf(codes.NotFound, "order %d is not live", req.OrderId)

@@ -40,8 +40,8 @@ type Keeper struct {
 	OwnerSeq   collections.Sequence
 	OrderSeq   collections.Sequence
 	// Levels: one key per (market, level kind, price) holding the level's
-	// orders in FIFO order.
-	Levels       collections.Map[collections.Triple[uint64, uint32, int64], types.Level]
+	// orders in FIFO order, in the binary encoding of types.EncodeLevel.
+	Levels       collections.Map[collections.Triple[uint64, uint32, int64], []byte]
 	BookMetas    collections.Map[uint64, types.BookMeta]
 	Pending      collections.Map[uint64, types.QueuedCommand]
 	PendingSeq   collections.Sequence
@@ -61,29 +61,29 @@ type Keeper struct {
 }
 
 // memState is the in-memory cache of committed state: one matching.Book per
-// market plus the order index the books do not keep. It is changed only by
-// EndBlock (and genesis), never by a tx that may roll back.
+// market plus the client order ids the books do not keep. It is changed only
+// by EndBlock (and genesis), never by a tx that may roll back. It is shared
+// by the copies of a Keeper (a pointer), and so are the buffers EndBlock
+// reuses from block to block.
 type memState struct {
 	mu     sync.RWMutex
 	loaded bool
 	books  map[uint64]*matching.Book
 	metas  map[uint64]types.BookMeta // as last persisted
-	live   map[matching.OrderID]liveOrder
-	owners map[uint64]ownerInfo
-	height int64 // last EndBlock height run
+	// clientIDs holds the client order id of the live orders that have one
+	// (most have none: the map stays small).
+	clientIDs map[matching.OrderID]string
+	owners    map[uint64]ownerInfo
+	height    int64 // last EndBlock height run
 
+	// Buffers reused by EndBlock (under mu).
 	events []matching.Event
 	lvbuf  []matching.Order
 	keybuf []matching.LevelKey
-}
-
-// liveOrder is what the keeper keeps about a live order beyond the engine.
-type liveOrder struct {
-	market   uint64
-	price    matching.Price // limit (or worst) price: its lock is computed at it
-	side     matching.Side
-	entity   uint64
-	clientID string
+	cmds   []types.QueuedCommand
+	arena  []byte // level values of the current write-back
+	led    *ledger
+	strs   strArena
 }
 
 type ownerInfo struct {
@@ -105,6 +105,7 @@ func NewKeeper(
 	feeCollector string,
 ) Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
+	cmdValue := types.CommandValue{JSON: codec.CollValue[types.QueuedCommand](cdc)}
 	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := Keeper{
 		cdc: cdc, bank: bank, compliance: compliance, oracle: oracle,
@@ -120,11 +121,11 @@ func NewKeeper(
 		OwnerSeq:   collections.NewSequence(sb, types.OwnerSeqKey, "owner_seq"),
 		OrderSeq:   collections.NewSequence(sb, types.OrderSeqKey, "order_seq"),
 		Levels: collections.NewMap(sb, types.LevelsKey, "levels",
-			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), codec.CollValue[types.Level](cdc)),
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), collections.BytesValue),
 		BookMetas:  collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
-		Pending:    collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		Pending:    collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, cmdValue),
 		PendingSeq: collections.NewSequence(sb, types.PendingSeqKey, "pending_seq"),
-		PendingIDs: collections.NewMap(sb, types.PendingIDsKey, "pending_ids", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		PendingIDs: collections.NewMap(sb, types.PendingIDsKey, "pending_ids", collections.Uint64Key, cmdValue),
 		Trades: collections.NewMap(sb, types.TradesKey, "trades",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.Trade](cdc)),
 		Volume: collections.NewMap(sb, types.VolumeKey, "volume",
@@ -132,9 +133,9 @@ func NewKeeper(
 		Heartbeats:   collections.NewMap(sb, types.HeartbeatsKey, "heartbeats", sdk.AccAddressKey, codec.CollValue[types.Heartbeat](cdc)),
 		HeartbeatDue: collections.NewKeySet(sb, types.HeartbeatDueKey, "heartbeat_due", collections.PairKeyCodec(collections.Int64Key, sdk.AccAddressKey)),
 
-		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),
-		QueueIDs: collections.NewMap(tsb, types.OrderIndexKey, "queue_ids", collections.Uint64Key, codec.CollValue[types.QueuedCommand](cdc)),
+		QueueIDs: collections.NewMap(tsb, types.OrderIndexKey, "queue_ids", collections.Uint64Key, cmdValue),
 
 		mem: newMemState(),
 	}
@@ -153,10 +154,10 @@ func NewKeeper(
 
 func newMemState() *memState {
 	return &memState{
-		books:  map[uint64]*matching.Book{},
-		metas:  map[uint64]types.BookMeta{},
-		live:   map[matching.OrderID]liveOrder{},
-		owners: map[uint64]ownerInfo{},
+		books:     map[uint64]*matching.Book{},
+		metas:     map[uint64]types.BookMeta{},
+		clientIDs: map[matching.OrderID]string{},
+		owners:    map[uint64]ownerInfo{},
 	}
 }
 
