@@ -16,6 +16,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	authzkeeper "github.com/cosmos/cosmos-sdk/x/authz/keeper"
 	"github.com/cosmos/cosmos-sdk/x/feegrant"
@@ -25,6 +26,8 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 const simChainID = "clearchain-sim"
@@ -53,6 +56,16 @@ func simulate(t *testing.T, a *ClearApp, config simtypes.Config) (bool, simtypes
 		BlockedAddresses(), config, a.AppCodec(),
 	)
 	require.NoError(t, err)
+	ctx := a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})
+	require.NotEmpty(t, a.Invariants(), "no module registered an invariant")
+	require.Empty(t, a.CheckInvariants(ctx), "broken invariants after the simulation")
+
+	// The check can fail: coins that reach the exchange's module account
+	// outside a deposit break the exchange's balance invariant.
+	broken, _ := ctx.CacheContext()
+	require.NoError(t, a.BankKeeper.SendCoinsFromModuleToModule(broken, stakingtypes.BondedPoolName,
+		exchangetypes.ModuleName, sdk.NewCoins(sdk.NewInt64Coin(BondDenom, 1))))
+	require.NotEmpty(t, a.CheckInvariants(broken), "a broken exchange balance went unnoticed")
 	return stopEarly, params
 }
 
