@@ -85,10 +85,13 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	return nil
 }
 
-// Sizes of the binary level encoding (types.AppendOrder), for the arena.
+// Sizes of the binary level encoding (types.AppendOrder), to size the
+// arena: a record without a client id and with at most two optional fields.
+// Longer ones make append grow the arena, which is safe (values already
+// handed out keep the old array).
 const (
-	levelHeaderLen = 5
-	maxRecordLen   = 54 + 3*8 + types.MaxClientIDLen
+	levelHeaderLen   = 5
+	typicalRecordLen = 54 + 2*8
 )
 
 func newBook(m types.Market, orders int) *matching.Book {
@@ -127,7 +130,7 @@ func (k Keeper) writeBack(ctx context.Context, id uint64, book *matching.Book) e
 			}
 			continue
 		}
-		if need := levelHeaderLen + len(orders)*maxRecordLen; cap(arena)-len(arena) < need {
+		if need := levelHeaderLen + len(orders)*typicalRecordLen; cap(arena)-len(arena) < need {
 			arena = make([]byte, 0, max(need, 2*cap(arena), 64<<10))
 		}
 		start := len(arena)

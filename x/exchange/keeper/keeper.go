@@ -33,7 +33,8 @@ type Keeper struct {
 	Markets      collections.Map[uint64, types.Market]
 	MarketSeq    collections.Sequence
 	MarketStates collections.Map[uint64, types.MarketState]
-	// Balances: one key per (account, denom).
+	// Balances: one key per (account, denom), in types.BalanceValue's
+	// binary encoding.
 	Balances   collections.Map[collections.Pair[sdk.AccAddress, string], types.Balance]
 	OwnerIDs   collections.Map[sdk.AccAddress, uint64]
 	OwnerAddrs collections.Map[uint64, []byte]
@@ -115,13 +116,13 @@ func NewKeeper(
 		MarketSeq:    collections.NewSequence(sb, types.MarketSeqKey, "market_seq"),
 		MarketStates: collections.NewMap(sb, types.MarketStatesKey, "market_states", collections.Uint64Key, codec.CollValue[types.MarketState](cdc)),
 		Balances: collections.NewMap(sb, types.BalancesKey, "balances",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), codec.CollValue[types.Balance](cdc)),
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), types.BalanceValue{JSON: codec.CollValue[types.Balance](cdc)}),
 		OwnerIDs:   collections.NewMap(sb, types.OwnerIDsKey, "owner_ids", sdk.AccAddressKey, collections.Uint64Value),
 		OwnerAddrs: collections.NewMap(sb, types.OwnerAddrsKey, "owner_addrs", collections.Uint64Key, collections.BytesValue),
 		OwnerSeq:   collections.NewSequence(sb, types.OwnerSeqKey, "owner_seq"),
 		OrderSeq:   collections.NewSequence(sb, types.OrderSeqKey, "order_seq"),
 		Levels: collections.NewMap(sb, types.LevelsKey, "levels",
-			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), collections.BytesValue),
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), types.RawBytesValue),
 		BookMetas:  collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
 		Pending:    collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, cmdValue),
 		PendingSeq: collections.NewSequence(sb, types.PendingSeqKey, "pending_seq"),

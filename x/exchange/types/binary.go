@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/big"
 
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
+	sdkmath "cosmossdk.io/math"
 
 	"github.com/clearchain/clearchain/matching"
 )
@@ -281,3 +283,116 @@ func (CommandValue) ValueType() string { return "clearchain.exchange.v1.QueuedCo
 func LevelStoreKey(market uint64, k matching.LevelKey) collections.Triple[uint64, uint32, int64] {
 	return collections.Join3(market, LevelKind(k), int64(k.Price))
 }
+
+// RawBytesValue is a collections value codec for values the keeper encodes
+// itself (levels): unlike collections.BytesValue it does not copy, so the
+// caller must never change a slice after handing it to the store, nor keep
+// one it got from the store beyond the call.
+var RawBytesValue collcodec.ValueCodec[[]byte] = rawBytes{}
+
+type rawBytes struct{}
+
+func (rawBytes) Encode(b []byte) ([]byte, error) { return b, nil }
+func (rawBytes) Decode(b []byte) ([]byte, error) { return b, nil }
+func (rawBytes) EncodeJSON(b []byte) ([]byte, error) {
+	return collections.BytesValue.EncodeJSON(b)
+}
+func (rawBytes) DecodeJSON(b []byte) ([]byte, error) {
+	return collections.BytesValue.DecodeJSON(b)
+}
+func (rawBytes) Stringify(b []byte) string { return collections.BytesValue.Stringify(b) }
+func (rawBytes) ValueType() string         { return "raw-bytes" }
+
+// BalanceValue is the collections value codec of exchange balances: the
+// version byte, then free and locked, each as a length byte n (at most 32:
+// 256-bit amounts, as sdkmath.Int) and n big-endian magnitude bytes with no
+// leading zero byte (zero is n = 0). Amounts are never negative.
+type BalanceValue struct {
+	JSON collcodec.ValueCodec[Balance]
+}
+
+var _ collcodec.ValueCodec[Balance] = BalanceValue{}
+
+const maxAmountBytes = 32
+
+// AppendAmount appends the encoding of a non-negative amount.
+func AppendAmount(dst []byte, v *big.Int) ([]byte, error) {
+	if v.Sign() < 0 {
+		return dst, badEncoding("negative amount %s", v)
+	}
+	n := (v.BitLen() + 7) / 8
+	if n > maxAmountBytes {
+		return dst, badEncoding("amount of %d bytes", n)
+	}
+	dst = append(dst, byte(n))
+	l := len(dst)
+	dst = append(dst, make([]byte, n)...)
+	v.FillBytes(dst[l:])
+	return dst, nil
+}
+
+// DecodeAmount decodes an amount from the front of bz into v and returns the
+// rest.
+func DecodeAmount(bz []byte, v *big.Int) ([]byte, error) {
+	if len(bz) < 1 {
+		return nil, badEncoding("truncated amount")
+	}
+	n := int(bz[0])
+	if n > maxAmountBytes || len(bz) < 1+n || (n > 0 && bz[1] == 0) {
+		return nil, badEncoding("amount of %d bytes", n)
+	}
+	v.SetBytes(bz[1 : 1+n])
+	return bz[1+n:], nil
+}
+
+// Encode implements collcodec.ValueCodec.
+func (BalanceValue) Encode(b Balance) ([]byte, error) {
+	if b.Free.IsNil() || b.Locked.IsNil() {
+		return nil, badEncoding("nil balance amount")
+	}
+	bz, err := AppendAmount(make([]byte, 1, 1+2+2*16), b.Free.BigIntMut())
+	if err != nil {
+		return nil, err
+	}
+	bz[0] = EncodingVersion
+	return AppendAmount(bz, b.Locked.BigIntMut())
+}
+
+// DecodeBalance decodes a balance's two amounts.
+func DecodeBalance(bz []byte, free, locked *big.Int) error {
+	if len(bz) < 1 || bz[0] != EncodingVersion {
+		return badEncoding("balance header")
+	}
+	rest, err := DecodeAmount(bz[1:], free)
+	if err != nil {
+		return err
+	}
+	if rest, err = DecodeAmount(rest, locked); err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return badEncoding("%d trailing bytes after a balance", len(rest))
+	}
+	return nil
+}
+
+// Decode implements collcodec.ValueCodec.
+func (BalanceValue) Decode(bz []byte) (Balance, error) {
+	var free, locked big.Int
+	if err := DecodeBalance(bz, &free, &locked); err != nil {
+		return Balance{}, err
+	}
+	return Balance{Free: sdkmath.NewIntFromBigInt(&free), Locked: sdkmath.NewIntFromBigInt(&locked)}, nil
+}
+
+// EncodeJSON implements collcodec.ValueCodec.
+func (v BalanceValue) EncodeJSON(b Balance) ([]byte, error) { return v.JSON.EncodeJSON(b) }
+
+// DecodeJSON implements collcodec.ValueCodec.
+func (v BalanceValue) DecodeJSON(bz []byte) (Balance, error) { return v.JSON.DecodeJSON(bz) }
+
+// Stringify implements collcodec.ValueCodec.
+func (v BalanceValue) Stringify(b Balance) string { return v.JSON.Stringify(b) }
+
+// ValueType implements collcodec.ValueCodec.
+func (BalanceValue) ValueType() string { return "clearchain.exchange.v1.Balance/binary-v1" }
