@@ -157,8 +157,8 @@ func (b *Book) auctionRound(p Price) {
 		m.qty -= q
 		b.levels[bl].qty -= q
 		b.levels[al].qty -= q
-		b.markDirty(bl)
-		b.markDirty(al)
+		b.qtyChanged(b.orders[ti].level, ti)
+		b.qtyChanged(b.orders[mi].level, mi)
 		b.filled += q
 		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
 			Limit: t.price, MakerLimit: m.price, Price: p, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})

@@ -437,7 +437,7 @@ func (b *Book) match(ti int32) bool {
 		m.qty -= q
 		lv.qty -= q
 		b.filled += q
-		b.markDirty(li)
+		b.qtyChanged(li, mi)
 		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
 			Limit: t.price, MakerLimit: m.price, Price: lv.price, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
 		if m.qty == 0 {
@@ -483,7 +483,7 @@ func (b *Book) reduce(oi int32, q Qty, r Reason) {
 	o.qty -= q
 	if o.level >= 0 {
 		b.levels[o.level].qty -= q
-		b.markDirty(o.level)
+		b.qtyChanged(o.level, oi)
 	}
 	b.cancelled += q
 	b.emit(Event{Kind: EvCancelled, Reason: r, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: q, Remaining: o.qty})
@@ -726,8 +726,13 @@ func (b *Book) appendToLevel(l int, p Price, oi int32) {
 		li = b.newLevel(l, p)
 		ld.insert(p, li)
 	}
+	b.touch(li)
 	lv := &b.levels[li]
 	o := &b.orders[oi]
+	if o.seq <= lv.cpSeq {
+		lv.messy = true // not after the old orders (never, but be safe)
+	}
+	lv.added++
 	o.level = li
 	o.next = -1
 	o.prev = lv.tail
@@ -740,7 +745,6 @@ func (b *Book) appendToLevel(l int, p Price, oi int32) {
 	lv.count++
 	b.counts[l]++
 	lv.qty += o.qty
-	b.markDirty(li)
 }
 
 func (b *Book) newLevel(l int, p Price) int32 {
@@ -758,9 +762,19 @@ func (b *Book) newLevel(l int, p Price) int32 {
 
 // unlink takes order oi out of its level, removing the level if it empties.
 func (b *Book) unlink(oi int32) {
+	li := b.orders[oi].level
+	b.touch(li)
 	o := &b.orders[oi]
-	li := o.level
 	lv := &b.levels[li]
+	switch {
+	case o.seq > lv.cpSeq:
+		lv.added--
+	case oi == lv.head:
+		lv.gone++
+		lv.headQty = false
+	default:
+		lv.messy = true
+	}
 	if o.prev >= 0 {
 		b.orders[o.prev].next = o.next
 	} else {
@@ -775,21 +789,40 @@ func (b *Book) unlink(oi int32) {
 	b.counts[lv.ladder]--
 	lv.qty -= o.qty
 	o.level, o.prev, o.next = -1, -1, -1
-	b.markDirty(li)
 	if lv.count == 0 {
 		b.lads[lv.ladder].remove(lv.price)
 		b.freeLevels = append(b.freeLevels, li)
 	}
 }
 
-func (b *Book) markDirty(li int32) {
+// touch marks level li dirty before its first change since the last
+// Checkpoint, recording what LevelDelta reports changes against.
+func (b *Book) touch(li int32) {
 	lv := &b.levels[li]
 	if lv.dirtyEpoch == b.epoch {
 		return
 	}
 	lv.dirtyEpoch = b.epoch
+	lv.cpSeq, lv.cpCount = 0, lv.count
+	if lv.tail >= 0 {
+		lv.cpSeq = b.orders[lv.tail].seq
+	}
+	lv.gone, lv.added, lv.headQty, lv.messy = 0, 0, false, false
 	l := int(lv.ladder)
 	b.dirty = append(b.dirty, LevelKey{Stop: l >= ladStopBuys, Side: ladderSide(l), Price: lv.price})
+}
+
+// qtyChanged records that the quantity of order oi of level li decreased.
+func (b *Book) qtyChanged(li, oi int32) {
+	b.touch(li)
+	lv := &b.levels[li]
+	switch {
+	case b.orders[oi].seq > lv.cpSeq:
+	case oi == lv.head:
+		lv.headQty = true
+	default:
+		lv.messy = true
+	}
 }
 
 // --- owners -----------------------------------------------------------------

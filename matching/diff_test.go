@@ -186,9 +186,35 @@ func formatEvents(evs []Event) string {
 // kept up to date from DirtyLevels at every checkpoint.
 type store map[LevelKey][]Order
 
-func (s store) persist(b *Book) {
+// deltaStats counts the levels persisted from a LevelDelta and those
+// rewritten whole.
+var deltaStats struct{ applied, rewritten int }
+
+func (s store) persist(t testing.TB, b *Book) {
+	t.Helper()
 	for _, k := range b.DirtyLevels(nil) {
 		orders := b.LevelOrders(k, nil)
+		// LevelDelta applied to the stored level must give the same orders.
+		// A level emptied and created again since reports OldCount 0.
+		if d, old := b.LevelDelta(k), s[k]; !d.Rewrite && (len(old) == d.OldCount || d.OldCount == 0) {
+			if d.Count != len(orders) {
+				t.Fatalf("level %+v: delta %+v, now %d orders", k, d, len(orders))
+			}
+			if len(old) != d.OldCount {
+				old = nil
+			}
+			got := slices.Clone(old[d.HeadRemoved:])
+			if d.HeadChanged {
+				got[0].Qty = d.HeadQty
+			}
+			got = b.LevelTail(k, d.Appended, got)
+			if !slices.Equal(got, orders) {
+				t.Fatalf("level %+v: delta %+v gives\n%+v\nwant\n%+v", k, d, got, orders)
+			}
+			deltaStats.applied++
+		} else {
+			deltaStats.rewritten++
+		}
 		if len(orders) == 0 {
 			delete(s, k)
 		} else {
@@ -236,7 +262,8 @@ func runDifferential(t *testing.T, mode Mode, seed uint64, n int) {
 	var reasons [reasonCount]int
 	maxLen := 0
 	defer func() {
-		t.Logf("events by kind %v; by reason %v; max resting %d", kinds, reasons, maxLen)
+		t.Logf("events by kind %v; by reason %v; max resting %d; levels persisted by delta %d, whole %d",
+			kinds, reasons, maxLen, deltaStats.applied, deltaStats.rewritten)
 	}()
 	check := func(i int, what string) {
 		t.Helper()
@@ -277,8 +304,8 @@ func runDifferential(t *testing.T, mode Mode, seed uint64, n int) {
 				}
 			}
 		}
-		if i%500 == 499 {
-			st.persist(b)
+		if i%500 == 499 || (i < 5000 && i%7 == 6) {
+			st.persist(t, b)
 		}
 		if i%5000 == 4999 {
 			// Restart from the persisted levels: the rebuilt book must go

@@ -87,7 +87,7 @@ func FuzzBook(f *testing.F) {
 			}
 		}
 		st := store{}
-		st.persist(b)
+		st.persist(t, b)
 		rb := st.restore(t, mode, b.Meta())
 		for _, s := range []Side{Buy, Sell} {
 			for _, stop := range []bool{false, true} {

@@ -51,6 +51,16 @@ type level struct {
 	count      int32
 	ladder     uint8
 	dirtyEpoch uint32
+
+	// Change tracking since the last Checkpoint, valid while dirtyEpoch is
+	// the book's epoch (see LevelDelta). Old orders are those the level held
+	// at its first change: they have seq <= cpSeq and precede the new ones.
+	cpSeq   uint64 // seq of the tail at the first change (0: was empty)
+	cpCount int32  // orders at the first change
+	gone    int32  // old orders removed from the head
+	added   int32  // new orders now in the level
+	headQty bool   // the first remaining old order's quantity changed
+	messy   bool   // any other change
 }
 
 type ladder struct {

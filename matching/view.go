@@ -204,6 +204,70 @@ func (b *Book) LevelOrders(k LevelKey, buf []Order) []Order {
 	return buf
 }
 
+// LevelDelta says how a level changed since the last Checkpoint, so that a
+// keeper holding the level's encoding as of that Checkpoint can update it
+// without reading the whole level: unless Rewrite, the level now holds the
+// old orders less the first HeadRemoved (the first remaining one with
+// quantity HeadQty if HeadChanged, the others unchanged), followed by the
+// Appended orders LevelTail returns.
+type LevelDelta struct {
+	// Count is the number of orders in the level now (0: it is gone).
+	Count int
+	// OldCount is the number of orders it had at the last Checkpoint.
+	OldCount    int
+	HeadRemoved int
+	HeadChanged bool
+	HeadQty     Qty
+	Appended    int
+	// Rewrite is set after any other change (an order removed or reduced
+	// behind the head): read the level whole with LevelOrders.
+	Rewrite bool
+}
+
+// LevelDelta returns how level k changed since the last Checkpoint.
+func (b *Book) LevelDelta(k LevelKey) LevelDelta {
+	if k.Side != Buy && k.Side != Sell {
+		return LevelDelta{}
+	}
+	li := b.lads[k.ladder()].find(k.Price)
+	if li < 0 {
+		return LevelDelta{}
+	}
+	lv := &b.levels[li]
+	if lv.dirtyEpoch != b.epoch {
+		return LevelDelta{Count: int(lv.count), OldCount: int(lv.count)}
+	}
+	d := LevelDelta{Count: int(lv.count), OldCount: int(lv.cpCount), HeadRemoved: int(lv.gone),
+		Appended: int(lv.added), Rewrite: lv.messy}
+	if lv.headQty {
+		d.HeadChanged, d.HeadQty = true, b.orders[lv.head].qty
+	}
+	if d.OldCount-d.HeadRemoved+d.Appended != d.Count {
+		d.Rewrite = true // cannot happen; never trust a broken delta
+	}
+	return d
+}
+
+// LevelTail appends the last n orders of level k (fewer if it has fewer) to
+// buf in FIFO order.
+func (b *Book) LevelTail(k LevelKey, n int, buf []Order) []Order {
+	if n <= 0 || (k.Side != Buy && k.Side != Sell) {
+		return buf
+	}
+	li := b.lads[k.ladder()].find(k.Price)
+	if li < 0 {
+		return buf
+	}
+	oi := b.levels[li].tail
+	for i := 1; i < n && b.orders[oi].prev >= 0; i++ {
+		oi = b.orders[oi].prev
+	}
+	for ; oi >= 0; oi = b.orders[oi].next {
+		buf = append(buf, b.view(oi))
+	}
+	return buf
+}
+
 // Meta is the book state beyond its orders that a restart must restore for
 // the book to behave exactly as one that never stopped.
 type Meta struct {
