@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 
@@ -22,7 +23,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 		return nil
 	}
 	m := newMemState()
-	k.mem.books, k.mem.metas, k.mem.clientIDs, k.mem.owners = m.books, m.metas, m.clientIDs, m.owners
+	k.mem.books, k.mem.metas, k.mem.clientIDs, k.mem.owners, k.mem.encoded = m.books, m.metas, m.clientIDs, m.owners, m.encoded
 	// Books are created for the markets that have stored state; the others
 	// get theirs when EndBlock first runs them.
 	bookFor := func(id uint64) (*matching.Book, error) {
@@ -112,43 +113,55 @@ func metaFromEngine(m matching.Meta) types.BookMeta {
 		RefPrice: int64(m.RefPrice), HasRef: m.HasRef}
 }
 
+// verifyLevels makes writeBack check every level value it built from a
+// delta against a full encoding (tests).
+var verifyLevels = false
+
 // writeBack persists the levels of book that changed since its last
 // checkpoint (one key per level, in the binary encoding), and its meta if it
-// changed. The values are encoded into one arena per call: the store keeps
-// the slices it is given, so an arena is never reused once handed out.
+// changed. A level whose previous value the keeper still holds is updated
+// from the engine's LevelDelta (orders gone from the head, the head's new
+// quantity, orders appended) without reading its unchanged orders; others
+// are encoded whole. Both give the same bytes. Values are built in an arena:
+// the store keeps the slices it is given, so no byte handed out is written
+// again.
 func (k Keeper) writeBack(ctx context.Context, id uint64, book *matching.Book) error {
 	keys := book.DirtyLevels(k.mem.keybuf[:0])
-	arena := k.mem.arena[:0]
-	var err error
+	enc := k.mem.encoded[id]
+	if enc == nil {
+		enc = map[matching.LevelKey][]byte{}
+		k.mem.encoded[id] = enc
+	}
 	for _, lk := range keys {
 		key := types.LevelStoreKey(id, lk)
-		orders := book.LevelOrders(lk, k.mem.lvbuf[:0])
-		k.mem.lvbuf = orders[:0]
-		if len(orders) == 0 {
+		d := book.LevelDelta(lk)
+		if d.Count == 0 {
+			delete(enc, lk)
 			if err := k.Levels.Remove(ctx, key); err != nil {
 				return err
 			}
 			continue
 		}
-		if need := levelHeaderLen + len(orders)*typicalRecordLen; cap(arena)-len(arena) < need {
-			arena = make([]byte, 0, max(need, 2*cap(arena), 64<<10))
-		}
-		start := len(arena)
-		arena = types.AppendLevelHeader(arena, len(orders))
-		for i := range orders {
-			o := &orders[i]
-			lo := types.LevelOrderFromEngine(*o, k.mem.clientIDs[o.ID])
-			if arena, err = types.AppendOrder(arena, &lo); err != nil {
-				return errorsmod.Wrapf(types.ErrInvariant, "encoding order %d: %v", o.ID, err)
+		bz, ok := k.encodeDelta(book, lk, d, enc[lk])
+		if !ok {
+			var err error
+			if bz, err = k.encodeLevel(book, lk); err != nil {
+				return err
+			}
+		} else if verifyLevels {
+			full, err := k.encodeLevel(book, lk)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(full, bz) {
+				return errorsmod.Wrapf(types.ErrInvariant, "level %+v of market %d: delta encoding differs", lk, id)
 			}
 		}
-		if err := k.Levels.Set(ctx, key, arena[start:len(arena):len(arena)]); err != nil {
+		if err := k.Levels.Set(ctx, key, bz); err != nil {
 			return err
 		}
+		enc[lk] = bz
 	}
-	// The arena's unused tail serves the next write-back: no value handed to
-	// the store (cap-limited) reaches into it.
-	k.mem.arena = arena[len(arena):]
 	k.mem.keybuf = keys[:0]
 	book.Checkpoint()
 	meta := metaFromEngine(book.Meta())
@@ -159,6 +172,77 @@ func (k Keeper) writeBack(ctx context.Context, id uint64, book *matching.Book) e
 		k.mem.metas[id] = meta
 	}
 	return nil
+}
+
+// reserve makes room for n more bytes in the arena. A new chunk replaces
+// a full one, which the values handed out keep alive.
+func (k Keeper) reserve(n int) {
+	if cap(k.mem.arena)-len(k.mem.arena) < n {
+		k.mem.arena = make([]byte, 0, max(n, 256<<10))
+	}
+}
+
+// take returns the arena's bytes from start as a value (cap-limited) and
+// moves the arena past them.
+func (k Keeper) take(start int) []byte {
+	a := k.mem.arena
+	v := a[start:len(a):len(a)]
+	k.mem.arena = a[len(a):]
+	return v
+}
+
+// encodeLevel encodes level lk whole.
+func (k Keeper) encodeLevel(book *matching.Book, lk matching.LevelKey) ([]byte, error) {
+	orders := book.LevelOrders(lk, k.mem.lvbuf[:0])
+	k.mem.lvbuf = orders[:0]
+	k.reserve(levelHeaderLen + len(orders)*typicalRecordLen)
+	a := types.AppendLevelHeader(k.mem.arena, len(orders))
+	var err error
+	for i := range orders {
+		o := &orders[i]
+		lo := types.LevelOrderFromEngine(*o, k.mem.clientIDs[o.ID])
+		if a, err = types.AppendOrder(a, &lo); err != nil {
+			return nil, errorsmod.Wrapf(types.ErrInvariant, "encoding order %d: %v", o.ID, err)
+		}
+	}
+	k.mem.arena = a
+	return k.take(0), nil
+}
+
+// encodeDelta builds level lk's value from its previous value old and the
+// engine's delta; ok is false when it cannot (no previous value, a delta
+// that says to rewrite, or one that does not fit old).
+func (k Keeper) encodeDelta(book *matching.Book, lk matching.LevelKey, d matching.LevelDelta, old []byte) ([]byte, bool) {
+	if d.Rewrite || old == nil || types.LevelLen(old) != d.OldCount {
+		return nil, false
+	}
+	rest, err := types.SkipOrders(types.LevelRecords(old), d.HeadRemoved)
+	if err != nil || (d.HeadChanged && len(rest) == 0) {
+		return nil, false
+	}
+	tail := book.LevelTail(lk, d.Appended, k.mem.lvbuf[:0])
+	k.mem.lvbuf = tail[:0]
+	if len(tail) != d.Appended {
+		return nil, false
+	}
+	k.reserve(levelHeaderLen + len(rest) + len(tail)*typicalRecordLen)
+	a := types.AppendLevelHeader(k.mem.arena, d.Count)
+	head := len(a)
+	a = append(a, rest...)
+	if d.HeadChanged {
+		if err := types.SetOrderQuantity(a[head:], uint64(d.HeadQty)); err != nil {
+			return nil, false
+		}
+	}
+	for i := range tail {
+		o := &tail[i]
+		lo := types.LevelOrderFromEngine(*o, k.mem.clientIDs[o.ID])
+		if a, err = types.AppendOrder(a, &lo); err != nil {
+			return nil, false
+		}
+	}
+	k.mem.arena = a
+	return k.take(0), true
 }
 
 // bookOf returns market m's book, creating it on first use (EndBlock only).

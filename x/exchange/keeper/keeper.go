@@ -82,7 +82,11 @@ type memState struct {
 	lvbuf  []matching.Order
 	keybuf []matching.LevelKey
 	cmds   []types.QueuedCommand
-	arena  []byte // level values of the current write-back
+	arena  []byte // free tail of the chunk level values are built in
+	// encoded holds, per market, each level's value as last written, to
+	// update it from the engine's LevelDelta (empty after a load: the first
+	// write of a level after a restart encodes it whole).
+	encoded map[uint64]map[matching.LevelKey][]byte
 	led    *ledger
 	strs   strArena
 }
@@ -159,6 +163,7 @@ func newMemState() *memState {
 		metas:     map[uint64]types.BookMeta{},
 		clientIDs: map[matching.OrderID]string{},
 		owners:    map[uint64]ownerInfo{},
+		encoded:   map[uint64]map[matching.LevelKey][]byte{},
 	}
 }
 

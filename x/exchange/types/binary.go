@@ -396,3 +396,51 @@ func (v BalanceValue) Stringify(b Balance) string { return v.JSON.Stringify(b) }
 
 // ValueType implements collcodec.ValueCodec.
 func (BalanceValue) ValueType() string { return "clearchain.exchange.v1.Balance/binary-v1" }
+
+// LevelLen returns the number of orders a level value holds (0 if it is
+// not a valid header).
+func LevelLen(bz []byte) int {
+	if len(bz) < levelHeaderLen || bz[0] != EncodingVersion {
+		return 0
+	}
+	return int(binary.BigEndian.Uint32(bz[1:]))
+}
+
+// LevelRecords returns the order records of a level value, after its header.
+func LevelRecords(bz []byte) []byte {
+	if len(bz) < levelHeaderLen {
+		return nil
+	}
+	return bz[levelHeaderLen:]
+}
+
+// SkipOrders returns recs without its first n order records.
+func SkipOrders(recs []byte, n int) ([]byte, error) {
+	for i := 0; i < n; i++ {
+		if len(recs) < orderFixedLen {
+			return nil, badEncoding("truncated order record")
+		}
+		flags := recs[52]
+		l := orderFixedLen + int(recs[53])
+		for _, bit := range [...]byte{flagTrigger, flagExpireBlock, flagExpireTime} {
+			if flags&bit != 0 {
+				l += 8
+			}
+		}
+		if len(recs) < l {
+			return nil, badEncoding("truncated order record")
+		}
+		recs = recs[l:]
+	}
+	return recs, nil
+}
+
+// SetOrderQuantity overwrites the quantity of the order record at the front
+// of rec.
+func SetOrderQuantity(rec []byte, q uint64) error {
+	if len(rec) < orderFixedLen {
+		return badEncoding("truncated order record")
+	}
+	binary.BigEndian.PutUint64(rec[40:], q)
+	return nil
+}
