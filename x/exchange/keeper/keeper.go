@@ -87,8 +87,8 @@ type memState struct {
 	// update it from the engine's LevelDelta (empty after a load: the first
 	// write of a level after a restart encodes it whole).
 	encoded map[uint64]map[matching.LevelKey][]byte
-	led    *ledger
-	strs   strArena
+	led     *ledger
+	strs    strArena
 }
 
 type ownerInfo struct {
