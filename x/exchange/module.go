@@ -17,8 +17,10 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/clearchain/clearchain/x/exchange/keeper"
+	"github.com/clearchain/clearchain/x/exchange/simulation"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -30,6 +32,8 @@ var (
 	_ module.HasGenesis     = AppModule{}
 	_ module.HasServices    = AppModule{}
 	_ module.HasInvariants  = AppModule{}
+
+	_ module.AppModuleSimulation = AppModule{}
 
 	_ appmodule.AppModule       = AppModule{}
 	_ appmodule.HasBeginBlocker = AppModule{}
@@ -123,3 +127,20 @@ func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.Beg
 
 // EndBlock runs the block's matching and settlement.
 func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlock(ctx) }
+
+// GenerateGenesisState makes the first simulation account the params
+// authority (see simulation.RandomizedGenState).
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder decodes the store for simulation logs.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations returns the traders' simulated messages: markets of
+// issued assets against the bond denom, deposits, orders, cancels.
+func (am AppModule) WeightedOperations(simState module.SimulationState) []simtypes.WeightedOperation {
+	return simulation.WeightedOperations(simState.AppParams, simState.TxConfig, am.keeper, simState.BondDenom)
+}

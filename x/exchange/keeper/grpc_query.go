@@ -1,9 +1,11 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/big"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -135,8 +137,9 @@ func (q Querier) Order(ctx context.Context, req *types.QueryOrderRequest) (*type
 	return nil, status.Errorf(codes.NotFound, "order %d is not live", req.OrderId)
 }
 
-// OrdersByOwner pages through an owner's live orders by (market, side,
-// priority). The key of the page is the offset.
+// OrdersByOwner pages through an owner's live orders by (market, time
+// priority), read through the books' owner index. The key of the page is
+// the offset.
 func (q Querier) OrdersByOwner(ctx context.Context, req *types.QueryOrdersByOwnerRequest) (*types.QueryOrdersByOwnerResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
@@ -167,23 +170,23 @@ func (q Querier) OrdersByOwner(ctx context.Context, req *types.QueryOrdersByOwne
 		return nil, err
 	}
 	var seen uint64
+	var mine []matching.Order
 	for _, id := range ids {
 		err := q.withBook(id, func(b *matching.Book) {
-			collect := func(stop bool) func(o matching.Order) bool {
-				return func(o matching.Order) bool {
-					if uint64(o.Owner) != ownerID {
-						return true
-					}
-					if seen >= offset && uint64(len(resp.Orders)) < limit {
-						resp.Orders = append(resp.Orders, q.orderView(ctx, id, o, stop))
-					}
-					seen++
-					return true
+			// The owner's orders through the engine's owner index, in
+			// acceptance (time priority) order.
+			mine = mine[:0]
+			b.OwnerOrders(matching.OwnerID(ownerID), func(o matching.Order) bool {
+				mine = append(mine, o)
+				return true
+			})
+			slices.SortFunc(mine, func(a, b matching.Order) int { return cmp.Compare(a.Seq, b.Seq) })
+			for _, o := range mine {
+				if seen >= offset && uint64(len(resp.Orders)) < limit {
+					stop := o.Type == matching.StopLimit || o.Type == matching.StopMarket
+					resp.Orders = append(resp.Orders, q.orderView(ctx, id, o, stop))
 				}
-			}
-			for _, s := range []matching.Side{matching.Buy, matching.Sell} {
-				b.Iterate(s, collect(false))
-				b.IterateStops(s, collect(true))
+				seen++
 			}
 		})
 		if err != nil {

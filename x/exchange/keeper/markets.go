@@ -72,3 +72,19 @@ func (k Keeper) SetParams(ctx context.Context, authority string, p types.Params)
 	}
 	return k.Params.Set(ctx, p)
 }
+
+// CheckTrader returns nil if compliance lets addr trade market m (nil m: any
+// exchange message, as the ante gate checks), without changing state.
+func (k Keeper) CheckTrader(ctx context.Context, addr sdk.AccAddress, m *types.Market) error {
+	if k.compliance == nil {
+		return nil
+	}
+	if m == nil {
+		return k.compliance.CheckTrade(ctx, addr, "")
+	}
+	return k.compliance.CheckTrade(ctx, addr, types.MarketSubject(m.Id), m.BaseDenom, m.QuoteDenom)
+}
+
+// Bank returns the bank keeper the exchange uses (simulation reads
+// balances through it).
+func (k Keeper) Bank() types.BankKeeper { return k.bank }
