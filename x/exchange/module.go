@@ -24,8 +24,9 @@ import (
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
-// ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+// ConsensusVersion is the module's state version: 2 stores levels,
+// balances and carried-over commands in the binary encodings (1: protobuf).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic = AppModule{}
@@ -94,6 +95,11 @@ func (AppModule) IsAppModule() {}
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQuerier(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error {
+		return keeper.NewMigrator(am.keeper).Migrate1to2(ctx)
+	}); err != nil {
+		panic(fmt.Sprintf("%s: registering migration 1 to 2: %v", types.ModuleName, err))
+	}
 }
 
 // RegisterInvariants registers the balance invariant.

@@ -22,6 +22,7 @@ import (
 // the in-memory books.
 type Keeper struct {
 	cdc          codec.BinaryCodec
+	storeService store.KVStoreService
 	bank         types.BankKeeper
 	compliance   types.ComplianceKeeper
 	oracle       types.OraclePriceSource
@@ -113,7 +114,7 @@ func NewKeeper(
 	cmdValue := types.CommandValue{JSON: codec.CollValue[types.QueuedCommand](cdc)}
 	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := Keeper{
-		cdc: cdc, bank: bank, compliance: compliance, oracle: oracle,
+		cdc: cdc, storeService: storeService, bank: bank, compliance: compliance, oracle: oracle,
 		govAuthority: govAuthority, feeCollector: feeCollector,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Markets:      collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
