@@ -12,6 +12,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
 
+	corestore "cosmossdk.io/core/store"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -90,7 +92,9 @@ func (k Keeper) lockFunds(ctx context.Context, addr sdk.AccAddress, denom string
 // steady-state settlement does not allocate.
 type ledger struct {
 	k       Keeper
-	denoms  []string // denomID -> denom
+	kv      corestore.KVStore // the block's store, opened once
+	arena   []byte            // encoded balances handed to the store
+	denoms  []string          // denomID -> denom
 	denomIx map[string]denomID
 	index   map[ledgerKey]*ledgerEntry
 	chunks  [][]ledgerEntry // entry pool: chunks never move, pointers stay valid
@@ -108,6 +112,7 @@ type ledgerKey struct {
 }
 
 type ledgerEntry struct {
+	key          []byte // store key
 	addr         sdk.AccAddress
 	denom        denomID
 	free, locked big.Int
@@ -118,13 +123,14 @@ const ledgerChunk = 1024
 
 // ledger returns the keeper's ledger, emptied for a new block (EndBlock,
 // under mem.mu).
-func (k Keeper) ledger(_ context.Context) *ledger {
+func (k Keeper) ledger(ctx context.Context) *ledger {
 	l := k.mem.led
 	if l == nil {
 		l = &ledger{denomIx: map[string]denomID{}, index: make(map[ledgerKey]*ledgerEntry, ledgerChunk)}
 		k.mem.led = l
 	}
 	l.k = k
+	l.kv = k.storeService.OpenKVStore(ctx)
 	l.denoms = l.denoms[:0]
 	clear(l.denomIx)
 	clear(l.index)
@@ -158,7 +164,13 @@ func (l *ledger) entry(ctx context.Context, owner uint64, denom denomID) (*ledge
 	if err != nil {
 		return nil, err
 	}
-	b, err := l.k.GetBalance(ctx, oi.addr, l.denoms[denom])
+	// The raw store, as the Balances map would read it (same key, same
+	// BalanceValue encoding), into the entry's reused big.Ints.
+	skey, err := collections.EncodeKeyWithPrefix(types.BalancesKey, l.k.Balances.KeyCodec(), collections.Join(oi.addr, l.denoms[denom]))
+	if err != nil {
+		return nil, err
+	}
+	bz, err := l.kv.Get(skey)
 	if err != nil {
 		return nil, err
 	}
@@ -167,10 +179,14 @@ func (l *ledger) entry(ctx context.Context, owner uint64, denom denomID) (*ledge
 		l.chunks = append(l.chunks, make([]ledgerEntry, ledgerChunk))
 	}
 	e := &l.chunks[c][l.n%ledgerChunk]
+	e.key, e.addr, e.denom = skey, oi.addr, denom
+	if bz == nil {
+		e.free.SetInt64(0)
+		e.locked.SetInt64(0)
+	} else if err := types.DecodeBalance(bz, &e.free, &e.locked); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvariant, "balance %s %s: %v", oi.addr, l.denoms[denom], err)
+	}
 	l.n++
-	e.addr, e.denom = oi.addr, denom
-	e.free.Set(b.Free.BigIntMut())
-	e.locked.Set(b.Locked.BigIntMut())
 	e.free0.Set(&e.free)
 	e.lock0.Set(&e.locked)
 	l.index[key] = e
@@ -202,8 +218,26 @@ func (l *ledger) flush(ctx context.Context) error {
 		if e.free.Sign() < 0 || e.locked.Sign() < 0 {
 			return errorsmod.Wrapf(types.ErrInvariant, "negative balance %s %s", e.addr, denoms[e.denom])
 		}
-		b := types.Balance{Free: sdkmath.NewIntFromBigInt(&e.free), Locked: sdkmath.NewIntFromBigInt(&e.locked)}
-		if err := l.k.setBalance(ctx, e.addr, denoms[e.denom], b); err != nil {
+		if e.free.Sign() == 0 && e.locked.Sign() == 0 { // as setBalance: no key for a zero balance
+			if err := l.kv.Delete(e.key); err != nil {
+				return err
+			}
+			continue
+		}
+		// Values go to the store, which keeps them: an append-only arena.
+		if cap(l.arena)-len(l.arena) < 1+2*33 {
+			l.arena = make([]byte, 0, 64<<10)
+		}
+		a, err := types.AppendAmount(append(l.arena, types.EncodingVersion), &e.free)
+		if err == nil {
+			a, err = types.AppendAmount(a, &e.locked)
+		}
+		if err != nil {
+			return errorsmod.Wrapf(types.ErrInvariant, "balance %s %s: %v", e.addr, denoms[e.denom], err)
+		}
+		v := a[len(l.arena):len(a):len(a)]
+		l.arena = a[len(a):]
+		if err := l.kv.Set(e.key, v); err != nil {
 			return err
 		}
 	}
