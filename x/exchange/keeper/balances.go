@@ -243,6 +243,7 @@ func (l *ledger) flush(ctx context.Context) error {
 	}
 	clear(keys)
 	l.sorted = keys[:0]
+	l.kv = nil // do not keep the block's store beyond its EndBlock
 	order := make([]denomID, 0, len(denoms))
 	for d := range denoms {
 		if l.fees[d].Sign() > 0 {
