@@ -47,9 +47,6 @@ log "A restricted asset cannot reach an unlicensed account"
 tx_refused gamma bank send "$GAMMA" "$OUTSIDER" "1$WTHR"
 
 log "Regulator lists two markets"
-market_json() { # base quote tick lot min_notional
-  printf '{"base_denom":"%s","quote_denom":"%s","tick_size":"%s","lot_size":"%s","min_notional":"%s","maker_fee_bps":-2,"taker_fee_bps":10,"mode":"MARKET_MODE_CONTINUOUS","band_bps":2000,"band_halt_blocks":5}' "$@"
-}
 tx regulator exchange create-market "$(market_json "$WTHR" "$EURC" 10000 1 1000000)"
 tx regulator exchange create-market "$(market_json "$GCRD" "$EURC" 1000 1 1000000)"
 info "market 1: WTHR/EURC  tick 0.01 EURC per share, maker -2 bps (rebate), taker 10 bps"
@@ -63,9 +60,6 @@ tx alpha exchange deposit "20000000000$EURC"
 tx beta exchange deposit "10000000000$EURC"
 tx beta exchange deposit "800$WTHR"
 
-order() { # market side price qty [extra json]
-  printf '{"market_id":%s,"side":"SIDE_%s","price":%s,"quantity":%s%s}' "$1" "$2" "$3" "$4" "${5:-}"
-}
 log "Gamma (market maker) quotes both markets in one batch transaction"
 tx gamma exchange batch --places "$(order 1 BUY 1240 100)" --places "$(order 1 BUY 1235 200)" \
   --places "$(order 1 SELL 1260 100)" --places "$(order 1 SELL 1265 200)" \
@@ -142,7 +136,7 @@ log "Fees: taker 10 bps, maker rebate 2 bps (market maker), paid to the fee coll
 # The fee collector is swept into x/distribution (validator rewards) at the
 # next block, so the fees are shown where they end up: the distribution
 # module account, in the asset denoms.
-DIST_ADDR=$(q auth module-account distribution | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; print(a.get("value", a).get("base_account", {}).get("address") or a.get("value", a).get("address"))')
+DIST_ADDR=$(module_address distribution)
 q bank balances "$DIST_ADDR" | python3 -c '
 import json, sys
 for c in json.load(sys.stdin).get("balances", []):
@@ -158,27 +152,4 @@ for b in json.load(sys.stdin).get("balances", []):
 done
 
 log "Invariant: the exchange module account holds exactly the sum of exchange balances"
-EXCH_ADDR=$(q auth module-account exchange | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; print(a.get("value", a).get("base_account", {}).get("address") or a.get("value", a).get("address"))')
-{
-  q bank balances "$EXCH_ADDR"
-  for who in alpha beta gamma delta outsider; do q exchange balances "$(addr $who)"; done
-} | python3 -c '
-import json, sys
-docs = []
-dec = json.JSONDecoder(); buf = sys.stdin.read(); i = 0
-while i < len(buf):
-    while i < len(buf) and buf[i].isspace(): i += 1
-    if i >= len(buf): break
-    o, i = dec.raw_decode(buf, i); docs.append(o)
-module = {c["denom"]: int(c["amount"]) for c in docs[0].get("balances", [])}
-total = {}
-for d in docs[1:]:
-    for b in d.get("balances", []):
-        bal = b.get("balance", {})
-        total[b["denom"]] = total.get(b["denom"], 0) + int(bal.get("free", 0)) + int(bal.get("locked", 0))
-ok = True
-for denom in sorted(set(module) | set(total)):
-    m, t = module.get(denom, 0), total.get(denom, 0)
-    print("    %-5s module %14d  sum of balances %14d  %s" % (denom.split("/")[-1].upper(), m, t, "ok" if m == t else "MISMATCH"))
-    ok = ok and m == t
-sys.exit(0 if ok else 1)' || die "the exchange invariant does not hold"
+exchange_invariant "$ALPHA" "$BETA" "$GAMMA" "$DELTA" "$OUTSIDER" || die "the exchange invariant does not hold"

@@ -32,7 +32,7 @@ app_hash_after() {
 
 # wait_height RPC HEIGHT TIMEOUT_S: wait until the node reaches HEIGHT.
 wait_height() {
-  local rpc=$1 want=$2 timeout=${3:-60} h
+  local rpc=$1 want=$2 timeout=${3:-60} h i
   for ((i = 0; i < timeout * 5; i++)); do
     h=$(status_height "$rpc")
     if [[ -n "$h" && "$h" -ge "$want" ]]; then return 0; fi
@@ -43,7 +43,7 @@ wait_height() {
 
 # wait_tx RPC HASH: wait for a tx to be committed; prints its result code.
 wait_tx() {
-  local rpc=$1 hash=$2 out
+  local rpc=$1 hash=$2 out i
   for ((i = 0; i < 100; i++)); do
     out=$(curl -sf "$rpc/tx?hash=0x$hash" 2>/dev/null) && {
       python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["tx_result"]["code"], r["height"])' <<<"$out"
