@@ -211,12 +211,18 @@ func SimulateMsgPlaceOrder(txConfig client.TxConfig, k keeper.Keeper) simtypes.O
 		if err == nil && st.LastPrice > 0 {
 			ref = st.LastPrice
 		}
-		price := max(1, ref+int64(r.Intn(21))-10)
+		// Mostly passive orders (they rest, so cancels find some), a
+		// quarter crossing the last price.
+		d := int64(1 + r.Intn(10))
+		buyPrice, sellPrice := max(1, ref-d), ref+d
+		if r.Intn(4) == 0 {
+			buyPrice, sellPrice = sellPrice, buyPrice
+		}
 		qty := uint64(1 + r.Intn(20))
 		// An eligible account whose free balance covers a side, with the
 		// lock PlaceOrder takes: a buy q*(p*tick + taker fee) quote, a sell
 		// q*lot base.
-		perLot := m.TickSize.MulRaw(price)
+		perLot := m.TickSize.MulRaw(buyPrice)
 		fee := perLot.MulRaw(int64(m.TakerFeeBps)).AddRaw(9_999).QuoRaw(10_000)
 		covers := func(addr sdk.AccAddress, denom string, need sdkmath.Int) bool {
 			b, err := k.GetBalance(ctx, addr, denom)
@@ -243,6 +249,10 @@ func SimulateMsgPlaceOrder(txConfig client.TxConfig, k keeper.Keeper) simtypes.O
 		}
 		if side == types.Side_SIDE_UNSPECIFIED {
 			return noop(msg, "no eligible account with the funds")
+		}
+		price := buyPrice
+		if side == types.Side_SIDE_SELL {
+			price = sellPrice
 		}
 		spec := types.OrderSpec{MarketId: m.Id, Side: side, Price: price, Quantity: qty,
 			ClientOrderId: fmt.Sprintf("sim-%d", r.Intn(1000))}
