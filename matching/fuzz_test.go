@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 )
@@ -131,7 +130,7 @@ func FuzzIDMap(f *testing.F) {
 			kk := k * 0x100000001
 			_, ok := m.get(kk)
 			if _, want := want[kk]; ok != want {
-				t.Fatal(fmt.Sprintf("get(%d) present=%v", kk, ok))
+				t.Fatalf("get(%d) present=%v", kk, ok)
 			}
 		}
 	})

@@ -39,8 +39,6 @@ const (
 	MaxClientIDLen = 64
 	// levelHeaderLen is a level value's header: version, count.
 	levelHeaderLen = 1 + 4
-	// maxOrderRecordLen bounds one record.
-	maxOrderRecordLen = orderFixedLen + 16 + MaxClientIDLen
 )
 
 // ErrBadEncoding is returned for bytes that are not a valid encoding.
