@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,12 @@ func TestCLIErrors(t *testing.T) {
 			[]string{"query", "bank", "balance", "badaddr", "uclear", "--home", home, "--node", noNode}, "bech32"},
 		{"query bank balance with no node", home,
 			[]string{"query", "bank", "balance", addr, "uclear", "--home", home, "--node", noNode}, "connection refused"},
+		{"genesis set-regulator with a bad address", home,
+			[]string{"genesis", "set-regulator", "clear1notanaddress", "--home", home, "--keyring-backend", "test"}, "clear1notanaddress"},
+		{"genesis set-regulator with an unknown key", home,
+			[]string{"genesis", "set-regulator", "nokey", "--home", home, "--keyring-backend", "test"}, "nokey"},
+		{"genesis set-regulator on an empty home", empty,
+			[]string{"genesis", "set-regulator", addr, "--home", empty, "--keyring-backend", "test"}, "genesis"},
 		{"export with an empty home", empty,
 			[]string{"export", "--home", empty}, "not an initialized node home"},
 		{"rollback with an empty home", empty,
@@ -139,4 +146,47 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// TestSetRegulator: `cleard genesis set-regulator` writes the compliance
+// authority into genesis, by key name or address, and the genesis stays valid.
+func TestSetRegulator(t *testing.T) {
+	needBinary(t)
+	home := filepath.Join(t.TempDir(), "home")
+	mustCleard(t, "init", "n0", "--home", home, "--chain-id", "e2e-regulator-1")
+	mustCleard(t, "keys", "add", "reg", "--home", home, "--keyring-backend", "test")
+	addr := strings.TrimSpace(mustCleard(t, "keys", "show", "reg", "-a", "--home", home, "--keyring-backend", "test"))
+	genesis := filepath.Join(home, "config", "genesis.json")
+	authority := func() string {
+		bz, err := os.ReadFile(genesis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g struct {
+			AppState struct {
+				Compliance struct {
+					Params struct {
+						Authority string `json:"authority"`
+					} `json:"params"`
+				} `json:"compliance"`
+			} `json:"app_state"`
+		}
+		if err := json.Unmarshal(bz, &g); err != nil {
+			t.Fatal(err)
+		}
+		return g.AppState.Compliance.Params.Authority
+	}
+	if got := authority(); got == addr {
+		t.Fatalf("the default genesis already names %s", addr)
+	}
+	mustCleard(t, "genesis", "set-regulator", "reg", "--home", home, "--keyring-backend", "test")
+	if got := authority(); got != addr {
+		t.Fatalf("by key name: authority %q, want %q", got, addr)
+	}
+	other := "clear1qyqszqgpqyqszqgpqyqszqgpqyqszqgp3nuleq" // 20 bytes of 0x01
+	mustCleard(t, "genesis", "set-regulator", other, "--home", home)
+	if got := authority(); got != other {
+		t.Fatalf("by address: authority %q, want %q", got, other)
+	}
+	mustCleard(t, "genesis", "validate", "--home", home)
 }

@@ -28,6 +28,7 @@ var commandsNeedingGenesis = [][]string{
 	{"genesis", "bulk-add-genesis-account"},
 	{"genesis", "gentx"},
 	{"genesis", "collect-gentxs"},
+	{"genesis", "set-regulator"},
 }
 
 // guardNodeHome installs the checks above, and on `init` a check of
