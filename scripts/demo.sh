@@ -94,7 +94,9 @@ grep -q "^feeder_address = \"127.0.0.1:$FEEDER_PORT\"" "$HOME_DIR/config/app.tom
 info "feeder on 127.0.0.1:$FEEDER_PORT (pid $FEEDER_PID); the node asks it in every ExtendVote"
 
 log "Starting the node (logs: $HOME_DIR/node.log)"
-C start --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr "tcp://127.0.0.1:$P2P_PORT" \
+# cleard itself, not the C wrapper: $! must be the node's pid, or stopping
+# it would only stop a subshell and leave the node running.
+"$CLEARD" --home "$HOME_DIR" start --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr "tcp://127.0.0.1:$P2P_PORT" \
   --rpc.pprof_laddr "" --grpc.address "127.0.0.1:$GRPC_PORT" --api.enable=false \
   --log_level warn >"$HOME_DIR/node.log" 2>&1 &
 NODE_PID=$!
@@ -117,5 +119,12 @@ source scripts/demo-market.sh
 
 H=$(status_height "$RPC")
 log "Stopping the node cleanly at height $H"
-kill -TERM "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=
+kill -TERM "$NODE_PID"
+NODE_RC=0; wait "$NODE_PID" || NODE_RC=$?
+NODE_PID=
+! pgrep -f -- "--home $HOME_DIR start" >/dev/null || die "the node is still running after SIGTERM"
+if grep -qE '^panic:|goroutine [0-9]+ \[' "$HOME_DIR/node.log"; then
+  tail -20 "$HOME_DIR/node.log"; die "the node panicked while stopping"
+fi
+info "node exited with code $NODE_RC, no panic in its log"
 log "Demo complete: height $H; licences, assets, two markets, ${TRADES_TOTAL:-0} trades settled DvP; node stopped."
