@@ -84,43 +84,41 @@ func (m msgServer) UpdateLicence(ctx context.Context, msg *types.MsgUpdateLicenc
 	})
 }
 
-func (m msgServer) RevokeLicence(ctx context.Context, msg *types.MsgRevokeLicence) (*types.MsgRevokeLicenceResponse, error) {
-	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
+// accountAction checks what the regulator's actions on one account share:
+// the signer is the regulator, the address is valid, a reason is given.
+func (m msgServer) accountAction(ctx context.Context, authority, address, reason string) (sdk.AccAddress, error) {
+	if err := m.k.checkAuthority(ctx, authority); err != nil {
 		return nil, err
 	}
-	addr, err := parseAddr("address", msg.Address)
+	addr, err := parseAddr("address", address)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReason(msg.Reason); err != nil {
+	if err := checkReason(reason); err != nil {
+		return nil, err
+	}
+	return addr, nil
+}
+
+func (m msgServer) RevokeLicence(ctx context.Context, msg *types.MsgRevokeLicence) (*types.MsgRevokeLicenceResponse, error) {
+	addr, err := m.accountAction(ctx, msg.Authority, msg.Address, msg.Reason)
+	if err != nil {
 		return nil, err
 	}
 	return &types.MsgRevokeLicenceResponse{}, m.k.RevokeLicence(ctx, msg.Authority, addr, msg.Reason)
 }
 
 func (m msgServer) FreezeAccount(ctx context.Context, msg *types.MsgFreezeAccount) (*types.MsgFreezeAccountResponse, error) {
-	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
-		return nil, err
-	}
-	addr, err := parseAddr("address", msg.Address)
+	addr, err := m.accountAction(ctx, msg.Authority, msg.Address, msg.Reason)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkReason(msg.Reason); err != nil {
 		return nil, err
 	}
 	return &types.MsgFreezeAccountResponse{}, m.k.FreezeAccount(ctx, msg.Authority, addr, msg.Reason)
 }
 
 func (m msgServer) UnfreezeAccount(ctx context.Context, msg *types.MsgUnfreezeAccount) (*types.MsgUnfreezeAccountResponse, error) {
-	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
-		return nil, err
-	}
-	addr, err := parseAddr("address", msg.Address)
+	addr, err := m.accountAction(ctx, msg.Authority, msg.Address, msg.Reason)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkReason(msg.Reason); err != nil {
 		return nil, err
 	}
 	return &types.MsgUnfreezeAccountResponse{}, m.k.UnfreezeAccount(ctx, msg.Authority, addr, msg.Reason)
