@@ -9,6 +9,13 @@ log()  { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 die()  { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# abs_binary PATH: PATH made absolute, failing clearly unless it is an
+# executable (`make build` writes build/cleard and build/clear-feeder).
+abs_binary() {
+  [[ -x "$1" ]] || die "$1 not found: run make build"
+  if [[ "$1" == /* ]]; then echo "$1"; else echo "$PWD/$1"; fi
+}
+
 # free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -26,9 +26,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-export CLEARD=${CLEARD:-build/cleard}
-[[ -x "$CLEARD" ]] || die "$CLEARD not found: run make build"
-[[ "$CLEARD" == /* ]] || CLEARD=$PWD/$CLEARD
+CLEARD=$(abs_binary "${CLEARD:-build/cleard}") || exit 1
+export CLEARD
 
 T0=$(date +%s)
 TMP=$(mktemp -d -t clearchain-localnet-XXXXXX)

@@ -17,12 +17,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-export CLEARD=${CLEARD:-build/cleard}
-FEEDER=${CLEAR_FEEDER:-build/clear-feeder}
-[[ -x "$CLEARD" ]] || die "$CLEARD not found: run make build"
-[[ -x "$FEEDER" ]] || die "$FEEDER not found: run make build"
-[[ "$CLEARD" == /* ]] || CLEARD=$PWD/$CLEARD
-[[ "$FEEDER" == /* ]] || FEEDER=$PWD/$FEEDER
+CLEARD=$(abs_binary "${CLEARD:-build/cleard}") || exit 1
+FEEDER=$(abs_binary "${CLEAR_FEEDER:-build/clear-feeder}") || exit 1
+export CLEARD
 
 T0=$(date +%s)
 TMP=$(mktemp -d -t clearchain-oracle-XXXXXX)
