@@ -38,7 +38,10 @@ func (k Keeper) FreezeAccount(ctx context.Context, actor string, addr sdk.AccAdd
 	if err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventAccountFrozen{AuditSequence: seq, Address: addr.String(), Reason: reason})
+	if err := emit(ctx, &types.EventAccountFrozen{AuditSequence: seq, Address: addr.String(), Reason: reason}); err != nil {
+		return err
+	}
+	return k.afterAccountBarred(ctx, addr, types.BarFrozen, reason)
 }
 
 // UnfreezeAccount lifts the freeze of addr.

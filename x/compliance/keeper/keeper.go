@@ -39,6 +39,9 @@ type Keeper struct {
 	accounts     types.AccountKeeper
 	// assets is shared by every copy of the keeper; set once in app wiring.
 	assets *assetRegistryRef
+	// refs holds the lifecycle hooks and the exchange ledger, shared by every
+	// copy of the keeper; set once in app wiring (see hooks.go).
+	refs *hooksRef
 	// govAuthority signs MsgUpdateParams (the gov module account).
 	govAuthority string
 
@@ -75,6 +78,7 @@ func NewKeeper(
 		accounts:     accounts,
 		govAuthority: govAuthority,
 		assets:       &assetRegistryRef{},
+		refs:         &hooksRef{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Entities:     collections.NewMap(sb, types.EntitiesKey, "entities", collections.Uint64Key, codec.CollValue[types.Entity](cdc)),
 		NextEntity:   collections.NewSequence(sb, types.NextEntityIDKey, "next_entity_id"),

@@ -157,5 +157,8 @@ func (k Keeper) RevokeLicence(ctx context.Context, actor string, addr sdk.AccAdd
 	if err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventLicenceRevoked{AuditSequence: seq, Address: addr.String(), Reason: reason})
+	if err := emit(ctx, &types.EventLicenceRevoked{AuditSequence: seq, Address: addr.String(), Reason: reason}); err != nil {
+		return err
+	}
+	return k.afterAccountBarred(ctx, addr, types.BarRevoked, reason)
 }
