@@ -120,6 +120,9 @@ func setModuleOrder(mm *module.Manager) {
 		// validator set, so a parameter change applies the same block.
 		govtypes.ModuleName,
 		stakingtypes.ModuleName,
+		// compliance sweeps the licence expiries due before exchange matches:
+		// the lifecycle hooks enqueue the barred accounts' cancels first.
+		compliancetypes.ModuleName,
 		// exchange matches the block's orders after gov and staking: a market
 		// halt or parameter change passed by gov this block applies to this
 		// block's matching; its fees reach the fee collector before the next

@@ -21,6 +21,8 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "clearchain.compliance.v1.Query",
+			// verify-audit is hand-written (client/cli); autocli adds the rest.
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the params (the regulator)"},
 				{RpcMethod: "Licence", Use: "licence [address]", Short: "Show an account's licence and freeze", PositionalArgs: pos("address")},
@@ -34,6 +36,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("address", "action", "subject"),
 				},
 				{RpcMethod: "AuditTrail", Use: "audit", Short: "List the audit trail (--reverse for newest first)"},
+				{RpcMethod: "AuditHead", Use: "audit-head", Short: "Show the head of the audit hash chain (newest sequence and hash)"},
 				{RpcMethod: "AuditRecord", Use: "audit-record [sequence]", Short: "Show one audit record", PositionalArgs: pos("sequence")},
 			},
 		},

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -21,13 +22,15 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/clearchain/clearchain/x/compliance/client/cli"
 	"github.com/clearchain/clearchain/x/compliance/keeper"
 	"github.com/clearchain/clearchain/x/compliance/simulation"
 	"github.com/clearchain/clearchain/x/compliance/types"
 )
 
-// ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+// ConsensusVersion is the module's state version. v2: audit hash chain,
+// licence expiry index, max_expiries_per_block (keeper.Migrator.Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -35,6 +38,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.AppModuleSimulation = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModuleBasic is the module's stateless part.
@@ -99,6 +103,21 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(fmt.Sprintf("compliance: registering migration 1->2: %v", err)) // wiring error at start-up
+	}
+}
+
+// EndBlock sweeps the licence expiries due at the block time (bounded,
+// carried over); it never fails the block. See keeper.EndBlock.
+func (am AppModule) EndBlock(ctx context.Context) error {
+	return am.keeper.EndBlock(ctx)
+}
+
+// GetQueryCmd returns the module's query command; autocli adds the
+// generated subcommands to it (EnhanceCustomCommand), next to verify-audit.
+func (AppModuleBasic) GetQueryCmd() *cobra.Command {
+	return cli.GetQueryCmd()
 }
 
 // InitGenesis loads the genesis. A validated genesis cannot fail here; a

@@ -87,7 +87,7 @@ func TestMsgServer_Refusals(t *testing.T) {
 			return f.Compliance.FreezeAccount(f.Ctx, f.Regulator.String(), issuer, "x")
 		},
 		"send a restricted asset against the jurisdiction rule": func(f *testutil.Fixture, denom string) error {
-			return f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), compliancetypes.EligibilityRule{Subject: denom, AllowedJurisdictions: []string{"FR"}})
+			return f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), compliancetypes.EligibilityRule{Subject: denom, AllowedJurisdictions: []string{"FR"}}, "test")
 		},
 		"mint while paused": func(f *testutil.Fixture, denom string) error { return f.Assets.SetPaused(f.Ctx, issuer, denom, true) },
 	}

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
@@ -19,8 +20,8 @@ func (k Keeper) GetEligibilityRule(ctx context.Context, subject string) (types.E
 }
 
 // SetEligibilityRule sets the rule of r.Subject; a rule whose lists are both
-// empty allows anyone and is removed.
-func (k Keeper) SetEligibilityRule(ctx context.Context, actor string, r types.EligibilityRule) error {
+// empty allows anyone and is removed. reason is recorded in the audit record.
+func (k Keeper) SetEligibilityRule(ctx context.Context, actor string, r types.EligibilityRule, reason string) error {
 	r, err := types.NormalizeRule(r)
 	if err != nil {
 		return errorsmod.Wrap(types.ErrInvalidRule, err.Error())
@@ -33,7 +34,8 @@ func (k Keeper) SetEligibilityRule(ctx context.Context, actor string, r types.El
 	if err != nil {
 		return err
 	}
-	details := "roles=" + types.RoleNames(r.AllowedRoles) + " jurisdictions=" + strings.Join(r.AllowedJurisdictions, ",")
+	details := "roles=" + types.RoleNames(r.AllowedRoles) + " jurisdictions=" + strings.Join(r.AllowedJurisdictions, ",") +
+		" reason=" + strconv.Quote(reason)
 	seq, err := k.appendAudit(ctx, actor, types.ActionSetRule, r.Subject, details)
 	if err != nil {
 		return err

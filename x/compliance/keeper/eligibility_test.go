@@ -50,7 +50,7 @@ func TestCheckTrade(t *testing.T) {
 				require.NoError(t, f.Compliance.FreezeAccount(f.Ctx, f.Regulator.String(), testutil.Addr(tc.addrName), "test"))
 			}
 			if tc.rule != nil {
-				require.NoError(t, f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), *tc.rule))
+				require.NoError(t, f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), *tc.rule, "test"))
 			}
 			f.Ctx = f.Ctx.WithBlockTime(testutil.BlockTime.Add(tc.later))
 			before := f.State(t)

@@ -50,8 +50,9 @@ func (k Keeper) validateEntityInState(ctx context.Context, e types.Entity) error
 	return nil
 }
 
-// RegisterEntity registers e under the next id and returns it.
-func (k Keeper) RegisterEntity(ctx context.Context, actor string, e types.Entity) (uint64, error) {
+// RegisterEntity registers e under the next id and returns it; reason is
+// recorded in the audit record.
+func (k Keeper) RegisterEntity(ctx context.Context, actor string, e types.Entity, reason string) (uint64, error) {
 	id, err := k.NextEntity.Peek(ctx)
 	if err != nil {
 		return 0, err
@@ -70,15 +71,16 @@ func (k Keeper) RegisterEntity(ctx context.Context, actor string, e types.Entity
 		return 0, err
 	}
 	seq, err := k.appendAudit(ctx, actor, types.ActionRegisterEntity, fmt.Sprintf("entity/%d", id),
-		fmt.Sprintf("name=%q lei=%s jurisdiction=%s parent=%d", e.Name, e.Lei, e.Jurisdiction, e.ParentId))
+		fmt.Sprintf("name=%q lei=%s jurisdiction=%s parent=%d reason=%q", e.Name, e.Lei, e.Jurisdiction, e.ParentId, reason))
 	if err != nil {
 		return 0, err
 	}
 	return id, emit(ctx, &types.EventEntityRegistered{AuditSequence: seq, Entity: e})
 }
 
-// UpdateEntity replaces the fields of an existing entity.
-func (k Keeper) UpdateEntity(ctx context.Context, actor string, e types.Entity) error {
+// UpdateEntity replaces the fields of an existing entity; reason is
+// recorded in the audit record.
+func (k Keeper) UpdateEntity(ctx context.Context, actor string, e types.Entity, reason string) error {
 	old, err := k.GetEntity(ctx, e.Id)
 	if err != nil {
 		return err
@@ -90,7 +92,7 @@ func (k Keeper) UpdateEntity(ctx context.Context, actor string, e types.Entity) 
 		return err
 	}
 	seq, err := k.appendAudit(ctx, actor, types.ActionUpdateEntity, fmt.Sprintf("entity/%d", e.Id),
-		fmt.Sprintf("name=%q lei=%s jurisdiction=%s parent=%d", e.Name, e.Lei, e.Jurisdiction, e.ParentId))
+		fmt.Sprintf("name=%q lei=%s jurisdiction=%s parent=%d reason=%q", e.Name, e.Lei, e.Jurisdiction, e.ParentId, reason))
 	if err != nil {
 		return err
 	}

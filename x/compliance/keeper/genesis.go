@@ -3,6 +3,9 @@ package keeper
 import (
 	"context"
 	"fmt"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -10,8 +13,15 @@ import (
 )
 
 // InitGenesis loads a genesis that ValidateGenesis accepted. Records are
-// written as they are; no audit record or event is added.
+// written as they are; no audit record or event is added. It verifies the
+// audit hash chain again (a genesis can reach InitChain without
+// ValidateGenesis) and refuses a broken one, naming the first bad sequence.
+// Licences expiring after the genesis time enter the expiry index.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
+	if err := gs.VerifyAudit(); err != nil {
+		return errorsmod.Wrap(types.ErrInvalidGenesis, err.Error())
+	}
+	genesisTime := sdk.UnwrapSDKContext(ctx).BlockTime()
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
@@ -32,6 +42,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		l.Roles = roles
 		if err := k.Licences.Set(ctx, addr, l); err != nil {
 			return err
+		}
+		if !l.ExpiresAt.IsZero() && l.ExpiresAt.After(genesisTime) {
+			if err := k.indexExpiry(ctx, addr, time.Time{}, l.ExpiresAt); err != nil {
+				return err
+			}
 		}
 	}
 	for _, f := range gs.Freezes {

@@ -14,7 +14,7 @@ func TestGenesis_RoundTrip(t *testing.T) {
 	f, _ := setup(t)
 	f.License(t, bob, 2, time.Time{}, types.RoleMarketMaker, types.RoleIssuer)
 	require.NoError(t, f.Compliance.FreezeAccount(f.Ctx, f.Regulator.String(), stranger, "aml"))
-	require.NoError(t, f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), types.EligibilityRule{Subject: "market/1", AllowedJurisdictions: []string{"DE"}}))
+	require.NoError(t, f.Compliance.SetEligibilityRule(f.Ctx, f.Regulator.String(), types.EligibilityRule{Subject: "market/1", AllowedJurisdictions: []string{"DE"}}, "test"))
 	exported, err := f.Compliance.ExportGenesis(f.Ctx)
 	require.NoError(t, err)
 	require.NoError(t, exported.Validate())

@@ -133,3 +133,11 @@ func (q queryServer) AuditRecord(ctx context.Context, req *types.QueryAuditRecor
 	}
 	return &types.QueryAuditRecordResponse{Record: r}, nil
 }
+
+func (q queryServer) AuditHead(ctx context.Context, _ *types.QueryAuditHeadRequest) (*types.QueryAuditHeadResponse, error) {
+	seq, hash, err := q.k.AuditHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryAuditHeadResponse{Sequence: seq, Hash: hash}, nil
+}

@@ -8,6 +8,7 @@ package keeper
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/collections/indexes"
@@ -55,6 +56,9 @@ type Keeper struct {
 	Rules       collections.Map[string, types.EligibilityRule]
 	Audit       collections.Map[uint64, types.AuditRecord]
 	NextAudit   collections.Sequence
+	// Expiries indexes licence expiries (expires_at, address) for the
+	// EndBlock sweep; see expiry.go.
+	Expiries collections.KeySet[collections.Pair[time.Time, sdk.AccAddress]]
 }
 
 // NewKeeper builds the keeper. govAuthority is the account allowed to change
@@ -93,6 +97,8 @@ func NewKeeper(
 		Rules:     collections.NewMap(sb, types.RulesKey, "rules", collections.StringKey, codec.CollValue[types.EligibilityRule](cdc)),
 		Audit:     collections.NewMap(sb, types.AuditKey, "audit", collections.Uint64Key, codec.CollValue[types.AuditRecord](cdc)),
 		NextAudit: collections.NewSequence(sb, types.NextAuditSeqKey, "next_audit_sequence"),
+		Expiries: collections.NewKeySet(sb, types.ExpiryQueueKey, "licence_expiries",
+			collections.PairKeyCodec(sdk.TimeKey, sdk.AccAddressKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -90,17 +90,17 @@ func (k Keeper) prepareLicence(ctx context.Context, l types.Licence) (types.Lice
 	return l, nil
 }
 
-func licenceDetails(l types.Licence) string {
+func licenceDetails(l types.Licence, reason string) string {
 	exp := "never"
 	if !l.ExpiresAt.IsZero() {
 		exp = l.ExpiresAt.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("entity=%d roles=%s expires=%s", l.EntityId, types.RoleNames(l.Roles), exp)
+	return fmt.Sprintf("entity=%d roles=%s expires=%s reason=%q", l.EntityId, types.RoleNames(l.Roles), exp, reason)
 }
 
 // GrantLicence licenses an account that holds no licence. issued_at is the
-// block time.
-func (k Keeper) GrantLicence(ctx context.Context, actor string, l types.Licence) error {
+// block time; reason is recorded in the audit record.
+func (k Keeper) GrantLicence(ctx context.Context, actor string, l types.Licence, reason string) error {
 	l, err := k.prepareLicence(ctx, l)
 	if err != nil {
 		return err
@@ -115,7 +115,10 @@ func (k Keeper) GrantLicence(ctx context.Context, actor string, l types.Licence)
 	if err := k.Licences.Set(ctx, addr, l); err != nil {
 		return err
 	}
-	seq, err := k.appendAudit(ctx, actor, types.ActionGrantLicence, l.Address, licenceDetails(l))
+	if err := k.indexExpiry(ctx, addr, time.Time{}, l.ExpiresAt); err != nil {
+		return err
+	}
+	seq, err := k.appendAudit(ctx, actor, types.ActionGrantLicence, l.Address, licenceDetails(l, reason))
 	if err != nil {
 		return err
 	}
@@ -123,8 +126,9 @@ func (k Keeper) GrantLicence(ctx context.Context, actor string, l types.Licence)
 }
 
 // UpdateLicence replaces the entity, roles and expiry of an existing
-// licence; issued_at is kept.
-func (k Keeper) UpdateLicence(ctx context.Context, actor string, l types.Licence) error {
+// licence; issued_at is kept; reason is recorded in the audit record. The
+// expiry index follows the new expiry, so a renewal cancels the old one.
+func (k Keeper) UpdateLicence(ctx context.Context, actor string, l types.Licence, reason string) error {
 	l, err := k.prepareLicence(ctx, l)
 	if err != nil {
 		return err
@@ -138,7 +142,10 @@ func (k Keeper) UpdateLicence(ctx context.Context, actor string, l types.Licence
 	if err := k.Licences.Set(ctx, addr, l); err != nil {
 		return err
 	}
-	seq, err := k.appendAudit(ctx, actor, types.ActionUpdateLicence, l.Address, licenceDetails(l))
+	if err := k.indexExpiry(ctx, addr, old.ExpiresAt, l.ExpiresAt); err != nil {
+		return err
+	}
+	seq, err := k.appendAudit(ctx, actor, types.ActionUpdateLicence, l.Address, licenceDetails(l, reason))
 	if err != nil {
 		return err
 	}
@@ -147,10 +154,16 @@ func (k Keeper) UpdateLicence(ctx context.Context, actor string, l types.Licence
 
 // RevokeLicence removes the licence of addr.
 func (k Keeper) RevokeLicence(ctx context.Context, actor string, addr sdk.AccAddress, reason string) error {
+	old, err := k.Licences.Get(ctx, addr)
+	if errors.Is(err, collections.ErrNotFound) {
+		return errorsmod.Wrapf(types.ErrNoLicence, "account %s", addr)
+	} else if err != nil {
+		return err
+	}
 	if err := k.Licences.Remove(ctx, addr); err != nil {
-		if errors.Is(err, collections.ErrNotFound) {
-			return errorsmod.Wrapf(types.ErrNoLicence, "account %s", addr)
-		}
+		return err
+	}
+	if err := k.indexExpiry(ctx, addr, old.ExpiresAt, time.Time{}); err != nil {
 		return err
 	}
 	seq, err := k.appendAudit(ctx, actor, types.ActionRevokeLicence, addr.String(), reason)

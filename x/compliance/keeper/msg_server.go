@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"strings"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -26,7 +27,12 @@ func parseAddr(field, s string) (sdk.AccAddress, error) {
 	return addr, nil
 }
 
+// checkReason requires a non-blank reason of at most MaxReasonLength bytes:
+// every regulator action says why.
 func checkReason(reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return errorsmod.Wrap(types.ErrInvalidReason, "a reason is required")
+	}
 	if err := types.ValidateReason(reason); err != nil {
 		return errorsmod.Wrap(types.ErrInvalidReason, err.Error())
 	}
@@ -48,9 +54,12 @@ func (m msgServer) RegisterEntity(ctx context.Context, msg *types.MsgRegisterEnt
 	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
 	}
+	if err := checkReason(msg.Reason); err != nil {
+		return nil, err
+	}
 	id, err := m.k.RegisterEntity(ctx, msg.Authority, types.Entity{
 		Name: msg.Name, Lei: msg.Lei, Jurisdiction: msg.Jurisdiction, ParentId: msg.ParentId,
-	})
+	}, msg.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -61,27 +70,36 @@ func (m msgServer) UpdateEntity(ctx context.Context, msg *types.MsgUpdateEntity)
 	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
 	}
+	if err := checkReason(msg.Reason); err != nil {
+		return nil, err
+	}
 	return &types.MsgUpdateEntityResponse{}, m.k.UpdateEntity(ctx, msg.Authority, types.Entity{
 		Id: msg.Id, Name: msg.Name, Lei: msg.Lei, Jurisdiction: msg.Jurisdiction, ParentId: msg.ParentId,
-	})
+	}, msg.Reason)
 }
 
 func (m msgServer) GrantLicence(ctx context.Context, msg *types.MsgGrantLicence) (*types.MsgGrantLicenceResponse, error) {
 	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
 	}
+	if err := checkReason(msg.Reason); err != nil {
+		return nil, err
+	}
 	return &types.MsgGrantLicenceResponse{}, m.k.GrantLicence(ctx, msg.Authority, types.Licence{
 		Address: msg.Address, EntityId: msg.EntityId, Roles: msg.Roles, ExpiresAt: msg.ExpiresAt,
-	})
+	}, msg.Reason)
 }
 
 func (m msgServer) UpdateLicence(ctx context.Context, msg *types.MsgUpdateLicence) (*types.MsgUpdateLicenceResponse, error) {
 	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
 	}
+	if err := checkReason(msg.Reason); err != nil {
+		return nil, err
+	}
 	return &types.MsgUpdateLicenceResponse{}, m.k.UpdateLicence(ctx, msg.Authority, types.Licence{
 		Address: msg.Address, EntityId: msg.EntityId, Roles: msg.Roles, ExpiresAt: msg.ExpiresAt,
-	})
+	}, msg.Reason)
 }
 
 // accountAction checks what the regulator's actions on one account share:
@@ -128,9 +146,12 @@ func (m msgServer) SetEligibilityRule(ctx context.Context, msg *types.MsgSetElig
 	if err := m.k.checkAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
 	}
+	if err := checkReason(msg.Reason); err != nil {
+		return nil, err
+	}
 	return &types.MsgSetEligibilityRuleResponse{}, m.k.SetEligibilityRule(ctx, msg.Authority, types.EligibilityRule{
 		Subject: msg.Subject, AllowedRoles: msg.AllowedRoles, AllowedJurisdictions: msg.AllowedJurisdictions,
-	})
+	}, msg.Reason)
 }
 
 func (m msgServer) ForceTransfer(ctx context.Context, msg *types.MsgForceTransfer) (*types.MsgForceTransferResponse, error) {
@@ -144,9 +165,6 @@ func (m msgServer) ForceTransfer(ctx context.Context, msg *types.MsgForceTransfe
 	to, err := parseAddr("to", msg.To)
 	if err != nil {
 		return nil, err
-	}
-	if msg.Reason == "" {
-		return nil, errorsmod.Wrap(types.ErrInvalidTransfer, "a forced transfer needs a reason")
 	}
 	if err := checkReason(msg.Reason); err != nil {
 		return nil, err

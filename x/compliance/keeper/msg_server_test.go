@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -56,63 +57,63 @@ func TestMsgServer_Refusals(t *testing.T) {
 			return err
 		}, types.ErrInvalidParams},
 		"register entity not by the regulator": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: bob.String(), Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE"})
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Reason: "test", Authority: bob.String(), Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE"})
 			return err
 		}, types.ErrUnauthorized},
 		"register entity with a bad lei": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: reg, Name: "X", Lei: "short", Jurisdiction: "DE"})
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Reason: "test", Authority: reg, Name: "X", Lei: "short", Jurisdiction: "DE"})
 			return err
 		}, types.ErrInvalidEntity},
 		"register entity with a bad jurisdiction": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: reg, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "XX"})
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Reason: "test", Authority: reg, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "XX"})
 			return err
 		}, types.ErrInvalidEntity},
 		"register entity with a duplicate lei": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: reg, Name: "X", Lei: leiA, Jurisdiction: "DE"})
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Reason: "test", Authority: reg, Name: "X", Lei: leiA, Jurisdiction: "DE"})
 			return err
 		}, types.ErrDuplicateLEI},
 		"register entity with an unknown parent": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: reg, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE", ParentId: 9})
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Reason: "test", Authority: reg, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE", ParentId: 9})
 			return err
 		}, types.ErrEntityNotFound},
 		"update entity into a parent cycle": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.UpdateEntity(f.Ctx, &types.MsgUpdateEntity{Authority: reg, Id: 1, Name: "Alpha", Lei: leiA, Jurisdiction: "DE", ParentId: 2})
+			_, err := m.UpdateEntity(f.Ctx, &types.MsgUpdateEntity{Reason: "test", Authority: reg, Id: 1, Name: "Alpha", Lei: leiA, Jurisdiction: "DE", ParentId: 2})
 			return err
 		}, types.ErrInvalidEntity},
 		"update an unknown entity": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.UpdateEntity(f.Ctx, &types.MsgUpdateEntity{Authority: reg, Id: 7, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE"})
+			_, err := m.UpdateEntity(f.Ctx, &types.MsgUpdateEntity{Reason: "test", Authority: reg, Id: 7, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE"})
 			return err
 		}, types.ErrEntityNotFound},
 		"grant licence not by the regulator": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: alice.String(), Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: alice.String(), Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
 			return err
 		}, types.ErrUnauthorized},
 		"grant licence to a licensed account": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: alice.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: alice.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
 			return err
 		}, types.ErrLicenceExists},
 		"grant licence for an unknown entity": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 9, Roles: []types.Role{types.RoleIssuer}})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 9, Roles: []types.Role{types.RoleIssuer}})
 			return err
 		}, types.ErrEntityNotFound},
 		"grant licence without roles": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 1})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 1})
 			return err
 		}, types.ErrInvalidLicence},
 		"grant licence with an unknown role": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{99}})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{99}})
 			return err
 		}, types.ErrInvalidLicence},
 		"grant licence already expired": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}, ExpiresAt: testutil.BlockTime})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}, ExpiresAt: testutil.BlockTime})
 			return err
 		}, types.ErrInvalidLicence},
 		"grant licence to a bad address": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: "clear1bad", EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: "clear1bad", EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
 			return err
 		}, types.ErrInvalidAddress},
 		"update an absent licence": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.UpdateLicence(f.Ctx, &types.MsgUpdateLicence{Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			_, err := m.UpdateLicence(f.Ctx, &types.MsgUpdateLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
 			return err
 		}, types.ErrNoLicence},
 		"revoke an absent licence": {func(f *testutil.Fixture, m types.MsgServer) error {
@@ -132,19 +133,19 @@ func TestMsgServer_Refusals(t *testing.T) {
 			return err
 		}, types.ErrInvalidAddress},
 		"unfreeze an account that is not frozen": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.UnfreezeAccount(f.Ctx, &types.MsgUnfreezeAccount{Authority: reg, Address: bob.String()})
+			_, err := m.UnfreezeAccount(f.Ctx, &types.MsgUnfreezeAccount{Authority: reg, Address: bob.String(), Reason: "cleared"})
 			return err
 		}, types.ErrNotFrozen},
 		"set a rule with a bad jurisdiction": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Authority: reg, Subject: "market/1", AllowedJurisdictions: []string{"de"}})
+			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Reason: "test", Authority: reg, Subject: "market/1", AllowedJurisdictions: []string{"de"}})
 			return err
 		}, types.ErrInvalidRule},
 		"set a rule with an empty subject": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Authority: reg, AllowedRoles: []types.Role{types.RoleInstitution}})
+			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Reason: "test", Authority: reg, AllowedRoles: []types.Role{types.RoleInstitution}})
 			return err
 		}, types.ErrInvalidRule},
 		"set a rule not by the regulator": {func(f *testutil.Fixture, m types.MsgServer) error {
-			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Authority: alice.String(), Subject: "market/1"})
+			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Reason: "test", Authority: alice.String(), Subject: "market/1"})
 			return err
 		}, types.ErrUnauthorized},
 		"force transfer of an unrestricted denom": {func(f *testutil.Fixture, m types.MsgServer) error {
@@ -154,7 +155,31 @@ func TestMsgServer_Refusals(t *testing.T) {
 		"force transfer without a reason": {func(f *testutil.Fixture, m types.MsgServer) error {
 			_, err := m.ForceTransfer(f.Ctx, &types.MsgForceTransfer{Authority: reg, From: alice.String(), To: bob.String(), Amount: sdk.NewCoins(sdk.NewInt64Coin("uclear", 1))})
 			return err
-		}, types.ErrInvalidTransfer},
+		}, types.ErrInvalidReason},
+		"register entity without a reason": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.RegisterEntity(f.Ctx, &types.MsgRegisterEntity{Authority: reg, Name: "X", Lei: "5493001KJTIIGC8Y1R99", Jurisdiction: "DE"})
+			return err
+		}, types.ErrInvalidReason},
+		"update entity with a blank reason": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.UpdateEntity(f.Ctx, &types.MsgUpdateEntity{Reason: "  ", Authority: reg, Id: 1, Name: "Alpha", Lei: leiA, Jurisdiction: "DE"})
+			return err
+		}, types.ErrInvalidReason},
+		"grant licence without a reason": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			return err
+		}, types.ErrInvalidReason},
+		"update licence without a reason": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.UpdateLicence(f.Ctx, &types.MsgUpdateLicence{Authority: reg, Address: alice.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			return err
+		}, types.ErrInvalidReason},
+		"set eligibility rule without a reason": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.SetEligibilityRule(f.Ctx, &types.MsgSetEligibilityRule{Authority: reg, Subject: "market/1", AllowedJurisdictions: []string{"DE"}})
+			return err
+		}, types.ErrInvalidReason},
+		"grant licence with a reason too long": {func(f *testutil.Fixture, m types.MsgServer) error {
+			_, err := m.GrantLicence(f.Ctx, &types.MsgGrantLicence{Reason: strings.Repeat("x", types.MaxReasonLength+1), Authority: reg, Address: bob.String(), EntityId: 1, Roles: []types.Role{types.RoleIssuer}})
+			return err
+		}, types.ErrInvalidReason},
 		"force transfer not by the regulator": {func(f *testutil.Fixture, m types.MsgServer) error {
 			_, err := m.ForceTransfer(f.Ctx, &types.MsgForceTransfer{Authority: alice.String(), From: alice.String(), To: bob.String(), Amount: sdk.NewCoins(sdk.NewInt64Coin("uclear", 1)), Reason: "x"})
 			return err
@@ -180,15 +205,15 @@ func TestMsgServer_Lifecycle(t *testing.T) {
 	_, err := m.UpdateParams(ctx, &types.MsgUpdateParams{Authority: f.Gov, Params: types.Params{Authority: reg}})
 	require.NoError(t, err)
 
-	res, err := m.RegisterEntity(ctx, &types.MsgRegisterEntity{Authority: reg, Name: "Gamma", Lei: "5493001KJTIIGC8Y1R14", Jurisdiction: "CH", ParentId: 1})
+	res, err := m.RegisterEntity(ctx, &types.MsgRegisterEntity{Reason: "test", Authority: reg, Name: "Gamma", Lei: "5493001KJTIIGC8Y1R14", Jurisdiction: "CH", ParentId: 1})
 	require.NoError(t, err)
 	require.EqualValues(t, 3, res.Id)
-	_, err = m.UpdateEntity(ctx, &types.MsgUpdateEntity{Authority: reg, Id: 3, Name: "Gamma AG", Lei: "5493001KJTIIGC8Y1R15", Jurisdiction: "CH"})
+	_, err = m.UpdateEntity(ctx, &types.MsgUpdateEntity{Reason: "test", Authority: reg, Id: 3, Name: "Gamma AG", Lei: "5493001KJTIIGC8Y1R15", Jurisdiction: "CH"})
 	require.NoError(t, err)
 	_, err = f.Compliance.EntityByLEI.Get(ctx, "5493001KJTIIGC8Y1R14")
 	require.Error(t, err, "the old LEI is released")
 
-	_, err = m.GrantLicence(ctx, &types.MsgGrantLicence{Authority: reg, Address: bob.String(), EntityId: 3,
+	_, err = m.GrantLicence(ctx, &types.MsgGrantLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 3,
 		Roles: []types.Role{types.RoleMarketMaker, types.RoleInstitution, types.RoleMarketMaker}})
 	require.NoError(t, err)
 	l, ok := f.Compliance.GetLicence(ctx, bob)
@@ -197,7 +222,7 @@ func TestMsgServer_Lifecycle(t *testing.T) {
 	require.Equal(t, testutil.BlockTime, l.IssuedAt)
 	require.True(t, f.Compliance.IsMarketMaker(ctx, bob))
 
-	_, err = m.UpdateLicence(ctx, &types.MsgUpdateLicence{Authority: reg, Address: bob.String(), EntityId: 2, Roles: []types.Role{types.RoleAuditor}})
+	_, err = m.UpdateLicence(ctx, &types.MsgUpdateLicence{Reason: "test", Authority: reg, Address: bob.String(), EntityId: 2, Roles: []types.Role{types.RoleAuditor}})
 	require.NoError(t, err)
 	require.False(t, f.Compliance.IsMarketMaker(ctx, bob))
 	id, err := f.Compliance.EntityOf(ctx, bob)
@@ -212,13 +237,13 @@ func TestMsgServer_Lifecycle(t *testing.T) {
 	_, err = m.UnfreezeAccount(ctx, &types.MsgUnfreezeAccount{Authority: reg, Address: bob.String(), Reason: "cleared"})
 	require.NoError(t, err)
 
-	_, err = m.SetEligibilityRule(ctx, &types.MsgSetEligibilityRule{Authority: reg, Subject: "market/3",
+	_, err = m.SetEligibilityRule(ctx, &types.MsgSetEligibilityRule{Reason: "test", Authority: reg, Subject: "market/3",
 		AllowedRoles: []types.Role{types.RoleMarketMaker}, AllowedJurisdictions: []string{"FR", "DE", "FR"}})
 	require.NoError(t, err)
 	r, ok := f.Compliance.GetEligibilityRule(ctx, "market/3")
 	require.True(t, ok)
 	require.Equal(t, []string{"DE", "FR"}, r.AllowedJurisdictions)
-	_, err = m.SetEligibilityRule(ctx, &types.MsgSetEligibilityRule{Authority: reg, Subject: "market/3"})
+	_, err = m.SetEligibilityRule(ctx, &types.MsgSetEligibilityRule{Reason: "test", Authority: reg, Subject: "market/3"})
 	require.NoError(t, err)
 	_, ok = f.Compliance.GetEligibilityRule(ctx, "market/3")
 	require.False(t, ok, "empty lists remove the rule")

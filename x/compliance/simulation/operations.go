@@ -75,7 +75,7 @@ func SimulateMsgRegisterEntity(txConfig client.TxConfig, k keeper.Keeper, ak typ
 		}
 		msg := &types.MsgRegisterEntity{
 			Authority: reg.Address.String(), Name: fmt.Sprintf("entity %d", next),
-			Lei: SimLEI(int(next)), Jurisdiction: "LU", ParentId: parent,
+			Lei: SimLEI(int(next)), Jurisdiction: "LU", ParentId: parent, Reason: "simulation",
 		}
 		return deliver(r, app, ctx, txConfig, ak, reg, msg)
 	}
@@ -101,7 +101,7 @@ func SimulateMsgUpdateLicence(txConfig client.TxConfig, k keeper.Keeper, ak type
 		}
 		msg := &types.MsgUpdateLicence{
 			Authority: reg.Address.String(), Address: l.Address,
-			EntityId: uint64(r.Int63n(int64(next-1))) + 1, Roles: types.AllRoles,
+			EntityId: uint64(r.Int63n(int64(next-1))) + 1, Roles: types.AllRoles, Reason: "simulation",
 		}
 		return deliver(r, app, ctx, txConfig, ak, reg, msg)
 	}
@@ -121,6 +121,7 @@ func SimulateMsgSetEligibilityRule(txConfig client.TxConfig, k keeper.Keeper, ak
 			Subject:              fmt.Sprintf("market/sim-%d", r.Intn(5)),
 			AllowedRoles:         []types.Role{types.AllRoles[r.Intn(len(types.AllRoles))]},
 			AllowedJurisdictions: []string{"DE", "FR"}[:r.Intn(3)],
+			Reason:               "simulation",
 		}
 		return deliver(r, app, ctx, txConfig, ak, reg, msg)
 	}

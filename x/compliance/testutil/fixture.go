@@ -144,7 +144,7 @@ func (f *Fixture) Entity(t testing.TB, name, lei, jurisdiction string, parent ui
 	t.Helper()
 	id, err := f.Compliance.RegisterEntity(f.Ctx, f.Regulator.String(), types.Entity{
 		Name: name, Lei: lei, Jurisdiction: jurisdiction, ParentId: parent,
-	})
+	}, "test fixture")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func (f *Fixture) License(t testing.TB, addr sdk.AccAddress, entity uint64, expi
 	t.Helper()
 	if err := f.Compliance.GrantLicence(f.Ctx, f.Regulator.String(), types.Licence{
 		Address: addr.String(), EntityId: entity, Roles: roles, ExpiresAt: expires,
-	}); err != nil {
+	}, "test fixture"); err != nil {
 		t.Fatal(err)
 	}
 }

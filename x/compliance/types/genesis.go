@@ -13,7 +13,8 @@ func DefaultGenesis() *GenesisState {
 
 // Validate checks the genesis without the store: unique entities and LEIs,
 // known parents, licences for known entities, valid addresses, roles and
-// jurisdictions, unique rules and audit sequences below the counters.
+// jurisdictions, unique rules, and an intact audit hash chain whose head is
+// next_audit_sequence-1.
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("params: %w", err)
@@ -95,15 +96,31 @@ func (gs GenesisState) Validate() error {
 		}
 		subjects[r.Subject] = true
 	}
-	seqs := make(map[uint64]bool, len(gs.Audit))
+	if err := gs.VerifyAudit(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// AuditHeadSequence is the sequence of the newest audit record the genesis
+// says exists: next_audit_sequence-1 (0 when there is none).
+func (gs GenesisState) AuditHeadSequence() uint64 {
+	return max(gs.NextAuditSequence, 1) - 1
+}
+
+// VerifyAudit checks the audit trail is the whole hash chain, in order,
+// from sequence 1 to next_audit_sequence-1; the error names the first bad
+// sequence (an *AuditChainError).
+func (gs GenesisState) VerifyAudit() error {
+	v := NewAuditChainVerifier()
 	for _, a := range gs.Audit {
-		if a.Sequence == 0 || a.Sequence >= gs.NextAuditSequence {
-			return fmt.Errorf("audit sequence %d not in [1, %d)", a.Sequence, gs.NextAuditSequence)
+		if err := v.Next(a); err != nil {
+			return fmt.Errorf("audit: %w", err)
 		}
-		if seqs[a.Sequence] {
-			return fmt.Errorf("duplicate audit sequence %d", a.Sequence)
-		}
-		seqs[a.Sequence] = true
+	}
+	_, h := v.Head()
+	if err := v.CheckHead(gs.AuditHeadSequence(), h); err != nil {
+		return fmt.Errorf("audit (next_audit_sequence %d): %w", gs.NextAuditSequence, err)
 	}
 	return nil
 }

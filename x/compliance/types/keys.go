@@ -28,6 +28,8 @@ var (
 	AuditKey            = collections.NewPrefix(7)
 	NextAuditSeqKey     = collections.NewPrefix(8)
 	EntityByLEIKey      = collections.NewPrefix(9)
+	// ExpiryQueueKey indexes licence expiries: (expires_at, address).
+	ExpiryQueueKey = collections.NewPrefix(10)
 )
 
 // Audit actions: the action field of an AuditRecord.
@@ -42,6 +44,7 @@ const (
 	ActionUnfreeze         = "unfreeze"
 	ActionSetRule          = "set_eligibility_rule"
 	ActionForceTransfer    = "force_transfer"
+	ActionLicenceExpired   = "licence_expired"
 	EligibilityActionTrade = "trade"
 	EligibilityActionHold  = "hold"
 )

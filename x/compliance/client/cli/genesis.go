@@ -1,5 +1,6 @@
-// Package cli holds the compliance module's hand-written commands: only
-// genesis editing; the tx and query commands come from autocli.go.
+// Package cli holds the compliance module's hand-written commands: genesis
+// editing (set-regulator) and `query compliance verify-audit`; the other tx
+// and query commands come from autocli.go.
 package cli
 
 import (
