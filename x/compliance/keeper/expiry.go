@@ -7,6 +7,7 @@ import (
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/log/v2"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -74,33 +75,38 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			logger.Error("expiry sweep: remove entry", "address", key.K2(), "err", err)
 			continue
 		}
-		cacheCtx, write := sdkCtx.CacheContext()
-		if err := k.expireLicence(cacheCtx, key.K2(), key.K1()); err != nil {
-			logger.Error("expiry sweep: skipped", "address", key.K2(), "expires_at", key.K1(), "err", err)
-			continue
-		}
-		write()
+		k.expireLicence(sdkCtx, logger, key.K2(), key.K1())
 	}
 	return nil
 }
 
 // expireLicence records the expiry of addr's licence due at t and tells the
 // hooks. A stale entry (the licence was revoked, or renewed to another
-// expiry) does nothing.
-func (k Keeper) expireLicence(ctx context.Context, addr sdk.AccAddress, t time.Time) error {
+// expiry) does nothing. Each step runs in a cache context: a failure is
+// logged and its writes dropped; the audit record stays even when a hook
+// fails.
+func (k Keeper) expireLicence(ctx sdk.Context, logger log.Logger, addr sdk.AccAddress, t time.Time) {
 	l, err := k.Licences.Get(ctx, addr)
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil
-	}
 	if err != nil {
-		return err
+		if !errors.Is(err, collections.ErrNotFound) {
+			logger.Error("expiry sweep: licence", "address", addr, "err", err)
+		}
+		return
 	}
 	if l.ExpiresAt.IsZero() || !l.ExpiresAt.Equal(t) || isActive(ctx, l) {
-		return nil // stale: renewed or changed since the entry was written
+		return // stale: renewed or changed since the entry was written
 	}
-	reason := "licence expired at " + t.UTC().Format(time.RFC3339)
-	if _, err := k.RecordAudit(ctx, ModuleActor(), types.ActionLicenceExpired, addr.String(), reason); err != nil {
-		return err
+	reason := "licence expired at " + t.UTC().Format(time.RFC3339Nano)
+	auditCtx, writeAudit := ctx.CacheContext()
+	if _, err := k.RecordAudit(auditCtx, ModuleActor(), types.ActionLicenceExpired, addr.String(), reason); err != nil {
+		logger.Error("expiry sweep: audit record", "address", addr, "err", err)
+		return
 	}
-	return k.afterAccountBarred(ctx, addr, types.BarExpired, reason)
+	writeAudit()
+	hookCtx, writeHooks := ctx.CacheContext()
+	if err := k.afterAccountBarred(hookCtx, addr, types.BarExpired, reason); err != nil {
+		logger.Error("expiry sweep: lifecycle hooks failed; their writes dropped", "address", addr, "err", err)
+		return
+	}
+	writeHooks()
 }
