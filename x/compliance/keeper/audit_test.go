@@ -55,16 +55,16 @@ func TestAuditChain_TamperedGenesisRefused(t *testing.T) {
 		badSequence string
 	}{
 		"details rewritten": {func(gs *types.GenesisState) { gs.Audit[3].Details = "aml cleared" }, "sequence 4"},
-		"actor rewritten": {func(gs *types.GenesisState) { gs.Audit[1].Actor = bob.String() }, "sequence 2"},
-		"time rewritten": {func(gs *types.GenesisState) { gs.Audit[0].Time = gs.Audit[0].Time.Add(time.Second) }, "sequence 1"},
+		"actor rewritten":   {func(gs *types.GenesisState) { gs.Audit[1].Actor = bob.String() }, "sequence 2"},
+		"time rewritten":    {func(gs *types.GenesisState) { gs.Audit[0].Time = gs.Audit[0].Time.Add(time.Second) }, "sequence 1"},
 		"hash recomputed after rewriting details": {func(gs *types.GenesisState) {
 			gs.Audit[2].Details = "forged"
 			gs.Audit[2].Hash = types.AuditRecordHash(gs.Audit[2])
 		}, "sequence 4"}, // 3 is self-consistent; 4 no longer links to it
-		"hash replaced": {func(gs *types.GenesisState) { gs.Audit[5].Hash = bytes.Repeat([]byte{1}, 32) }, "sequence 6"},
-		"record deleted": {func(gs *types.GenesisState) { gs.Audit = append(gs.Audit[:2], gs.Audit[3:]...) }, "sequence 3"},
+		"hash replaced":       {func(gs *types.GenesisState) { gs.Audit[5].Hash = bytes.Repeat([]byte{1}, 32) }, "sequence 6"},
+		"record deleted":      {func(gs *types.GenesisState) { gs.Audit = append(gs.Audit[:2], gs.Audit[3:]...) }, "sequence 3"},
 		"last record dropped": {func(gs *types.GenesisState) { gs.Audit = gs.Audit[:5] }, "sequence 6"},
-		"records swapped": {func(gs *types.GenesisState) { gs.Audit[1], gs.Audit[2] = gs.Audit[2], gs.Audit[1] }, "sequence 2"},
+		"records swapped":     {func(gs *types.GenesisState) { gs.Audit[1], gs.Audit[2] = gs.Audit[2], gs.Audit[1] }, "sequence 2"},
 		"chain missing (pre-v2 records)": {func(gs *types.GenesisState) {
 			for i := range gs.Audit {
 				gs.Audit[i].PrevHash, gs.Audit[i].Hash = nil, nil
