@@ -111,7 +111,8 @@ func New(
 	// Msg handler runs it, whoever dispatched the message (router.go).
 	gate := newComplianceGate(app.ComplianceKeeper)
 	app.configurator = module.NewConfigurator(app.appCodec,
-		checkedMsgServer{inner: app.MsgServiceRouter(), check: gate.CheckRouted}, app.GRPCQueryRouter())
+		checkedMsgServer{inner: app.MsgServiceRouter(), check: allChecks(
+			gate.CheckRouted, restrictedFundingCheck(app.AssetsKeeper))}, app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		return nil, err
 	}
@@ -142,6 +143,11 @@ func New(
 		WasmConfig:            &app.WasmNodeConfig,
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
+		BeforeFees: []sdk.AnteDecorator{
+			// fees: no restricted asset, no frozen payer or granter, a
+			// minimum fee for unlicensed signers (fees.go).
+			newComplianceFeeDecorator(app.ComplianceKeeper, app.AssetsKeeper),
+		},
 		Extra: []sdk.AnteDecorator{
 			// the compliance gate: licence roles and freezes (see ante.go).
 			gate,

@@ -5,6 +5,7 @@ package app
 // block by block through FinalizeBlock + Commit with real signed txs.
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -24,6 +25,8 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
@@ -100,6 +103,7 @@ func newGateEnv(t *testing.T, licences ...compliancetypes.Licence) *gateEnv {
 		ChainId: simChainID, InitialHeight: 1, Time: detGenesisTime, ConsensusParams: &cp, AppStateBytes: bz,
 	})
 	require.NoError(t, err)
+	e.deliverRaw() // block 1 commits the genesis state
 	return e
 }
 
@@ -204,4 +208,79 @@ func (e *gateEnv) reflect(from *detAccount, contract sdk.AccAddress, msgs ...sdk
 // balance is an account's bank balance of denom in the committed state.
 func (e *gateEnv) balance(addr sdk.AccAddress, denom string) int64 {
 	return e.app.BankKeeper.GetBalance(e.ctx(), addr, denom).Amount.Int64()
+}
+
+// feeTx is a tx with a fee, an optional fee payer and granter, signed by
+// signers in the order the tx names them (the messages' signers, then the
+// fee payer if it is another account).
+type feeTx struct {
+	signers []*detAccount
+	msgs    []sdk.Msg
+	fee     sdk.Coins
+	gas     uint64
+	payer   sdk.AccAddress
+	granter sdk.AccAddress
+}
+
+// signFee signs tx (SIGN_MODE_DIRECT) and consumes each signer's sequence.
+func (e *gateEnv) signFee(tx feeTx) []byte {
+	t := e.t
+	cfg := e.app.TxConfig()
+	mode, err := authsign.APISignModeToInternal(cfg.SignModeHandler().DefaultMode())
+	require.NoError(t, err)
+	b := cfg.NewTxBuilder()
+	require.NoError(t, b.SetMsgs(tx.msgs...))
+	if tx.gas == 0 {
+		tx.gas = 400_000
+	}
+	b.SetGasLimit(tx.gas)
+	b.SetFeeAmount(tx.fee)
+	if tx.payer != nil {
+		b.SetFeePayer(tx.payer)
+	}
+	if tx.granter != nil {
+		b.SetFeeGranter(tx.granter)
+	}
+	sigs := make([]signing.SignatureV2, len(tx.signers))
+	for i, s := range tx.signers {
+		sigs[i] = signing.SignatureV2{PubKey: s.priv.PubKey(), Data: &signing.SingleSignatureData{SignMode: mode}, Sequence: s.seq}
+	}
+	require.NoError(t, b.SetSignatures(sigs...))
+	for i, s := range tx.signers {
+		bz, err := authsign.GetSignBytesAdapter(context.Background(), cfg.SignModeHandler(), mode, authsign.SignerData{
+			Address: s.addr.String(), ChainID: simChainID, AccountNumber: s.num, Sequence: s.seq, PubKey: s.priv.PubKey(),
+		}, b.GetTx())
+		require.NoError(t, err)
+		sigs[i].Data.(*signing.SingleSignatureData).Signature, err = s.priv.Sign(bz)
+		require.NoError(t, err)
+	}
+	require.NoError(t, b.SetSignatures(sigs...))
+	raw, err := cfg.TxEncoder()(b.GetTx())
+	require.NoError(t, err)
+	for _, s := range tx.signers {
+		s.seq++
+	}
+	return raw
+}
+
+// deliverFee delivers one fee tx in a block and re-reads its signers'
+// sequences.
+func (e *gateEnv) deliverFee(tx feeTx) *abci.ExecTxResult {
+	r := e.deliverRaw(e.signFee(tx))[0]
+	for _, s := range tx.signers {
+		e.resync(s)
+	}
+	return r
+}
+
+// checkTx runs tx through CheckTx (the mempool's admission), without
+// consuming sequences.
+func (e *gateEnv) checkTx(tx feeTx) *abci.ResponseCheckTx {
+	raw := e.signFee(tx)
+	for _, s := range tx.signers {
+		s.seq--
+	}
+	res, err := e.app.CheckTx(&abci.RequestCheckTx{Tx: raw, Type: abci.CheckTxType_New})
+	require.NoError(e.t, err)
+	return res
 }

@@ -71,8 +71,10 @@ func TestReflectContract_UnlicensedOrWrongRoleCannotTrade(t *testing.T) {
 		e.refused(e.inst, []sdk.Msg{e.reflect(e.inst, c, place)}, "unauthorized")
 		require.Equal(t, before, e.balance(c, BondDenom), "contract %s: funds moved", c)
 	}
-	// The unlicensed account cannot even call the contract.
-	e.refused(e.plain, []sdk.Msg{e.reflect(e.plain, gateContract(1))}, "unauthorized", "no licence")
+	// The unlicensed account cannot even call the contract (fee paid).
+	r := e.deliverFee(feeTx{signers: []*detAccount{e.plain}, msgs: []sdk.Msg{e.reflect(e.plain, gateContract(1))}, fee: uclear(1_000)})
+	require.NotZero(t, r.Code)
+	require.Contains(t, r.Log, "no licence")
 }
 
 // Frozen accounts cannot keep acting through a contract: a frozen contract
