@@ -23,13 +23,19 @@ type AnteOptions struct {
 	WasmKeeper            *wasmkeeper.Keeper
 	TXCounterStoreService corestoretypes.KVStoreService
 
+	// BeforeFees are decorators run before the fee is deducted: what may
+	// pay a fee, and who must pay one (compliance's FeeDecorator). A tx
+	// they refuse pays nothing.
+	BeforeFees []sdk.AnteDecorator
+
 	// Extra decorators run after signature checks and before the sequence
 	// is incremented: this is where module gates (compliance) plug in.
 	Extra []sdk.AnteDecorator
 }
 
 // NewAnteHandler builds the ante chain: the SDK's stock checks, wasm's gas
-// and tx-counter decorators, then the module gates in Extra.
+// and tx-counter decorators, the fee checks in BeforeFees just before the
+// fee is deducted, then the module gates in Extra.
 func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 	switch {
 	case o.AccountKeeper == nil:
@@ -56,12 +62,15 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(o.AccountKeeper),
 		ante.NewConsumeGasForTxSizeDecorator(o.AccountKeeper),
+	}
+	decorators = append(decorators, o.BeforeFees...)
+	decorators = append(decorators,
 		ante.NewDeductFeeDecorator(o.AccountKeeper, o.BankKeeper, o.FeegrantKeeper, o.TxFeeChecker),
 		ante.NewSetPubKeyDecorator(o.AccountKeeper), // before every signature check
 		ante.NewValidateSigCountDecorator(o.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(o.AccountKeeper, o.SigGasConsumer),
 		ante.NewSigVerificationDecorator(o.AccountKeeper, o.SignModeHandler, o.SigVerifyOptions...),
-	}
+	)
 	decorators = append(decorators, o.Extra...)
 	decorators = append(decorators, ante.NewIncrementSequenceDecorator(o.AccountKeeper))
 	return sdk.ChainAnteDecorators(decorators...), nil

@@ -34,7 +34,6 @@ import (
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
-	complianceante "github.com/clearchain/clearchain/x/compliance/ante"
 	oracleabci "github.com/clearchain/clearchain/x/oracle/abci"
 )
 
@@ -108,7 +107,12 @@ func New(
 	app.BasicModuleManager.RegisterInterfaces(enc.InterfaceRegistry)
 	setModuleOrder(app.ModuleManager)
 
-	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	// One compliance decision for the ante and the message router: every
+	// Msg handler runs it, whoever dispatched the message (router.go).
+	gate := newComplianceGate(app.ComplianceKeeper)
+	app.configurator = module.NewConfigurator(app.appCodec,
+		checkedMsgServer{inner: app.MsgServiceRouter(), check: allChecks(
+			gate.CheckRouted, restrictedFundingCheck(app.AssetsKeeper))}, app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		return nil, err
 	}
@@ -139,9 +143,14 @@ func New(
 		WasmConfig:            &app.WasmNodeConfig,
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
+		BeforeFees: []sdk.AnteDecorator{
+			// fees: no restricted asset, no frozen payer or granter, a
+			// minimum fee for unlicensed signers (fees.go).
+			newComplianceFeeDecorator(app.ComplianceKeeper, app.AssetsKeeper),
+		},
 		Extra: []sdk.AnteDecorator{
 			// the compliance gate: licence roles and freezes (see ante.go).
-			complianceante.NewGateDecorator(app.ComplianceKeeper, ComplianceGateTable()),
+			gate,
 		},
 	})
 	if err != nil {

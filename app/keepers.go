@@ -194,9 +194,12 @@ func newKeepers(
 		appCodec, store(wasmtypes.StoreKey), k.AccountKeeper, k.BankKeeper, k.StakingKeeper,
 		distrkeeper.NewQuerier(k.DistrKeeper),
 		noIBC{}, noIBC{}, noIBCV2{}, noIBC{}, // no IBC on ClearChain: see ibc_disabled.go
-		bApp.MsgServiceRouter(), bApp.GRPCQueryRouter(),
+		// Contracts dispatch through the allow list (wasm.go), then the
+		// router's compliance check (router.go).
+		contractRouter{inner: bApp.MsgServiceRouter()}, bApp.GRPCQueryRouter(),
 		filepath.Join(homePath, "wasm"), nodeConfig, wasmtypes.VMConfig{},
-		wasmkeeper.BuiltInCapabilities(), authority, wasmOpts...,
+		wasmkeeper.BuiltInCapabilities(), authority,
+		append(append([]wasmkeeper.Option(nil), wasmOpts...), contractWasmOptions()...)...,
 	)
 
 	// x/compliance: the regulator's register; governance may replace the

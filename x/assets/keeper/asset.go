@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
@@ -55,11 +56,8 @@ func (k Keeper) IsPaused(ctx context.Context, denom string) bool {
 // writes its bank metadata. The issuer needs a valid ISSUER licence and no
 // freeze.
 func (k Keeper) CreateAsset(ctx context.Context, issuer sdk.AccAddress, p CreateParams) (types.Asset, error) {
-	if !k.compliance.HasRole(ctx, issuer, compliancetypes.RoleIssuer) {
-		return types.Asset{}, errorsmod.Wrapf(types.ErrNotIssuer, "account %s lacks licence role ISSUER", issuer)
-	}
-	if k.compliance.IsFrozen(ctx, issuer) {
-		return types.Asset{}, errorsmod.Wrapf(types.ErrNotIssuer, "account %s is frozen", issuer)
+	if err := k.requireIssuer(ctx, issuer, "create an asset"); err != nil {
+		return types.Asset{}, err
 	}
 	denom, err := types.Denom(issuer.String(), p.Symbol)
 	if err != nil {
@@ -105,17 +103,47 @@ func (k Keeper) CreateAsset(ctx context.Context, issuer sdk.AccAddress, p Create
 		return types.Asset{}, errorsmod.Wrap(types.ErrInvalidAsset, err.Error())
 	}
 	k.bank.SetDenomMetaData(ctx, meta)
+	if err := k.audit(ctx, issuer, types.AuditCreate, denom, fmt.Sprintf("symbol=%s class=%s restricted=%t supply_cap=%s",
+		p.Symbol, p.Class, p.Restricted, p.SupplyCap)); err != nil {
+		return types.Asset{}, err
+	}
 	return a, emit(ctx, &types.EventAssetCreated{Asset: a})
 }
 
-// adminAsset returns the asset of denom if admin is its admin.
-func (k Keeper) adminAsset(ctx context.Context, admin sdk.AccAddress, denom string) (types.Asset, error) {
+// requireIssuer refuses an account that does not hold a licence valid at
+// the block time with the ISSUER role, or is frozen. Every issuer action
+// asks it where it happens, whoever routed the message (see
+// x/compliance/README.md).
+func (k Keeper) requireIssuer(ctx context.Context, addr sdk.AccAddress, what string) error {
+	if k.compliance.IsFrozen(ctx, addr) {
+		return errorsmod.Wrapf(types.ErrNotIssuer, "account %s is frozen and may not %s", addr, what)
+	}
+	if !k.compliance.HasRole(ctx, addr, compliancetypes.RoleIssuer) {
+		return errorsmod.Wrapf(types.ErrNotIssuer, "account %s lacks an active licence with role ISSUER to %s", addr, what)
+	}
+	return nil
+}
+
+// audit appends an issuer action to x/compliance's audit trail.
+func (k Keeper) audit(ctx context.Context, actor sdk.AccAddress, action, denom, details string) error {
+	if _, err := k.compliance.RecordAudit(ctx, actor.String(), action, denom, details); err != nil {
+		return errorsmod.Wrapf(err, "auditing %s of %s", action, denom)
+	}
+	return nil
+}
+
+// adminAsset returns the asset of denom if admin is its admin and may act
+// as an issuer (active ISSUER licence, not frozen).
+func (k Keeper) adminAsset(ctx context.Context, admin sdk.AccAddress, denom, what string) (types.Asset, error) {
 	a, err := k.GetAsset(ctx, denom)
 	if err != nil {
 		return a, err
 	}
 	if a.Admin != admin.String() {
 		return a, errorsmod.Wrapf(types.ErrNotAdmin, "%s is not the admin of %s", admin, denom)
+	}
+	if err := k.requireIssuer(ctx, admin, what+" "+denom); err != nil {
+		return a, err
 	}
 	return a, nil
 }
@@ -124,7 +152,7 @@ func (k Keeper) adminAsset(ctx context.Context, admin sdk.AccAddress, denom stri
 // paused; not above the supply cap. The send restrictions apply to the
 // recipient (a restricted asset needs an eligible holder).
 func (k Keeper) Mint(ctx context.Context, admin sdk.AccAddress, denom string, amount sdkmath.Int, recipient sdk.AccAddress) error {
-	a, err := k.adminAsset(ctx, admin, denom)
+	a, err := k.adminAsset(ctx, admin, denom, "mint")
 	if err != nil {
 		return err
 	}
@@ -147,12 +175,15 @@ func (k Keeper) Mint(ctx context.Context, admin sdk.AccAddress, denom string, am
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, recipient, coins); err != nil {
 		return errorsmod.Wrapf(err, "minting %s to %s", coins, recipient)
 	}
+	if err := k.audit(ctx, admin, types.AuditMint, denom, fmt.Sprintf("amount=%s recipient=%s", amount, recipient)); err != nil {
+		return err
+	}
 	return emit(ctx, &types.EventMinted{Denom: denom, Amount: amount.String(), Recipient: recipient.String()})
 }
 
 // Burn burns amount of denom from the admin's own balance.
 func (k Keeper) Burn(ctx context.Context, admin sdk.AccAddress, denom string, amount sdkmath.Int) error {
-	if _, err := k.adminAsset(ctx, admin, denom); err != nil {
+	if _, err := k.adminAsset(ctx, admin, denom, "burn"); err != nil {
 		return err
 	}
 	if amount.IsNil() || !amount.IsPositive() {
@@ -165,12 +196,19 @@ func (k Keeper) Burn(ctx context.Context, admin sdk.AccAddress, denom string, am
 	if err := k.bank.BurnCoins(ctx, types.ModuleName, coins); err != nil {
 		return err
 	}
+	if err := k.audit(ctx, admin, types.AuditBurn, denom, fmt.Sprintf("amount=%s", amount)); err != nil {
+		return err
+	}
 	return emit(ctx, &types.EventBurned{Denom: denom, Amount: amount.String(), From: admin.String()})
 }
 
 // SetPaused pauses or resumes denom.
 func (k Keeper) SetPaused(ctx context.Context, admin sdk.AccAddress, denom string, paused bool) error {
-	a, err := k.adminAsset(ctx, admin, denom)
+	action, what := types.AuditPause, "pause"
+	if !paused {
+		action, what = types.AuditUnpause, "unpause"
+	}
+	a, err := k.adminAsset(ctx, admin, denom, what)
 	if err != nil {
 		return err
 	}
@@ -181,13 +219,16 @@ func (k Keeper) SetPaused(ctx context.Context, admin sdk.AccAddress, denom strin
 	if err := k.Assets.Set(ctx, denom, a); err != nil {
 		return err
 	}
+	if err := k.audit(ctx, admin, action, denom, fmt.Sprintf("paused=%t", paused)); err != nil {
+		return err
+	}
 	return emit(ctx, &types.EventPauseChanged{Denom: denom, Paused: paused})
 }
 
 // TransferAdmin hands the admin rights of denom to newAdmin (an account or
 // a contract).
 func (k Keeper) TransferAdmin(ctx context.Context, admin sdk.AccAddress, denom string, newAdmin sdk.AccAddress) error {
-	a, err := k.adminAsset(ctx, admin, denom)
+	a, err := k.adminAsset(ctx, admin, denom, "transfer the admin of")
 	if err != nil {
 		return err
 	}
@@ -196,6 +237,9 @@ func (k Keeper) TransferAdmin(ctx context.Context, admin sdk.AccAddress, denom s
 	}
 	a.Admin = newAdmin.String()
 	if err := k.Assets.Set(ctx, denom, a); err != nil {
+		return err
+	}
+	if err := k.audit(ctx, admin, types.AuditTransferAdmin, denom, "new_admin="+a.Admin); err != nil {
 		return err
 	}
 	return emit(ctx, &types.EventAdminTransferred{Denom: denom, OldAdmin: admin.String(), NewAdmin: a.Admin})

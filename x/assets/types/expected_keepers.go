@@ -19,8 +19,16 @@ type BankKeeper interface {
 	SetDenomMetaData(ctx context.Context, denomMetaData banktypes.Metadata)
 }
 
-// ComplianceKeeper says who may issue.
+// ComplianceKeeper says who may issue, and keeps the audit trail.
 type ComplianceKeeper interface {
+	// HasRole reports a licence valid at the block time holding role.
 	HasRole(ctx context.Context, addr sdk.AccAddress, role compliancetypes.Role) bool
+	// IsFrozen reports a freeze.
 	IsFrozen(ctx context.Context, addr sdk.AccAddress) bool
+	AuditRecorder
+}
+
+// AuditRecorder appends records to x/compliance's audit trail.
+type AuditRecorder interface {
+	RecordAudit(ctx context.Context, actor, action, subject, details string) (uint64, error)
 }

@@ -13,6 +13,17 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
+// Audit actions: the issuer actions x/assets records on x/compliance's
+// audit trail (actor: the issuer or admin; subject: the denom).
+const (
+	AuditCreate        = "asset_create"
+	AuditMint          = "asset_mint"
+	AuditBurn          = "asset_burn"
+	AuditPause         = "asset_pause"
+	AuditUnpause       = "asset_unpause"
+	AuditTransferAdmin = "asset_transfer_admin"
+)
+
 const (
 	// ModuleName is the module's name and the name of its module account
 	// (Minter, Burner).

@@ -119,3 +119,19 @@ func TestGateTable_Lookup(t *testing.T) {
 	_, ok = tb.Lookup("/cosmos.bank.v1beta1.MsgSend")
 	require.False(t, ok)
 }
+
+// Governance acts as an authority: the gov module account, exempted by the
+// app, passes the check the router runs on the messages a proposal executes.
+func TestGate_ExemptAuthorityAndRoutedCheck(t *testing.T) {
+	f := testutil.NewFixture(t)
+	gov := testutil.Addr("gov-module")
+	create := &assetstypes.MsgCreateAsset{Issuer: gov.String(), Symbol: "abc", Name: "A", Class: assetstypes.ClassCash, SupplyCap: sdkmath.ZeroInt()}
+	ctx := f.Ctx.WithBlockHeight(5)
+	plain := ante.NewGateDecorator(f.Compliance, table())
+	require.ErrorContains(t, plain.CheckRouted(ctx, create), "no licence")
+	require.NoError(t, plain.WithExempt(gov.String()).CheckRouted(ctx, create))
+	require.NoError(t, plain.CheckRouted(ctx.WithBlockHeight(0), create), "InitChain (gentxs) is not gated")
+	require.NoError(t, f.Compliance.FreezeAccount(f.Ctx, f.Regulator.String(), testutil.Addr("frozen"), "aml"))
+	send := banktypes.NewMsgSend(testutil.Addr("frozen"), gov, sdk.NewCoins(sdk.NewInt64Coin("uclear", 1)))
+	require.ErrorContains(t, plain.WithExempt(gov.String()).CheckRouted(ctx, send), "is frozen")
+}
