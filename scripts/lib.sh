@@ -112,7 +112,7 @@ q() { C query "$@" --node "$RPC" --output json; }
 # registers the validator operators' entities first (InitChain requires their
 # VALIDATOR_OPERATOR licences), so ids registered later are not 1, 2, ...
 entity_id() {
-  q compliance entities --limit 1000 | python3 -c '
+  q compliance entities | python3 -c '
 import json, sys
 ids = [e["id"] for e in json.load(sys.stdin).get("entities", []) if e.get("lei") == sys.argv[1]]
 if not ids: sys.exit("no entity with LEI " + sys.argv[1])
