@@ -105,6 +105,26 @@ func ComplianceGateTable() *complianceante.GateTable {
 		Exact("/cosmwasm.wasm.v1.MsgMigrateContract", issuer).
 		Exact("/cosmwasm.wasm.v1.MsgExecuteContract").
 		// A permissioned validator set on stock x/staking. Genesis gentxs
-		// (height 0) are not gated.
-		Exact("/cosmos.staking.v1beta1.MsgCreateValidator", validator)
+		// (height 0) are not gated; InitChain checks the genesis operators
+		// instead (validators.go). A jailed validator comes back only while
+		// its operator is licensed (ADR 004).
+		Exact("/cosmos.staking.v1beta1.MsgCreateValidator", validator).
+		Exact("/cosmos.staking.v1beta1.MsgEditValidator", validator).
+		Exact("/cosmos.slashing.v1beta1.MsgUnjail", validator).
+		// Stake steers consensus power, oracle weights and governance: only
+		// licensed accounts put it in. Undelegating is not gated, so a
+		// delegator whose licence ends can always leave (ADR 004).
+		Exact("/cosmos.staking.v1beta1.MsgDelegate").
+		Exact("/cosmos.staking.v1beta1.MsgBeginRedelegate").
+		Exact("/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation").
+		// Governance can replace the regulator: only licensed accounts
+		// propose, deposit and vote, in both gov APIs (ADR 004).
+		Exact("/cosmos.gov.v1.MsgSubmitProposal").
+		Exact("/cosmos.gov.v1.MsgDeposit").
+		Exact("/cosmos.gov.v1.MsgVote").
+		Exact("/cosmos.gov.v1.MsgVoteWeighted").
+		Exact("/cosmos.gov.v1beta1.MsgSubmitProposal").
+		Exact("/cosmos.gov.v1beta1.MsgDeposit").
+		Exact("/cosmos.gov.v1beta1.MsgVote").
+		Exact("/cosmos.gov.v1beta1.MsgVoteWeighted")
 }

@@ -207,7 +207,8 @@ func (app *ClearApp) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	return app.ModuleManager.EndBlock(ctx)
 }
 
-// InitChainer initialises every module from the genesis app state.
+// InitChainer initialises every module from the genesis app state, then
+// refuses a genesis whose validators' operators are not licensed.
 func (app *ClearApp) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
 	var genesisState GenesisState
 	if err := json.Unmarshal(req.AppStateBytes, &genesisState); err != nil {
@@ -218,6 +219,10 @@ func (app *ClearApp) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*
 	}
 	res, err := app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
 	if err != nil {
+		return nil, err
+	}
+	// Genesis validators' operators must be licensed (validators.go).
+	if err := app.checkGenesisValidators(ctx); err != nil {
 		return nil, err
 	}
 	return res, app.withVoteExtensions(ctx, req, res)

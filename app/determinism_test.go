@@ -152,7 +152,10 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	entity(4, "Delta Liquidity Ltd", "213800D1EI4B9WTWWD28", "GB")
 	entity(5, "Epsilon Capital GmbH", "529900HNOAA1KXQJUQ27", "DE")
 	entity(6, "Issuer Treasury SA", "635400ABCDEFGHIJKL12", "LU")
-	comp.NextEntityId = 7
+	// GenesisStateWithValSet makes the validator's consensus address its
+	// operator; InitChain requires the operator's VALIDATOR_OPERATOR licence.
+	entity(7, "Validator Operator SA", "635400VALIDATOR00001", "LU")
+	comp.NextEntityId = 8
 	licence := func(acc *detAccount, entity uint64, roles ...compliancetypes.Role) {
 		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: acc.addr.String(), EntityId: entity,
 			Roles: roles, IssuedAt: detGenesisTime})
@@ -165,6 +168,8 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	licence(tr[4], 4, compliancetypes.RoleMarketMaker)
 	licence(tr[5], 5, compliancetypes.RoleInstitution)
 	licence(w.issuer, 6, compliancetypes.RoleIssuer)
+	comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: sdk.AccAddress(w.valSet.Validators[0].Address).String(),
+		EntityId: 7, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, IssuedAt: detGenesisTime})
 	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
 
 	ex := exchangetypes.DefaultGenesis()

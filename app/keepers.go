@@ -211,6 +211,11 @@ func newKeepers(
 		return k, err
 	}
 	k.BankKeeper.AppendSendRestriction(k.ComplianceKeeper.SendRestriction)
+	// What happens when compliance bars an account (revoked, expired,
+	// frozen): its validator, if it operates one, is jailed (validators.go).
+	k.ComplianceKeeper.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{
+		newValidatorLifecycle(&k),
+	})
 
 	// x/exchange: markets, exchange balances and block-level matching.
 	// Compliance gives entities (self-trade prevention), market-maker roles

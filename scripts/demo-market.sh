@@ -13,11 +13,11 @@ q compliance entities | python3 -c '
 import json, sys
 for e in json.load(sys.stdin).get("entities", []):
     print("    entity %s: %-20s LEI %s  %s" % (e["id"], e["name"], e.get("lei", e.get("code", "")), e.get("jurisdiction", "")))'
-tx regulator compliance grant-licence "$ALPHA" 1 institution
-tx regulator compliance grant-licence "$BETA" 2 institution
-tx regulator compliance grant-licence "$GAMMA" 3 market-maker
-tx regulator compliance grant-licence "$DELTA" 4 issuer
-tx regulator compliance grant-licence "$EPSILON" 5 oracle-feeder
+tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution
+tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution
+tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker
+tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer
+tx regulator compliance grant-licence "$EPSILON" "$(entity_id 529900HNOAA1KXQJUQ27)" oracle-feeder
 for who in alpha beta gamma delta epsilon; do
   q compliance licence "$(addr $who)" | python3 -c '
 import json, sys

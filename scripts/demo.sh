@@ -61,10 +61,14 @@ g["app_state"]["oracle"]["feeds"] = [
 ]
 json.dump(g, open(path, "w"), indent=1)
 PY
+# InitChain refuses a genesis validator whose operator holds no
+# VALIDATOR_OPERATOR licence: license the validator key first.
+C genesis grant-licence validator validator-operator --lei 5299000DEMOVALIDATOR \
+  --entity-name "Demo Validator SA" --jurisdiction LU "${KR[@]}" >/dev/null
 C genesis gentx validator 500000000000uclear --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
 C genesis collect-gentxs >/dev/null 2>&1
 C genesis validate >/dev/null
-info "validator $VAL"
+info "validator $VAL (Demo Validator SA, LU: validator operator)"
 info "regulator $REG (compliance authority, market lister)"
 info "alpha     $ALPHA (Alpha Bank AG, DE)        beta  $BETA (Beta Securities SA, FR)"
 info "gamma     $GAMMA (Gamma Markets BV, NL)     delta $DELTA (Delta Data Ltd, DE)"

@@ -108,6 +108,17 @@ tx_refused() {
 # q ARGS...: a query as JSON.
 q() { C query "$@" --node "$RPC" --output json; }
 
+# entity_id LEI: the id of the registered legal entity with that LEI. Genesis
+# registers the validator operators' entities first (InitChain requires their
+# VALIDATOR_OPERATOR licences), so ids registered later are not 1, 2, ...
+entity_id() {
+  q compliance entities | python3 -c '
+import json, sys
+ids = [e["id"] for e in json.load(sys.stdin).get("entities", []) if e.get("lei") == sys.argv[1]]
+if not ids: sys.exit("no entity with LEI " + sys.argv[1])
+print(ids[0])' "$1"
+}
+
 # ---- Exchange helpers (shared by the market demo and test-localnet) ----
 
 # market_json BASE QUOTE TICK LOT MIN_NOTIONAL: a continuous market, maker

@@ -293,10 +293,10 @@ tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE
 tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR
 tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL
 tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE
-tx regulator compliance grant-licence "$ALPHA" 1 institution
-tx regulator compliance grant-licence "$BETA" 2 institution
-tx regulator compliance grant-licence "$GAMMA" 3 market-maker
-tx regulator compliance grant-licence "$DELTA" 4 issuer
+tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution
+tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution
+tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker
+tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer
 info "4 entities; alpha, beta institutions, gamma market-maker, delta issuer (height $LAST_TX_HEIGHT)"
 tx delta assets create eurc "Euro cash token" cash --decimals 6
 tx delta assets create wthr "Weather dataset shares" data-asset --decimals 0 --restricted --supply-cap 100000 \

@@ -137,9 +137,9 @@ func appExport(
 }
 
 // genesisCommand is the SDK's genesis command plus ClearChain's genesis
-// editors (set-regulator).
+// editors (set-regulator, grant-licence).
 func genesisCommand(txConfig client.TxConfig, basics module.BasicManager) *cobra.Command {
 	cmd := genutilcli.Commands(txConfig, basics, app.DefaultNodeHome)
-	cmd.AddCommand(compliancecli.SetRegulatorCmd(app.DefaultNodeHome))
+	cmd.AddCommand(compliancecli.SetRegulatorCmd(app.DefaultNodeHome), GrantLicenceGenesisCmd(app.DefaultNodeHome))
 	return cmd
 }

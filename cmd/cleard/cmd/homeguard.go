@@ -29,6 +29,7 @@ var commandsNeedingGenesis = [][]string{
 	{"genesis", "gentx"},
 	{"genesis", "collect-gentxs"},
 	{"genesis", "set-regulator"},
+	{"genesis", "grant-licence"},
 }
 
 // guardNodeHome installs the checks above, and on `init` a check of

@@ -42,6 +42,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/clearchain/clearchain/app"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
 
 // Flags of `cleard testnet init-files`.
@@ -80,6 +81,13 @@ var (
 	testnetAccountTokens = sdk.TokensFromConsensusPower(1_000_000, sdk.DefaultPowerReduction)
 	testnetStakeTokens   = sdk.TokensFromConsensusPower(100_000, sdk.DefaultPowerReduction)
 )
+
+// testnetJurisdiction is the jurisdiction of the testnet validators' legal
+// entities.
+const testnetJurisdiction = "LU"
+
+// testnetLEI is the (made-up, well-formed) LEI of node i's legal entity.
+func testnetLEI(i int) string { return fmt.Sprintf("CLEARTESTNETVAL%05d", i) }
 
 var chainIDPattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 
@@ -149,7 +157,10 @@ func testnetInitFilesCmd(mbm module.BasicManager, cdc codec.Codec, txConfig clie
 		Long: fmt.Sprintf(`init-files writes N validator homes (node0, node1, ...) under --output-dir,
 each a complete cleard home: keys, config.toml and app.toml with Pebble as the database
 of every store, a test keyring holding the validator's funded key, and one genesis
-(collected from every validator's gentx) shared by all nodes.
+(collected from every validator's gentx) shared by all nodes. Each validator's
+account holds a VALIDATOR_OPERATOR licence in the genesis compliance state, under
+its own legal entity ("node<i> validator operator", jurisdiction LU), as InitChain
+requires of every genesis validator.
 
 Every node listens on 127.0.0.1 only. Node i owns the ports from base-port + %d*i:
   +%d p2p   +%d rpc   +%d grpc   +%d api (REST, gRPC-web)   +%d proxy_app (unused)   +%d prometheus (off)
@@ -475,6 +486,26 @@ func initTestnetFiles(cmd *cobra.Command, mbm module.BasicManager, cdc codec.Cod
 	if appGenState[banktypes.ModuleName], err = cdc.MarshalJSON(&bankGen); err != nil {
 		return m, err
 	}
+	// Every validator's operator holds VALIDATOR_OPERATOR, under one legal
+	// entity per node: InitChain refuses unlicensed genesis validators.
+	genTime := cmttime.Now()
+	compGen, err := complianceGenesis(cdc, appGenState)
+	if err != nil {
+		return m, err
+	}
+	for i, n := range m.Nodes {
+		addr, err := sdk.AccAddressFromBech32(n.Address)
+		if err != nil {
+			return m, err
+		}
+		e := genesisEntity{lei: testnetLEI(i), name: n.Name + " validator operator", jurisdiction: testnetJurisdiction}
+		if err := addGenesisLicence(compGen, addr, []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, e, genTime, time.Time{}); err != nil {
+			return m, fmt.Errorf("%s: licence: %w", n.Name, err)
+		}
+	}
+	if appGenState[compliancetypes.ModuleName], err = cdc.MarshalJSON(compGen); err != nil {
+		return m, err
+	}
 	appStateJSON, err := json.MarshalIndent(appGenState, "", "  ")
 	if err != nil {
 		return m, err
@@ -485,7 +516,6 @@ func initTestnetFiles(cmd *cobra.Command, mbm module.BasicManager, cdc codec.Cod
 		}
 	}
 
-	genTime := cmttime.Now()
 	var appState json.RawMessage
 	for i, cfg := range configs {
 		appGenesis, err := genutiltypes.AppGenesisFromFile(cfg.GenesisFile())
