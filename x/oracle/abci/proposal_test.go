@@ -137,7 +137,7 @@ func TestProcessProposalRejects(t *testing.T) {
 	t.Run("a validly signed but malformed extension", func(t *testing.T) {
 		f := newFixture(t, 4)
 		b := good(t)
-		b[1].ext = encodeExt(t, types.FeedPrice{FeedId: "NOT/A-FEED", Price: 1})
+		b[1].ext = encodeExt(t, types.FeedPrice{FeedId: "CLEAR/USD", Price: -1})
 		info, last := f.commit(t, 5, b)
 		tx, err := types.EncodeInjectedVotes(info)
 		if err != nil {

@@ -32,7 +32,10 @@ func EncodeVoteExtension(ve VoteExtension) ([]byte, error) {
 // canonical encoding, at most maxFeeds prices sorted by feed id without
 // duplicates, valid feed ids, positive prices, and every feed known to
 // isValidatorFeed (a registered feed priced by validators). No bytes is the
-// empty extension (the validator abstains).
+// empty extension (the validator abstains). A nil isValidatorFeed checks the
+// form only: ProcessProposal and PreBlock decode extensions signed under the
+// rules of the previous height with DecodeVoteExtensionForm, since a message
+// of that height may have changed the feeds or the params since.
 func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id string) bool) (VoteExtension, error) {
 	var ve VoteExtension
 	if len(bz) == 0 {
@@ -57,7 +60,7 @@ func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id str
 		if p.Price <= 0 {
 			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExt, "prices[%d] %s: price %d not positive", i, p.FeedId, p.Price)
 		}
-		if !isValidatorFeed(p.FeedId) {
+		if isValidatorFeed != nil && !isValidatorFeed(p.FeedId) {
 			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExt, "prices[%d]: %s is not a validator-priced feed", i, p.FeedId)
 		}
 	}
@@ -68,6 +71,16 @@ func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id str
 		return VoteExtension{}, errorsmod.Wrap(ErrInvalidVoteExt, "not canonically encoded")
 	}
 	return ve, nil
+}
+
+// DecodeVoteExtensionForm checks only what no transaction or governance
+// proposal can change: canonical encoding, at most MaxFeedsPerVoteLimit
+// prices sorted by feed id without duplicates, valid ids, positive prices.
+// Feeds that are unknown, licensed or beyond max_feeds_per_vote by the time
+// the extension is aggregated are abstentions, never a reason to refuse a
+// proposal (that would halt the chain).
+func DecodeVoteExtensionForm(bz []byte) (VoteExtension, error) {
+	return DecodeVoteExtension(bz, MaxFeedsPerVoteLimit, nil)
 }
 
 // InjectedTxMarker starts the proposal's injected vote-extension "tx". Its
