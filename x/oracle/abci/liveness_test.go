@@ -116,7 +116,7 @@ func TestBlockIdFlagRelabelAttack(t *testing.T) {
 			info.Votes[i].VoteExtension, info.Votes[i].ExtensionSignature = nil, nil
 		}
 	}
-	tx, err := types.EncodeInjectedVotes(info)
+	tx, err := types.EncodeInjectedVotes(info, f.k.ModuleAddress())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func (h *Handlers) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) e
 		total int64
 	)
 	if voteExtensionsEnabled(ctx, req.Height) && len(req.Txs) > 0 && types.IsInjectedTx(req.Txs[0]) {
-		info, err := types.DecodeInjectedVotes(req.Txs[0])
+		info, err := types.DecodeInjectedVotes(req.Txs[0], h.keeper.ModuleAddress())
 		if err != nil {
 			h.logger.Error("oracle: undecodable injected votes; no price update", "height", req.Height, "err", err)
 		} else {

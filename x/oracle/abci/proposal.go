@@ -24,7 +24,7 @@ func (h *Handlers) PrepareProposalHandler(inner sdk.PrepareProposalHandler) sdk.
 		if !voteExtensionsEnabled(ctx, req.Height) {
 			return inner(ctx, req)
 		}
-		injected, err := types.EncodeInjectedVotes(req.LocalLastCommit)
+		injected, err := types.EncodeInjectedVotes(req.LocalLastCommit, h.keeper.ModuleAddress())
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +40,7 @@ func (h *Handlers) PrepareProposalHandler(inner sdk.PrepareProposalHandler) sdk.
 		txs := make([][]byte, 0, len(resp.Txs)+1)
 		txs = append(txs, injected)
 		for _, tx := range resp.Txs {
-			if !types.IsInjectedTx(tx) { // never from the mempool; be safe
+			if !types.CarriesInjectedVotes(tx) { // never from the mempool (CheckTx refuses it); be safe
 				txs = append(txs, tx)
 			}
 		}
@@ -64,7 +64,7 @@ func (h *Handlers) ProcessProposalHandler(inner sdk.ProcessProposalHandler) sdk.
 			txs = txs[1:]
 		}
 		for _, tx := range txs {
-			if types.IsInjectedTx(tx) {
+			if types.CarriesInjectedVotes(tx) {
 				h.logger.Error("oracle: rejecting proposal: misplaced injected votes", "height", req.Height)
 				return reject, nil
 			}
@@ -79,7 +79,7 @@ func (h *Handlers) verifyInjected(ctx sdk.Context, txs [][]byte) error {
 	if len(txs) == 0 || !types.IsInjectedTx(txs[0]) {
 		return errors.New("first tx is not the injected vote extensions")
 	}
-	info, err := types.DecodeInjectedVotes(txs[0])
+	info, err := types.DecodeInjectedVotes(txs[0], h.keeper.ModuleAddress())
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/clearchain/clearchain/oracle"
 	"github.com/clearchain/clearchain/x/oracle/types"
@@ -77,6 +78,16 @@ func NewKeeper(
 	}
 	k.Schema = schema
 	return k, nil
+}
+
+// ModuleAddress returns the oracle module account's address, the
+// authority named by the injected vote-extension tx.
+func (k Keeper) ModuleAddress() string {
+	s, err := k.addressCodec.BytesToString(authtypes.NewModuleAddress(types.ModuleName))
+	if err != nil {
+		panic(fmt.Sprintf("oracle: module address: %v", err)) // a broken address codec
+	}
+	return s
 }
 
 // Authority returns the account allowed to set params and feeds.
