@@ -11,6 +11,7 @@ package keeper
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -108,6 +109,9 @@ func blockNow(ctx context.Context) (int64, int64) {
 // status stands while the kept price is still within its age limits.
 func (k Keeper) Status(ctx context.Context, f types.Feed, rec types.PriceRecord) oracle.Status {
 	h, t := blockNow(ctx)
+	if f.Licensed && rec.Status == types.FeedStatus_FEED_STATUS_STALE && strings.HasPrefix(rec.Reason, ReasonTooFewFeeders) {
+		return oracle.Status{Code: oracle.StatusStale, Reason: oracle.ReasonTooFewFeeders}
+	}
 	st := oracle.CheckStaleness(rec.Observation(), h, t, f.StalenessLimits())
 	if st.OK() && rec.Status == types.FeedStatus_FEED_STATUS_BREAKER {
 		return oracle.Status{Code: oracle.StatusBreaker, Reason: oracle.ReasonDeviation}
