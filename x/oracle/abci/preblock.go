@@ -24,7 +24,9 @@ import (
 // validator-priced are ignored (ApplyVotes walks the registered feeds
 // only), an extension with more prices than the current max_feeds_per_vote
 // counts as empty, and so does one that does not decode (ProcessProposal
-// already refused such proposals).
+// already refused such proposals). A validator that the
+// ValidatorEligibility refuses (operator revoked, expired or frozen)
+// abstains too.
 func (h *Handlers) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) error {
 	var (
 		votes []keeper.ValidatorVote
@@ -62,6 +64,11 @@ func (h *Handlers) collectVotes(ctx sdk.Context, info abci.ExtendedCommitInfo) (
 		}
 		id := hex.EncodeToString(v.Validator.Address)
 		if seen[id] {
+			continue
+		}
+		// A validator whose operator lost its VALIDATOR_OPERATOR licence
+		// (revoked, expired) or is frozen abstains.
+		if h.eligible != nil && !h.eligible.CountsVotesOf(ctx, sdk.ConsAddress(v.Validator.Address)) {
 			continue
 		}
 		ve, err := types.DecodeVoteExtensionForm(v.VoteExtension)
