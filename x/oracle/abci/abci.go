@@ -3,7 +3,7 @@
 // PrepareProposal (inject the extended commit info as the block's first
 // "tx"), ProcessProposal (verify it, signatures included), PreBlock
 // (aggregate it into prices) and a tx runner that gives the injected tx a
-// successful, empty result instead of a decode error.
+// successful, empty result (it is never executed).
 //
 // ExtendVote is the one non-deterministic step (it asks a local process,
 // under a timeout); everything else is deterministic.
