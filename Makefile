@@ -37,6 +37,7 @@ test: build ## The whole test suite (what CI runs)
 	$(MAKE) --no-print-directory test-sim-import-export
 	$(MAKE) --no-print-directory test-localnet
 	$(MAKE) --no-print-directory test-oracle-localnet
+	$(MAKE) --no-print-directory test-oracle-gov-localnet
 
 test-unit: deps ## Unit tests only, no network
 	go test $(GO_TEST_FLAGS) -count=1 -short ./...
@@ -57,6 +58,9 @@ test-localnet: build ## 4 validators on loopback; SIGKILL one, it catches up to 
 
 test-oracle-localnet: build ## 4 validators + 4 feeders: prices on chain, a wild or stopped feeder changes nothing
 	@bash scripts/test-oracle-localnet.sh
+
+test-oracle-gov-localnet: build ## 4 validators + feeders: governance removes a feed mid-run, the chain and the other prices go on
+	@bash scripts/test-oracle-gov-localnet.sh
 
 test-crash: build ## A node SIGKILLed while txs flow restarts with the same app hash and no lost tx
 	go test ./tests/e2e -run TestCrashRecovery -count=1 -v

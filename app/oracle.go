@@ -17,6 +17,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/clearchain/clearchain/oracle/feeder"
 	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
@@ -42,6 +43,36 @@ type oracleFeeders struct{ k compliancekeeper.Keeper }
 // IsOracleFeeder implements oracletypes.FeederAuthorizer.
 func (f oracleFeeders) IsOracleFeeder(ctx context.Context, addr sdk.AccAddress) bool {
 	return f.k.HasRole(ctx, addr, compliancetypes.RoleOracleFeeder) && !f.k.IsFrozen(ctx, addr)
+}
+
+// validatorsByConsAddr is what the oracle's validator check needs from
+// x/staking.
+type validatorsByConsAddr interface {
+	GetValidatorByConsAddr(ctx context.Context, consAddr sdk.ConsAddress) (stakingtypes.Validator, error)
+	ValidatorAddressCodec() address.Codec
+}
+
+// oracleValidators adapts x/staking and x/compliance to x/oracle's
+// ValidatorEligibility: a validator's vote-extension prices count while its
+// operator holds an active (unexpired, unrevoked) VALIDATOR_OPERATOR
+// licence and is not frozen.
+type oracleValidators struct {
+	staking    validatorsByConsAddr
+	compliance compliancekeeper.Keeper
+}
+
+// CountsVotesOf implements oracleabci.ValidatorEligibility.
+func (v oracleValidators) CountsVotesOf(ctx context.Context, consAddr sdk.ConsAddress) bool {
+	val, err := v.staking.GetValidatorByConsAddr(ctx, consAddr)
+	if err != nil {
+		return false
+	}
+	op, err := v.staking.ValidatorAddressCodec().StringToBytes(val.GetOperator())
+	if err != nil {
+		return false
+	}
+	acc := sdk.AccAddress(op)
+	return v.compliance.HasRole(ctx, acc, compliancetypes.RoleValidatorOperator) && !v.compliance.IsFrozen(ctx, acc)
 }
 
 // newOracleKeeper builds the oracle keeper; licensed feeders are checked
@@ -74,7 +105,8 @@ func (app *ClearApp) setOracleABCI(appOpts servertypes.AppOptions) error {
 			timeout = d
 		}
 	}
-	h := oracleabci.NewHandlers(app.OracleKeeper, app.StakingKeeper, fetcher, timeout, app.Logger())
+	h := oracleabci.NewHandlers(app.OracleKeeper, app.StakingKeeper, fetcher, timeout, app.Logger()).
+		WithValidatorEligibility(oracleValidators{staking: app.StakingKeeper, compliance: app.ComplianceKeeper})
 	app.oracleABCI = h
 	proposals := baseapp.NewDefaultProposalHandler(app.Mempool(), app.BaseApp)
 	app.SetPrepareProposal(h.PrepareProposalHandler(proposals.PrepareProposalHandler()))

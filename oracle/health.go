@@ -80,6 +80,9 @@ const (
 	// ReasonDeviation: the new price moved more than allowed
 	// (StatusBreaker; Observed and Limit are in basis points).
 	ReasonDeviation
+	// ReasonTooFewFeeders: fewer eligible feeders than a licensed feed
+	// needs remain in its window (StatusStale).
+	ReasonTooFewFeeders
 )
 
 // String returns a short name for the reason.
@@ -97,6 +100,8 @@ func (r Reason) String() string {
 		return "update from the future"
 	case ReasonDeviation:
 		return "deviation"
+	case ReasonTooFewFeeders:
+		return "too few eligible feeders"
 	}
 	return "unknown(" + strconv.Itoa(int(r)) + ")"
 }
@@ -118,7 +123,7 @@ func (s Status) OK() bool { return s.Code == StatusFresh }
 // String describes the status, e.g. "stale: too many blocks (12 > 10)".
 func (s Status) String() string {
 	switch s.Reason {
-	case ReasonNone, ReasonNoPrice, ReasonFromFuture:
+	case ReasonNone, ReasonNoPrice, ReasonFromFuture, ReasonTooFewFeeders:
 		if s.Code == StatusFresh {
 			return s.Code.String()
 		}

@@ -29,9 +29,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "clearchain.oracle.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "UpdateParams", Skip: true}, // governance only
-				{RpcMethod: "SetFeed", Skip: true},      // governance only (a gov proposal carries MsgSetFeed)
-				{RpcMethod: "RemoveFeed", Skip: true},   // governance only
+				{RpcMethod: "UpdateParams", Skip: true},  // governance only
+				{RpcMethod: "SetFeed", Skip: true},       // governance only (a gov proposal carries MsgSetFeed)
+				{RpcMethod: "RemoveFeed", Skip: true},    // governance only
+				{RpcMethod: "InjectedVotes", Skip: true}, // proposer's injected tx only, never executed
 				{
 					RpcMethod: "SubmitPrice", Use: "submit-price [feed-id] [price]",
 					Short:          "Submit a licensed feed's price (ORACLE_FEEDER): the fixed-point mantissa in the feed's decimals",

@@ -3,7 +3,7 @@
 // PrepareProposal (inject the extended commit info as the block's first
 // "tx"), ProcessProposal (verify it, signatures included), PreBlock
 // (aggregate it into prices) and a tx runner that gives the injected tx a
-// successful, empty result instead of a decode error.
+// successful, empty result (it is never executed).
 //
 // ExtendVote is the one non-deterministic step (it asks a local process,
 // under a timeout); everything else is deterministic.
@@ -33,10 +33,20 @@ type PriceFetcher interface {
 	Prices(ctx context.Context) ([]feeder.PairPrice, error)
 }
 
+// ValidatorEligibility says whether a validator's vote-extension prices
+// count. The app adapts x/staking (consensus address -> operator) and
+// x/compliance (the operator holds an active VALIDATOR_OPERATOR licence and
+// is not frozen) to it.
+type ValidatorEligibility interface {
+	CountsVotesOf(ctx context.Context, consAddr sdk.ConsAddress) bool
+}
+
 // Handlers builds the ABCI++ handlers of the oracle.
 type Handlers struct {
 	keeper   keeper.Keeper
 	valStore baseapp.ValidatorStore
+	// eligible filters validators in PreBlock; nil counts every validator.
+	eligible ValidatorEligibility
 	fetcher  PriceFetcher // nil: this node does not feed prices
 	timeout  time.Duration
 	logger   log.Logger
@@ -53,6 +63,14 @@ func NewHandlers(k keeper.Keeper, valStore baseapp.ValidatorStore, fetcher Price
 		logger = log.NewNopLogger()
 	}
 	return &Handlers{keeper: k, valStore: valStore, fetcher: fetcher, timeout: timeout, logger: logger.With("module", "x/oracle")}
+}
+
+// WithValidatorEligibility makes PreBlock count the prices of eligible
+// validators only: the votes of the others are abstentions (their power
+// stays in the total, against the quorum, like an absent validator's).
+func (h *Handlers) WithValidatorEligibility(e ValidatorEligibility) *Handlers {
+	h.eligible = e
+	return h
 }
 
 // voteExtensionsEnabled reports whether the proposal at height carries the

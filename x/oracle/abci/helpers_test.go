@@ -58,6 +58,7 @@ type fixture struct {
 	ctx  sdk.Context
 	k    keeper.Keeper
 	vals valStore
+	enc  moduletestutil.TestEncodingConfig
 }
 
 func newFixture(t *testing.T, n int) *fixture {
@@ -87,7 +88,7 @@ func newFixture(t *testing.T, n int) *fixture {
 	for i := range vals {
 		vals[i] = validator{key: ed25519.GenPrivKeyFromSecret([]byte{byte(i)}), power: 25}
 	}
-	return &fixture{ctx: ctx, k: k, vals: vals}
+	return &fixture{ctx: ctx, k: k, vals: vals, enc: enc}
 }
 
 func (f *fixture) handlers(fetcher oracleabci.PriceFetcher, timeout time.Duration) *oracleabci.Handlers {
@@ -163,3 +164,5 @@ func sign(t *testing.T, key ed25519.PrivKey, ext []byte, height int64) []byte {
 	}
 	return sig
 }
+
+func keeperMsgServer(f *fixture) types.MsgServer { return keeper.NewMsgServerImpl(f.k) }

@@ -20,13 +20,13 @@ func (f *fixture) block(t *testing.T, h int64, ballots []ballot) (accepted bool,
 	t.Helper()
 	info, last := f.commit(t, h, ballots)
 	hs := f.handlers(nil, 0)
-	userTx := []byte("user tx")
+	userTx := f.userTx(t)
 	prep, err := hs.PrepareProposalHandler(baseapp.NoOpPrepareProposal())(f.atHeight(h, last),
 		&abcitypes.RequestPrepareProposal{Height: h, MaxTxBytes: 1 << 20, Txs: [][]byte{userTx}, LocalLastCommit: info})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(prep.Txs) != 2 || !types.IsInjectedTx(prep.Txs[0]) || string(prep.Txs[1]) != "user tx" {
+	if len(prep.Txs) != 2 || !types.IsInjectedTx(prep.Txs[0]) || string(prep.Txs[1]) != string(userTx) {
 		t.Fatalf("proposal txs = %q", prep.Txs)
 	}
 	if !f.process(t, h, last, prep.Txs) {
@@ -118,7 +118,7 @@ func TestProcessProposalRejects(t *testing.T) {
 	t.Run("a proposal without the injected votes", func(t *testing.T) {
 		f := newFixture(t, 4)
 		_, last := f.commit(t, 5, good(t))
-		if f.process(t, 5, last, [][]byte{[]byte("user tx")}) {
+		if f.process(t, 5, last, [][]byte{f.userTx(t)}) {
 			t.Fatal("accepted")
 		}
 	})
@@ -126,7 +126,7 @@ func TestProcessProposalRejects(t *testing.T) {
 		f := newFixture(t, 4)
 		info, last := f.commit(t, 5, good(t))
 		info.Votes[2].VoteExtension = clear(t, 999_000_000)
-		tx, err := types.EncodeInjectedVotes(info)
+		tx, err := types.EncodeInjectedVotes(info, f.k.ModuleAddress())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,9 +137,9 @@ func TestProcessProposalRejects(t *testing.T) {
 	t.Run("a validly signed but malformed extension", func(t *testing.T) {
 		f := newFixture(t, 4)
 		b := good(t)
-		b[1].ext = encodeExt(t, types.FeedPrice{FeedId: "NOT/A-FEED", Price: 1})
+		b[1].ext = encodeExt(t, types.FeedPrice{FeedId: "CLEAR/USD", Price: -1})
 		info, last := f.commit(t, 5, b)
-		tx, err := types.EncodeInjectedVotes(info)
+		tx, err := types.EncodeInjectedVotes(info, f.k.ModuleAddress())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestProcessProposalRejects(t *testing.T) {
 	t.Run("injected votes in second place", func(t *testing.T) {
 		f := newFixture(t, 4)
 		info, last := f.commit(t, 5, good(t))
-		tx, err := types.EncodeInjectedVotes(info)
+		tx, err := types.EncodeInjectedVotes(info, f.k.ModuleAddress())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestProcessProposalRejects(t *testing.T) {
 	t.Run("votes from a commit that lacks 2/3 of the power", func(t *testing.T) {
 		f := newFixture(t, 4)
 		info, last := f.commit(t, 5, []ballot{{ext: clear(t, 1)}, {ext: clear(t, 1)}, {absent: true}, {absent: true}})
-		tx, err := types.EncodeInjectedVotes(info)
+		tx, err := types.EncodeInjectedVotes(info, f.k.ModuleAddress())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ const InjectedTxLog = "oracle: vote extensions of the previous height, aggregate
 // TxRunner executes a block's transactions one after another like the SDK's
 // default runner, except that the injected vote-extension tx (the first tx
 // of a block, consumed by PreBlock) gets a successful empty result instead
-// of a decode error. It is installed with BaseApp.SetBlockSTMTxRunner, the
+// of executing it. It is installed with BaseApp.SetBlockSTMTxRunner, the
 // SDK v0.54 hook for replacing the tx runner.
 type TxRunner struct {
 	decoder sdk.TxDecoder

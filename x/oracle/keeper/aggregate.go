@@ -57,7 +57,7 @@ func (k Keeper) ApplyVotes(ctx context.Context, votes []ValidatorVote, totalPowe
 	)
 	for _, f := range feeds {
 		if f.Licensed {
-			if err := k.refreshStatus(ctx, f); err != nil {
+			if err := k.recomputeLicensed(ctx, f); err != nil {
 				return nil, err
 			}
 			continue

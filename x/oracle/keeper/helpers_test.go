@@ -71,7 +71,8 @@ func clearUSD() types.Feed {
 }
 
 func greenIndex() types.Feed {
-	return types.Feed{Id: "GREEN-IDX", Decimals: 4, MinSources: 2, MaxStalenessSeconds: 3600, Licensed: true, WindowSeconds: 600}
+	return types.Feed{Id: "GREEN-IDX", Decimals: 4, MinSources: 2, MinFeeders: 2, MaxStalenessSeconds: 3600, Licensed: true, WindowSeconds: 600,
+		Feeders: []string{addr(1).String(), addr(2).String(), addr(3).String(), addr(4).String()}}
 }
 
 func addr(i byte) sdk.AccAddress { return sdk.AccAddress(append(make([]byte, 19), i)) }

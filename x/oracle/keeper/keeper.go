@@ -11,6 +11,7 @@ package keeper
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/clearchain/clearchain/oracle"
 	"github.com/clearchain/clearchain/x/oracle/types"
@@ -79,6 +81,16 @@ func NewKeeper(
 	return k, nil
 }
 
+// ModuleAddress returns the oracle module account's address, the
+// authority named by the injected vote-extension tx.
+func (k Keeper) ModuleAddress() string {
+	s, err := k.addressCodec.BytesToString(authtypes.NewModuleAddress(types.ModuleName))
+	if err != nil {
+		panic(fmt.Sprintf("oracle: module address: %v", err)) // a broken address codec
+	}
+	return s
+}
+
 // Authority returns the account allowed to set params and feeds.
 func (k Keeper) Authority() string { return k.authority }
 
@@ -97,6 +109,9 @@ func blockNow(ctx context.Context) (int64, int64) {
 // status stands while the kept price is still within its age limits.
 func (k Keeper) Status(ctx context.Context, f types.Feed, rec types.PriceRecord) oracle.Status {
 	h, t := blockNow(ctx)
+	if f.Licensed && rec.Status == types.FeedStatus_FEED_STATUS_STALE && strings.HasPrefix(rec.Reason, ReasonTooFewFeeders) {
+		return oracle.Status{Code: oracle.StatusStale, Reason: oracle.ReasonTooFewFeeders}
+	}
 	st := oracle.CheckStaleness(rec.Observation(), h, t, f.StalenessLimits())
 	if st.OK() && rec.Status == types.FeedStatus_FEED_STATUS_BREAKER {
 		return oracle.Status{Code: oracle.StatusBreaker, Reason: oracle.ReasonDeviation}

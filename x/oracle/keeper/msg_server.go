@@ -65,3 +65,10 @@ func (m msgServer) SubmitPrice(ctx context.Context, msg *types.MsgSubmitPrice) (
 	}
 	return &types.MsgSubmitPriceResponse{PriceUpdated: updated, Price: price, Feeders: n}, nil
 }
+
+// InjectedVotes refuses every MsgInjectedVotes that reaches the router
+// (through authz, a contract or a governance proposal): the message only
+// exists as the proposer's injected first tx, which is never executed.
+func (m msgServer) InjectedVotes(context.Context, *types.MsgInjectedVotes) (*types.MsgInjectedVotesResponse, error) {
+	return nil, errorsmod.Wrap(types.ErrInjectedVotesMsg, "MsgInjectedVotes is never executed")
+}

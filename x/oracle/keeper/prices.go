@@ -198,6 +198,14 @@ func (k Keeper) PriceOf(ctx context.Context, id string) (price int64, decimals u
 	if err != nil || rec.Price <= 0 || !k.Status(ctx, f, rec).OK() {
 		return 0, 0, false
 	}
+	if f.Licensed {
+		// At once, not only from the next PreBlock: a price needs enough
+		// feeders that are eligible now (licensed, not frozen, listed).
+		subs, err := k.eligibleSubmissions(ctx, f)
+		if err != nil || len(subs) < f.RequiredFeeders() {
+			return 0, 0, false
+		}
+	}
 	return rec.Price, f.Decimals, true
 }
 

@@ -3,6 +3,8 @@ package keeper
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -15,8 +17,10 @@ import (
 
 // SubmitPrice records a licensed feeder's price for a licensed feed and
 // recomputes the feed's price: the median of the latest submission of each
-// feeder within the feed's window (oracle.FeederMedian), once at least
-// min_sources feeders are in the window. Submissions that left the window
+// eligible feeder within the feed's window (oracle.FeederMedian), once at
+// least RequiredFeeders (default 3) distinct eligible feeders are in the
+// window. The feeder must be an ORACLE_FEEDER and listed in the feed's
+// feeders. Submissions that left the window
 // are pruned. It returns whether the price changed, the feed's price, and
 // the number of feeders counted.
 func (k Keeper) SubmitPrice(ctx context.Context, feeder sdk.AccAddress, feedID string, price int64) (bool, int64, uint32, error) {
@@ -37,6 +41,9 @@ func (k Keeper) SubmitPrice(ctx context.Context, feeder sdk.AccAddress, feedID s
 	if k.feeders != nil && !k.feeders.IsOracleFeeder(ctx, feeder) {
 		return false, 0, 0, errorsmod.Wrapf(types.ErrNotOracleFeeder, "%s may not price %s", feederStr, feedID)
 	}
+	if !f.AllowsFeeder(feederStr) {
+		return false, 0, 0, errorsmod.Wrapf(types.ErrFeederNotAllowed, "%s is not among the %d feeders of %s", feederStr, len(f.Feeders), feedID)
+	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return false, 0, 0, err
@@ -55,6 +62,9 @@ func (k Keeper) SubmitPrice(ctx context.Context, feeder sdk.AccAddress, feedID s
 		if s.Feeder == feederStr {
 			present = true
 			return false, nil // replaced below
+		}
+		if !k.eligibleFeeder(ctx, f, s.Feeder) {
+			return false, nil // kept (it may count again), not counted
 		}
 		subs = append(subs, oracle.Submission{Feeder: s.Feeder, Time: s.Time, Price: oracle.Price(s.Price)})
 		return false, nil
@@ -81,7 +91,7 @@ func (k Keeper) SubmitPrice(ctx context.Context, feeder sdk.AccAddress, feedID s
 		return false, 0, 0, err
 	}
 
-	median, n, err := oracle.FeederMedian(subs, now, f.WindowSeconds, int(f.MinSources), nil)
+	median, n, err := oracle.FeederMedian(subs, now, f.WindowSeconds, f.RequiredFeeders(), nil)
 	if errors.Is(err, oracle.ErrTooFewSubmissions) || errors.Is(err, oracle.ErrEmptyWindow) {
 		rec, gerr := k.GetPrice(ctx, feedID)
 		return false, rec.Price, uint32(n), gerr
@@ -95,4 +105,83 @@ func (k Keeper) SubmitPrice(ctx context.Context, feeder sdk.AccAddress, feedID s
 	}
 	rec, err := k.GetPrice(ctx, feedID)
 	return updated, rec.Price, uint32(n), err
+}
+
+// eligibleFeeder reports whether a submission of feeder counts for the
+// licensed feed f now: the feeder is listed in the feed's feeders and,
+// per x/compliance, holds an active ORACLE_FEEDER licence and is not
+// frozen.
+func (k Keeper) eligibleFeeder(ctx context.Context, f types.Feed, feeder string) bool {
+	if !f.AllowsFeeder(feeder) {
+		return false
+	}
+	if k.feeders == nil {
+		return true
+	}
+	addr, err := k.addressCodec.StringToBytes(feeder)
+	return err == nil && k.feeders.IsOracleFeeder(ctx, addr)
+}
+
+// eligibleSubmissions returns the submissions of f that count now: within
+// the window and of an eligible feeder. It reads at most the stored
+// submissions of the feed (bounded by max_submissions_per_feed).
+func (k Keeper) eligibleSubmissions(ctx context.Context, f types.Feed) ([]oracle.Submission, error) {
+	_, now := blockNow(ctx)
+	var subs []oracle.Submission
+	err := k.Submissions.Walk(ctx, collections.NewPrefixedPairRange[string, string](f.Id), func(_ collections.Pair[string, string], s types.Submission) (bool, error) {
+		if now-s.Time <= f.WindowSeconds && s.Time <= now && k.eligibleFeeder(ctx, f, s.Feeder) {
+			subs = append(subs, oracle.Submission{Feeder: s.Feeder, Time: s.Time, Price: oracle.Price(s.Price)})
+		}
+		return false, nil
+	})
+	return subs, err
+}
+
+// ReasonTooFewFeeders starts the reason of a licensed feed whose price is
+// withdrawn because fewer eligible feeders than required remain.
+const ReasonTooFewFeeders = "stale: too few eligible feeders"
+
+// recomputeLicensed re-derives a licensed feed's price in PreBlock from the
+// submissions that count now, so that a feeder that was revoked, expired,
+// frozen or delisted, or a submission that left the window, stops counting
+// without waiting for the next submission. With too few eligible feeders
+// the kept price is marked stale (reason ReasonTooFewFeeders) and is not
+// served; a changed median is applied as an update (subject to the
+// breaker). Otherwise only the status is refreshed.
+func (k Keeper) recomputeLicensed(ctx context.Context, f types.Feed) error {
+	rec, err := k.Prices.Get(ctx, f.Id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil // no price yet: SubmitPrice sets the first one
+	}
+	if err != nil {
+		return err
+	}
+	subs, err := k.eligibleSubmissions(ctx, f)
+	if err != nil {
+		return err
+	}
+	_, now := blockNow(ctx)
+	median, n, err := oracle.FeederMedian(subs, now, f.WindowSeconds, f.RequiredFeeders(), nil)
+	if err != nil {
+		withdrawn := rec.Status == types.FeedStatus_FEED_STATUS_STALE && strings.HasPrefix(rec.Reason, ReasonTooFewFeeders)
+		if withdrawn {
+			return nil
+		}
+		prev := rec.Status
+		h, _ := blockNow(ctx)
+		rec.Status, rec.LastCheckedHeight = types.FeedStatus_FEED_STATUS_STALE, h
+		rec.Reason = fmt.Sprintf("%s (%d < %d)", ReasonTooFewFeeders, n, f.RequiredFeeders())
+		if err := k.Prices.Set(ctx, f.Id, rec); err != nil {
+			return err
+		}
+		return emitStatus(ctx, f.Id, prev, rec)
+	}
+	withdrawn := strings.HasPrefix(rec.Reason, ReasonTooFewFeeders)
+	if int64(median) != rec.Price || withdrawn {
+		updated, err := k.applyUpdate(ctx, f, update{price: median, sources: uint32(n)})
+		if err != nil || updated {
+			return err
+		}
+	}
+	return k.refreshStatus(ctx, f)
 }

@@ -14,6 +14,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSetFeed{}, "oracle/MsgSetFeed")
 	legacy.RegisterAminoMsg(cdc, &MsgRemoveFeed{}, "oracle/MsgRemoveFeed")
 	legacy.RegisterAminoMsg(cdc, &MsgSubmitPrice{}, "oracle/MsgSubmitPrice")
+	legacy.RegisterAminoMsg(cdc, &MsgInjectedVotes{}, "oracle/MsgInjectedVotes")
 	cdc.RegisterConcrete(&Params{}, "oracle/Params", nil)
 }
 
@@ -24,6 +25,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgSetFeed{},
 		&MsgRemoveFeed{},
 		&MsgSubmitPrice{},
+		&MsgInjectedVotes{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

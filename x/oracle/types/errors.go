@@ -18,4 +18,6 @@ var (
 	ErrInvalidInjectedTx = errorsmod.Register(ModuleName, 13, "invalid injected vote-extension tx")
 	ErrEmptyWindow       = errorsmod.Register(ModuleName, 14, "no price in window")
 	ErrDenomsTaken       = errorsmod.Register(ModuleName, 15, "denom pair already has a feed")
+	ErrFeederNotAllowed  = errorsmod.Register(ModuleName, 16, "feeder is not allowed to price this feed")
+	ErrInjectedVotesMsg  = errorsmod.Register(ModuleName, 17, "injected votes are put in the block by the proposer only")
 )

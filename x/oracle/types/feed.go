@@ -1,6 +1,7 @@
 package types
 
 import (
+	"slices"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
@@ -16,6 +17,11 @@ const (
 	MaxDecimals     = 18
 	// MaxWindowSeconds bounds the window of licensed feeds (30 days).
 	MaxWindowSeconds = 30 * 24 * 3600
+	// DefaultMinFeeders is the number of distinct eligible feeders a
+	// licensed feed needs in its window when min_feeders is 0.
+	DefaultMinFeeders = 3
+	// MaxFeedFeeders bounds a licensed feed's list of allowed feeders.
+	MaxFeedFeeders = 64
 )
 
 // ValidateFeedID checks a feed id: 1 to 64 characters of [A-Za-z0-9/._-].
@@ -52,8 +58,20 @@ func (f Feed) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: window_seconds is for licensed feeds only", f.Id)
 	case f.Licensed && f.MinSources == 0:
 		return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: licensed feeds need min_sources >= 1", f.Id)
+	case !f.Licensed && (f.MinFeeders != 0 || len(f.Feeders) != 0):
+		return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: min_feeders and feeders are for licensed feeds only", f.Id)
+	case f.MinFeeders > MaxFeedFeeders || len(f.Feeders) > MaxFeedFeeders:
+		return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: at most %d feeders (min_feeders %d, %d listed)", f.Id, MaxFeedFeeders, f.MinFeeders, len(f.Feeders))
 	case (f.BaseDenom == "") != (f.QuoteDenom == ""):
 		return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: base_denom and quote_denom go together", f.Id)
+	}
+	for i, a := range f.Feeders {
+		if _, err := sdk.AccAddressFromBech32(a); err != nil {
+			return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: feeders[%d] %q: %v", f.Id, i, a, err)
+		}
+		if slices.Contains(f.Feeders[:i], a) {
+			return errorsmod.Wrapf(ErrInvalidFeed, "feed %s: feeder %s listed twice", f.Id, a)
+		}
 	}
 	if f.BaseDenom != "" {
 		if err := sdk.ValidateDenom(f.BaseDenom); err != nil {
@@ -65,6 +83,21 @@ func (f Feed) Validate() error {
 	}
 	return nil
 }
+
+// RequiredFeeders is the number of distinct eligible feeders a licensed
+// feed needs in its window: max(min_feeders, min_sources), min_feeders 0
+// meaning DefaultMinFeeders.
+func (f Feed) RequiredFeeders() int {
+	n := f.MinFeeders
+	if n == 0 {
+		n = DefaultMinFeeders
+	}
+	return int(max(n, f.MinSources))
+}
+
+// AllowsFeeder reports whether the licensed feed lists addr among its
+// feeders.
+func (f Feed) AllowsFeeder(addr string) bool { return slices.Contains(f.Feeders, addr) }
 
 // StalenessLimits returns the feed's limits for oracle.CheckStaleness.
 func (f Feed) StalenessLimits() oracle.StalenessLimits {

@@ -11,7 +11,16 @@ var (
 	_ sdk.Msg = (*MsgSetFeed)(nil)
 	_ sdk.Msg = (*MsgRemoveFeed)(nil)
 	_ sdk.Msg = (*MsgSubmitPrice)(nil)
+	_ sdk.Msg = (*MsgInjectedVotes)(nil)
 )
+
+// ValidateBasic always refuses MsgInjectedVotes: only the proposer puts
+// one in a block, as its first tx, which the tx runner does not execute.
+// This keeps it out of the mempool (CheckTx) and fails it anywhere else in
+// a block.
+func (m MsgInjectedVotes) ValidateBasic() error {
+	return errorsmod.Wrap(ErrInjectedVotesMsg, "MsgInjectedVotes cannot be submitted")
+}
 
 // ValidateBasic checks the message without the store.
 func (m MsgSubmitPrice) ValidateBasic() error {

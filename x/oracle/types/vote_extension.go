@@ -7,6 +7,9 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	errorsmod "cosmossdk.io/errors"
+
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 )
 
 // feedPriceWireBound is an upper bound of the encoded size of one FeedPrice
@@ -32,7 +35,10 @@ func EncodeVoteExtension(ve VoteExtension) ([]byte, error) {
 // canonical encoding, at most maxFeeds prices sorted by feed id without
 // duplicates, valid feed ids, positive prices, and every feed known to
 // isValidatorFeed (a registered feed priced by validators). No bytes is the
-// empty extension (the validator abstains).
+// empty extension (the validator abstains). A nil isValidatorFeed checks the
+// form only: ProcessProposal and PreBlock decode extensions signed under the
+// rules of the previous height with DecodeVoteExtensionForm, since a message
+// of that height may have changed the feeds or the params since.
 func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id string) bool) (VoteExtension, error) {
 	var ve VoteExtension
 	if len(bz) == 0 {
@@ -57,7 +63,7 @@ func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id str
 		if p.Price <= 0 {
 			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExt, "prices[%d] %s: price %d not positive", i, p.FeedId, p.Price)
 		}
-		if !isValidatorFeed(p.FeedId) {
+		if isValidatorFeed != nil && !isValidatorFeed(p.FeedId) {
 			return VoteExtension{}, errorsmod.Wrapf(ErrInvalidVoteExt, "prices[%d]: %s is not a validator-priced feed", i, p.FeedId)
 		}
 	}
@@ -70,41 +76,125 @@ func DecodeVoteExtension(bz []byte, maxFeeds uint32, isValidatorFeed func(id str
 	return ve, nil
 }
 
-// InjectedTxMarker starts the proposal's injected vote-extension "tx". Its
-// first byte (0x00: protobuf field number 0) can never start a valid
-// encoded transaction, so the SDK tx decoder always refuses it, and no user
-// transaction can be mistaken for it.
-var InjectedTxMarker = []byte("\x00clearchain.oracle.v1.votes\x00")
+// DecodeVoteExtensionForm checks only what no transaction or governance
+// proposal can change: canonical encoding, at most MaxFeedsPerVoteLimit
+// prices sorted by feed id without duplicates, valid ids, positive prices.
+// Feeds that are unknown, licensed or beyond max_feeds_per_vote by the time
+// the extension is aggregated are abstentions, never a reason to refuse a
+// proposal (that would halt the chain).
+func DecodeVoteExtensionForm(bz []byte) (VoteExtension, error) {
+	return DecodeVoteExtension(bz, MaxFeedsPerVoteLimit, nil)
+}
 
-// IsInjectedTx reports whether a proposal tx is the injected vote-extension
-// tx.
-func IsInjectedTx(tx []byte) bool { return bytes.HasPrefix(tx, InjectedTxMarker) }
+// InjectedVotesTypeURL is the type URL of MsgInjectedVotes.
+const InjectedVotesTypeURL = "/clearchain.oracle.v1.MsgInjectedVotes"
 
-// EncodeInjectedVotes encodes the extended commit info as the injected tx.
-func EncodeInjectedVotes(info abci.ExtendedCommitInfo) ([]byte, error) {
+// The injected vote-extension tx is an ordinary SDK transaction as far as
+// every reader of blocks is concerned (the SDK tx decoder, the tx service,
+// CosmJS decodeTxRaw, explorers): a TxRaw whose body holds exactly one
+// MsgInjectedVotes, whose auth info has an empty fee and no signer, and
+// which has no signatures. Only the proposer puts it in a block, as the
+// first tx; CheckTx refuses it (MsgInjectedVotes.ValidateBasic) and the tx
+// runner gives it an empty successful result.
+
+// EncodeInjectedVotes encodes the extended commit info as the injected tx;
+// authority is the oracle module account's address.
+func EncodeInjectedVotes(info abci.ExtendedCommitInfo, authority string) ([]byte, error) {
 	infoBz, err := info.Marshal()
 	if err != nil {
 		return nil, errorsmod.Wrapf(ErrInvalidInjectedTx, "encoding commit info: %v", err)
 	}
-	iv := InjectedVotes{ExtendedCommitInfo: infoBz}
-	bz, err := iv.Marshal()
+	msgBz, err := (&MsgInjectedVotes{Authority: authority, ExtendedCommitInfo: infoBz}).Marshal()
 	if err != nil {
 		return nil, errorsmod.Wrapf(ErrInvalidInjectedTx, "encoding: %v", err)
 	}
-	return append(append(make([]byte, 0, len(InjectedTxMarker)+len(bz)), InjectedTxMarker...), bz...), nil
+	bodyBz, err := (&txtypes.TxBody{Messages: []*codectypes.Any{{TypeUrl: InjectedVotesTypeURL, Value: msgBz}}}).Marshal()
+	if err != nil {
+		return nil, errorsmod.Wrapf(ErrInvalidInjectedTx, "encoding body: %v", err)
+	}
+	authBz, err := (&txtypes.AuthInfo{Fee: &txtypes.Fee{}}).Marshal()
+	if err != nil {
+		return nil, errorsmod.Wrapf(ErrInvalidInjectedTx, "encoding auth info: %v", err)
+	}
+	bz, err := (&txtypes.TxRaw{BodyBytes: bodyBz, AuthInfoBytes: authBz}).Marshal()
+	if err != nil {
+		return nil, errorsmod.Wrapf(ErrInvalidInjectedTx, "encoding tx: %v", err)
+	}
+	return bz, nil
 }
 
-// DecodeInjectedVotes decodes the injected tx.
-func DecodeInjectedVotes(tx []byte) (abci.ExtendedCommitInfo, error) {
+// decodeInjected parses tx as the injected tx and checks its exact form.
+func decodeInjected(tx []byte) (MsgInjectedVotes, error) {
+	var (
+		raw  txtypes.TxRaw
+		body txtypes.TxBody
+		msg  MsgInjectedVotes
+	)
+	if err := raw.Unmarshal(tx); err != nil {
+		return msg, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding tx: %v", err)
+	}
+	if len(raw.Signatures) != 0 {
+		return msg, errorsmod.Wrap(ErrInvalidInjectedTx, "signed")
+	}
+	if err := body.Unmarshal(raw.BodyBytes); err != nil {
+		return msg, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding body: %v", err)
+	}
+	if len(body.Messages) != 1 || body.Messages[0] == nil || body.Messages[0].TypeUrl != InjectedVotesTypeURL {
+		return msg, errorsmod.Wrap(ErrInvalidInjectedTx, "not one MsgInjectedVotes")
+	}
+	if err := msg.Unmarshal(body.Messages[0].Value); err != nil {
+		return msg, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding message: %v", err)
+	}
+	// Canonical form only: exactly the bytes EncodeInjectedVotes writes.
 	var info abci.ExtendedCommitInfo
-	if !IsInjectedTx(tx) {
-		return info, errorsmod.Wrap(ErrInvalidInjectedTx, "missing marker")
+	if err := info.Unmarshal(msg.ExtendedCommitInfo); err != nil {
+		return msg, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding commit info: %v", err)
 	}
-	var iv InjectedVotes
-	if err := iv.Unmarshal(tx[len(InjectedTxMarker):]); err != nil {
-		return info, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding: %v", err)
+	again, err := EncodeInjectedVotes(info, msg.Authority)
+	if err != nil || !bytes.Equal(again, tx) {
+		return msg, errorsmod.Wrap(ErrInvalidInjectedTx, "not canonically encoded")
 	}
-	if err := info.Unmarshal(iv.ExtendedCommitInfo); err != nil {
+	return msg, nil
+}
+
+// IsInjectedTx reports whether a proposal tx is an injected vote-extension
+// tx (in canonical form).
+func IsInjectedTx(tx []byte) bool {
+	_, err := decodeInjected(tx)
+	return err == nil
+}
+
+// CarriesInjectedVotes reports whether tx is a transaction with a
+// MsgInjectedVotes among its top-level messages. Only the block's first tx
+// may carry one; ProcessProposal rejects a proposal with another.
+func CarriesInjectedVotes(tx []byte) bool {
+	var (
+		raw  txtypes.TxRaw
+		body txtypes.TxBody
+	)
+	if raw.Unmarshal(tx) != nil || body.Unmarshal(raw.BodyBytes) != nil {
+		return false
+	}
+	for _, m := range body.Messages {
+		if m != nil && m.TypeUrl == InjectedVotesTypeURL {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodeInjectedVotes decodes the injected tx; authority is the address
+// the message must name (the oracle module account).
+func DecodeInjectedVotes(tx []byte, authority string) (abci.ExtendedCommitInfo, error) {
+	var info abci.ExtendedCommitInfo
+	msg, err := decodeInjected(tx)
+	if err != nil {
+		return info, err
+	}
+	if msg.Authority != authority {
+		return info, errorsmod.Wrapf(ErrInvalidInjectedTx, "authority %q, want the oracle module %s", msg.Authority, authority)
+	}
+	if err := info.Unmarshal(msg.ExtendedCommitInfo); err != nil {
 		return abci.ExtendedCommitInfo{}, errorsmod.Wrapf(ErrInvalidInjectedTx, "decoding commit info: %v", err)
 	}
 	return info, nil
