@@ -174,8 +174,11 @@ type marketRun struct {
 
 	baseDenom, quoteDenom denomID
 
-	st      types.MarketState
-	halted  bool
+	st     types.MarketState
+	halted bool
+	// paused: the base or quote asset is paused by its issuer; the market
+	// does not match (places and modifies are rejected, cancels run).
+	paused  bool
 	ref     int64
 	hasRef  bool
 	changed bool
@@ -214,6 +217,9 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		}
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
+	if _, ok := k.pausedDenom(ctx, r.m); ok {
+		r.paused, r.halted = true, true
+	}
 	r.ref, r.hasRef = k.referencePrice(ctx, r.m, r.st)
 
 	ev := k.mem.events[:0]
@@ -353,6 +359,8 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 // market's status may have changed since the tx), or "".
 func (r *marketRun) refusal(o *types.LevelOrder, place bool) string {
 	switch {
+	case r.paused:
+		return "asset-paused"
 	case r.halted:
 		return "market-halted"
 	case r.m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/clearchain/clearchain/matching"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -28,6 +29,10 @@ type Keeper struct {
 	oracle       types.OraclePriceSource
 	govAuthority string
 	feeCollector string
+	// feeAddr is the fee collector's address: the owner of the exchange
+	// balance fees accrue in (see payFees).
+	feeAddr sdk.AccAddress
+	refs    *refs
 
 	Schema       collections.Schema
 	Params       collections.Item[types.Params]
@@ -92,6 +97,30 @@ type memState struct {
 	strs    strArena
 }
 
+// refs holds what the app wires after building the keeper, shared by its
+// copies.
+type refs struct {
+	assets types.AssetRegistry
+}
+
+// SetAssetRegistry tells the exchange which denoms are paused or restricted
+// (x/assets, built after this keeper). The app calls it once.
+func (k Keeper) SetAssetRegistry(r types.AssetRegistry) { k.refs.assets = r }
+
+// isPaused reports whether denom is a paused asset.
+func (k Keeper) isPaused(ctx context.Context, denom string) bool {
+	return k.refs.assets != nil && k.refs.assets.IsPaused(ctx, denom)
+}
+
+// isRestricted reports whether denom is a restricted asset.
+func (k Keeper) isRestricted(ctx context.Context, denom string) bool {
+	return k.refs.assets != nil && k.refs.assets.IsRestricted(ctx, denom)
+}
+
+// FeeAddress is the account whose exchange balance holds the fees not (yet)
+// swept to the fee collector's bank balance.
+func (k Keeper) FeeAddress() sdk.AccAddress { return k.feeAddr }
+
 type ownerInfo struct {
 	addr sdk.AccAddress
 	str  string
@@ -115,7 +144,8 @@ func NewKeeper(
 	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := Keeper{
 		cdc: cdc, storeService: storeService, bank: bank, compliance: compliance, oracle: oracle,
-		govAuthority: govAuthority, feeCollector: feeCollector,
+		govAuthority: govAuthority, feeCollector: feeCollector, feeAddr: authtypes.NewModuleAddress(feeCollector),
+		refs:         &refs{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Markets:      collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
 		MarketSeq:    collections.NewSequence(sb, types.MarketSeqKey, "market_seq"),

@@ -34,3 +34,10 @@ type ComplianceKeeper interface {
 type OraclePriceSource interface {
 	Price(ctx context.Context, base, quote string) (ticks int64, ok bool)
 }
+
+// AssetRegistry tells the exchange which denoms are paused or restricted
+// (x/assets). It is optional: without it no denom is either.
+type AssetRegistry interface {
+	IsPaused(ctx context.Context, denom string) bool
+	IsRestricted(ctx context.Context, denom string) bool
+}
