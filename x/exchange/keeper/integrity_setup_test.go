@@ -83,7 +83,11 @@ func newRegChain(t testing.TB) *regChain {
 	c.bank.AppendSendRestriction(as.SendRestriction)
 	rc := &regChain{chain: c, comp: comp, assets: as, reg: addrOf("regulator")}
 	c.comp = comp
-	c.wire = func(k keeper.Keeper) { k.SetAssetRegistry(as) }
+	c.wire = func(k keeper.Keeper) {
+		k.SetAssetRegistry(as)
+		comp.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{k})
+		comp.SetExchangeLedger(k)
+	}
 	c.newKeeper()
 	c.height = 1
 	c.ctx = c.newCtx()

@@ -57,6 +57,11 @@ type Keeper struct {
 	Volume       collections.Map[collections.Pair[uint64, uint64], types.VolumeBucket]
 	Heartbeats   collections.Map[sdk.AccAddress, types.Heartbeat]
 	HeartbeatDue collections.KeySet[collections.Pair[int64, sdk.AccAddress]]
+	// Sweeps: the sweep queue (barred accounts, force-cancels), in order;
+	// Doomed: force-cancelled orders not yet in a book.
+	Sweeps   collections.Map[uint64, types.SweepTask]
+	SweepSeq collections.Sequence
+	Doomed   collections.KeySet[uint64]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
@@ -168,6 +173,9 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.VolumeBucket](cdc)),
 		Heartbeats:   collections.NewMap(sb, types.HeartbeatsKey, "heartbeats", sdk.AccAddressKey, codec.CollValue[types.Heartbeat](cdc)),
 		HeartbeatDue: collections.NewKeySet(sb, types.HeartbeatDueKey, "heartbeat_due", collections.PairKeyCodec(collections.Int64Key, sdk.AccAddressKey)),
+		Sweeps:       collections.NewMap(sb, types.SweepsKey, "sweeps", collections.Uint64Key, codec.CollValue[types.SweepTask](cdc)),
+		SweepSeq:     collections.NewSequence(sb, types.SweepSeqKey, "sweep_seq"),
+		Doomed:       collections.NewKeySet(sb, types.DoomedKey, "doomed", collections.Uint64Key),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),

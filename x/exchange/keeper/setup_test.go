@@ -37,7 +37,16 @@ import (
 
 // licences is a small real compliance implementation: a licence table.
 type licences struct {
-	table map[string]licence
+	table  map[string]licence
+	reg    string   // the regulator
+	audits []string // the audit records asked for: "actor action subject details"
+}
+
+func (l *licences) Authority(context.Context) string { return l.reg }
+
+func (l *licences) RecordAudit(_ context.Context, actor, action, subject, details string) (uint64, error) {
+	l.audits = append(l.audits, actor+" "+action+" "+subject+" "+details)
+	return uint64(len(l.audits)), nil
 }
 
 type licence struct {
