@@ -242,6 +242,9 @@ func newKeepers(
 		return k, err
 	}
 	k.ComplianceKeeper.SetAssetRegistry(k.AssetsKeeper)
+	// The exchange suspends markets of paused assets and keeps fees in
+	// restricted denoms in its ledger.
+	k.ExchangeKeeper.SetAssetRegistry(k.AssetsKeeper)
 	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }

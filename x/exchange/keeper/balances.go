@@ -36,10 +36,30 @@ func (k Keeper) setBalance(ctx context.Context, addr sdk.AccAddress, denom strin
 	return k.Balances.Set(ctx, key, b)
 }
 
+// checkFunding asks compliance whether addr may move denom between the bank
+// and the exchange (a valid licence with a trading role, no freeze, the
+// denom's eligibility rule) and refuses a paused denom.
+func (k Keeper) checkFunding(ctx context.Context, addr sdk.AccAddress, denom, what string) error {
+	if k.isPaused(ctx, denom) {
+		return errorsmod.Wrapf(types.ErrAssetPaused, "%s %s: paused by its issuer", what, denom)
+	}
+	if k.compliance == nil {
+		return nil
+	}
+	if err := k.compliance.CheckTrade(ctx, addr, "", denom); err != nil {
+		return errorsmod.Wrapf(types.ErrIneligible, "%s %s by %s: %v", what, denom, addr, err)
+	}
+	return nil
+}
+
 // Deposit moves amt from addr's bank balance into its free exchange balance.
+// Compliance is asked here, not only in the ante gate.
 func (k Keeper) Deposit(ctx context.Context, addr sdk.AccAddress, amt sdk.Coin) error {
 	if err := amt.Validate(); err != nil || !amt.Amount.IsPositive() {
 		return errorsmod.Wrapf(types.ErrInvalidAmount, "deposit %s", amt)
+	}
+	if err := k.checkFunding(ctx, addr, amt.Denom, "deposit"); err != nil {
+		return err
 	}
 	if err := k.bank.SendCoinsFromAccountToModule(ctx, addr, types.ModuleName, sdk.NewCoins(amt)); err != nil {
 		return errorsmod.Wrapf(err, "deposit %s", amt)
@@ -53,9 +73,13 @@ func (k Keeper) Deposit(ctx context.Context, addr sdk.AccAddress, amt sdk.Coin) 
 }
 
 // Withdraw moves amt of addr's free exchange balance back to its bank balance.
+// Compliance is asked here, not only in the ante gate; a paused denom stays.
 func (k Keeper) Withdraw(ctx context.Context, addr sdk.AccAddress, amt sdk.Coin) error {
 	if err := amt.Validate(); err != nil || !amt.Amount.IsPositive() {
 		return errorsmod.Wrapf(types.ErrInvalidAmount, "withdraw %s", amt)
+	}
+	if err := k.checkFunding(ctx, addr, amt.Denom, "withdraw"); err != nil {
+		return err
 	}
 	b, err := k.GetBalance(ctx, addr, amt.Denom)
 	if err != nil {
@@ -252,10 +276,37 @@ func (l *ledger) flush(ctx context.Context) error {
 	}
 	slices.SortFunc(order, func(a, b denomID) int { return strings.Compare(denoms[a], denoms[b]) })
 	for _, d := range order {
-		amt := sdk.NewCoins(sdk.NewCoin(denoms[d], sdkmath.NewIntFromBigInt(&l.fees[d])))
-		if err := l.k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, l.k.feeCollector, amt); err != nil {
-			return errorsmod.Wrapf(err, "paying fees %s", amt)
+		if err := l.k.payFees(ctx, denoms[d], sdkmath.NewIntFromBigInt(&l.fees[d])); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// payFees accrues the block's fees in denom to the fee account's exchange
+// balance (a ledger write that nothing a participant does can refuse), then
+// sweeps that whole balance to the fee collector's bank balance when denom
+// is neither restricted nor paused. The sweep runs on a cache of the block's
+// state and is committed only if the bank accepts it: a refusal (a pause, a
+// send restriction) is logged and leaves the fees in the exchange ledger for
+// a later block. Restricted denoms are never swept: they stay in the ledger
+// (never reaching the fee collector and distribution).
+func (k Keeper) payFees(ctx context.Context, denom string, amt sdkmath.Int) error {
+	b, err := k.GetBalance(ctx, k.feeAddr, denom)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrInvariant, "fee balance %s: %v", denom, err)
+	}
+	b.Free = b.Free.Add(amt)
+	if !k.isRestricted(ctx, denom) && !k.isPaused(ctx, denom) {
+		sdkCtx := sdk.UnwrapSDKContext(ctx)
+		cache, write := sdkCtx.CacheContext()
+		coins := sdk.NewCoins(sdk.NewCoin(denom, b.Free))
+		if err := k.bank.SendCoinsFromModuleToModule(cache, types.ModuleName, k.feeCollector, coins); err != nil {
+			sdkCtx.Logger().Info("exchange: fees kept in the exchange ledger", "denom", denom, "amount", b.Free.String(), "err", err.Error())
+		} else {
+			write()
+			b.Free = sdkmath.ZeroInt()
+		}
+	}
+	return k.setBalance(ctx, k.feeAddr, denom, b)
 }

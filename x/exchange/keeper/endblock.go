@@ -35,6 +35,21 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	params := k.GetParams(ctx)
+	var markets []types.Market
+	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
+		markets = append(markets, m)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	led := k.ledger(ctx)
+	mm := map[uint64]bool{}
+	// 0. The sweep queue (barred accounts, force-cancels), before anything
+	// can match.
+	sw, err := k.runSweeps(sdkCtx, markets, led, mm, params)
+	if err != nil {
+		return err
+	}
 	cmds, err := k.collectCommands(ctx, int(params.MaxOrdersPerBlock))
 	if err != nil {
 		return err
@@ -54,20 +69,18 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			byMarket[id] = append(byMarket[id], i)
 		}
 	}
-	led := k.ledger(ctx)
-	mm := map[uint64]bool{}
-	err = k.Markets.Walk(ctx, nil, func(id uint64, m types.Market) (bool, error) {
-		idx := mergeSorted(byMarket[id], allMarkets)
+	for _, m := range markets {
+		idx := mergeSorted(byMarket[m.Id], allMarkets)
 		list := make([]*types.QueuedCommand, len(idx))
 		for i, j := range idx {
 			list[i] = &cmds[j]
 		}
-		r := &marketRun{k: k, ctx: sdkCtx, gctx: ctx, m: m, t: newTerms(m), book: k.bookOf(m), led: led, mm: mm, params: params}
-		r.baseDenom, r.quoteDenom = led.denom(m.BaseDenom), led.denom(m.QuoteDenom)
-		return false, r.run(list, lapsed)
-	})
-	if err != nil {
-		return err
+		r := k.newRun(sdkCtx, m, led, mm, params)
+		r.gctx = ctx
+		r.sw = sw
+		if err := r.run(list, lapsed); err != nil {
+			return err
+		}
 	}
 	if err := led.flush(ctx); err != nil {
 		return err
@@ -174,11 +187,17 @@ type marketRun struct {
 
 	baseDenom, quoteDenom denomID
 
-	st      types.MarketState
-	halted  bool
-	ref     int64
-	hasRef  bool
-	changed bool
+	st     types.MarketState
+	halted bool
+	// paused: the base or quote asset is paused by its issuer; the market
+	// does not match (places and modifies are rejected, cancels run).
+	paused bool
+	// sweeping: a queued sweep still has orders in this market; it does
+	// not match this block.
+	sweeping bool
+	ref      int64
+	hasRef   bool
+	changed  bool
 
 	fills  []fillRec
 	lots   uint64
@@ -188,6 +207,15 @@ type marketRun struct {
 	cmdBuf [1]matching.Command
 	depth  []matching.DepthLevel
 	err    error
+
+	// sw is this block's sweep state (nil outside EndBlock's market runs);
+	// cancelReason, when set, names the cancels of a sweep.
+	sw           *sweepState
+	cancelReason string
+	// subject is the market's compliance subject; elig caches the taker
+	// eligibility of each owner this block ("" eligible, else the reason).
+	subject string
+	elig    map[uint64]string
 }
 
 type fillRec struct {
@@ -214,6 +242,12 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		}
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
+	if _, ok := k.pausedDenom(ctx, r.m); ok {
+		r.paused, r.halted = true, true
+	}
+	if r.sw != nil && r.sw.suspended(r.m.Id) {
+		r.sweeping, r.halted = true, true
+	}
 	r.ref, r.hasRef = k.referencePrice(ctx, r.m, r.st)
 
 	ev := k.mem.events[:0]
@@ -318,7 +352,11 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 	o := &c.Order
 	switch c.Kind {
 	case types.CommandKind_COMMAND_KIND_PLACE, types.CommandKind_COMMAND_KIND_MODIFY:
-		if reason := r.refusal(o, c.Kind == types.CommandKind_COMMAND_KIND_PLACE); reason != "" {
+		reason := r.refusal(o, c.Kind == types.CommandKind_COMMAND_KIND_PLACE)
+		if reason == "" {
+			reason = r.ownerRefusal(c)
+		}
+		if reason != "" {
 			r.reject(c, reason)
 			return ev
 		}
@@ -353,6 +391,10 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 // market's status may have changed since the tx), or "".
 func (r *marketRun) refusal(o *types.LevelOrder, place bool) string {
 	switch {
+	case r.paused:
+		return "asset-paused"
+	case r.sweeping:
+		return "sweep-pending"
 	case r.halted:
 		return "market-halted"
 	case r.m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
@@ -361,6 +403,45 @@ func (r *marketRun) refusal(o *types.LevelOrder, place bool) string {
 		return "market-post-only"
 	}
 	return ""
+}
+
+// ownerRefusal returns why the owner of a queued place or modify may not
+// trade now, or "": its account is being swept (barred or force-cancelled),
+// the order was force-cancelled, or compliance no longer lets it trade this
+// market and hold its assets (checked before the command can match, once per
+// owner and market a block).
+func (r *marketRun) ownerRefusal(c *types.QueuedCommand) string {
+	o := &c.Order
+	if r.sw != nil {
+		if reason, ok := r.sw.swept[o.OwnerId]; ok {
+			return reason
+		}
+		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE && r.sw.doomed[o.Id] {
+			delete(r.sw.doomed, o.Id)
+			if err := r.k.Doomed.Remove(r.gctx, o.Id); err != nil {
+				r.fail(err)
+			}
+			return CauseForceCancel
+		}
+	}
+	if r.k.compliance == nil {
+		return ""
+	}
+	if reason, ok := r.elig[o.OwnerId]; ok {
+		return reason
+	}
+	if r.elig == nil {
+		r.elig = map[uint64]string{}
+		r.subject = types.MarketSubject(r.m.Id)
+	}
+	reason := ""
+	if oi, err := r.k.ownerInfo(r.gctx, o.OwnerId); err != nil {
+		r.fail(err)
+	} else if err := r.k.compliance.CheckTrade(r.gctx, oi.addr, r.subject, r.m.BaseDenom, r.m.QuoteDenom); err != nil {
+		reason = "ineligible"
+	}
+	r.elig[o.OwnerId] = reason
+	return reason
 }
 
 // reject refuses a queued command without running it: its lock is released.
@@ -431,7 +512,11 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 				r.forget(e.OrderID)
 			}
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), e.Reason.String())
+				reason := r.cancelReason
+				if reason == "" {
+					reason = e.Reason.String()
+				}
+				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason)
 			} else {
 				r.fail(err)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/clearchain/clearchain/matching"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -28,6 +29,10 @@ type Keeper struct {
 	oracle       types.OraclePriceSource
 	govAuthority string
 	feeCollector string
+	// feeAddr is the fee collector's address: the owner of the exchange
+	// balance fees accrue in (see payFees).
+	feeAddr sdk.AccAddress
+	refs    *refs
 
 	Schema       collections.Schema
 	Params       collections.Item[types.Params]
@@ -52,6 +57,11 @@ type Keeper struct {
 	Volume       collections.Map[collections.Pair[uint64, uint64], types.VolumeBucket]
 	Heartbeats   collections.Map[sdk.AccAddress, types.Heartbeat]
 	HeartbeatDue collections.KeySet[collections.Pair[int64, sdk.AccAddress]]
+	// Sweeps: the sweep queue (barred accounts, force-cancels), in order;
+	// Doomed: force-cancelled orders not yet in a book.
+	Sweeps   collections.Map[uint64, types.SweepTask]
+	SweepSeq collections.Sequence
+	Doomed   collections.KeySet[uint64]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
@@ -92,6 +102,30 @@ type memState struct {
 	strs    strArena
 }
 
+// refs holds what the app wires after building the keeper, shared by its
+// copies.
+type refs struct {
+	assets types.AssetRegistry
+}
+
+// SetAssetRegistry tells the exchange which denoms are paused or restricted
+// (x/assets, built after this keeper). The app calls it once.
+func (k Keeper) SetAssetRegistry(r types.AssetRegistry) { k.refs.assets = r }
+
+// isPaused reports whether denom is a paused asset.
+func (k Keeper) isPaused(ctx context.Context, denom string) bool {
+	return k.refs.assets != nil && k.refs.assets.IsPaused(ctx, denom)
+}
+
+// isRestricted reports whether denom is a restricted asset.
+func (k Keeper) isRestricted(ctx context.Context, denom string) bool {
+	return k.refs.assets != nil && k.refs.assets.IsRestricted(ctx, denom)
+}
+
+// FeeAddress is the account whose exchange balance holds the fees not (yet)
+// swept to the fee collector's bank balance.
+func (k Keeper) FeeAddress() sdk.AccAddress { return k.feeAddr }
+
 type ownerInfo struct {
 	addr sdk.AccAddress
 	str  string
@@ -115,7 +149,8 @@ func NewKeeper(
 	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := Keeper{
 		cdc: cdc, storeService: storeService, bank: bank, compliance: compliance, oracle: oracle,
-		govAuthority: govAuthority, feeCollector: feeCollector,
+		govAuthority: govAuthority, feeCollector: feeCollector, feeAddr: authtypes.NewModuleAddress(feeCollector),
+		refs:         &refs{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Markets:      collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
 		MarketSeq:    collections.NewSequence(sb, types.MarketSeqKey, "market_seq"),
@@ -138,6 +173,9 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.VolumeBucket](cdc)),
 		Heartbeats:   collections.NewMap(sb, types.HeartbeatsKey, "heartbeats", sdk.AccAddressKey, codec.CollValue[types.Heartbeat](cdc)),
 		HeartbeatDue: collections.NewKeySet(sb, types.HeartbeatDueKey, "heartbeat_due", collections.PairKeyCodec(collections.Int64Key, sdk.AccAddressKey)),
+		Sweeps:       collections.NewMap(sb, types.SweepsKey, "sweeps", collections.Uint64Key, codec.CollValue[types.SweepTask](cdc)),
+		SweepSeq:     collections.NewSequence(sb, types.SweepSeqKey, "sweep_seq"),
+		Doomed:       collections.NewKeySet(sb, types.DoomedKey, "doomed", collections.Uint64Key),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),

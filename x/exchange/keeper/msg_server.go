@@ -128,3 +128,14 @@ func (s msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*typ
 	}
 	return &types.MsgHeartbeatResponse{Deadline: d}, nil
 }
+
+func (s msgServer) ForceCancel(ctx context.Context, msg *types.MsgForceCancel) (*types.MsgForceCancelResponse, error) {
+	if _, err := signer(msg.Authority); err != nil {
+		return nil, err
+	}
+	n, err := s.k.ForceCancel(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgForceCancelResponse{Tasks: n}, nil
+}

@@ -44,7 +44,25 @@ func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bo
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
 		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
 	}
+	if d, ok := k.pausedDenom(ctx, m); ok {
+		return m, st, errorsmod.Wrapf(types.ErrAssetPaused, "market %d: %s is paused by its issuer", id, d)
+	}
 	return m, st, nil
+}
+
+// pausedDenom returns the paused denom of market m (base first), if any:
+// while one is paused the market accepts no order and does not match.
+func (k Keeper) pausedDenom(ctx context.Context, m types.Market) (string, bool) {
+	if k.refs.assets == nil {
+		return "", false
+	}
+	if k.isPaused(ctx, m.BaseDenom) {
+		return m.BaseDenom, true
+	}
+	if k.isPaused(ctx, m.QuoteDenom) {
+		return m.QuoteDenom, true
+	}
+	return "", false
 }
 
 func (k Keeper) marketState(ctx context.Context, id uint64) (types.MarketState, error) {

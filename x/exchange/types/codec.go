@@ -21,6 +21,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgMassCancel{}, "clearchain/exchange/MsgMassCancel")
 	legacy.RegisterAminoMsg(cdc, &MsgBatch{}, "clearchain/exchange/MsgBatch")
 	legacy.RegisterAminoMsg(cdc, &MsgHeartbeat{}, "clearchain/exchange/MsgHeartbeat")
+	legacy.RegisterAminoMsg(cdc, &MsgForceCancel{}, "clearchain/exchange/MsgForceCancel")
 }
 
 // RegisterInterfaces registers the messages with the interface registry.
@@ -28,6 +29,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgUpdateParams{}, &MsgCreateMarket{}, &MsgUpdateMarket{}, &MsgDeposit{}, &MsgWithdraw{},
 		&MsgPlaceOrder{}, &MsgCancelOrder{}, &MsgCancelReplace{}, &MsgMassCancel{}, &MsgBatch{}, &MsgHeartbeat{},
+		&MsgForceCancel{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

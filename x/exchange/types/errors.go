@@ -24,4 +24,6 @@ var (
 	ErrInvalidHeartbeat    = errorsmod.Register(ModuleName, 19, "invalid heartbeat")
 	ErrInvalidGenesis      = errorsmod.Register(ModuleName, 20, "invalid genesis")
 	ErrInvariant           = errorsmod.Register(ModuleName, 21, "invariant broken")
+	ErrAssetPaused         = errorsmod.Register(ModuleName, 22, "asset paused")
+	ErrInvalidForceCancel  = errorsmod.Register(ModuleName, 23, "invalid force-cancel")
 )

@@ -26,6 +26,11 @@ type ComplianceKeeper interface {
 	// CheckTrade returns an error unless addr may trade subject
 	// ("market/{id}") in denoms.
 	CheckTrade(ctx context.Context, addr sdk.AccAddress, subject string, denoms ...string) error
+	// Authority returns the regulator (empty if none): the signer of
+	// MsgForceCancel.
+	Authority(ctx context.Context) string
+	// RecordAudit appends a record to the compliance audit trail.
+	RecordAudit(ctx context.Context, actor, action, subject, details string) (uint64, error)
 }
 
 // OraclePriceSource gives the reference price of a pair in the market's
@@ -33,4 +38,11 @@ type ComplianceKeeper interface {
 // the market's last trade price.
 type OraclePriceSource interface {
 	Price(ctx context.Context, base, quote string) (ticks int64, ok bool)
+}
+
+// AssetRegistry tells the exchange which denoms are paused or restricted
+// (x/assets). It is optional: without it no denom is either.
+type AssetRegistry interface {
+	IsPaused(ctx context.Context, denom string) bool
+	IsRestricted(ctx context.Context, denom string) bool
 }

@@ -35,6 +35,9 @@ var (
 	HeartbeatsKey   = collections.NewPrefix(15)
 	HeartbeatDueKey = collections.NewPrefix(16)
 	PendingIDsKey   = collections.NewPrefix(17)
+	SweepsKey       = collections.NewPrefix(18)
+	SweepSeqKey     = collections.NewPrefix(19)
+	DoomedKey       = collections.NewPrefix(20)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)
@@ -69,3 +72,21 @@ func uitoa(v uint64) string {
 	}
 	return string(b[i:])
 }
+
+// Audit actions the exchange records in compliance's audit trail, and the
+// plain events of the sweep.
+const (
+	ActionCreateMarket    = "exchange/create_market"
+	ActionUpdateMarket    = "exchange/update_market"
+	ActionMarketHalted    = "exchange/market_halted"
+	ActionMarketResumed   = "exchange/market_resumed"
+	ActionForceCancel     = "exchange/force_cancel"
+	ActionForceCancelDone = "exchange/force_cancel_done"
+	ActionLifecycleCancel = "exchange/lifecycle_cancel"
+
+	// EventTypeForceCancel: a force-cancel was accepted (subject, reason, tasks).
+	EventTypeForceCancel = "exchange_force_cancel"
+	// EventTypeSweep: a sweep task finished (account, cause, reason, actor,
+	// order_id, cancelled).
+	EventTypeSweep = "exchange_sweep"
+)

@@ -13,7 +13,17 @@ const (
 	DefaultRecentTrades       uint32 = 100
 	DefaultStatsWindowBlocks  uint32 = 1000
 	DefaultMaxHeartbeatWindow uint64 = 10000
+	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0.
+	DefaultMaxSweepOrdersPerBlock uint32 = 10000
 )
+
+// SweepBudget is the number of orders EndBlock's sweep may cancel a block.
+func (p Params) SweepBudget() int {
+	if p.MaxSweepOrdersPerBlock == 0 {
+		return int(DefaultMaxSweepOrdersPerBlock)
+	}
+	return int(p.MaxSweepOrdersPerBlock)
+}
 
 // DefaultParams returns the default params (governance is the authority).
 func DefaultParams() Params {
@@ -23,6 +33,8 @@ func DefaultParams() Params {
 		RecentTrades:       DefaultRecentTrades,
 		StatsWindowBlocks:  DefaultStatsWindowBlocks,
 		MaxHeartbeatWindow: DefaultMaxHeartbeatWindow,
+
+		MaxSweepOrdersPerBlock: DefaultMaxSweepOrdersPerBlock,
 	}
 }
 

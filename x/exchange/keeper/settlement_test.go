@@ -1,0 +1,107 @@
+package keeper_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// restrictedMarket lists a restricted asset (base, lot 100) against uquote;
+// buyer (entity 1) rests a bid of 4 lots at 500; seller (entity 2) holds the
+// asset in its exchange balance.
+func restrictedMarket(t *testing.T) (rc *regChain, id uint64, gcr string, buyer, seller sdk.AccAddress, bid uint64) {
+	rc = newRegChain(t)
+	gcr = rc.asset("gcr", true)
+	m := stdMarket()
+	m.BaseDenom = gcr
+	id = rc.createMarket(m)
+	buyer = rc.trader("buyer", 1, coin("uquote", 1_000_000))
+	seller = rc.trader("seller", 2)
+	rc.give(seller, coin(gcr, 10_000))
+	rc.deposit(buyer, coin("uquote", 100_000))
+	rc.deposit(seller, coin(gcr, 10_000))
+	bid = rc.mustPlace(buyer, limit(id, types.Side_SIDE_BUY, 500, 4))
+	require.NoError(t, rc.tryEndBlock())
+	return
+}
+
+// cancelReasons returns the reasons of the order-cancelled events of the
+// last block's EndBlock, by order id.
+func cancelReasons(evs []abci.Event) map[string]string {
+	out := map[string]string{}
+	for _, e := range evs {
+		if e.Type != "clearchain.exchange.v1.EventOrderCancelled" {
+			continue
+		}
+		var id, reason string
+		for _, a := range e.Attributes {
+			switch a.Key {
+			case "order_id":
+				id, _ = strconv.Unquote(a.Value)
+			case "reason":
+				reason, _ = strconv.Unquote(a.Value)
+			}
+		}
+		out[id] = reason
+	}
+	return out
+}
+
+// TestAttackRevokedBuyerKeepsFilling: the buyer's licence is revoked (or it
+// is frozen, or its licence expires) while its bid rests; a seller then
+// crosses it. Before the fix the bid filled and the barred buyer received 400
+// units of the restricted asset through settlement. Now the bid is cancelled
+// with a reason before anything matches, its lock released, and the sell
+// rests unfilled.
+func TestAttackRevokedBuyerKeepsFilling(t *testing.T) {
+	for name, bar := range map[string]func(rc *regChain, buyer sdk.AccAddress){
+		"revoked": func(rc *regChain, buyer sdk.AccAddress) {
+			require.NoError(t, rc.comp.RevokeLicence(rc.ctx, rc.reg.String(), buyer, "licence withdrawn"))
+		},
+		"frozen": func(rc *regChain, buyer sdk.AccAddress) {
+			require.NoError(t, rc.comp.FreezeAccount(rc.ctx, rc.reg.String(), buyer, "aml"))
+		},
+		// Expiry is detected by compliance's EndBlock, which calls the hook
+		// (as here) before the exchange's EndBlock.
+		"expired": func(rc *regChain, buyer sdk.AccAddress) {
+			l, ok := rc.comp.GetLicence(rc.ctx, buyer)
+			require.True(t, ok)
+			l.ExpiresAt = rc.ctx.BlockTime().Add(time.Second)
+			require.NoError(t, rc.comp.UpdateLicence(rc.ctx, rc.reg.String(), l))
+			rc.ctx = rc.ctx.WithBlockTime(l.ExpiresAt)
+			require.NoError(t, rc.k.AfterAccountBarred(rc.ctx, buyer, compliancetypes.BarExpired, "licence expired"))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rc, id, gcr, buyer, seller, bid := restrictedMarket(t)
+			bar(rc, buyer)
+			ask := rc.mustPlace(seller, limit(id, types.Side_SIDE_SELL, 500, 4))
+			em := sdk.NewEventManager()
+			rc.ctx = rc.ctx.WithEventManager(em)
+			require.NoError(t, rc.tryEndBlock())
+
+			free, locked := rc.bal(buyer, gcr)
+			require.Zero(t, free+locked, "a barred buyer received the restricted asset")
+			free, locked = rc.bal(buyer, "uquote")
+			require.Equal(t, int64(100_000), free, "the bid's lock is released")
+			require.Zero(t, locked)
+			_, err := rc.q.Order(rc.ctx, &types.QueryOrderRequest{OrderId: bid})
+			require.Error(t, err, "the barred buyer's bid is cancelled")
+			r, err := rc.q.Order(rc.ctx, &types.QueryOrderRequest{OrderId: ask})
+			require.NoError(t, err)
+			require.Equal(t, uint64(4), r.Order.Quantity, "the sell rests unfilled")
+			require.Equal(t, "account-"+name, cancelReasons(em.ABCIEvents())[uitoa(bid)])
+		})
+	}
+}
+
+func uitoa(v uint64) string { return strconv.FormatUint(v, 10) }
