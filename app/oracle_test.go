@@ -14,6 +14,7 @@ import (
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	oracleabci "github.com/clearchain/clearchain/x/oracle/abci"
 	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
 )
@@ -67,4 +68,32 @@ func TestInjectedVoteTxIsReadableByTxClients(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, oracletypes.ErrInjectedVotesMsg.ABCICode(), chk.Code, chk.Log)
 	require.Equal(t, oracletypes.ModuleName, chk.Codespace)
+}
+
+// TestOracleValidatorEligibility: the app's adapter counts a validator's
+// oracle votes only while its operator holds an active VALIDATOR_OPERATOR
+// licence and is not frozen (real x/staking and x/compliance keepers).
+func TestOracleValidatorEligibility(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	c.deliver(1, nil)
+	ctx := c.queryCtx().WithBlockTime(blockTime(2))
+	elig := oracleValidators{staking: c.app.StakingKeeper, compliance: c.app.ComplianceKeeper}
+	cons := sdk.ConsAddress(w.valSet.Validators[0].Address)
+	operator := sdk.AccAddress(w.valSet.Validators[0].Address) // GenesisStateWithValSet: operator = consensus address bytes
+	reg := w.regulator.addr.String()
+
+	require.False(t, elig.CountsVotesOf(ctx, cons), "an operator without a licence counts")
+	require.NoError(t, c.app.ComplianceKeeper.GrantLicence(ctx, reg, compliancetypes.Licence{
+		Address: operator.String(), EntityId: 1, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator},
+		IssuedAt: detGenesisTime,
+	}))
+	require.True(t, elig.CountsVotesOf(ctx, cons), "a licensed operator does not count")
+	require.False(t, elig.CountsVotesOf(ctx, sdk.ConsAddress(w.traders[0].addr)), "an unknown validator counts")
+	require.NoError(t, c.app.ComplianceKeeper.FreezeAccount(ctx, reg, operator, "test"))
+	require.False(t, elig.CountsVotesOf(ctx, cons), "a frozen operator counts")
+	require.NoError(t, c.app.ComplianceKeeper.UnfreezeAccount(ctx, reg, operator, "test"))
+	require.True(t, elig.CountsVotesOf(ctx, cons))
+	require.NoError(t, c.app.ComplianceKeeper.RevokeLicence(ctx, reg, operator, "test"))
+	require.False(t, elig.CountsVotesOf(ctx, cons), "a revoked operator counts")
 }

@@ -13,8 +13,9 @@
 # proposal of every round was rejected (a permanent halt). Checks: the
 # proposal passes, ATOM/USD is gone on every node, the chain commits
 # GOV_AFTER_BLOCKS more blocks, CLEAR/USD keeps updating (the height of its
-# latest price advances past the removal), every node agrees, and no node
-# logged a panic or consensus failure. Exits non-zero on any failure; always
+# latest price advances past the removal), every node agrees, `cleard q txs
+# --query tx.height=H` decodes the block's txs (the injected vote tx first),
+# and no node logged a panic or consensus failure. Exits non-zero on any failure; always
 # stops its nodes and feeders and deletes its temp dir (KEEP_LOCALNET=1
 # keeps it).
 #
@@ -257,6 +258,16 @@ for i in 0 1 2 3; do
   fi
   if grep -q -e '^panic:' -e 'CONSENSUS FAILURE' "$LOCALNET_DIR/node$i.log"; then die "node$i logged a panic or consensus failure"; fi
 done
+# Clients that read transactions decode every tx of a block, the injected
+# vote tx (first) included: the SDK tx query answers for a block with votes.
+TXS=$("$CLEARD" query txs --query "tx.height=$PKH2" --node "${RPC_[0]}" --output json 2>&1) || die "cleard q txs --query tx.height=$PKH2: $TXS"
+read -r NTX FIRST < <(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+txs = r.get("txs") or []
+print(len(txs), txs[0]["tx"]["body"]["messages"][0]["@type"] if txs else "none")' "$TXS")
+[[ "$FIRST" == /clearchain.oracle.v1.MsgInjectedVotes ]] || die "the first tx of block $PKH2 reads as '$FIRST'"
+info "cleard q txs --query tx.height=$PKH2: $NTX tx(s), the first a $FIRST"
 REJ=$(cat "$LOCALNET_DIR"/node*.log | grep -c "oracle: rejecting proposal" || true)
 [[ "$REJ" == 0 ]] || die "$REJ proposals rejected by the oracle's ProcessProposal"
 info "height $H: $KEEP = $PK2 (updated at $PKH2 > $REMOVED_H) on node0..node3; $GONE gone; no proposal rejected"

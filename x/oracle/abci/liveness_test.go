@@ -2,6 +2,7 @@ package abci_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
@@ -137,4 +138,75 @@ func (f *fixture) verify(t *testing.T, h int64, ext []byte) error {
 		return errors.New("rejected")
 	}
 	return nil
+}
+
+// TestGovernanceChangesNeverHaltTheChain drives 40 heights; at each, the
+// validators sign extensions that are valid under the current rules, then a
+// "message of the block" changes the rules at random (feeds removed, added,
+// turned licensed or back, max_feeds_per_vote changed), then the next
+// proposal must be accepted and PreBlock must not fail.
+func TestGovernanceChangesNeverHaltTheChain(t *testing.T) {
+	f := newFixture(t, 4)
+	r := rand.New(rand.NewPCG(13, 13))
+	universe := []string{"ATOM/USD", "CLEAR/USD", "ETH/USD", "GREEN-IDX", "WTHR/EUR"}
+	for h := int64(5); h < 45; h++ {
+		// Extensions valid now: a random subset of the validator feeds.
+		params, err := f.k.GetParams(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ballots := make([]ballot, 4)
+		for i := range ballots {
+			var prices []types.FeedPrice
+			for _, id := range universe {
+				if f.k.IsValidatorFeed(f.ctx, id) && r.IntN(4) > 0 && len(prices) < int(params.MaxFeedsPerVote) {
+					prices = append(prices, types.FeedPrice{FeedId: id, Price: 1_000_000 + r.Int64N(10_000)})
+				}
+			}
+			ballots[i].ext = encodeExt(t, prices...)
+			if r.IntN(10) == 0 {
+				ballots[i] = ballot{absent: true}
+				continue
+			}
+			if err := f.verify(t, h-1, ballots[i].ext); err != nil {
+				t.Fatalf("height %d: a valid extension was refused: %v", h, err)
+			}
+		}
+		// At most one absent validator: the commit keeps > 2/3 of the power.
+		for i, seen := range ballots {
+			if seen.absent && countAbsent(ballots[:i]) > 0 {
+				ballots[i] = ballot{ext: nil}
+			}
+		}
+		// A message of block h-1 changes the rules.
+		id := universe[r.IntN(len(universe))]
+		switch r.IntN(4) {
+		case 0:
+			_ = f.k.RemoveFeed(f.ctx, id)
+		case 1:
+			_ = f.k.RemoveFeed(f.ctx, id)
+			_ = f.k.SetFeed(f.ctx, types.Feed{Id: id, Decimals: 6, MinSources: 1, MaxStalenessBlocks: 10})
+		case 2:
+			_ = f.k.RemoveFeed(f.ctx, id)
+			_ = f.k.SetFeed(f.ctx, types.Feed{Id: id, Decimals: 4, MinSources: 1, MaxStalenessSeconds: 600, Licensed: true, WindowSeconds: 600})
+		case 3:
+			params.MaxFeedsPerVote = 1 + uint32(r.IntN(3))
+			if err := f.k.SetParams(f.ctx, params); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, _ := f.block(t, h, ballots); !ok {
+			t.Fatalf("height %d: ProcessProposal rejected an honest proposal after a rule change (%s): the chain would halt", h, id)
+		}
+	}
+}
+
+func countAbsent(bs []ballot) int {
+	n := 0
+	for _, b := range bs {
+		if b.absent {
+			n++
+		}
+	}
+	return n
 }

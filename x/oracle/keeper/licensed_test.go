@@ -130,3 +130,27 @@ func TestFeederNotAllowedForTheFeedIsRefused(t *testing.T) {
 		t.Fatalf("a feed without feeders took a submission: %v", err)
 	}
 }
+
+func TestFeedFeedersAreValidated(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name string
+		feed func() types.Feed
+	}{
+		{"feeders on a validator-priced feed", func() types.Feed { c := clearUSD(); c.Feeders = []string{addr(1).String()}; return c }},
+		{"min_feeders on a validator-priced feed", func() types.Feed { c := clearUSD(); c.MinFeeders = 3; return c }},
+		{"a feeder listed twice", func() types.Feed { g := licensedFeed(); g.Feeders = append(g.Feeders, addr(1).String()); return g }},
+		{"an invalid feeder address", func() types.Feed { g := licensedFeed(); g.Feeders = []string{"not-an-address"}; return g }},
+		{"min_feeders above the limit", func() types.Feed { g := licensedFeed(); g.MinFeeders = types.MaxFeedFeeders + 1; return g }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.msgs.SetFeed(f.ctx, &types.MsgSetFeed{Authority: authority, Feed: tc.feed()})
+			if !types.ErrInvalidFeed.Is(err) {
+				t.Fatalf("accepted: %v", err)
+			}
+			if _, err := f.k.GetFeed(f.ctx, tc.feed().Id); !types.ErrFeedNotFound.Is(err) {
+				t.Fatalf("state changed: %v", err)
+			}
+		})
+	}
+}
