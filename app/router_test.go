@@ -123,3 +123,23 @@ func TestReflectContract_AllowedMessagesStillWork(t *testing.T) {
 	e.mustDeliver(e.inst, e.reflect(e.inst, c, send))
 	require.Equal(t, before+1_000, e.balance(e.inst.addr, BondDenom))
 }
+
+// The router check runs before every handler, however it is reached: the
+// ADR 031 handler (txs, contracts, authz, gov) and the router's hybrid
+// handler.
+func TestRouter_ChecksEveryHandler(t *testing.T) {
+	e := newGateEnv(t)
+	e.freeze(e.inst.addr)
+	ctx := e.ctx().WithBlockHeight(e.height + 1)
+	send := &banktypes.MsgSend{FromAddress: e.inst.addr.String(), ToAddress: e.issuer.addr.String(), Amount: uclear(1)}
+	_, err := e.app.MsgServiceRouter().Handler(send)(ctx, send)
+	require.ErrorContains(t, err, "is frozen")
+	hybrid := e.app.MsgServiceRouter().HybridHandlerByMsgName("cosmos.bank.v1beta1.MsgSend")
+	require.NotNil(t, hybrid)
+	require.ErrorContains(t, hybrid(ctx, send, &banktypes.MsgSendResponse{}), "is frozen")
+	// A licensed, unfrozen sender passes both.
+	ok := &banktypes.MsgSend{FromAddress: e.feeder.addr.String(), ToAddress: e.issuer.addr.String(), Amount: uclear(1)}
+	_, err = e.app.MsgServiceRouter().Handler(ok)(ctx, ok)
+	require.NoError(t, err)
+	require.NoError(t, hybrid(ctx, ok, &banktypes.MsgSendResponse{}))
+}
