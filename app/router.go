@@ -44,11 +44,28 @@ func (s checkedMsgServer) RegisterService(sd *grpc.ServiceDesc, ss any) {
 // that replaces the (not decoded) request by the routed message; the check
 // sits between that interceptor and the method. At registration the router
 // calls h once with context.Background() and an interceptor that never calls
-// the method: nothing is checked then.
+// the method: nothing is checked then. The router's "hybrid" handlers call
+// h without an interceptor and with the request in dec: the check then runs
+// on the decoded request, when ctx carries an sdk.Context.
 func (s checkedMsgServer) wrap(h grpc.MethodHandler) grpc.MethodHandler {
 	return func(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
+		if interceptor == nil {
+			sdkCtx, ok := ctx.Value(sdk.SdkContextKey).(sdk.Context)
+			if !ok {
+				return h(srv, ctx, dec, interceptor)
+			}
+			return h(srv, ctx, func(req any) error {
+				if err := dec(req); err != nil {
+					return err
+				}
+				if msg, ok := req.(sdk.Msg); ok {
+					return s.check(sdkCtx, msg)
+				}
+				return nil
+			}, nil)
+		}
 		sdkCtx, ok := ctx.(sdk.Context)
-		if !ok || interceptor == nil {
+		if !ok {
 			return h(srv, ctx, dec, interceptor)
 		}
 		checked := func(goCtx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {

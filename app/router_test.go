@@ -114,12 +114,52 @@ func TestReflectContract_FrozenCannotKeepActing(t *testing.T) {
 // What contracts may dispatch is an allow list: an unlicensed contract may
 // still move its own coins (bank send is not gated), and a frozen one not.
 func TestReflectContract_AllowedMessagesStillWork(t *testing.T) {
-	e := newGateEnv(t)
-	e.deployReflect(e.inst)
+	e := newGateEnv(t, compliancetypes.Licence{Address: gateContract(2).String(), EntityId: 1,
+		Roles: []compliancetypes.Role{compliancetypes.RoleInstitution}, IssuedAt: detGenesisTime})
+	e.deployReflect(e.inst, e.inst)
 	c := gateContract(1)
 	before := e.balance(e.inst.addr, BondDenom)
 	send := &banktypes.MsgSend{FromAddress: c.String(), ToAddress: e.inst.addr.String(),
 		Amount: sdk.NewCoins(sdk.NewInt64Coin(BondDenom, 1_000))}
 	e.mustDeliver(e.inst, e.reflect(e.inst, c, send))
 	require.Equal(t, before+1_000, e.balance(e.inst.addr, BondDenom))
+	// A contract the regulator licensed (INSTITUTION) reaches the exchange.
+	c2 := gateContract(2)
+	before = e.balance(c2, BondDenom)
+	e.mustDeliver(e.inst, e.reflect(e.inst, c2, &exchangetypes.MsgDeposit{Owner: c2.String(), Amount: sdk.NewInt64Coin(BondDenom, 1_000)}))
+	require.Equal(t, before-1_000, e.balance(c2, BondDenom))
+}
+
+// Governance acts as an authority: a message the gov module account signs
+// (as a passed proposal executes it) passes the router check, here a code
+// upload, which needs ISSUER of anyone else.
+func TestRouter_GovernancePassesAsAuthority(t *testing.T) {
+	e := newGateEnv(t)
+	ctx := e.ctx().WithBlockHeight(e.height + 1)
+	store := &wasmtypes.MsgStoreCode{Sender: govAuthority(), WASMByteCode: reflectWasm(t)}
+	_, err := e.app.MsgServiceRouter().Handler(store)(ctx, store)
+	require.NoError(t, err)
+	byInst := &wasmtypes.MsgStoreCode{Sender: e.inst.addr.String(), WASMByteCode: reflectWasm(t)}
+	_, err = e.app.MsgServiceRouter().Handler(byInst)(ctx, byInst)
+	require.ErrorContains(t, err, "lacks licence role ISSUER")
+}
+
+// The router check runs before every handler, however it is reached: the
+// ADR 031 handler (txs, contracts, authz, gov) and the router's hybrid
+// handler.
+func TestRouter_ChecksEveryHandler(t *testing.T) {
+	e := newGateEnv(t)
+	e.freeze(e.inst.addr)
+	ctx := e.ctx().WithBlockHeight(e.height + 1)
+	send := &banktypes.MsgSend{FromAddress: e.inst.addr.String(), ToAddress: e.issuer.addr.String(), Amount: uclear(1)}
+	_, err := e.app.MsgServiceRouter().Handler(send)(ctx, send)
+	require.ErrorContains(t, err, "is frozen")
+	hybrid := e.app.MsgServiceRouter().HybridHandlerByMsgName("cosmos.bank.v1beta1.MsgSend")
+	require.NotNil(t, hybrid)
+	require.ErrorContains(t, hybrid(ctx, send, &banktypes.MsgSendResponse{}), "is frozen")
+	// A licensed, unfrozen sender passes both.
+	ok := &banktypes.MsgSend{FromAddress: e.feeder.addr.String(), ToAddress: e.issuer.addr.String(), Amount: uclear(1)}
+	_, err = e.app.MsgServiceRouter().Handler(ok)(ctx, ok)
+	require.NoError(t, err)
+	require.NoError(t, hybrid(ctx, ok, &banktypes.MsgSendResponse{}))
 }

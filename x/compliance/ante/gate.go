@@ -1,6 +1,9 @@
 // Package ante holds the compliance gate: an ante decorator that refuses,
 // in CheckTx and DeliverTx, every message whose signer is frozen or lacks
-// the licence role the message needs. It reads state and never writes it.
+// the licence role the message needs, and whose Check the app's message
+// router also runs before every handler; and the fee decorator (fees.go):
+// no restricted asset as fee, no frozen fee payer or granter, a minimum fee
+// for unlicensed signers. Both read state and never write it.
 package ante
 
 import (
