@@ -83,11 +83,15 @@ func TestOracleValidatorEligibility(t *testing.T) {
 	operator := sdk.AccAddress(w.valSet.Validators[0].Address) // GenesisStateWithValSet: operator = consensus address bytes
 	reg := w.regulator.addr.String()
 
+	// The genesis licenses the operator (InitChain requires it): revoke it to
+	// see an operator without a licence, then license it again.
+	require.True(t, elig.CountsVotesOf(ctx, cons), "the licensed genesis operator does not count")
+	require.NoError(t, c.app.ComplianceKeeper.RevokeLicence(ctx, reg, operator, "test"))
 	require.False(t, elig.CountsVotesOf(ctx, cons), "an operator without a licence counts")
 	require.NoError(t, c.app.ComplianceKeeper.GrantLicence(ctx, reg, compliancetypes.Licence{
-		Address: operator.String(), EntityId: 1, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator},
+		Address: operator.String(), EntityId: 7, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator},
 		IssuedAt: detGenesisTime,
-	}))
+	}, "test"))
 	require.True(t, elig.CountsVotesOf(ctx, cons), "a licensed operator does not count")
 	require.False(t, elig.CountsVotesOf(ctx, sdk.ConsAddress(w.traders[0].addr)), "an unknown validator counts")
 	require.NoError(t, c.app.ComplianceKeeper.FreezeAccount(ctx, reg, operator, "test"))
