@@ -12,7 +12,7 @@ export CGO_ENABLED := 1
 GO_TEST_FLAGS ?=
 
 .PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism test-sim-import-export \
-        test-localnet test-oracle-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
+        test-localnet test-oracle-localnet test-oracle-gov-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-26s %s\n", $$1, $$2}'

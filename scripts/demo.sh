@@ -47,16 +47,19 @@ C genesis set-regulator "$REG" >/dev/null
 # Two oracle feeds: WTHR/EURC priced by validators through their feeders
 # (decimals 2 = market 1's tick of 0.01 EURC, so the exchange can band
 # against it), and a green-credit index priced by a licensed ORACLE_FEEDER.
-python3 - "$HOME_DIR/config/genesis.json" "$REG" "$DELTA" <<'PY'
+python3 - "$HOME_DIR/config/genesis.json" "$REG" "$DELTA" "$EPSILON" <<'PY'
 import json, sys
-path, reg, issuer = sys.argv[1], sys.argv[2], sys.argv[3]
+path, reg, issuer, feeder = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 g = json.load(open(path))
 g["app_state"]["exchange"]["params"]["authority"] = reg
 g["app_state"]["oracle"]["feeds"] = [
     {"id": "WTHR/EURC", "decimals": 2, "min_sources": 1, "max_staleness_blocks": "20",
      "max_deviation_bps_per_block": "500",
      "base_denom": "asset/%s/wthr" % issuer, "quote_denom": "asset/%s/eurc" % issuer},
+    # A licensed feed names its feeders; the default needs 3 distinct ones,
+    # the demo has one (epsilon), so it asks for 1.
     {"id": "GCRD-INDEX", "decimals": 3, "min_sources": 1, "licensed": True, "window_seconds": "600",
+     "feeders": [feeder], "min_feeders": 1,
      "max_staleness_seconds": "3600"},
 ]
 json.dump(g, open(path, "w"), indent=1)
