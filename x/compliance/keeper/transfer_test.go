@@ -51,7 +51,8 @@ func (e *testExchange) SeizeFree(ctx context.Context, owner, to sdk.AccAddress, 
 	if neg {
 		return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "free %s < %s", e.free[owner.String()], amt)
 	}
-	if err := e.f.Bank.SendCoins(ctx, e.addr, to, amt); err != nil {
+	// As a keeper does: unwrap the SDK context before calling bank.
+	if err := e.f.Bank.SendCoins(sdk.UnwrapSDKContext(ctx), e.addr, to, amt); err != nil {
 		return err
 	}
 	e.free[owner.String()] = left
@@ -149,4 +150,19 @@ func TestForceTransfer_WithoutLedgerBankOnly(t *testing.T) {
 		Amount: sdk.NewCoins(sdk.NewInt64Coin(denom, 101)), Reason: "x"})
 	require.ErrorIs(t, err, sdkerrors.ErrInsufficientFunds)
 	require.Equal(t, before, f.State(t))
+}
+
+// The clawback's recipient need not be eligible to hold the asset (the
+// forced-transfer mark survives the ledger unwrapping the SDK context).
+func TestForceTransfer_FromExchangeToAnIneligibleRecipient(t *testing.T) {
+	f, m := setup(t)
+	_, denom := restricted(t, f)
+	ex := newTestExchange(t, f)
+	ex.deposit(t, alice, sdk.NewCoins(sdk.NewInt64Coin(denom, 100)))
+	f.Compliance.SetExchangeLedger(ex)
+	_, err := m.ForceTransfer(f.Ctx, &types.MsgForceTransfer{Authority: f.Regulator.String(), From: alice.String(), To: stranger.String(),
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(denom, 30)), Reason: "escrow under court order"})
+	require.NoError(t, err)
+	require.Equal(t, int64(30), f.Bank.GetBalance(f.Ctx, stranger, denom).Amount.Int64())
+	require.Equal(t, int64(70), ex.free[alice.String()].AmountOf(denom).Int64())
 }
