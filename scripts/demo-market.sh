@@ -4,20 +4,20 @@
 # book, the trades, the fees, the balances and the exchange invariant.
 
 log "Regulator registers legal entities and grants licences"
-tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE
-tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR
-tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL
-tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE
-tx regulator compliance register-entity "Epsilon Ratings GmbH" 529900HNOAA1KXQJUQ27 DE
+tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE --reason "onboarding: Alpha Bank AG"
+tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR --reason "onboarding: Beta Securities SA"
+tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL --reason "onboarding: Gamma Markets BV"
+tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE --reason "onboarding: Delta Data Ltd"
+tx regulator compliance register-entity "Epsilon Ratings GmbH" 529900HNOAA1KXQJUQ27 DE --reason "onboarding: Epsilon Ratings GmbH"
 q compliance entities | python3 -c '
 import json, sys
 for e in json.load(sys.stdin).get("entities", []):
     print("    entity %s: %-20s LEI %s  %s" % (e["id"], e["name"], e.get("lei", e.get("code", "")), e.get("jurisdiction", "")))'
-tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution
-tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution
-tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker
-tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer
-tx regulator compliance grant-licence "$EPSILON" "$(entity_id 529900HNOAA1KXQJUQ27)" oracle-feeder
+tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution --reason "onboarding"
+tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution --reason "onboarding"
+tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker --reason "onboarding"
+tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer --reason "onboarding"
+tx regulator compliance grant-licence "$EPSILON" "$(entity_id 529900HNOAA1KXQJUQ27)" oracle-feeder --reason "onboarding"
 for who in alpha beta gamma delta epsilon; do
   q compliance licence "$(addr $who)" | python3 -c '
 import json, sys
@@ -153,3 +153,6 @@ done
 
 log "Invariant: the exchange module account holds exactly the sum of exchange balances"
 exchange_invariant "$ALPHA" "$BETA" "$GAMMA" "$DELTA" "$OUTSIDER" || die "the exchange invariant does not hold"
+
+log "The audit trail is an intact hash chain: re-derived from the records, equal to the head"
+C query compliance verify-audit --node "$RPC" || die "verify-audit: the audit chain is broken"

@@ -289,14 +289,14 @@ H1=$(min_height 0 1 2 3)
 compare "$H1" 0 1 2 3
 
 log "4. A market, through node0: entities, licences, assets, a listing, deposits"
-tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE
-tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR
-tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL
-tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE
-tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution
-tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution
-tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker
-tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer
+tx regulator compliance register-entity "Alpha Bank AG" 5493001KJTIIGC8Y1R12 DE --reason "onboarding: Alpha Bank AG"
+tx regulator compliance register-entity "Beta Securities SA" 969500T3MBS4SQAMHJ45 FR --reason "onboarding: Beta Securities SA"
+tx regulator compliance register-entity "Gamma Markets BV" 724500VKKSH9QOLTFR81 NL --reason "onboarding: Gamma Markets BV"
+tx regulator compliance register-entity "Delta Data Ltd" 213800D1EI4B9WTWWD28 DE --reason "onboarding: Delta Data Ltd"
+tx regulator compliance grant-licence "$ALPHA" "$(entity_id 5493001KJTIIGC8Y1R12)" institution --reason "onboarding"
+tx regulator compliance grant-licence "$BETA" "$(entity_id 969500T3MBS4SQAMHJ45)" institution --reason "onboarding"
+tx regulator compliance grant-licence "$GAMMA" "$(entity_id 724500VKKSH9QOLTFR81)" market-maker --reason "onboarding"
+tx regulator compliance grant-licence "$DELTA" "$(entity_id 213800D1EI4B9WTWWD28)" issuer --reason "onboarding"
 info "4 entities; alpha, beta institutions, gamma market-maker, delta issuer (height $LAST_TX_HEIGHT)"
 tx delta assets create eurc "Euro cash token" cash --decimals 6
 tx delta assets create wthr "Weather dataset shares" data-asset --decimals 0 --restricted --supply-cap 100000 \

@@ -35,7 +35,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Check whether an account may act (trade, hold or a role name) on a subject",
 					PositionalArgs: pos("address", "action", "subject"),
 				},
-				{RpcMethod: "AuditTrail", Use: "audit", Short: "List the audit trail (--reverse for newest first)"},
+				{RpcMethod: "AuditTrail", Use: "audit", Short: "List the audit trail (--page-reverse for newest first)"},
 				{RpcMethod: "AuditHead", Use: "audit-head", Short: "Show the head of the audit hash chain (newest sequence and hash)"},
 				{RpcMethod: "AuditRecord", Use: "audit-record [sequence]", Short: "Show one audit record", PositionalArgs: pos("sequence")},
 			},

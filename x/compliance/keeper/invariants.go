@@ -22,7 +22,7 @@ func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
 // CheckRegistryInvariant checks the README's invariants: every licence
 // names an existing entity; every parent exists and no parent chain loops;
 // EntityByLEI is the inverse of the entities' LEIs; audit sequences are
-// 1..NextAudit-1 with no gap.
+// 1..NextAudit-1 with no gap and form an intact hash chain.
 func (k Keeper) CheckRegistryInvariant(ctx context.Context) error {
 	parents := map[uint64]uint64{}
 	var ids []uint64
@@ -76,9 +76,13 @@ func (k Keeper) CheckRegistryInvariant(ctx context.Context) error {
 		return err
 	}
 	want := uint64(1)
-	err = k.Audit.Walk(ctx, nil, func(seq uint64, _ types.AuditRecord) (bool, error) {
+	chain := types.NewAuditChainVerifier()
+	err = k.Audit.Walk(ctx, nil, func(seq uint64, r types.AuditRecord) (bool, error) {
 		if seq != want {
 			return true, fmt.Errorf("audit record %d where %d was expected", seq, want)
+		}
+		if err := chain.Next(r); err != nil {
+			return true, err
 		}
 		want++
 		return false, nil

@@ -39,6 +39,12 @@ func TestRegistryInvariant(t *testing.T) {
 		"a gap in the audit trail breaks it": {func(t *testing.T, f *testutil.Fixture) {
 			require.NoError(t, f.Compliance.Audit.Remove(f.Ctx, 1))
 		}, "audit record"},
+		"a rewritten audit record breaks it": {func(t *testing.T, f *testutil.Fixture) {
+			r, err := f.Compliance.Audit.Get(f.Ctx, 2)
+			require.NoError(t, err)
+			r.Details = "rewritten"
+			require.NoError(t, f.Compliance.Audit.Set(f.Ctx, 2, r))
+		}, "audit chain broken at sequence 2"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/clearchain/clearchain/x/compliance/types"
 )
@@ -16,7 +17,8 @@ func (k Keeper) SetParams(ctx context.Context, actor string, p types.Params) err
 	if err := k.Params.Set(ctx, p); err != nil {
 		return err
 	}
-	seq, err := k.appendAudit(ctx, actor, types.ActionUpdateParams, "params", "authority="+p.Authority)
+	seq, err := k.appendAudit(ctx, actor, types.ActionUpdateParams, "params",
+		fmt.Sprintf("authority=%s max_expiries_per_block=%d", p.Authority, p.MaxExpiriesPerBlock))
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,10 @@ import (
 // BlockTime is the fixture's block time.
 var BlockTime = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// BlockedAddr is an address the fixture's bank refuses to send to (as the
+// app blocks its module accounts).
+var BlockedAddr = Addr("blocked")
+
 // Fixture is a chain state with the real keepers.
 type Fixture struct {
 	Ctx        sdk.Context
@@ -84,7 +88,7 @@ func NewFixture(t testing.TB) *Fixture {
 			assetstypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 		}, addresscodec.NewBech32Codec(prefix), prefix, gov)
 	bk := bankkeeper.NewBaseKeeper(enc.Codec, runtime.NewKVStoreService(keys[banktypes.StoreKey]), ak,
-		map[string]bool{}, gov, log.NewNopLogger())
+		map[string]bool{BlockedAddr.String(): true}, gov, log.NewNopLogger())
 	ck, err := compliancekeeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[types.StoreKey]),
 		addresscodec.NewBech32Codec(prefix), bk, ak, gov)
 	if err != nil {

@@ -11,6 +11,11 @@ import (
 // BankKeeper is what compliance needs from x/bank: the forced transfer.
 type BankKeeper interface {
 	SendCoins(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error
+	// SpendableCoin is the part of addr's balance of denom a transfer can take.
+	SpendableCoin(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+	// BlockedAddr reports whether addr may not receive coins (the app's
+	// module accounts): a forced transfer neither takes from nor sends to it.
+	BlockedAddr(addr sdk.AccAddress) bool
 }
 
 // AccountKeeper tells module accounts apart from user accounts.
@@ -78,6 +83,7 @@ type ExchangeLedger interface {
 	FreeBalance(ctx context.Context, owner sdk.AccAddress, denom string) (sdkmath.Int, error)
 	// SeizeFree moves amount from owner's free exchange balance to to's bank
 	// balance (a regulator's clawback); it fails, changing nothing, when the
-	// free balance is short.
+	// free balance is short. ctx carries types.WithForcedTransfer, so the
+	// compliance send restriction lets the bank send through.
 	SeizeFree(ctx context.Context, owner, to sdk.AccAddress, amount sdk.Coins) error
 }

@@ -7,6 +7,8 @@ import (
 	"context"
 
 	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 const (
@@ -71,8 +73,12 @@ func uitoa(v uint64) string {
 type forcedTransferKey struct{}
 
 // WithForcedTransfer marks ctx as carrying the regulator's forced transfer:
-// send restrictions let it through.
+// send restrictions let it through. An sdk.Context keeps the mark inside
+// itself, so a keeper that unwraps it (sdk.UnwrapSDKContext) keeps it too.
 func WithForcedTransfer(ctx context.Context) context.Context {
+	if sdkCtx, ok := ctx.(sdk.Context); ok {
+		return sdkCtx.WithValue(forcedTransferKey{}, true)
+	}
 	return context.WithValue(ctx, forcedTransferKey{}, true)
 }
 

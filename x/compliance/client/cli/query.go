@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -55,49 +57,56 @@ naming the first bad sequence. --height pins every query to one height.`,
 			if pageSize == 0 {
 				return fmt.Errorf("--%s must be positive", FlagPageSize)
 			}
-			qc := types.NewQueryClient(clientCtx)
-			ctx := cmd.Context()
-			head, err := qc.AuditHead(ctx, &types.QueryAuditHeadRequest{})
+			n, h, err := VerifyAudit(cmd.Context(), types.NewQueryClient(clientCtx), pageSize, cmd.ErrOrStderr())
 			if err != nil {
-				return fmt.Errorf("querying the audit head: %w", err)
-			}
-			stderr := cmd.ErrOrStderr()
-			fmt.Fprintf(stderr, "audit head: sequence %d, hash %s\n", head.Sequence, types.HexHash(head.Hash))
-			v := types.NewAuditChainVerifier()
-			var key []byte
-			for done := head.Sequence == 0; !done; {
-				res, err := qc.AuditTrail(ctx, &types.QueryAuditTrailRequest{
-					Pagination: &query.PageRequest{Key: key, Limit: pageSize},
-				})
-				if err != nil {
-					return fmt.Errorf("querying the audit trail after sequence %d: %w", v.Last(), err)
-				}
-				for _, r := range res.Records {
-					if r.Sequence > head.Sequence {
-						done = true // appended after the head was read
-						break
-					}
-					if err := v.Next(r); err != nil {
-						return err
-					}
-				}
-				fmt.Fprintf(stderr, "verified %d/%d records\n", v.Last(), head.Sequence)
-				if v.Last() >= head.Sequence || res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
-					done = true
-				}
-				if res.Pagination != nil {
-					key = res.Pagination.NextKey
-				}
-			}
-			if err := v.CheckHead(head.Sequence, head.Hash); err != nil {
 				return err
 			}
-			_, h := v.Head()
-			fmt.Fprintf(cmd.OutOrStdout(), "audit chain OK: %d records, head %s\n", head.Sequence, types.HexHash(h))
+			fmt.Fprintf(cmd.OutOrStdout(), "audit chain OK: %d records, head %s\n", n, types.HexHash(h))
 			return nil
 		},
 	}
 	flags.AddQueryFlagsToCmd(cmd)
 	cmd.Flags().Uint64(FlagPageSize, 500, "audit records per query")
 	return cmd
+}
+
+// VerifyAudit reads the head, pages through the audit trail up to it
+// (pageSize records per query), re-derives the chain with
+// types.AuditChainVerifier and compares it with the head. It returns the
+// number of records and the head hash, or an *types.AuditChainError naming
+// the first bad sequence. Progress goes to progress.
+func VerifyAudit(ctx context.Context, qc types.QueryClient, pageSize uint64, progress io.Writer) (uint64, []byte, error) {
+	head, err := qc.AuditHead(ctx, &types.QueryAuditHeadRequest{})
+	if err != nil {
+		return 0, nil, fmt.Errorf("querying the audit head: %w", err)
+	}
+	fmt.Fprintf(progress, "audit head: sequence %d, hash %s\n", head.Sequence, types.HexHash(head.Hash))
+	v := types.NewAuditChainVerifier()
+	var key []byte
+	for v.Last() < head.Sequence {
+		res, err := qc.AuditTrail(ctx, &types.QueryAuditTrailRequest{
+			Pagination: &query.PageRequest{Key: key, Limit: pageSize},
+		})
+		if err != nil {
+			return 0, nil, fmt.Errorf("querying the audit trail after sequence %d: %w", v.Last(), err)
+		}
+		for _, r := range res.Records {
+			if r.Sequence > head.Sequence {
+				break // appended after the head was read
+			}
+			if err := v.Next(r); err != nil {
+				return 0, nil, err
+			}
+		}
+		fmt.Fprintf(progress, "verified %d/%d records\n", v.Last(), head.Sequence)
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			break
+		}
+		key = res.Pagination.NextKey
+	}
+	if err := v.CheckHead(head.Sequence, head.Hash); err != nil {
+		return 0, nil, err
+	}
+	_, h := v.Head()
+	return head.Sequence, h, nil
 }
