@@ -54,6 +54,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Batch", Use: "batch", Short: "Many cancels then places in one tx (--cancels, --places as JSON)"},
 				{RpcMethod: "Heartbeat", Use: "heartbeat [window-blocks]", Short: "Arm or renew the dead-man switch (0 disarms)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "window_blocks"}}},
+				{RpcMethod: "ForceCancel", Use: "force-cancel [reason]",
+					Short: "Regulator: cancel an order (--market-id --order-id), all orders of an account (--account) or of a legal entity (--entity-id)",
+					Example: `cleard tx exchange force-cancel "market abuse investigation" --account clear1... --from regulator
+cleard tx exchange force-cancel "erroneous order" --market-id 1 --order-id 42 --from regulator
+cleard tx exchange force-cancel "sanctions" --entity-id 7 --from regulator`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "reason"}}},
 			},
 		},
 	}
