@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 
 	"cosmossdk.io/collections"
@@ -240,6 +241,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id}); err != nil {
 			return err
 		}
+		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=price-band halt ended")
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
 	if _, ok := k.pausedDenom(ctx, r.m); ok {
@@ -345,6 +347,8 @@ func (r *marketRun) halt(p int64) {
 	}); err != nil && r.err == nil {
 		r.err = err
 	}
+	r.k.audit(r.ctx, types.ModuleName, types.ActionMarketHalted, types.MarketSubject(r.m.Id), fmt.Sprintf(
+		"cause=price-band price=%d reference=%d band_bps=%d until_height=%d", p, r.ref, r.m.BandBps, r.st.HaltedUntil))
 }
 
 // command runs one queued command through the book and settles its events.

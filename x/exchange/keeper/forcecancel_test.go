@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -118,4 +119,33 @@ func TestForceCancelRefusals(t *testing.T) {
 	require.NoError(t, rc.tryEndBlock())
 	_, err := rc.q.Order(rc.ctx, &types.QueryOrderRequest{OrderId: bid})
 	require.NoError(t, err, "nothing was cancelled")
+}
+
+// TestMarketListingAndStatusChangesAudited: listing a market and changing
+// its status are recorded in compliance's audit trail with their reason.
+func TestMarketListingAndStatusChangesAudited(t *testing.T) {
+	rc := newRegChain(t)
+	var id uint64
+	require.NoError(t, rc.tx(func(ctx sdk.Context) error {
+		r, err := rc.msgs.CreateMarket(ctx, &types.MsgCreateMarket{Authority: gov, Market: stdMarket(), Reason: "approved listing 12"})
+		if err == nil {
+			id = r.MarketId
+		}
+		return err
+	}))
+	require.NoError(t, rc.tx(func(ctx sdk.Context) error {
+		_, err := rc.msgs.UpdateMarket(ctx, &types.MsgUpdateMarket{Authority: gov, MarketId: id,
+			Status: types.MarketStatus_MARKET_STATUS_HALTED, Reason: "issuer default"})
+		return err
+	}))
+	hasAudit(t, rc, gov+" "+types.ActionCreateMarket+" market/1 base=ubase quote=uquote")
+	hasAudit(t, rc, gov+" "+types.ActionUpdateMarket+" market/1 status=MARKET_STATUS_ACTIVE->MARKET_STATUS_HALTED")
+	for _, a := range rc.audits() {
+		if strings.Contains(a, types.ActionCreateMarket) {
+			require.Contains(t, a, "reason=approved listing 12")
+		}
+		if strings.Contains(a, types.ActionUpdateMarket) {
+			require.Contains(t, a, "reason=issuer default")
+		}
+	}
 }
