@@ -11,6 +11,8 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: types.Query_serviceDesc.ServiceName,
+			// The module's GetQueryCmd adds trade-register (client/cli).
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "The exchange params"},
 				{RpcMethod: "Markets", Use: "markets", Short: "List the markets"},

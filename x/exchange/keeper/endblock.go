@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strconv"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -36,6 +37,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	params := k.GetParams(ctx)
+	k.mem.heightStr = strconv.FormatInt(sdkCtx.BlockHeight(), 10)
 	var markets []types.Market
 	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
 		markets = append(markets, m)
@@ -671,7 +673,8 @@ func (r *marketRun) fill(e *matching.Event) {
 		r.fail(err)
 		return
 	}
-	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str)
+	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
+		uint64(e.Entity), uint64(e.MakerEntity))
 	if r.outside(p) && !r.halted {
 		// Only reachable through stop triggers or self-trade prevention
 		// sweeping deeper than wouldBreach assumed: halt after the print.
