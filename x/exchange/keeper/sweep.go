@@ -297,6 +297,10 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 	reason := cancelReason(t)
 	owner, hasOwner := k.lookupOwnerID(ctx, addr)
 	used := 0
+	if !hasOwner && t.OrderId != 0 {
+		k.sweepDone(ctx, t)
+		return 0, true, nil
+	}
 	if hasOwner && t.OrderId != 0 {
 		// One order.
 		for _, m := range markets {
