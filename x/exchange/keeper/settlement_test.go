@@ -175,6 +175,15 @@ func TestSweepCarriesOverUnderItsBudget(t *testing.T) {
 	}
 	require.NoError(t, rc.tryEndBlock())
 	require.Equal(t, 3, live())
+	// The unfinished sweep is state: it is exported with its progress, and
+	// a restarted node (fresh in-memory books) carries on.
+	gs, err := rc.k.ExportGenesis(rc.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Len(t, gs.Sweeps, 1)
+	require.Equal(t, uint64(2), gs.Sweeps[0].Cancelled)
+	require.Equal(t, "revoked", gs.Sweeps[0].Cause)
+	rc.newKeeper()
 	free, locked := rc.bal(seller, gcr)
 	require.Equal(t, int64(10_000), free, "the market did not match: the sell was rejected")
 	require.Zero(t, locked)
