@@ -199,7 +199,7 @@ func TestSweepCarriesOverUnderItsBudget(t *testing.T) {
 	require.False(t, hb)
 	free, _ = rc.bal(buyer, gcr)
 	require.Zero(t, free)
-	hasAudit(t, rc, "x/compliance "+types.ActionLifecycleCancel+" "+buyer.String()+" cause=revoked reason=licence withdrawn cancelled=5")
+	hasAudit(t, rc, "x/compliance "+types.ActionLifecycleCancel+" "+buyer.String()+" cause=revoked reason=licence withdrawn cancelled=5 heartbeat=disarmed")
 }
 
 // TestIneligibleTakerRejectedBeforeMatching: the regulator restricts the
