@@ -245,6 +245,11 @@ func newKeepers(
 	// The exchange suspends markets of paused assets and keeps fees in
 	// restricted denoms in its ledger.
 	k.ExchangeKeeper.SetAssetRegistry(k.AssetsKeeper)
+	// A barred account's orders are swept by the exchange; forced transfers
+	// reach exchange balances. (The app may add more lifecycle hooks to the
+	// list, e.g. validator jailing.)
+	k.ComplianceKeeper.SetExchangeLedger(k.ExchangeKeeper)
+	k.ComplianceKeeper.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{k.ExchangeKeeper})
 	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }

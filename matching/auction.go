@@ -160,7 +160,7 @@ func (b *Book) auctionRound(p Price) {
 		b.qtyChanged(b.orders[ti].level, ti)
 		b.qtyChanged(b.orders[mi].level, mi)
 		b.filled += q
-		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
+		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner, MakerEntity: m.entity,
 			Limit: t.price, MakerLimit: m.price, Price: p, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
 		if m.qty == 0 {
 			b.removeResting(mi)

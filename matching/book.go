@@ -438,7 +438,7 @@ func (b *Book) match(ti int32) bool {
 		lv.qty -= q
 		b.filled += q
 		b.qtyChanged(li, mi)
-		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner,
+		b.emit(Event{Kind: EvFill, OrderID: t.id, Owner: t.owner, Entity: t.entity, Side: t.side, MakerID: m.id, MakerOwner: m.owner, MakerEntity: m.entity,
 			Limit: t.price, MakerLimit: m.price, Price: lv.price, Qty: q, Remaining: t.qty, MakerRemaining: m.qty})
 		if m.qty == 0 {
 			b.removeResting(mi)

@@ -239,7 +239,7 @@ func (r *refBook) process(o *refOrder) {
 		q := min(o.Qty, m.Qty)
 		o.Qty -= q
 		m.Qty -= q
-		r.emit(Event{Kind: EvFill, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, MakerID: m.ID, MakerOwner: m.Owner,
+		r.emit(Event{Kind: EvFill, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, MakerID: m.ID, MakerOwner: m.Owner, MakerEntity: m.Entity,
 			Limit: o.Price, MakerLimit: m.Price, Price: m.Price, Qty: q, Remaining: o.Qty, MakerRemaining: m.Qty})
 		if m.Qty == 0 {
 			r.drop(m)
@@ -433,7 +433,7 @@ func (r *refBook) auction(ref Price) {
 			q := min(t.Qty, m.Qty)
 			t.Qty -= q
 			m.Qty -= q
-			r.emit(Event{Kind: EvFill, OrderID: t.ID, Owner: t.Owner, Entity: t.Entity, Side: t.Side, MakerID: m.ID, MakerOwner: m.Owner,
+			r.emit(Event{Kind: EvFill, OrderID: t.ID, Owner: t.Owner, Entity: t.Entity, Side: t.Side, MakerID: m.ID, MakerOwner: m.Owner, MakerEntity: m.Entity,
 				Limit: t.Price, MakerLimit: m.Price, Price: bestP, Qty: q, Remaining: t.Qty, MakerRemaining: m.Qty})
 			if m.Qty == 0 {
 				r.drop(m)

@@ -214,9 +214,11 @@ type Event struct {
 	// Entity is the legal entity of OrderID (the command's Entity for a
 	// rejection).
 	Entity EntityID
-	// MakerID and MakerOwner name the maker of a fill (zero otherwise).
-	MakerID    OrderID
-	MakerOwner OwnerID
+	// MakerID, MakerOwner and MakerEntity name the maker of a fill (zero
+	// otherwise).
+	MakerID     OrderID
+	MakerOwner  OwnerID
+	MakerEntity EntityID
 	// Price is the order's price; for a fill, the execution price.
 	Price Price
 	// Limit and MakerLimit are, on a fill, the limit (or worst) prices of

@@ -11,6 +11,8 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: types.Query_serviceDesc.ServiceName,
+			// The module's GetQueryCmd adds trade-register (client/cli).
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "The exchange params"},
 				{RpcMethod: "Markets", Use: "markets", Short: "List the markets"},
@@ -54,6 +56,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Batch", Use: "batch", Short: "Many cancels then places in one tx (--cancels, --places as JSON)"},
 				{RpcMethod: "Heartbeat", Use: "heartbeat [window-blocks]", Short: "Arm or renew the dead-man switch (0 disarms)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "window_blocks"}}},
+				{RpcMethod: "ForceCancel", Use: "force-cancel [reason]",
+					Short: "Regulator: cancel an order (--market-id --order-id), all orders of an account (--account) or of a legal entity (--entity-id)",
+					Example: `cleard tx exchange force-cancel "market abuse investigation" --account clear1... --from regulator
+cleard tx exchange force-cancel "erroneous order" --market-id 1 --order-id 42 --from regulator
+cleard tx exchange force-cancel "sanctions" --entity-id 7 --from regulator`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "reason"}}},
 			},
 		},
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/clearchain/clearchain/x/exchange/client/cli"
 	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/simulation"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -46,6 +48,10 @@ type AppModuleBasic struct{}
 
 // Name returns the module name.
 func (AppModuleBasic) Name() string { return types.ModuleName }
+
+// GetQueryCmd returns the hand-written query commands (trade-register);
+// autocli adds the generated ones (EnhanceCustomCommand in autocli.go).
+func (AppModuleBasic) GetQueryCmd() *cobra.Command { return cli.GetQueryCmd() }
 
 // RegisterLegacyAminoCodec registers the amino codec.
 func (AppModuleBasic) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {

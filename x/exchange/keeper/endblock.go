@@ -2,7 +2,9 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"math/big"
+	"strconv"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -35,6 +37,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	params := k.GetParams(ctx)
+	k.mem.heightStr = strconv.FormatInt(sdkCtx.BlockHeight(), 10)
 	var markets []types.Market
 	if err := k.Markets.Walk(ctx, nil, func(_ uint64, m types.Market) (bool, error) {
 		markets = append(markets, m)
@@ -240,6 +243,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id}); err != nil {
 			return err
 		}
+		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=price-band halt ended")
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
 	if _, ok := k.pausedDenom(ctx, r.m); ok {
@@ -345,6 +349,8 @@ func (r *marketRun) halt(p int64) {
 	}); err != nil && r.err == nil {
 		r.err = err
 	}
+	r.k.audit(r.ctx, types.ModuleName, types.ActionMarketHalted, types.MarketSubject(r.m.Id), fmt.Sprintf(
+		"cause=price-band price=%d reference=%d band_bps=%d until_height=%d", p, r.ref, r.m.BandBps, r.st.HaltedUntil))
 }
 
 // command runs one queued command through the book and settles its events.
@@ -667,7 +673,8 @@ func (r *marketRun) fill(e *matching.Event) {
 		r.fail(err)
 		return
 	}
-	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str)
+	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
+		uint64(e.Entity), uint64(e.MakerEntity))
 	if r.outside(p) && !r.halted {
 		// Only reachable through stop triggers or self-trade prevention
 		// sweeping deeper than wouldBreach assumed: halt after the print.

@@ -101,9 +101,11 @@ func emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, en
 // emitFill emits the plain event of one fill, with constant keys. Its
 // number strings and its attributes come from the keeper's arenas, so a
 // fill costs no allocation of its own (EndBlock, under mem.mu).
-func (k Keeper) emitFill(ctx sdk.Context, market, taker, maker uint64, price int64, qty uint64, side matching.Side, takerOwner, makerOwner string) {
+func (k Keeper) emitFill(ctx sdk.Context, market, taker, maker uint64, price int64, qty uint64, side matching.Side,
+	takerOwner, makerOwner string, takerEntity, makerEntity uint64,
+) {
 	a := &k.mem.strs
-	attrs := a.attrs(8)
+	attrs := a.attrs(11)
 	attrs[0] = attr("market", a.uint(market))
 	attrs[1] = attr("taker_order", a.uint(taker))
 	attrs[2] = attr("maker_order", a.uint(maker))
@@ -112,6 +114,9 @@ func (k Keeper) emitFill(ctx sdk.Context, market, taker, maker uint64, price int
 	attrs[5] = attr("taker_side", protoSideNames[side&3])
 	attrs[6] = attr("taker", takerOwner)
 	attrs[7] = attr("maker", makerOwner)
+	attrs[8] = attr("taker_entity", a.uint(takerEntity))
+	attrs[9] = attr("maker_entity", a.uint(makerEntity))
+	attrs[10] = attr("height", k.mem.heightStr)
 	ctx.EventManager().EmitEvent(sdk.Event{Type: EventTypeFill, Attributes: attrs})
 }
 

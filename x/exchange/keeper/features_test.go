@@ -67,6 +67,9 @@ func TestBandBreachHaltsThenResumes(t *testing.T) {
 	c.endBlock()
 	_, locked = c.bal(a, "ubase")
 	require.Equal(t, int64(100), locked) // one of two lots sold
+	// The halt and the resume are in the audit trail with their cause.
+	require.Contains(t, c.lic.audits, "exchange exchange/market_halted market/1 cause=price-band price=200 reference=90 band_bps=500 until_height=5")
+	require.Contains(t, c.lic.audits, "exchange exchange/market_resumed market/1 cause=price-band halt ended")
 }
 
 func TestCarryOverBeyondMaxOrdersPerBlock(t *testing.T) {

@@ -101,6 +101,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, t := range gs.Sweeps {
+		if err := k.enqueueSweep(ctx, t); err != nil {
+			return err
+		}
+	}
+	for _, id := range gs.Doomed {
+		if err := k.Doomed.Set(ctx, id); err != nil {
+			return err
+		}
+	}
 	for _, s := range []struct {
 		seq  collections.Sequence
 		next uint64
@@ -165,6 +175,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}))
 	walk(k.Heartbeats.Walk(ctx, nil, func(_ sdk.AccAddress, h types.Heartbeat) (bool, error) {
 		gs.Heartbeats = append(gs.Heartbeats, h)
+		return false, nil
+	}))
+	walk(k.Sweeps.Walk(ctx, nil, func(_ uint64, t types.SweepTask) (bool, error) {
+		gs.Sweeps = append(gs.Sweeps, t)
+		return false, nil
+	}))
+	walk(k.Doomed.Walk(ctx, nil, func(id uint64) (bool, error) {
+		gs.Doomed = append(gs.Doomed, id)
 		return false, nil
 	}))
 	if err != nil {

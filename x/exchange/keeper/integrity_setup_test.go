@@ -44,6 +44,8 @@ type regChain struct {
 	assets assetskeeper.Keeper
 	reg    sdk.AccAddress
 	issuer sdk.AccAddress
+	// blocked is the bank's blocked-address set (may be added to).
+	blocked map[string]bool
 }
 
 const regLEI = "5493001KJTIIGC8Y1R1"
@@ -73,7 +75,8 @@ func newRegChain(t testing.TB) *regChain {
 	accCodec := authcodec.NewBech32Codec("cosmos")
 	ak := authkeeper.NewAccountKeeper(cdc, runtime.NewKVStoreService(c.keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
 		perms, accCodec, "cosmos", gov)
-	c.bank = bankkeeper.NewBaseKeeper(cdc, runtime.NewKVStoreService(c.keys[banktypes.StoreKey]), ak, map[string]bool{}, gov, log.NewNopLogger())
+	blocked := map[string]bool{}
+	c.bank = bankkeeper.NewBaseKeeper(cdc, runtime.NewKVStoreService(c.keys[banktypes.StoreKey]), ak, blocked, gov, log.NewNopLogger())
 	comp, err := compliancekeeper.NewKeeper(cdc, runtime.NewKVStoreService(c.keys[compliancetypes.StoreKey]), accCodec, c.bank, ak, gov)
 	require.NoError(t, err)
 	c.bank.AppendSendRestriction(comp.SendRestriction)
@@ -81,7 +84,7 @@ func newRegChain(t testing.TB) *regChain {
 	require.NoError(t, err)
 	comp.SetAssetRegistry(as)
 	c.bank.AppendSendRestriction(as.SendRestriction)
-	rc := &regChain{chain: c, comp: comp, assets: as, reg: addrOf("regulator")}
+	rc := &regChain{chain: c, comp: comp, assets: as, reg: addrOf("regulator"), blocked: blocked}
 	c.comp = comp
 	c.wire = func(k keeper.Keeper) {
 		k.SetAssetRegistry(as)

@@ -87,6 +87,8 @@ type memState struct {
 	clientIDs map[matching.OrderID]string
 	owners    map[uint64]ownerInfo
 	height    int64 // last EndBlock height run
+	// heightStr is the EndBlock height in decimal (fill events).
+	heightStr string
 
 	// Buffers reused by EndBlock (under mu).
 	events []matching.Event

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // CreateMarket lists market m (its id is assigned) for the authority.
-func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Market) (uint64, error) {
+func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Market, reason string) (uint64, error) {
 	if err := k.checkAuthority(ctx, authority); err != nil {
 		return 0, err
 	}
@@ -32,7 +33,22 @@ func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Mark
 	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
 		return 0, err
 	}
+	if err := k.recordAudit(ctx, authority, types.ActionCreateMarket, types.MarketSubject(m.Id), fmt.Sprintf(
+		"base=%s quote=%s tick=%s lot=%s min_notional=%s maker_bps=%d taker_bps=%d mode=%s status=%s band_bps=%d reason=%s",
+		m.BaseDenom, m.QuoteDenom, m.TickSize, m.LotSize, m.MinNotional, m.MakerFeeBps, m.TakerFeeBps, m.Mode, m.Status, m.BandBps, reason)); err != nil {
+		return 0, err
+	}
 	return m.Id, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketCreated{Market: m})
+}
+
+// recordAudit records a decision of a transaction in compliance's audit
+// trail (no-op without compliance); its failure fails the transaction.
+func (k Keeper) recordAudit(ctx context.Context, actor, action, subject, details string) error {
+	if k.compliance == nil {
+		return nil
+	}
+	_, err := k.compliance.RecordAudit(ctx, actor, action, subject, details)
+	return err
 }
 
 // UpdateMarket changes a market's status, min notional and band.
@@ -44,6 +60,7 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 	if err != nil {
 		return errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", msg.MarketId)
 	}
+	old := m
 	if msg.Status != types.MarketStatus_MARKET_STATUS_UNSPECIFIED {
 		m.Status = msg.Status
 	}
@@ -57,6 +74,11 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 		return err
 	}
 	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
+		return err
+	}
+	if err := k.recordAudit(ctx, msg.Authority, types.ActionUpdateMarket, types.MarketSubject(m.Id), fmt.Sprintf(
+		"status=%s->%s min_notional=%s->%s band_bps=%d->%d band_halt_blocks=%d->%d reason=%s",
+		old.Status, m.Status, old.MinNotional, m.MinNotional, old.BandBps, m.BandBps, old.BandHaltBlocks, m.BandHaltBlocks, msg.Reason)); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketUpdated{Market: m})

@@ -31,7 +31,7 @@ func (s msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 }
 
 func (s msgServer) CreateMarket(ctx context.Context, msg *types.MsgCreateMarket) (*types.MsgCreateMarketResponse, error) {
-	id, err := s.k.CreateMarket(ctx, msg.Authority, msg.Market)
+	id, err := s.k.CreateMarket(ctx, msg.Authority, msg.Market, msg.Reason)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,4 +121,40 @@ func TestRestrictedQuoteFeesStayInTheLedger(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sdkmath.NewInt(2), b.Free)
 	require.NoError(t, rc.k.CheckBalanceInvariant(rc.ctx))
+}
+
+// TestRefusedFeeSweepKeepsFeesInTheLedger: whatever refuses the fee sweep
+// (here a send restriction refusing every transfer to the fee collector),
+// EndBlock succeeds, the fees wait in the fee account's exchange balance and
+// the invariant holds; once the bank accepts again they are swept.
+func TestRefusedFeeSweepKeepsFeesInTheLedger(t *testing.T) {
+	c := newChain(t)
+	refuse := true
+	c.bank.AppendSendRestriction(func(_ context.Context, _, to sdk.AccAddress, _ sdk.Coins) (sdk.AccAddress, error) {
+		if refuse && to.Equals(c.k.FeeAddress()) {
+			return nil, errors.New("refused")
+		}
+		return to, nil
+	})
+	id := c.createMarket(stdMarket())
+	a := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	b := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(a, coin("ubase", 100_000))
+	c.deposit(b, coin("uquote", 100_000))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 500, 10))
+	c.endBlock()
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 500, 4)) // taker fee 2
+	c.endBlock()
+	fb, err := c.k.GetBalance(c.ctx, c.k.FeeAddress(), "uquote")
+	require.NoError(t, err)
+	require.Equal(t, sdkmath.NewInt(2), fb.Free)
+	require.True(t, c.bank.GetBalance(c.ctx, c.k.FeeAddress(), "uquote").Amount.IsZero())
+
+	refuse = false
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 500, 4))
+	c.endBlock()
+	fb, err = c.k.GetBalance(c.ctx, c.k.FeeAddress(), "uquote")
+	require.NoError(t, err)
+	require.True(t, fb.Free.IsZero())
+	require.Equal(t, int64(4), c.bank.GetBalance(c.ctx, c.k.FeeAddress(), "uquote").Amount.Int64())
 }

@@ -7,6 +7,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -35,8 +36,8 @@ func (k Keeper) SeizeFree(ctx context.Context, owner, to sdk.AccAddress, amount 
 	if !amount.IsValid() || amount.Empty() {
 		return errorsmod.Wrapf(types.ErrInvalidAmount, "seize %s", amount)
 	}
-	if len(to) == 0 {
-		return errorsmod.Wrap(types.ErrInvalidAmount, "seize: no recipient")
+	if len(to) == 0 || to.Equals(authtypes.NewModuleAddress(types.ModuleName)) {
+		return errorsmod.Wrapf(types.ErrInvalidAmount, "seize: recipient %q refused", to)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cache, write := sdkCtx.CacheContext()

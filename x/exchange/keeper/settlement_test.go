@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,3 +106,121 @@ func TestAttackRevokedBuyerKeepsFilling(t *testing.T) {
 }
 
 func uitoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// audits returns the compliance audit records as "action subject details".
+func (rc *regChain) audits() []string {
+	var out []string
+	require.NoError(rc.t, rc.comp.Audit.Walk(rc.ctx, nil, func(_ uint64, r compliancetypes.AuditRecord) (bool, error) {
+		out = append(out, r.Actor+" "+r.Action+" "+r.Subject+" "+r.Details)
+		return false, nil
+	}))
+	return out
+}
+
+func hasAudit(t *testing.T, rc *regChain, prefix string) {
+	t.Helper()
+	for _, a := range rc.audits() {
+		if strings.HasPrefix(a, prefix) {
+			return
+		}
+	}
+	require.Failf(t, "no audit record", "%q in %v", prefix, rc.audits())
+}
+
+// TestBarredOwnerMayCancelItsOrders: a frozen account may still cancel its
+// own resting order through the keeper.
+func TestBarredOwnerMayCancelItsOrders(t *testing.T) {
+	rc, id, _, buyer, _, bid := restrictedMarket(t)
+	require.NoError(t, rc.comp.FreezeAccount(rc.ctx, rc.reg.String(), buyer, "aml"))
+	require.NoError(t, rc.tx(func(ctx sdk.Context) error {
+		_, err := rc.msgs.CancelOrder(ctx, &types.MsgCancelOrder{Owner: buyer.String(), MarketId: id, OrderId: bid})
+		return err
+	}))
+	require.NoError(t, rc.tryEndBlock())
+	_, err := rc.q.Order(rc.ctx, &types.QueryOrderRequest{OrderId: bid})
+	require.Error(t, err)
+	free, locked := rc.bal(buyer, "uquote")
+	require.Equal(t, int64(100_000), free)
+	require.Zero(t, locked)
+}
+
+// TestSweepCarriesOverUnderItsBudget: with a budget of 2 cancels a block, a
+// revoked account's 5 bids take 3 blocks to sweep; meanwhile its market does
+// not match (a crossing sell is rejected "sweep-pending"), the account's
+// heartbeat is disarmed at the end and the sweep is audited.
+func TestSweepCarriesOverUnderItsBudget(t *testing.T) {
+	rc, id, gcr, buyer, seller, bid := restrictedMarket(t)
+	p := rc.k.GetParams(rc.ctx)
+	p.MaxSweepOrdersPerBlock = 2
+	require.NoError(t, rc.k.Params.Set(rc.ctx, p))
+	bids := []uint64{bid}
+	for i := int64(1); i <= 4; i++ {
+		bids = append(bids, rc.mustPlace(buyer, limit(id, types.Side_SIDE_BUY, 500-i, 1)))
+	}
+	require.NoError(t, rc.tx(func(ctx sdk.Context) error {
+		_, err := rc.msgs.Heartbeat(ctx, &types.MsgHeartbeat{Owner: buyer.String(), WindowBlocks: 100})
+		return err
+	}))
+	require.NoError(t, rc.tryEndBlock())
+	require.NoError(t, rc.comp.RevokeLicence(rc.ctx, rc.reg.String(), buyer, "licence withdrawn"))
+	rc.mustPlace(seller, limit(id, types.Side_SIDE_SELL, 400, 8))
+	live := func() int {
+		n := 0
+		for _, b := range bids {
+			if _, err := rc.q.Order(rc.ctx, &types.QueryOrderRequest{OrderId: b}); err == nil {
+				n++
+			}
+		}
+		return n
+	}
+	require.NoError(t, rc.tryEndBlock())
+	require.Equal(t, 3, live())
+	// The unfinished sweep is state: it is exported with its progress, and
+	// a restarted node (fresh in-memory books) carries on.
+	gs, err := rc.k.ExportGenesis(rc.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	require.Len(t, gs.Sweeps, 1)
+	require.Equal(t, uint64(2), gs.Sweeps[0].Cancelled)
+	require.Equal(t, "revoked", gs.Sweeps[0].Cause)
+	rc.newKeeper()
+	free, locked := rc.bal(seller, gcr)
+	require.Equal(t, int64(10_000), free, "the market did not match: the sell was rejected")
+	require.Zero(t, locked)
+	require.NoError(t, rc.tryEndBlock())
+	require.Equal(t, 1, live())
+	hb, err := rc.k.Heartbeats.Has(rc.ctx, buyer)
+	require.NoError(t, err)
+	require.True(t, hb, "the heartbeat is disarmed when the sweep completes")
+	require.NoError(t, rc.tryEndBlock())
+	require.Zero(t, live())
+	hb, err = rc.k.Heartbeats.Has(rc.ctx, buyer)
+	require.NoError(t, err)
+	require.False(t, hb)
+	free, _ = rc.bal(buyer, gcr)
+	require.Zero(t, free)
+	hasAudit(t, rc, "x/compliance "+types.ActionLifecycleCancel+" "+buyer.String()+" cause=revoked reason=licence withdrawn cancelled=5 heartbeat=disarmed")
+}
+
+// TestIneligibleTakerRejectedBeforeMatching: the regulator restricts the
+// asset to market makers after a buy was queued: the buy is rejected before
+// it can match (the buyer may no longer hold the asset).
+func TestIneligibleTakerRejectedBeforeMatching(t *testing.T) {
+	rc, id, gcr, buyer, seller, bid := restrictedMarket(t)
+	rc.mustPlace(seller, limit(id, types.Side_SIDE_SELL, 600, 4))
+	require.NoError(t, rc.tryEndBlock())
+	// Buyer cancels its old bid and crosses the ask; then the rule changes.
+	require.NoError(t, rc.tx(func(ctx sdk.Context) error {
+		_, err := rc.msgs.CancelOrder(ctx, &types.MsgCancelOrder{Owner: buyer.String(), MarketId: id, OrderId: bid})
+		return err
+	}))
+	rc.mustPlace(buyer, limit(id, types.Side_SIDE_BUY, 600, 4))
+	require.NoError(t, rc.comp.SetEligibilityRule(rc.ctx, rc.reg.String(), compliancetypes.EligibilityRule{
+		Subject: gcr, AllowedRoles: []compliancetypes.Role{compliancetypes.RoleMarketMaker}}))
+	require.NoError(t, rc.tryEndBlock())
+	free, locked := rc.bal(buyer, gcr)
+	require.Zero(t, free+locked)
+	free, locked = rc.bal(buyer, "uquote")
+	require.Equal(t, int64(100_000), free)
+	require.Zero(t, locked)
+}

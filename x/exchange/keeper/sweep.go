@@ -297,6 +297,10 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 	reason := cancelReason(t)
 	owner, hasOwner := k.lookupOwnerID(ctx, addr)
 	used := 0
+	if !hasOwner && t.OrderId != 0 {
+		k.sweepDone(ctx, t, false)
+		return 0, true, nil
+	}
 	if hasOwner && t.OrderId != 0 {
 		// One order.
 		for _, m := range markets {
@@ -314,7 +318,7 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 			}
 		}
 		t.Cancelled += uint64(used)
-		k.sweepDone(ctx, t)
+		k.sweepDone(ctx, t, false)
 		return used, true, nil
 	}
 	if hasOwner {
@@ -355,17 +359,21 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 		}
 		used += n
 	}
-	if err := k.disarm(ctx, addr); err != nil {
+	disarmed, err := k.disarm(ctx, addr)
+	if err != nil {
 		return used, false, err
 	}
-	k.sweepDone(ctx, t)
+	k.sweepDone(ctx, t, disarmed)
 	return used, true, nil
 }
 
 // sweepDone records a finished task: an audit record and an event. A
 // failure to audit is logged, never an EndBlock error.
-func (k Keeper) sweepDone(ctx sdk.Context, t *types.SweepTask) {
+func (k Keeper) sweepDone(ctx sdk.Context, t *types.SweepTask, disarmed bool) {
 	details := "cause=" + t.Cause + " reason=" + t.Reason + " cancelled=" + strconv.FormatUint(t.Cancelled, 10)
+	if disarmed {
+		details += " heartbeat=disarmed"
+	}
 	subject := t.Account
 	action := types.ActionLifecycleCancel
 	if t.Cause == CauseForceCancel {
@@ -377,7 +385,8 @@ func (k Keeper) sweepDone(ctx sdk.Context, t *types.SweepTask) {
 	k.audit(ctx, t.Actor, action, subject, details)
 	ctx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeSweep,
 		sdk.NewAttribute("account", t.Account), sdk.NewAttribute("cause", t.Cause), sdk.NewAttribute("reason", t.Reason),
-		sdk.NewAttribute("actor", t.Actor), sdk.NewAttribute("order_id", strconv.FormatUint(t.OrderId, 10)), sdk.NewAttribute("cancelled", strconv.FormatUint(t.Cancelled, 10))))
+		sdk.NewAttribute("actor", t.Actor), sdk.NewAttribute("order_id", strconv.FormatUint(t.OrderId, 10)), sdk.NewAttribute("cancelled", strconv.FormatUint(t.Cancelled, 10)),
+		sdk.NewAttribute("heartbeat_disarmed", strconv.FormatBool(disarmed))))
 }
 
 // audit records in compliance's audit trail on a cache: a failure is logged
@@ -440,19 +449,19 @@ func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledg
 	return len(drop), nil
 }
 
-// disarm removes addr's dead-man switch, if armed.
-func (k Keeper) disarm(ctx context.Context, addr sdk.AccAddress) error {
+// disarm removes addr's dead-man switch, if armed, and says whether it was.
+func (k Keeper) disarm(ctx context.Context, addr sdk.AccAddress) (bool, error) {
 	hb, err := k.Heartbeats.Get(ctx, addr)
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := k.HeartbeatDue.Remove(ctx, collections.Join(hb.Deadline, addr)); err != nil {
-		return err
+		return false, err
 	}
-	return k.Heartbeats.Remove(ctx, addr)
+	return true, k.Heartbeats.Remove(ctx, addr)
 }
 
 // newRun returns a market run for work outside the market's own run (the

@@ -93,6 +93,11 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "heartbeat owner: %v", err)
 		}
 	}
+	for _, t := range gs.Sweeps {
+		if _, err := sdk.AccAddressFromBech32(t.Account); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "sweep account: %v", err)
+		}
+	}
 	if gs.NextMarketId == 0 || gs.NextOrderId == 0 || gs.NextOwnerId == 0 {
 		return fmt.Errorf("%w: sequences start at 1", ErrInvalidGenesis)
 	}
