@@ -91,6 +91,10 @@ func ComplianceGateTable() *complianceante.GateTable {
 	return complianceante.NewGateTable().
 		// Trading.
 		Prefix("/clearchain.exchange.", marketMaker, institution).
+		// An account whose licence ended may still pull its own orders (the
+		// lifecycle sweep cancels them too); a frozen one may not.
+		Open("/clearchain.exchange.v1.MsgCancelOrder").
+		Open("/clearchain.exchange.v1.MsgMassCancel").
 		// Issuance; x/assets checks that the signer is the asset's admin.
 		Prefix("/clearchain.assets.", issuer).
 		// Prices submitted by transaction.

@@ -81,8 +81,10 @@ func newValWorld(validators int) *valWorld {
 	return w
 }
 
-// signTx signs msgs by from with its next sequence (no fee); genesis txs
-// sign with account number 0, as the SDK's gentx does.
+// signTx signs msgs by from with its next sequence; genesis txs sign with
+// account number 0, as the SDK's gentx does, and pay no fee. Other txs pay
+// the floor an unlicensed signer owes (app.UnlicensedMinGasPrice), so the
+// refusals these tests expect come from the gate, not from the fee.
 func signTx(t *testing.T, txCfg client.TxConfig, from *detAccount, genesis bool, msgs ...sdk.Msg) sdk.Tx {
 	t.Helper()
 	mode, err := authsign.APISignModeToInternal(txCfg.SignModeHandler().DefaultMode())
@@ -93,6 +95,9 @@ func signTx(t *testing.T, txCfg client.TxConfig, from *detAccount, genesis bool,
 	num := from.num
 	if genesis {
 		num = 0
+	} else {
+		floor := UnlicensedMinGasPrice()
+		b.SetFeeAmount(sdk.NewCoins(sdk.NewCoin(floor.Denom, floor.Amount.MulInt64(int64(detGasLimit)).Ceil().TruncateInt())))
 	}
 	pub := from.priv.PubKey()
 	sig := signing.SignatureV2{PubKey: pub, Data: &signing.SingleSignatureData{SignMode: mode}, Sequence: from.seq}

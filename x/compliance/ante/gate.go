@@ -38,6 +38,7 @@ type GateKeeper interface {
 // a signer send the message. An empty role list means any valid licence.
 type GateTable struct {
 	exact    map[string][]types.Role
+	open     map[string]bool
 	prefixes []prefixGate // checked in insertion order; the longest match wins
 }
 
@@ -57,6 +58,17 @@ func (t *GateTable) Exact(typeURL string, roles ...types.Role) *GateTable {
 	return t
 }
 
+// Open leaves typeURL ungated even where a prefix would gate it: any
+// signer that is not frozen may send it (e.g. cancelling one's own orders
+// after a licence ends). Frozen signers are still refused.
+func (t *GateTable) Open(typeURL string) *GateTable {
+	if t.open == nil {
+		t.open = map[string]bool{}
+	}
+	t.open[typeURL] = true
+	return t
+}
+
 // Prefix gates every type URL starting with prefix by roles. An exact entry
 // takes precedence; among prefixes the longest match wins.
 func (t *GateTable) Prefix(prefix string, roles ...types.Role) *GateTable {
@@ -66,6 +78,9 @@ func (t *GateTable) Prefix(prefix string, roles ...types.Role) *GateTable {
 
 // Lookup returns the roles typeURL needs and whether it is gated at all.
 func (t *GateTable) Lookup(typeURL string) ([]types.Role, bool) {
+	if t.open[typeURL] {
+		return nil, false
+	}
 	if roles, ok := t.exact[typeURL]; ok {
 		return roles, true
 	}

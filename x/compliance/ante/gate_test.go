@@ -135,3 +135,18 @@ func TestGate_ExemptAuthorityAndRoutedCheck(t *testing.T) {
 	send := banktypes.NewMsgSend(testutil.Addr("frozen"), gov, sdk.NewCoins(sdk.NewInt64Coin("uclear", 1)))
 	require.ErrorContains(t, plain.WithExempt(gov.String()).CheckRouted(ctx, send), "is frozen")
 }
+
+// TestGateTableOpen: an Open type URL is ungated even under a gating prefix
+// (an account whose licence ended may still cancel its own orders), while
+// the rest of the prefix stays gated.
+func TestGateTableOpen(t *testing.T) {
+	tbl := ante.NewGateTable().
+		Prefix("/clearchain.exchange.", types.RoleMarketMaker).
+		Open("/clearchain.exchange.v1.MsgCancelOrder")
+	roles, gated := tbl.Lookup("/clearchain.exchange.v1.MsgCancelOrder")
+	require.False(t, gated)
+	require.Empty(t, roles)
+	roles, gated = tbl.Lookup("/clearchain.exchange.v1.MsgPlaceOrder")
+	require.True(t, gated)
+	require.Equal(t, []types.Role{types.RoleMarketMaker}, roles)
+}

@@ -100,7 +100,7 @@ func newRegChain(t testing.TB) *regChain {
 	require.NoError(t, c.k.InitGenesis(c.ctx, types.DefaultGenesis()))
 	for i, name := range []string{"Alpha Bank", "Beta Securities", "Gamma Issuer"} {
 		_, err := comp.RegisterEntity(c.ctx, rc.reg.String(), compliancetypes.Entity{
-			Name: name, Lei: regLEI + string(rune('0'+i)), Jurisdiction: "DE"})
+			Name: name, Lei: regLEI + string(rune('0'+i)), Jurisdiction: "DE"}, "onboarding")
 		require.NoError(t, err)
 	}
 	rc.issuer = rc.licensed("issuer", 3, compliancetypes.RoleIssuer)
@@ -118,7 +118,7 @@ func (rc *regChain) licensed(name string, entity uint64, roles ...compliancetype
 	rc.t.Helper()
 	addr := addrOf(name)
 	require.NoError(rc.t, rc.comp.GrantLicence(rc.ctx, rc.reg.String(), compliancetypes.Licence{
-		Address: addr.String(), EntityId: entity, Roles: roles, ExpiresAt: rc.ctx.BlockTime().Add(365 * 24 * time.Hour)}))
+		Address: addr.String(), EntityId: entity, Roles: roles, ExpiresAt: rc.ctx.BlockTime().Add(365 * 24 * time.Hour)}, "onboarding"))
 	return addr
 }
 

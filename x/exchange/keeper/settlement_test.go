@@ -77,7 +77,7 @@ func TestAttackRevokedBuyerKeepsFilling(t *testing.T) {
 			l, ok := rc.comp.GetLicence(rc.ctx, buyer)
 			require.True(t, ok)
 			l.ExpiresAt = rc.ctx.BlockTime().Add(time.Second)
-			require.NoError(t, rc.comp.UpdateLicence(rc.ctx, rc.reg.String(), l))
+			require.NoError(t, rc.comp.UpdateLicence(rc.ctx, rc.reg.String(), l, "licence term ends"))
 			rc.ctx = rc.ctx.WithBlockTime(l.ExpiresAt)
 			require.NoError(t, rc.k.AfterAccountBarred(rc.ctx, buyer, compliancetypes.BarExpired, "licence expired"))
 		},
@@ -216,7 +216,7 @@ func TestIneligibleTakerRejectedBeforeMatching(t *testing.T) {
 	}))
 	rc.mustPlace(buyer, limit(id, types.Side_SIDE_BUY, 600, 4))
 	require.NoError(t, rc.comp.SetEligibilityRule(rc.ctx, rc.reg.String(), compliancetypes.EligibilityRule{
-		Subject: gcr, AllowedRoles: []compliancetypes.Role{compliancetypes.RoleMarketMaker}}))
+		Subject: gcr, AllowedRoles: []compliancetypes.Role{compliancetypes.RoleMarketMaker}}, "market makers only"))
 	require.NoError(t, rc.tryEndBlock())
 	free, locked := rc.bal(buyer, gcr)
 	require.Zero(t, free+locked)
