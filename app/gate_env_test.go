@@ -91,7 +91,10 @@ func newGateEnv(t *testing.T, licences ...compliancetypes.Licence) *gateEnv {
 	comp.Licences = append(comp.Licences,
 		lic(e.issuer.addr, compliancetypes.RoleIssuer),
 		lic(e.inst.addr, compliancetypes.RoleInstitution),
-		lic(e.feeder.addr, compliancetypes.RoleOracleFeeder))
+		lic(e.feeder.addr, compliancetypes.RoleOracleFeeder),
+		// InitChain requires the genesis validator's operator to hold
+		// VALIDATOR_OPERATOR (GenesisStateWithValSet: operator = consensus address bytes).
+		lic(sdk.AccAddress(e.valSet.Validators[0].Address), compliancetypes.RoleValidatorOperator))
 	comp.Licences = append(comp.Licences, licences...)
 	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
 	bz, err := json.Marshal(state)

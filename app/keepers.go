@@ -211,11 +211,6 @@ func newKeepers(
 		return k, err
 	}
 	k.BankKeeper.AppendSendRestriction(k.ComplianceKeeper.SendRestriction)
-	// What happens when compliance bars an account (revoked, expired,
-	// frozen): its validator, if it operates one, is jailed (validators.go).
-	k.ComplianceKeeper.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{
-		newValidatorLifecycle(&k),
-	})
 
 	// x/exchange: markets, exchange balances and block-level matching.
 	// Compliance gives entities (self-trade prevention), market-maker roles
@@ -249,7 +244,13 @@ func newKeepers(
 	// reach exchange balances. (The app may add more lifecycle hooks to the
 	// list, e.g. validator jailing.)
 	k.ComplianceKeeper.SetExchangeLedger(k.ExchangeKeeper)
-	k.ComplianceKeeper.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{k.ExchangeKeeper})
+	// What happens when compliance bars an account (revoked, expired,
+	// frozen): the exchange queues the sweep of its orders and heartbeat, and
+	// its validator, if it operates one, is jailed (validators.go).
+	k.ComplianceKeeper.SetLifecycleHooks(compliancetypes.MultiLifecycleHooks{
+		k.ExchangeKeeper,
+		newValidatorLifecycle(&k),
+	})
 	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }

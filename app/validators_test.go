@@ -337,7 +337,7 @@ func TestRevokedOperatorValidatorJailed(t *testing.T) {
 
 	// Licensed again: the unjail goes through and the power returns.
 	r = c.send(w.regulator, &compliancetypes.MsgGrantLicence{Authority: w.regulator.addr.String(),
-		Address: victim.addr.String(), EntityId: 4, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator}})
+		Address: victim.addr.String(), EntityId: 4, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, Reason: "licence reinstated after review"})
 	require.Zero(t, r.Code, r.Log)
 	r = c.send(victim.detAccount, unjail)
 	require.Zero(t, r.Code, r.Log)
