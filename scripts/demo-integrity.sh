@@ -8,8 +8,8 @@ orders_of() { # orders_of ADDR MARKET: the number of resting orders
   q exchange orders "$1" --market-id "$2" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("orders", [])))'
 }
 wait_next_block() { wait_height "$RPC" $(( $(status_height "$RPC") + 1 )) 30 || die "no new block"; }
-asset_amount() { # asset_amount JSON-of-balances DENOM
-  python3 -c 'import json,sys; print(next((c["amount"] for c in json.load(sys.stdin).get("balances", []) if c["denom"] == sys.argv[1]), "0"))' "$1"
+bank_amount() { # bank_amount ADDR DENOM
+  q bank balances "$1" | python3 -c 'import json,sys; print(next((c["amount"] for c in json.load(sys.stdin).get("balances", []) if c["denom"] == sys.argv[1]), "0"))' "$2"
 }
 exchange_free() { # exchange_free ADDR DENOM
   q exchange balances "$1" | python3 -c '
@@ -47,11 +47,11 @@ info "order $BOID of beta cancelled by the regulator (audited with its reason)"
 tx_refused beta exchange force-cancel "a member cannot force-cancel" --market-id 1 --order-id 1
 
 log "Clawback: the regulator claws back WTHR from beta's bank and exchange balances"
-BANK0=$(asset_amount "$(q bank balances "$BETA")" "$WTHR")
+BANK0=$(bank_amount "$BETA" "$WTHR")
 FREE0=$(exchange_free "$BETA" "$WTHR")
 TAKE=$(( BANK0 + 100 ))
 tx regulator compliance force-transfer "$BETA" "$DELTA" "$TAKE$WTHR" --reason "court order 2026/117: restitution"
-BANK1=$(asset_amount "$(q bank balances "$BETA")" "$WTHR")
+BANK1=$(bank_amount "$BETA" "$WTHR")
 FREE1=$(exchange_free "$BETA" "$WTHR")
 [[ "$BANK1" == 0 && "$FREE1" == $(( FREE0 - 100 )) ]] || die "clawback of $TAKE: bank $BANK0 -> $BANK1, exchange free $FREE0 -> $FREE1"
 info "took $TAKE WTHR: bank $BANK0 -> $BANK1, exchange free $FREE0 -> $FREE1 (bank first, then the free exchange balance)"
