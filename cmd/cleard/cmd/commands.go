@@ -140,6 +140,6 @@ func appExport(
 // editors (set-regulator, grant-licence).
 func genesisCommand(txConfig client.TxConfig, basics module.BasicManager) *cobra.Command {
 	cmd := genutilcli.Commands(txConfig, basics, app.DefaultNodeHome)
-	cmd.AddCommand(compliancecli.SetRegulatorCmd(app.DefaultNodeHome), GrantLicenceGenesisCmd(app.DefaultNodeHome))
+	cmd.AddCommand(compliancecli.SetRegulatorCmd(app.DefaultNodeHome), compliancecli.GrantLicenceGenesisCmd(app.DefaultNodeHome))
 	return cmd
 }

@@ -42,6 +42,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/clearchain/clearchain/app"
+	compliancecli "github.com/clearchain/clearchain/x/compliance/client/cli"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 )
 
@@ -489,7 +490,7 @@ func initTestnetFiles(cmd *cobra.Command, mbm module.BasicManager, cdc codec.Cod
 	// Every validator's operator holds VALIDATOR_OPERATOR, under one legal
 	// entity per node: InitChain refuses unlicensed genesis validators.
 	genTime := cmttime.Now()
-	compGen, err := complianceGenesis(cdc, appGenState)
+	compGen, err := compliancecli.DecodeGenesis(cdc, appGenState)
 	if err != nil {
 		return m, err
 	}
@@ -498,8 +499,8 @@ func initTestnetFiles(cmd *cobra.Command, mbm module.BasicManager, cdc codec.Cod
 		if err != nil {
 			return m, err
 		}
-		e := genesisEntity{lei: testnetLEI(i), name: n.Name + " validator operator", jurisdiction: testnetJurisdiction}
-		if err := addGenesisLicence(compGen, addr, []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, e, genTime, time.Time{}); err != nil {
+		e := compliancecli.GenesisEntity{LEI: testnetLEI(i), Name: n.Name + " validator operator", Jurisdiction: testnetJurisdiction}
+		if err := compliancecli.AddGenesisLicence(compGen, addr, []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, e, genTime, time.Time{}); err != nil {
 			return m, fmt.Errorf("%s: licence: %w", n.Name, err)
 		}
 	}

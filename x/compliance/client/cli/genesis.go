@@ -1,5 +1,5 @@
 // Package cli holds the compliance module's hand-written commands: genesis
-// editing (set-regulator) and `query compliance verify-audit`; the other tx
+// editing (set-regulator, grant-licence) and `query compliance verify-audit`; the other tx
 // and query commands come from autocli.go.
 package cli
 
@@ -12,6 +12,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/server"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -35,50 +36,93 @@ entities, grants licences, freezes accounts and sets eligibility rules.`,
 			serverCtx := server.GetServerContextFromCmd(cmd)
 			config := serverCtx.Config
 			config.SetRoot(clientCtx.HomeDir)
-			addr, err := sdk.AccAddressFromBech32(args[0])
+			addr, err := addressOrKey(cmd, clientCtx, args[0])
 			if err != nil {
-				kr := clientCtx.Keyring
-				if backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend); backend != "" && kr == nil {
-					if kr, err = keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec); err != nil {
-						return err
-					}
-				}
-				if kr == nil {
-					return fmt.Errorf("%q is not an address and no keyring is configured", args[0])
-				}
-				rec, kerr := kr.Key(args[0])
-				if kerr != nil {
-					return fmt.Errorf("%q is neither an address nor a key: %w", args[0], kerr)
-				}
-				if addr, err = rec.GetAddress(); err != nil {
-					return err
-				}
+				return err
 			}
-			genFile := config.GenesisFile()
-			appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
+			g, err := readGenesis(clientCtx.Codec, config.GenesisFile())
 			if err != nil {
-				return fmt.Errorf("reading %s: %w", genFile, err)
-			}
-			gs := types.DefaultGenesis()
-			if raw, ok := appState[types.ModuleName]; ok && len(raw) > 0 {
-				if err := clientCtx.Codec.UnmarshalJSON(raw, gs); err != nil {
-					return fmt.Errorf("decoding compliance genesis: %w", err)
-				}
-			}
-			gs.Params.Authority = addr.String()
-			if err := gs.Validate(); err != nil {
 				return err
 			}
-			if appState[types.ModuleName], err = clientCtx.Codec.MarshalJSON(gs); err != nil {
-				return err
-			}
-			if appGenesis.AppState, err = json.Marshal(appState); err != nil {
-				return err
-			}
-			return genutil.ExportGenesisFile(appGenesis, genFile)
+			g.compliance.Params.Authority = addr.String()
+			return g.write(clientCtx.Codec)
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
 	cmd.Flags().String(flags.FlagKeyringBackend, flags.DefaultKeyringBackend, "Select keyring's backend (os|file|kwallet|pass|test)")
 	return cmd
+}
+
+// addressOrKey resolves a bech32 account address or a key name of the
+// home's keyring.
+func addressOrKey(cmd *cobra.Command, clientCtx client.Context, s string) (sdk.AccAddress, error) {
+	if addr, err := sdk.AccAddressFromBech32(s); err == nil {
+		return addr, nil
+	}
+	kr := clientCtx.Keyring
+	if kr == nil {
+		backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
+		if backend == "" {
+			return nil, fmt.Errorf("%q is not an address and no keyring is configured", s)
+		}
+		var err error
+		if kr, err = keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec); err != nil {
+			return nil, err
+		}
+	}
+	rec, err := kr.Key(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither an address nor a key: %w", s, err)
+	}
+	return rec.GetAddress()
+}
+
+// genesisFile is a genesis.json opened for editing its compliance state.
+type genesisFile struct {
+	path       string
+	appGenesis *genutiltypes.AppGenesis
+	appState   map[string]json.RawMessage
+	compliance *types.GenesisState
+}
+
+// readGenesis reads path and decodes its compliance state (the default
+// when the app state has none).
+func readGenesis(cdc codec.JSONCodec, path string) (*genesisFile, error) {
+	appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	gs, err := DecodeGenesis(cdc, appState)
+	if err != nil {
+		return nil, err
+	}
+	return &genesisFile{path: path, appGenesis: appGenesis, appState: appState, compliance: gs}, nil
+}
+
+// write validates the edited compliance state and writes the genesis file;
+// nothing is written when the state is invalid.
+func (g *genesisFile) write(cdc codec.JSONCodec) error {
+	if err := g.compliance.Validate(); err != nil {
+		return err
+	}
+	var err error
+	if g.appState[types.ModuleName], err = cdc.MarshalJSON(g.compliance); err != nil {
+		return err
+	}
+	if g.appGenesis.AppState, err = json.Marshal(g.appState); err != nil {
+		return err
+	}
+	return genutil.ExportGenesisFile(g.appGenesis, g.path)
+}
+
+// DecodeGenesis decodes the compliance state of a genesis app state (the
+// default when it has none).
+func DecodeGenesis(cdc codec.JSONCodec, appState map[string]json.RawMessage) (*types.GenesisState, error) {
+	gs := types.DefaultGenesis()
+	if raw, ok := appState[types.ModuleName]; ok && len(raw) > 0 {
+		if err := cdc.UnmarshalJSON(raw, gs); err != nil {
+			return nil, fmt.Errorf("decoding the compliance genesis: %w", err)
+		}
+	}
+	return gs, nil
 }

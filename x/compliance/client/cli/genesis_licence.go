@@ -1,8 +1,6 @@
-package cmd
+package cli
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,14 +9,10 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
-	"github.com/cosmos/cosmos-sdk/codec"
-	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/server"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/x/genutil"
-	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
-	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	"github.com/clearchain/clearchain/x/compliance/types"
 )
 
 // Flags of `cleard genesis grant-licence`.
@@ -29,51 +23,51 @@ const (
 	flagExpires      = "expires"
 )
 
-// genesisEntity names the legal entity a genesis licence is granted under:
+// GenesisEntity names the legal entity a genesis licence is granted under:
 // the entity with this LEI, registered with name and jurisdiction if the
 // genesis has none yet.
-type genesisEntity struct {
-	lei, name, jurisdiction string
+type GenesisEntity struct {
+	LEI, Name, Jurisdiction string
 }
 
-// addGenesisLicence licenses addr with roles under entity e in gs,
+// AddGenesisLicence licenses addr with roles under entity e in gs,
 // registering e if its LEI is new. issuedAt is the genesis time. It refuses
 // an account that already holds a licence, and leaves gs valid or returns
 // an error (gs may then be partly edited: callers discard it).
-func addGenesisLicence(gs *compliancetypes.GenesisState, addr sdk.AccAddress, roles []compliancetypes.Role,
-	e genesisEntity, issuedAt, expiresAt time.Time,
+func AddGenesisLicence(gs *types.GenesisState, addr sdk.AccAddress, roles []types.Role,
+	e GenesisEntity, issuedAt, expiresAt time.Time,
 ) error {
 	for _, l := range gs.Licences {
 		if l.Address == addr.String() {
-			return fmt.Errorf("account %s already holds a licence in genesis (roles %s)", addr, compliancetypes.RoleNames(l.Roles))
+			return fmt.Errorf("account %s already holds a licence in genesis (roles %s)", addr, types.RoleNames(l.Roles))
 		}
 	}
-	if err := compliancetypes.ValidateLEI(e.lei); err != nil {
+	if err := types.ValidateLEI(e.LEI); err != nil {
 		return fmt.Errorf("--%s: %w", flagLEI, err)
 	}
 	var entityID uint64
 	for _, ent := range gs.Entities {
-		if ent.Lei == e.lei {
+		if ent.Lei == e.LEI {
 			entityID = ent.Id
 			break
 		}
 	}
 	if entityID == 0 {
-		if strings.TrimSpace(e.name) == "" || e.jurisdiction == "" {
-			return fmt.Errorf("no entity with LEI %s in genesis: give --%s and --%s to register it", e.lei, flagEntityName, flagJurisdiction)
+		if strings.TrimSpace(e.Name) == "" || e.Jurisdiction == "" {
+			return fmt.Errorf("no entity with LEI %s in genesis: give --%s and --%s to register it", e.LEI, flagEntityName, flagJurisdiction)
 		}
 		if gs.NextEntityId == 0 {
 			gs.NextEntityId = 1
 		}
 		entityID = gs.NextEntityId
-		ent := compliancetypes.Entity{Id: entityID, Name: e.name, Lei: e.lei, Jurisdiction: e.jurisdiction}
-		if err := compliancetypes.ValidateEntity(ent); err != nil {
-			return fmt.Errorf("entity %q: %w", e.name, err)
+		ent := types.Entity{Id: entityID, Name: e.Name, Lei: e.LEI, Jurisdiction: e.Jurisdiction}
+		if err := types.ValidateEntity(ent); err != nil {
+			return fmt.Errorf("entity %q: %w", e.Name, err)
 		}
 		gs.Entities = append(gs.Entities, ent)
 		gs.NextEntityId++
 	}
-	roles, err := compliancetypes.NormalizeRoles(roles)
+	roles, err := types.NormalizeRoles(roles)
 	if err != nil {
 		return err
 	}
@@ -84,7 +78,7 @@ func addGenesisLicence(gs *compliancetypes.GenesisState, addr sdk.AccAddress, ro
 		return fmt.Errorf("--%s %s is not after the genesis time %s", flagExpires,
 			expiresAt.UTC().Format(time.RFC3339), issuedAt.UTC().Format(time.RFC3339))
 	}
-	l := compliancetypes.Licence{Address: addr.String(), EntityId: entityID, Roles: roles, IssuedAt: issuedAt.UTC()}
+	l := types.Licence{Address: addr.String(), EntityId: entityID, Roles: roles, IssuedAt: issuedAt.UTC()}
 	if !expiresAt.IsZero() {
 		l.ExpiresAt = expiresAt.UTC()
 	}
@@ -94,13 +88,13 @@ func addGenesisLicence(gs *compliancetypes.GenesisState, addr sdk.AccAddress, ro
 
 // parseRoles reads a comma-separated role list (validator-operator,
 // VALIDATOR_OPERATOR or ROLE_VALIDATOR_OPERATOR).
-func parseRoles(s string) ([]compliancetypes.Role, error) {
-	var roles []compliancetypes.Role
+func parseRoles(s string) ([]types.Role, error) {
+	var roles []types.Role
 	for _, part := range strings.Split(s, ",") {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
-		r, err := compliancetypes.ParseRole(strings.ReplaceAll(part, "-", "_"))
+		r, err := types.ParseRole(strings.ReplaceAll(part, "-", "_"))
 		if err != nil {
 			return nil, err
 		}
@@ -110,18 +104,6 @@ func parseRoles(s string) ([]compliancetypes.Role, error) {
 		return nil, fmt.Errorf("no role in %q", s)
 	}
 	return roles, nil
-}
-
-// complianceGenesis decodes the compliance genesis of appState (the default
-// one if absent).
-func complianceGenesis(cdc codec.JSONCodec, appState map[string]json.RawMessage) (*compliancetypes.GenesisState, error) {
-	gs := compliancetypes.DefaultGenesis()
-	if raw, ok := appState[compliancetypes.ModuleName]; ok && len(raw) > 0 {
-		if err := cdc.UnmarshalJSON(raw, gs); err != nil {
-			return nil, fmt.Errorf("decoding the compliance genesis: %w", err)
-		}
-	}
-	return gs, nil
 }
 
 // GrantLicenceGenesisCmd returns `genesis grant-licence`: it licenses an
@@ -152,14 +134,14 @@ licence: the chain refuses to start otherwise.`,
 				return err
 			}
 			f := cmd.Flags()
-			var e genesisEntity
-			if e.lei, err = f.GetString(flagLEI); err != nil {
+			var e GenesisEntity
+			if e.LEI, err = f.GetString(flagLEI); err != nil {
 				return err
 			}
-			if e.name, err = f.GetString(flagEntityName); err != nil {
+			if e.Name, err = f.GetString(flagEntityName); err != nil {
 				return err
 			}
-			if e.jurisdiction, err = f.GetString(flagJurisdiction); err != nil {
+			if e.Jurisdiction, err = f.GetString(flagJurisdiction); err != nil {
 				return err
 			}
 			var expiresAt time.Time
@@ -173,25 +155,14 @@ licence: the chain refuses to start otherwise.`,
 				return err
 			}
 
-			genFile := config.GenesisFile()
-			appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", genFile, err)
-			}
-			gs, err := complianceGenesis(clientCtx.Codec, appState)
+			g, err := readGenesis(clientCtx.Codec, config.GenesisFile())
 			if err != nil {
 				return err
 			}
-			if err := addGenesisLicence(gs, addr, roles, e, appGenesis.GenesisTime, expiresAt); err != nil {
+			if err := AddGenesisLicence(g.compliance, addr, roles, e, g.appGenesis.GenesisTime, expiresAt); err != nil {
 				return err
 			}
-			if appState[compliancetypes.ModuleName], err = clientCtx.Codec.MarshalJSON(gs); err != nil {
-				return err
-			}
-			if appGenesis.AppState, err = json.Marshal(appState); err != nil {
-				return err
-			}
-			return genutil.ExportGenesisFile(appGenesis, genFile)
+			return g.write(clientCtx.Codec)
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
@@ -202,28 +173,4 @@ licence: the chain refuses to start otherwise.`,
 	cmd.Flags().String(flagExpires, "", "expiry of the licence (RFC 3339); none by default")
 	_ = cmd.MarkFlagRequired(flagLEI)
 	return cmd
-}
-
-// addressOrKey resolves a bech32 account address or a key name of the
-// home's keyring.
-func addressOrKey(cmd *cobra.Command, clientCtx client.Context, s string) (sdk.AccAddress, error) {
-	if addr, err := sdk.AccAddressFromBech32(s); err == nil {
-		return addr, nil
-	}
-	kr := clientCtx.Keyring
-	if kr == nil {
-		backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
-		if backend == "" {
-			return nil, fmt.Errorf("%q is not an address and no keyring is configured", s)
-		}
-		var err error
-		if kr, err = keyring.New(sdk.KeyringServiceName(), backend, clientCtx.HomeDir, bufio.NewReader(cmd.InOrStdin()), clientCtx.Codec); err != nil {
-			return nil, err
-		}
-	}
-	rec, err := kr.Key(s)
-	if err != nil {
-		return nil, fmt.Errorf("%q is neither an address nor a key: %w", s, err)
-	}
-	return rec.GetAddress()
 }
