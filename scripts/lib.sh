@@ -264,3 +264,42 @@ else: s = "%d fields" % len(d)
 if "height" in d: s += ", height %s" % d["height"]
 print("    %-44s identical: %s, sha256 %s" % (what, s, hashlib.sha256(sys.argv[1].encode()).hexdigest()[:16]))' "$ja" "$*"
 }
+
+# oracle_localnet_trap NAME: for the oracle localnet tests. On exit: stop
+# the localnet ($LN, $LOCALNET_DIR) and the feeders ($FPID), show the last
+# log lines on failure, remove $TMP unless KEEP_LOCALNET is set, and print
+# NAME PASSED or FAILED with the seconds since $T0.
+oracle_localnet_trap() {
+  ORACLE_TEST_NAME=$1
+  trap oracle_localnet_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+oracle_localnet_cleanup() {
+  local rc=$? f pid
+  trap - EXIT INT TERM
+  if [[ -f "$LOCALNET_DIR/testnet.json" ]]; then "${LN[@]}" stop >/dev/null 2>&1 || true; fi
+  for f in "$LOCALNET_DIR"/node*.pid; do
+    [[ -f "$f" ]] || continue
+    kill -KILL "$(<"$f")" 2>/dev/null || true
+  done
+  for pid in "${FPID[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  if [[ $rc -ne 0 ]]; then
+    for f in "$LOCALNET_DIR"/node*.log "$TMP"/feeder*.log; do
+      [[ -f "$f" ]] || continue
+      printf '\n--- last lines of %s\n' "$f" >&2; tail -12 "$f" >&2
+    done
+  fi
+  if [[ -n "${KEEP_LOCALNET:-}" ]]; then info "kept $TMP"; else rm -rf "$TMP"; fi
+  if [[ $rc -eq 0 ]]; then log "$ORACLE_TEST_NAME PASSED in $(( $(date +%s) - T0 )) s"
+  else printf '\033[1;31m%s FAILED\033[0m (exit %d) after %d s\n' "$ORACLE_TEST_NAME" "$rc" "$(( $(date +%s) - T0 ))" >&2; fi
+  exit $rc
+}
+
+# ports_free VAR PORT...: die unless every port on 127.0.0.1 is free; VAR
+# names the setting that moves them.
+ports_free() {
+  local var=$1 p; shift
+  for p in "$@"; do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then die "port $p on 127.0.0.1 is in use; set $var"; fi
+  done
+}

@@ -35,32 +35,8 @@ FEED=CLEAR/USD
 FEEDER_PORT0=$((LOCALNET_BASE_PORT + 50))
 FPID=()
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -f "$LOCALNET_DIR/testnet.json" ]]; then "${LN[@]}" stop >/dev/null 2>&1 || true; fi
-  for f in "$LOCALNET_DIR"/node*.pid; do
-    [[ -f "$f" ]] || continue
-    kill -KILL "$(<"$f")" 2>/dev/null || true
-  done
-  for pid in "${FPID[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  if [[ $rc -ne 0 ]]; then
-    for f in "$LOCALNET_DIR"/node*.log "$TMP"/feeder*.log; do
-      [[ -f "$f" ]] || continue
-      printf '\n--- last lines of %s\n' "$f" >&2; tail -12 "$f" >&2
-    done
-  fi
-  if [[ -n "${KEEP_LOCALNET:-}" ]]; then info "kept $TMP"; else rm -rf "$TMP"; fi
-  if [[ $rc -eq 0 ]]; then log "test-oracle-localnet PASSED in $(( $(date +%s) - T0 )) s"
-  else printf '\033[1;31mtest-oracle-localnet FAILED\033[0m (exit %d) after %d s\n' "$rc" "$(( $(date +%s) - T0 ))" >&2; fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for p in $(seq "$LOCALNET_BASE_PORT" $((LOCALNET_BASE_PORT + 39))) $(seq "$FEEDER_PORT0" $((FEEDER_PORT0 + 3))); do
-  if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then die "port $p on 127.0.0.1 is in use; set TEST_ORACLE_BASE_PORT"; fi
-done
+oracle_localnet_trap test-oracle-localnet
+ports_free TEST_ORACLE_BASE_PORT $(seq "$LOCALNET_BASE_PORT" $((LOCALNET_BASE_PORT + 39))) $(seq "$FEEDER_PORT0" $((FEEDER_PORT0 + 3)))
 RPC=(); HOME_=()
 for i in 0 1 2 3; do
   RPC[i]=http://127.0.0.1:$((LOCALNET_BASE_PORT + 10 * i + 1))

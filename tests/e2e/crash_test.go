@@ -101,6 +101,9 @@ func TestCrashRecovery(t *testing.T) {
 	for h := int64(1); h <= hk; h++ {
 		history[h] = blockHashes(t, rpc, h)
 	}
+	// The tx indexer runs after the commit: wait for the next block so that
+	// every tx of block hk is indexed before it is looked up.
+	waitHeight(t, rpc, hk+1, 60*time.Second)
 	mu.Lock()
 	candidates := append([]sentTx(nil), sent...)
 	mu.Unlock()
