@@ -112,9 +112,8 @@ type chain struct {
 	enc    moduletestutil.TestEncodingConfig
 	// comp, when set, is the real compliance keeper (regChain) used instead
 	// of lic; wire completes the keeper's wiring as the app does.
-	comp   types.ComplianceKeeper
-	assets any
-	wire   func(k keeper.Keeper)
+	comp types.ComplianceKeeper
+	wire func(k keeper.Keeper)
 }
 
 var maccPerms = map[string][]string{
