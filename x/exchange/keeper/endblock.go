@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"fmt"
 	"math/big"
 	"strconv"
 
@@ -253,6 +252,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		r.sweeping, r.halted = true, true
 	}
 	r.ref, r.hasRef = k.referencePrice(ctx, r.m, r.st)
+	r.setBand()
 
 	ev := k.mem.events[:0]
 	// 1. Expiries (block height and block time: deterministic).
@@ -284,7 +284,12 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		}
 		if p, _, ok := r.book.ClearingPrice(ref); ok {
 			if r.outside(int64(p)) {
-				r.halt(int64(p))
+				// No order halts a market: the auction does not clear
+				// outside the band; its orders wait for the next one.
+				r.ctx.EventManager().EmitEvent(sdk.NewEvent("exchange_auction_outside_band",
+					sdk.NewAttribute("market", strconv.FormatUint(r.m.Id, 10)),
+					sdk.NewAttribute("price", strconv.FormatInt(int64(p), 10)),
+					sdk.NewAttribute("reference", strconv.FormatInt(r.ref, 10))))
 			} else {
 				ev = r.book.RunAuction(ref, ev[:0])
 				r.settle(ev, nil)
@@ -310,47 +315,17 @@ func (r *marketRun) outside(p int64) bool {
 	return p < lo || p > hi
 }
 
-// wouldBreach reports whether a taker of side s with limit lim and quantity
-// q would trade outside the band (a conservative walk of the opposite side,
-// self-trade prevention ignored).
-func (r *marketRun) wouldBreach(s matching.Side, lim matching.Price, q matching.Qty) bool {
+// setBand gives the engine this block's price band of a continuous market
+// (off without a band or a reference price): a taker then fills only inside
+// it and the rest is cancelled with reason "band" (see matching.Book.SetBand).
+// No order halts the market.
+func (r *marketRun) setBand() {
 	if r.m.BandBps == 0 || !r.hasRef || r.m.IsAuction() {
-		return false
+		r.book.SetBand(0, 0)
+		return
 	}
 	lo, hi := band(r.ref, r.m.BandBps)
-	if (s == matching.Buy && int64(lim) <= hi) || (s == matching.Sell && int64(lim) >= lo) {
-		return false
-	}
-	const maxLevels = 512
-	r.depth = r.book.Depth(s.Opposite(), maxLevels, r.depth[:0])
-	var cum matching.Qty
-	for _, l := range r.depth {
-		if (s == matching.Buy && l.Price > lim) || (s == matching.Sell && l.Price < lim) {
-			return false // the taker stops before
-		}
-		if int64(l.Price) < lo || int64(l.Price) > hi {
-			return true
-		}
-		cum += l.Qty
-		if cum >= q {
-			return false
-		}
-	}
-	return len(r.depth) == maxLevels
-}
-
-func (r *marketRun) halt(p int64) {
-	h := r.ctx.BlockHeight()
-	r.halted = true
-	r.st.HaltedUntil = h + int64(r.m.BandHaltBlocks) + 1
-	r.changed = true
-	if err := r.ctx.EventManager().EmitTypedEvent(&types.EventMarketHalted{
-		MarketId: r.m.Id, Price: p, ReferencePrice: r.ref, UntilHeight: r.st.HaltedUntil,
-	}); err != nil && r.err == nil {
-		r.err = err
-	}
-	r.k.audit(r.ctx, types.ModuleName, types.ActionMarketHalted, types.MarketSubject(r.m.Id), fmt.Sprintf(
-		"cause=price-band price=%d reference=%d band_bps=%d until_height=%d", p, r.ref, r.m.BandBps, r.st.HaltedUntil))
+	r.book.SetBand(matching.Price(lo), matching.Price(hi))
 }
 
 // command runs one queued command through the book and settles its events.
@@ -364,12 +339,6 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 		}
 		if reason != "" {
 			r.reject(c, reason)
-			return ev
-		}
-		side := types.EngineSide(o.Side)
-		if r.wouldBreach(side, matching.Price(o.Price), matching.Qty(o.Quantity)) {
-			r.halt(o.Price)
-			r.reject(c, "price-band")
 			return ev
 		}
 		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
@@ -675,11 +644,6 @@ func (r *marketRun) fill(e *matching.Event) {
 	}
 	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
 		uint64(e.Entity), uint64(e.MakerEntity))
-	if r.outside(p) && !r.halted {
-		// Only reachable through stop triggers or self-trade prevention
-		// sweeping deeper than wouldBreach assumed: halt after the print.
-		r.halt(p)
-	}
 }
 
 // finish records the block's trades (ring, volume bucket, state, summary

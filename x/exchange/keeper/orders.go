@@ -123,7 +123,9 @@ func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.Mark
 	if n.Cmp(m.MinNotional.BigInt()) < 0 {
 		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s < %s%s", n.String(), m.MinNotional, m.QuoteDenom)
 	}
-	if m.BandBps > 0 && (t == matching.Limit || t == matching.StopLimit) {
+	// A limit order must be priced inside today's band. Stops are banded
+	// when they trigger (the engine's band), not when placed.
+	if m.BandBps > 0 && t == matching.Limit {
 		if ref, ok := k.referencePrice(ctx, m, st); ok {
 			lo, hi := band(ref, m.BandBps)
 			if price < lo || price > hi {
