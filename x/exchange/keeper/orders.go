@@ -16,7 +16,7 @@ import (
 )
 
 // MaxClientOrderIDLen bounds client order ids.
-const MaxClientOrderIDLen = 64
+const MaxClientOrderIDLen = types.MaxClientOrderIDLen
 
 // tradingMarket returns market id if it exists and accepts orders of the
 // given kind now (place: anything that may trade; postOnly: a post-only
@@ -163,8 +163,8 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	market := typ == matching.Market || typ == matching.StopMarket
 	stop := typ == matching.StopLimit || typ == matching.StopMarket
 	switch {
-	case len(spec.ClientOrderId) > MaxClientOrderIDLen:
-		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "client order id longer than %d bytes", MaxClientOrderIDLen)
+	case !types.ValidClientOrderID(spec.ClientOrderId):
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "client order id: at most %d bytes of printable ASCII without spaces", MaxClientOrderIDLen)
 	case spec.PostOnly && (market || stop || tif == matching.IOC || tif == matching.FOK):
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "post-only must be a resting limit order")
 	case market && tif != matching.GTC && tif != matching.IOC && tif != matching.FOK:
