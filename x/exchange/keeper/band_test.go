@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -117,4 +118,70 @@ func TestAttackPlacingAStopHaltsTheMarket(t *testing.T) {
 	require.Equal(t, "band", cancelReasons(ctx.EventManager().ABCIEvents())[uitoa(stopMkt)])
 	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
 	requireTrading(t, c, id, bob)
+}
+
+// TestCircuitBreakerHaltsOnAMeasuredMove: with breaker_bps 1000 (10%) the
+// market halts for band_halt_blocks once a trade prints more than 10% from
+// the breaker's reference (the last trade price when its window began): the
+// print stands, later commands of the block are rejected, new orders are
+// refused until the halt ends, and the halt and the resume are evented and
+// audited with their cause. A move inside 10% does not halt.
+func TestCircuitBreakerHaltsOnAMeasuredMove(t *testing.T) {
+	c := newChain(t)
+	m := feeless()
+	m.BreakerBps, m.BreakerWindowBlocks, m.BandHaltBlocks = 1000, 10, 2
+	id := c.createMarket(m)
+	a := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	b := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	d := c.account("dave", 3, false, coin("uquote", 1_000_000))
+	c.deposit(a, coin("ubase", 1_000_000))
+	c.deposit(b, coin("uquote", 1_000_000))
+	c.deposit(d, coin("uquote", 1_000_000))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1))
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 100, 1))
+	c.endBlock() // a trade at 100: the breaker's reference
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 109, 1))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 115, 1))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 116, 1))
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 109, 1))
+	ctx := c.endBlockEvents() // 109: inside 10%
+	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
+	h := c.ctx.BlockHeight()
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 115, 1))
+	late := c.mustPlace(d, limit(id, types.Side_SIDE_BUY, 116, 1))
+	ctx = c.endBlockEvents() // 115 > 110: printed, then halted
+	require.True(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
+	rejected := false
+	for _, e := range ctx.EventManager().ABCIEvents() {
+		if e.Type == "clearchain.exchange.v1.EventOrderRejected" {
+			for _, at := range e.Attributes {
+				if at.Key == "order_id" && at.Value == `"`+uitoa(late)+`"` {
+					rejected = true
+				}
+			}
+		}
+	}
+	require.True(t, rejected, "dave's order ran after the halt")
+	_, dLocked := c.bal(d, "uquote")
+	require.Zero(t, dLocked)
+	st, err := c.q.Market(c.ctx, &types.QueryMarketRequest{MarketId: id})
+	require.NoError(t, err)
+	require.Equal(t, int64(115), st.State.LastPrice)
+	require.Equal(t, h+3, st.State.HaltedUntil)
+	_, err = c.place(d, limit(id, types.Side_SIDE_BUY, 116, 1))
+	require.ErrorIs(t, err, types.ErrMarketHalted)
+	require.Contains(t, c.lic.audits, fmt.Sprintf(
+		"exchange exchange/market_halted market/1 cause=circuit-breaker price=115 reference=100 breaker_bps=1000 window_blocks=10 until_height=%d", h+3))
+	c.endBlock()
+	c.endBlock()
+	ctx = c.endBlockEvents() // h+3: resumed; the reference is now 115
+	require.True(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketResumed"))
+	require.Contains(t, c.lic.audits, "exchange exchange/market_resumed market/1 cause=circuit-breaker halt ended")
+	c.mustPlace(d, limit(id, types.Side_SIDE_BUY, 116, 1))
+	ctx = c.endBlockEvents()
+	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
+	st, err = c.q.Market(c.ctx, &types.QueryMarketRequest{MarketId: id})
+	require.NoError(t, err)
+	require.Equal(t, int64(116), st.State.LastPrice)
+	require.Zero(t, st.State.HaltedUntil)
 }

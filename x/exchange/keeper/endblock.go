@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"strconv"
 
@@ -238,11 +239,19 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 	r.st = st
 	if st.HaltedUntil != 0 && h >= st.HaltedUntil {
 		r.st.HaltedUntil = 0
+		r.st.BreakerRefPrice = 0 // measured again from the last price
 		r.changed = true
 		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id}); err != nil {
 			return err
 		}
-		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=price-band halt ended")
+		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=circuit-breaker halt ended")
+	}
+	// The circuit breaker's reference: the last trade price at the start of
+	// each window.
+	if r.m.BreakerBps > 0 && r.st.LastPrice > 0 &&
+		(r.st.BreakerRefPrice == 0 || h-r.st.BreakerRefHeight >= int64(r.m.BreakerWindowBlocks)) {
+		r.st.BreakerRefPrice, r.st.BreakerRefHeight = r.st.LastPrice, h
+		r.changed = true
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
 	if _, ok := k.pausedDenom(ctx, r.m); ok {
@@ -327,6 +336,40 @@ func (r *marketRun) setBand() {
 	lo, hi := band(r.ref, r.m.BandBps)
 	r.book.SetBand(matching.Price(lo), matching.Price(hi))
 }
+
+// breaker checks print p against the circuit breaker: more than
+// breaker_bps from its reference halts the market for band_halt_blocks
+// (after the print; the block's later commands are rejected).
+func (r *marketRun) breaker(p int64) {
+	if r.m.BreakerBps == 0 || r.halted {
+		return
+	}
+	h := r.ctx.BlockHeight()
+	ref := r.st.BreakerRefPrice
+	if ref == 0 {
+		r.st.BreakerRefPrice, r.st.BreakerRefHeight = p, h
+		r.changed = true
+		return
+	}
+	lo, hi := band(ref, r.m.BreakerBps)
+	if p >= lo && p <= hi {
+		return
+	}
+	r.halted = true
+	r.st.HaltedUntil = h + int64(r.m.BandHaltBlocks) + 1
+	r.changed = true
+	if err := r.ctx.EventManager().EmitTypedEvent(&types.EventMarketHalted{
+		MarketId: r.m.Id, Price: p, ReferencePrice: ref, UntilHeight: r.st.HaltedUntil, Cause: CauseCircuitBreaker,
+	}); err != nil {
+		r.fail(err)
+	}
+	r.k.audit(r.ctx, types.ModuleName, types.ActionMarketHalted, types.MarketSubject(r.m.Id), fmt.Sprintf(
+		"cause=%s price=%d reference=%d breaker_bps=%d window_blocks=%d until_height=%d",
+		CauseCircuitBreaker, p, ref, r.m.BreakerBps, r.m.BreakerWindowBlocks, r.st.HaltedUntil))
+}
+
+// CauseCircuitBreaker is the cause of a circuit-breaker halt.
+const CauseCircuitBreaker = "circuit-breaker"
 
 // command runs one queued command through the book and settles its events.
 func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []matching.Event {
@@ -644,6 +687,7 @@ func (r *marketRun) fill(e *matching.Event) {
 	}
 	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
 		uint64(e.Entity), uint64(e.MakerEntity))
+	r.breaker(p)
 }
 
 // finish records the block's trades (ring, volume bucket, state, summary

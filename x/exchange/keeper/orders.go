@@ -38,7 +38,7 @@ func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bo
 	case m.Status == types.MarketStatus_MARKET_STATUS_HALTED:
 		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
 	case st.HaltedUntil > h:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its price band until height %d", id, st.HaltedUntil)
+		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
 	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
 		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
