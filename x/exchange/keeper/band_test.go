@@ -185,3 +185,39 @@ func TestCircuitBreakerHaltsOnAMeasuredMove(t *testing.T) {
 	require.Equal(t, int64(116), st.State.LastPrice)
 	require.Zero(t, st.State.HaltedUntil)
 }
+
+// TestAttackAuctionOutsideTheBandHaltsTheMarket: a call auction whose
+// clearing price fell outside the band halted the market, so one order
+// could freeze an auction market. Now the auction does not clear this time
+// (an exchange_auction_outside_band event), nothing halts, and the orders
+// clear at the next auction once the price is inside the band.
+func TestAttackAuctionOutsideTheBandHaltsTheMarket(t *testing.T) {
+	c := newChain(t)
+	m := feeless()
+	m.Mode, m.AuctionIntervalBlocks = types.MarketMode_MARKET_MODE_CALL_AUCTION, 2
+	m.BandBps, m.BandHaltBlocks = 500, 2
+	id := c.createMarket(m)
+	c.oracle.prices["ubase/uquote"] = 100
+	alice := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	bob := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(alice, coin("ubase", 1_000_000))
+	c.deposit(bob, coin("uquote", 1_000_000))
+	c.mustPlace(alice, limit(id, types.Side_SIDE_SELL, 104, 1))
+	c.endBlock() // h1
+	c.oracle.prices["ubase/uquote"] = 90 // band [86, 94]: clearing at 104 is outside
+	c.mustPlace(bob, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Type: types.OrderType_ORDER_TYPE_MARKET,
+		Price: 200, Quantity: 1})
+	ctx := c.endBlockEvents() // h2: auction due
+	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
+	require.True(t, hasEvent(ctx, "exchange_auction_outside_band"))
+	require.False(t, hasEvent(ctx, "exchange_fill"))
+	st, err := c.q.Market(c.ctx, &types.QueryMarketRequest{MarketId: id})
+	require.NoError(t, err)
+	require.Zero(t, st.State.HaltedUntil)
+	c.oracle.prices["ubase/uquote"] = 102
+	c.endBlock() // h3
+	ctx = c.endBlockEvents() // h4: clears at 104
+	require.True(t, hasEvent(ctx, "exchange_fill"))
+	got, _ := c.bal(bob, "ubase")
+	require.Equal(t, int64(100), got)
+}
