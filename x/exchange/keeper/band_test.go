@@ -203,7 +203,7 @@ func TestAttackAuctionOutsideTheBandHaltsTheMarket(t *testing.T) {
 	c.deposit(alice, coin("ubase", 1_000_000))
 	c.deposit(bob, coin("uquote", 1_000_000))
 	c.mustPlace(alice, limit(id, types.Side_SIDE_SELL, 104, 1))
-	c.endBlock() // h1
+	c.endBlock()                         // h1
 	c.oracle.prices["ubase/uquote"] = 90 // band [86, 94]: clearing at 104 is outside
 	c.mustPlace(bob, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Type: types.OrderType_ORDER_TYPE_MARKET,
 		Price: 200, Quantity: 1})
@@ -215,7 +215,7 @@ func TestAttackAuctionOutsideTheBandHaltsTheMarket(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, st.State.HaltedUntil)
 	c.oracle.prices["ubase/uquote"] = 102
-	c.endBlock() // h3
+	c.endBlock()             // h3
 	ctx = c.endBlockEvents() // h4: clears at 104
 	require.True(t, hasEvent(ctx, "exchange_fill"))
 	got, _ := c.bal(bob, "ubase")

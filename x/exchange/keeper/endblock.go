@@ -208,7 +208,6 @@ type marketRun struct {
 	hi, lo int64
 	tmp    [6]big.Int
 	cmdBuf [1]matching.Command
-	depth  []matching.DepthLevel
 	err    error
 
 	// sw is this block's sweep state (nil outside EndBlock's market runs);
