@@ -70,6 +70,13 @@ type Book struct {
 	refPrice     Price
 	hasRef       bool
 
+	// Price band (SetBand): while bandOn, takers trade only with levels
+	// priced in [bandLo, bandHi]. hitBand records that the current taker's
+	// walk stopped at a crossing level outside it.
+	bandLo, bandHi Price
+	bandOn         bool
+	hitBand        bool
+
 	// Dirty levels since the last Checkpoint.
 	epoch uint32
 	dirty []LevelKey
@@ -118,6 +125,28 @@ func NewBook(cfg Config) *Book {
 	b.scratch = make([]int32, 0, 64)
 	b.dirty = make([]LevelKey, 0, 64)
 	return b
+}
+
+// SetBand sets the price band of continuous matching: until it is changed,
+// a taker (placed, replaced or triggered) trades only with levels priced in
+// [lo, hi]. When its walk reaches a level it crosses outside the band, it
+// stops there and the rest of the taker is cancelled (EvCancelled,
+// ReasonBand) whatever its time in force, since resting it would cross the
+// book; a fill-or-kill order that needs such a level is unfillable. lo > hi,
+// or lo < 1, switches the band off (as does SetBand(0, 0)). The band is not
+// part of the book's persisted state: the caller sets it before each use.
+// It does not apply to RunAuction, resting orders, or post-only checks.
+func (b *Book) SetBand(lo, hi Price) {
+	b.bandOn = lo >= 1 && lo <= hi
+	b.bandLo, b.bandHi = lo, hi
+}
+
+// Band returns the price band and whether it is on.
+func (b *Book) Band() (lo, hi Price, on bool) { return b.bandLo, b.bandHi, b.bandOn }
+
+// outsideBand reports whether a level at p is outside an active band.
+func (b *Book) outsideBand(p Price) bool {
+	return b.bandOn && (p < b.bandLo || p > b.bandHi)
 }
 
 // Mode returns the book's matching mode.
@@ -351,6 +380,13 @@ func (b *Book) process(oi int32) {
 		b.release(oi)
 		return
 	}
+	if b.mode == Continuous && b.hitBand {
+		b.hitBand = false
+		b.cancelled += o.qty
+		b.emit(Event{Kind: EvCancelled, Reason: ReasonBand, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
+		b.release(oi)
+		return
+	}
 	if o.typ == Market || o.tif == IOC || o.tif == FOK {
 		if b.mode == Continuous {
 			b.cancelled += o.qty
@@ -388,7 +424,7 @@ func (b *Book) fokFillable(oi int32) bool {
 	need := t.qty
 	for i := len(ld.lv) - 1; i >= 0; i-- {
 		lv := &b.levels[ld.lv[i]]
-		if !crosses(t.side, t.price, lv.price) {
+		if !crosses(t.side, t.price, lv.price) || b.outsideBand(lv.price) {
 			return false
 		}
 		for mi := lv.head; mi >= 0; mi = b.orders[mi].next {
@@ -414,6 +450,7 @@ func (b *Book) fokFillable(oi int32) bool {
 func (b *Book) match(ti int32) bool {
 	t := &b.orders[ti]
 	ld := &b.lads[restingLadder(t.side.Opposite())]
+	b.hitBand = false
 	for t.qty > 0 {
 		n := len(ld.lv)
 		if n == 0 {
@@ -422,6 +459,10 @@ func (b *Book) match(ti int32) bool {
 		li := ld.lv[n-1]
 		lv := &b.levels[li]
 		if !crosses(t.side, t.price, lv.price) {
+			break
+		}
+		if b.outsideBand(lv.price) {
+			b.hitBand = true
 			break
 		}
 		mi := lv.head

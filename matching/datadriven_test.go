@@ -91,6 +91,9 @@ func TestDataDriven(t *testing.T) {
 				out = b.ExpireUpTo(num("block"), num("time"), out)
 			case "reference-price":
 				out = b.OnReferencePrice(Price(num("price")), out)
+			case "band":
+				b.SetBand(Price(num("lo")), Price(num("hi")))
+				return "ok\n"
 			case "auction":
 				out = b.RunAuction(Price(num("ref")), out)
 			case "clearing":

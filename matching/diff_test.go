@@ -246,7 +246,7 @@ func (s store) restore(t testing.TB, mode Mode, m Meta) *Book {
 	return nb
 }
 
-func runDifferential(t *testing.T, mode Mode, seed uint64, n int) {
+func runDifferential(t *testing.T, mode Mode, seed uint64, n int, banded bool) {
 	b := NewBook(Config{Mode: mode})
 	ref := &refBook{mode: mode}
 	g := newCmdGen(seed, func(id OrderID) (Order, bool) {
@@ -276,7 +276,25 @@ func runDifferential(t *testing.T, mode Mode, seed uint64, n int) {
 		}
 		maxLen = max(maxLen, b.Len())
 	}
+	setBand := func() {
+		if ref.bandLo == 0 {
+			b.SetBand(0, 0)
+		} else {
+			b.SetBand(ref.bandLo, ref.bandHi)
+		}
+	}
 	for i := 0; i < n; i++ {
+		if banded && i%300 == 0 {
+			// A band around the generator's mid price (prices stay within
+			// mid ± 5), sometimes off.
+			if g.rng.IntN(4) == 0 {
+				ref.bandLo, ref.bandHi = 0, 0
+			} else {
+				ref.bandLo = max(1, g.mid-Price(g.rng.IntN(5)))
+				ref.bandHi = g.mid + Price(g.rng.IntN(5))
+			}
+			setBand()
+		}
 		cmds[0] = g.command()
 		out = b.Apply(cmds, out[:0])
 		ref.out = ref.out[:0]
@@ -311,6 +329,7 @@ func runDifferential(t *testing.T, mode Mode, seed uint64, n int) {
 			// Restart from the persisted levels: the rebuilt book must go
 			// on exactly as the reference that never stopped.
 			b = st.restore(t, mode, b.Meta())
+			setBand() // not persisted: the caller sets it again
 			if err := b.CheckInvariants(); err != nil {
 				t.Fatalf("seed %d step %d: restored book: %v", seed, i, err)
 			}
@@ -330,7 +349,13 @@ func TestDifferential(t *testing.T) {
 	for i, mode := range []Mode{Continuous, Continuous, Auction, Auction} {
 		seed := uint64(i + 1)
 		t.Run(fmt.Sprintf("%s/seed%d", mode, seed), func(t *testing.T) {
-			runDifferential(t, mode, seed, n)
+			runDifferential(t, mode, seed, n, false)
+		})
+	}
+	// With a price band that changes every 300 commands (continuous).
+	for _, seed := range []uint64{11, 12} {
+		t.Run(fmt.Sprintf("band/seed%d", seed), func(t *testing.T) {
+			runDifferential(t, Continuous, seed, n, true)
 		})
 	}
 }

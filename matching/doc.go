@@ -24,7 +24,9 @@
 // decrease at the same price keeps priority; anything else is cancel and
 // replace), mass cancel by owner and side, self-trade prevention per taker
 // (STPMode), continuous matching and call auctions (Book.RunAuction, one
-// uniform clearing price).
+// uniform clearing price), and a price band for continuous matching
+// (Book.SetBand: takers fill only inside it, the rest is cancelled with
+// ReasonBand).
 //
 // # Funds
 //

@@ -16,6 +16,12 @@ type refBook struct {
 	out          []Event
 	crossedOK    bool
 	auctionOrder []*refOrder // IOC/market orders waiting for the auction
+	// bandLo, bandHi: the price band (off when bandLo is 0).
+	bandLo, bandHi Price
+}
+
+func (r *refBook) outBand(p Price) bool {
+	return r.bandLo != 0 && (p < r.bandLo || p > r.bandHi)
 }
 
 type refOrder struct {
@@ -197,7 +203,7 @@ func (r *refBook) place(c Command) {
 func (r *refBook) fokOK(t *refOrder) bool {
 	var sum Qty
 	for _, m := range r.side(t.Side.Opposite()) {
-		if !refCrosses(t.Side, t.Price, m.Price) {
+		if !refCrosses(t.Side, t.Price, m.Price) || r.outBand(m.Price) {
 			return false
 		}
 		if m.Entity == t.Entity {
@@ -224,9 +230,14 @@ func (r *refBook) process(o *refOrder) {
 		r.emit(Event{Kind: EvRested, OrderID: o.ID, Owner: o.Owner, Entity: o.Entity, Side: o.Side, Price: o.Price, Qty: o.Qty})
 		return
 	}
+	banded := false
 	for o.Qty > 0 {
 		opp := r.side(o.Side.Opposite())
 		if len(opp) == 0 || !refCrosses(o.Side, o.Price, opp[0].Price) {
+			break
+		}
+		if r.outBand(opp[0].Price) {
+			banded = true
 			break
 		}
 		m := opp[0]
@@ -247,6 +258,10 @@ func (r *refBook) process(o *refOrder) {
 	}
 	if o.Qty == 0 {
 		r.drop(o)
+		return
+	}
+	if banded {
+		r.cancel(o, ReasonBand)
 		return
 	}
 	if o.Type == Market || o.TIF == IOC || o.TIF == FOK {

@@ -286,6 +286,10 @@ const (
 	ReasonUnfilled
 	// ReasonSelfTrade: cancelled or decremented by self-trade prevention.
 	ReasonSelfTrade
+	// ReasonBand: the rest of a taker whose walk reached a crossing level
+	// priced outside the book's price band (Book.SetBand); it cannot rest,
+	// since it would cross that level.
+	ReasonBand
 
 	reasonCount
 )
@@ -296,7 +300,7 @@ var reasonNames = [...]string{
 	"duplicate-id", "unknown-order", "not-owner", "already-expired",
 	"would-cross", "fok-unfillable", "no-change", "stop-not-modifiable",
 	"not-in-auction", "cancelled", "mass-cancel", "replaced", "reduced",
-	"unfilled", "self-trade",
+	"unfilled", "self-trade", "band",
 }
 
 // String returns the reason's kebab-case name.

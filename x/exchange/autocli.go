@@ -38,7 +38,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UpdateParams", Skip: true}, // governance proposal
 				{RpcMethod: "CreateMarket", Use: "create-market [market-json]", Short: "List a market (authority)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market"}}},
-				{RpcMethod: "UpdateMarket", Use: "update-market [market-id]", Short: "Change a market's status, min notional or band (authority)",
+				{RpcMethod: "UpdateMarket", Use: "update-market [market-id]", Short: "Change a market's status, min notional, band or circuit breaker (authority)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
 				{RpcMethod: "Deposit", Use: "deposit [amount]", Short: "Deposit coins into the exchange",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},

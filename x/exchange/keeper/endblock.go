@@ -208,7 +208,6 @@ type marketRun struct {
 	hi, lo int64
 	tmp    [6]big.Int
 	cmdBuf [1]matching.Command
-	depth  []matching.DepthLevel
 	err    error
 
 	// sw is this block's sweep state (nil outside EndBlock's market runs);
@@ -239,11 +238,19 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 	r.st = st
 	if st.HaltedUntil != 0 && h >= st.HaltedUntil {
 		r.st.HaltedUntil = 0
+		r.st.BreakerRefPrice = 0 // measured again from the last price
 		r.changed = true
 		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id}); err != nil {
 			return err
 		}
-		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=price-band halt ended")
+		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=circuit-breaker halt ended")
+	}
+	// The circuit breaker's reference: the last trade price at the start of
+	// each window.
+	if r.m.BreakerBps > 0 && r.st.LastPrice > 0 &&
+		(r.st.BreakerRefPrice == 0 || h-r.st.BreakerRefHeight >= int64(r.m.BreakerWindowBlocks)) {
+		r.st.BreakerRefPrice, r.st.BreakerRefHeight = r.st.LastPrice, h
+		r.changed = true
 	}
 	r.halted = r.m.Status == types.MarketStatus_MARKET_STATUS_HALTED || r.st.HaltedUntil > h
 	if _, ok := k.pausedDenom(ctx, r.m); ok {
@@ -253,6 +260,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		r.sweeping, r.halted = true, true
 	}
 	r.ref, r.hasRef = k.referencePrice(ctx, r.m, r.st)
+	r.setBand()
 
 	ev := k.mem.events[:0]
 	// 1. Expiries (block height and block time: deterministic).
@@ -284,7 +292,12 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 		}
 		if p, _, ok := r.book.ClearingPrice(ref); ok {
 			if r.outside(int64(p)) {
-				r.halt(int64(p))
+				// No order halts a market: the auction does not clear
+				// outside the band; its orders wait for the next one.
+				r.ctx.EventManager().EmitEvent(sdk.NewEvent("exchange_auction_outside_band",
+					sdk.NewAttribute("market", strconv.FormatUint(r.m.Id, 10)),
+					sdk.NewAttribute("price", strconv.FormatInt(int64(p), 10)),
+					sdk.NewAttribute("reference", strconv.FormatInt(r.ref, 10))))
 			} else {
 				ev = r.book.RunAuction(ref, ev[:0])
 				r.settle(ev, nil)
@@ -310,48 +323,52 @@ func (r *marketRun) outside(p int64) bool {
 	return p < lo || p > hi
 }
 
-// wouldBreach reports whether a taker of side s with limit lim and quantity
-// q would trade outside the band (a conservative walk of the opposite side,
-// self-trade prevention ignored).
-func (r *marketRun) wouldBreach(s matching.Side, lim matching.Price, q matching.Qty) bool {
+// setBand gives the engine this block's price band of a continuous market
+// (off without a band or a reference price): a taker then fills only inside
+// it and the rest is cancelled with reason "band" (see matching.Book.SetBand).
+// No order halts the market.
+func (r *marketRun) setBand() {
 	if r.m.BandBps == 0 || !r.hasRef || r.m.IsAuction() {
-		return false
+		r.book.SetBand(0, 0)
+		return
 	}
 	lo, hi := band(r.ref, r.m.BandBps)
-	if (s == matching.Buy && int64(lim) <= hi) || (s == matching.Sell && int64(lim) >= lo) {
-		return false
-	}
-	const maxLevels = 512
-	r.depth = r.book.Depth(s.Opposite(), maxLevels, r.depth[:0])
-	var cum matching.Qty
-	for _, l := range r.depth {
-		if (s == matching.Buy && l.Price > lim) || (s == matching.Sell && l.Price < lim) {
-			return false // the taker stops before
-		}
-		if int64(l.Price) < lo || int64(l.Price) > hi {
-			return true
-		}
-		cum += l.Qty
-		if cum >= q {
-			return false
-		}
-	}
-	return len(r.depth) == maxLevels
+	r.book.SetBand(matching.Price(lo), matching.Price(hi))
 }
 
-func (r *marketRun) halt(p int64) {
+// breaker checks print p against the circuit breaker: more than
+// breaker_bps from its reference halts the market for band_halt_blocks
+// (after the print; the block's later commands are rejected).
+func (r *marketRun) breaker(p int64) {
+	if r.m.BreakerBps == 0 || r.halted {
+		return
+	}
 	h := r.ctx.BlockHeight()
+	ref := r.st.BreakerRefPrice
+	if ref == 0 {
+		r.st.BreakerRefPrice, r.st.BreakerRefHeight = p, h
+		r.changed = true
+		return
+	}
+	lo, hi := band(ref, r.m.BreakerBps)
+	if p >= lo && p <= hi {
+		return
+	}
 	r.halted = true
 	r.st.HaltedUntil = h + int64(r.m.BandHaltBlocks) + 1
 	r.changed = true
 	if err := r.ctx.EventManager().EmitTypedEvent(&types.EventMarketHalted{
-		MarketId: r.m.Id, Price: p, ReferencePrice: r.ref, UntilHeight: r.st.HaltedUntil,
-	}); err != nil && r.err == nil {
-		r.err = err
+		MarketId: r.m.Id, Price: p, ReferencePrice: ref, UntilHeight: r.st.HaltedUntil, Cause: CauseCircuitBreaker,
+	}); err != nil {
+		r.fail(err)
 	}
 	r.k.audit(r.ctx, types.ModuleName, types.ActionMarketHalted, types.MarketSubject(r.m.Id), fmt.Sprintf(
-		"cause=price-band price=%d reference=%d band_bps=%d until_height=%d", p, r.ref, r.m.BandBps, r.st.HaltedUntil))
+		"cause=%s price=%d reference=%d breaker_bps=%d window_blocks=%d until_height=%d",
+		CauseCircuitBreaker, p, ref, r.m.BreakerBps, r.m.BreakerWindowBlocks, r.st.HaltedUntil))
 }
+
+// CauseCircuitBreaker is the cause of a circuit-breaker halt.
+const CauseCircuitBreaker = "circuit-breaker"
 
 // command runs one queued command through the book and settles its events.
 func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []matching.Event {
@@ -364,12 +381,6 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 		}
 		if reason != "" {
 			r.reject(c, reason)
-			return ev
-		}
-		side := types.EngineSide(o.Side)
-		if r.wouldBreach(side, matching.Price(o.Price), matching.Qty(o.Quantity)) {
-			r.halt(o.Price)
-			r.reject(c, "price-band")
 			return ev
 		}
 		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
@@ -675,11 +686,7 @@ func (r *marketRun) fill(e *matching.Event) {
 	}
 	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
 		uint64(e.Entity), uint64(e.MakerEntity))
-	if r.outside(p) && !r.halted {
-		// Only reachable through stop triggers or self-trade prevention
-		// sweeping deeper than wouldBreach assumed: halt after the print.
-		r.halt(p)
-	}
+	r.breaker(p)
 }
 
 // finish records the block's trades (ring, volume bucket, state, summary

@@ -70,6 +70,9 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 	if msg.UpdateBand {
 		m.BandBps, m.BandHaltBlocks = msg.BandBps, msg.BandHaltBlocks
 	}
+	if msg.UpdateBreaker {
+		m.BreakerBps, m.BreakerWindowBlocks = msg.BreakerBps, msg.BreakerWindowBlocks
+	}
 	if err := m.ValidateBasic(); err != nil {
 		return err
 	}
@@ -77,8 +80,9 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 		return err
 	}
 	if err := k.recordAudit(ctx, msg.Authority, types.ActionUpdateMarket, types.MarketSubject(m.Id), fmt.Sprintf(
-		"status=%s->%s min_notional=%s->%s band_bps=%d->%d band_halt_blocks=%d->%d reason=%s",
-		old.Status, m.Status, old.MinNotional, m.MinNotional, old.BandBps, m.BandBps, old.BandHaltBlocks, m.BandHaltBlocks, msg.Reason)); err != nil {
+		"status=%s->%s min_notional=%s->%s band_bps=%d->%d band_halt_blocks=%d->%d breaker_bps=%d->%d breaker_window_blocks=%d->%d reason=%s",
+		old.Status, m.Status, old.MinNotional, m.MinNotional, old.BandBps, m.BandBps, old.BandHaltBlocks, m.BandHaltBlocks,
+		old.BreakerBps, m.BreakerBps, old.BreakerWindowBlocks, m.BreakerWindowBlocks, msg.Reason)); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketUpdated{Market: m})

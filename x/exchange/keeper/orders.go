@@ -16,7 +16,7 @@ import (
 )
 
 // MaxClientOrderIDLen bounds client order ids.
-const MaxClientOrderIDLen = 64
+const MaxClientOrderIDLen = types.MaxClientOrderIDLen
 
 // tradingMarket returns market id if it exists and accepts orders of the
 // given kind now (place: anything that may trade; postOnly: a post-only
@@ -38,7 +38,7 @@ func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bo
 	case m.Status == types.MarketStatus_MARKET_STATUS_HALTED:
 		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
 	case st.HaltedUntil > h:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its price band until height %d", id, st.HaltedUntil)
+		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
 	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
 		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
@@ -123,7 +123,9 @@ func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.Mark
 	if n.Cmp(m.MinNotional.BigInt()) < 0 {
 		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s < %s%s", n.String(), m.MinNotional, m.QuoteDenom)
 	}
-	if m.BandBps > 0 && (t == matching.Limit || t == matching.StopLimit) {
+	// A limit order must be priced inside today's band. Stops are banded
+	// when they trigger (the engine's band), not when placed.
+	if m.BandBps > 0 && t == matching.Limit {
 		if ref, ok := k.referencePrice(ctx, m, st); ok {
 			lo, hi := band(ref, m.BandBps)
 			if price < lo || price > hi {
@@ -161,8 +163,8 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	market := typ == matching.Market || typ == matching.StopMarket
 	stop := typ == matching.StopLimit || typ == matching.StopMarket
 	switch {
-	case len(spec.ClientOrderId) > MaxClientOrderIDLen:
-		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "client order id longer than %d bytes", MaxClientOrderIDLen)
+	case !types.ValidClientOrderID(spec.ClientOrderId):
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "client order id: at most %d bytes of printable ASCII without spaces", MaxClientOrderIDLen)
 	case spec.PostOnly && (market || stop || tif == matching.IOC || tif == matching.FOK):
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "post-only must be a resting limit order")
 	case market && tif != matching.GTC && tif != matching.IOC && tif != matching.FOK:
@@ -173,8 +175,10 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 		return 0, errorsmod.Wrapf(types.ErrBadTick, "trigger price %d", spec.TriggerPrice)
 	case !stop && spec.TriggerPrice != 0:
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "trigger price on a non-stop order")
-	case tif == matching.GTB && !market && spec.ExpireBlock < sdkCtx.BlockHeight():
-		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "expire block %d is in the past", spec.ExpireBlock)
+	case tif == matching.GTB && !market && spec.ExpireBlock <= sdkCtx.BlockHeight():
+		// EndBlock expires orders up to the current height before it runs
+		// the block's commands: the expiry must be a later block.
+		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "expire block %d is not after the current block %d", spec.ExpireBlock, sdkCtx.BlockHeight())
 	case tif == matching.GTT && !market && spec.ExpireTime <= sdkCtx.BlockTime().Unix():
 		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "expire time %d is in the past", spec.ExpireTime)
 	case tif != matching.GTB && spec.ExpireBlock != 0, tif != matching.GTT && spec.ExpireTime != 0:
@@ -317,12 +321,64 @@ func (k Keeper) MassCancel(ctx context.Context, owner sdk.AccAddress, marketID u
 			return err
 		}
 	}
-	if !known {
-		return nil // no orders ever
+	has := false
+	if known {
+		var err error
+		if has, err = k.hasOrders(ctx, ownerID, marketID, side); err != nil {
+			return err
+		}
+	}
+	if !has {
+		return errorsmod.Wrapf(types.ErrOrderNotFound, "%s has no order to cancel on market %d side %s", owner, marketID, side)
 	}
 	cmd := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MASS_CANCEL, MarketId: marketID,
 		Order: types.LevelOrder{OwnerId: ownerID, Side: side}}
 	return k.enqueue(ctx, cmd)
+}
+
+// hasOrders reports whether owner has an order a mass cancel of market
+// marketID (0: every market) on side (UNSPECIFIED: both) would cancel: live
+// in a book (resting or stop), placed earlier this block, or carried over.
+func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side types.Side) (bool, error) {
+	match := func(market uint64, s types.Side) bool {
+		return (marketID == 0 || market == marketID) && (side == types.Side_SIDE_UNSPECIFIED || s == side)
+	}
+	found := false
+	for _, idx := range []collections.Map[uint64, types.QueuedCommand]{k.QueueIDs, k.PendingIDs} {
+		if err := idx.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
+			found = c.Order.OwnerId == ownerID && match(c.MarketId, c.Order.Side)
+			return found, nil
+		}); err != nil {
+			return false, err
+		}
+		if found {
+			return true, nil
+		}
+	}
+	k.mem.mu.Lock()
+	defer k.mem.mu.Unlock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		return false, err
+	}
+	engSide := types.EngineSide(side)
+	check := func(b *matching.Book) {
+		if b == nil {
+			return
+		}
+		b.OwnerOrders(matching.OwnerID(ownerID), func(o matching.Order) bool {
+			found = engSide == matching.SideNone || o.Side == engSide
+			return !found
+		})
+	}
+	if marketID != 0 {
+		check(k.mem.books[marketID])
+		return found, nil
+	}
+	err := k.Markets.Walk(ctx, nil, func(id uint64, _ types.Market) (bool, error) {
+		check(k.mem.books[id])
+		return found, nil
+	})
+	return found, err
 }
 
 // Batch runs cancels then places; any refusal fails the whole batch.

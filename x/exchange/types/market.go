@@ -60,6 +60,15 @@ func (m Market) ValidateBasic() error {
 	if m.BandBps > 100_000 {
 		return errorsmod.Wrap(ErrInvalidMarket, "band_bps above 100000")
 	}
+	if m.BreakerBps > 100_000 {
+		return errorsmod.Wrap(ErrInvalidMarket, "breaker_bps above 100000")
+	}
+	if m.BreakerBps > 0 && (m.BreakerWindowBlocks == 0 || m.BreakerWindowBlocks > 1_000_000) {
+		return errorsmod.Wrap(ErrInvalidMarket, "breaker_window_blocks must be in [1, 1000000] with a breaker")
+	}
+	if m.BreakerBps > 0 && m.BandHaltBlocks > 1_000_000 {
+		return errorsmod.Wrap(ErrInvalidMarket, "band_halt_blocks (the breaker's halt) must be <= 1000000")
+	}
 	return nil
 }
 

@@ -46,8 +46,8 @@ func (p Params) Validate() error {
 		}
 	}
 	switch {
-	case p.MaxBatchSize == 0:
-		return errorsmod.Wrap(ErrInvalidParams, "max_batch_size must be positive")
+	case p.MaxBatchSize == 0 || p.MaxBatchSize > MaxBatchSizeLimit:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_batch_size must be in [1, %d]", MaxBatchSizeLimit)
 	case p.MaxOrdersPerBlock == 0:
 		return errorsmod.Wrap(ErrInvalidParams, "max_orders_per_block must be positive")
 	case p.RecentTrades == 0 || p.RecentTrades > 10000:
