@@ -17,6 +17,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
@@ -25,6 +26,7 @@ import (
 
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
 )
 
 func TestReflectContract_WrongRoleCannotCreateValidator(t *testing.T) {
@@ -162,4 +164,34 @@ func TestRouter_ChecksEveryHandler(t *testing.T) {
 	_, err = e.app.MsgServiceRouter().Handler(ok)(ctx, ok)
 	require.NoError(t, err)
 	require.NoError(t, hybrid(ctx, ok, &banktypes.MsgSendResponse{}))
+}
+
+// TestRouter_NewMessagesRefusedOnEveryEntry: the messages this wave added
+// are refused on the router path every entry takes (a tx after the ante, a
+// contract's dispatch, authz MsgExec's inner messages and governance all
+// call the router's Handler): MsgInjectedVotes from anyone, the oracle
+// module account included (only the proposer's injected tx carries it, and
+// the tx runner skips it); MsgForceCancel from anyone but the regulator,
+// governance included (it passes the gate as an authority; the exchange
+// keeper still wants the compliance regulator).
+func TestRouter_NewMessagesRefusedOnEveryEntry(t *testing.T) {
+	e := newGateEnv(t)
+	ctx := e.ctx().WithBlockHeight(e.height + 1)
+	route := func(msg sdk.Msg) error {
+		_, err := e.app.MsgServiceRouter().Handler(msg)(ctx, msg)
+		return err
+	}
+	for _, signer := range []string{
+		authtypes.NewModuleAddress(oracletypes.ModuleName).String(), govAuthority(), e.feeder.addr.String(),
+	} {
+		err := route(&oracletypes.MsgInjectedVotes{Authority: signer, ExtendedCommitInfo: []byte{1}})
+		require.ErrorIs(t, err, oracletypes.ErrInjectedVotesMsg, "MsgInjectedVotes signed by %s", signer)
+	}
+	for _, signer := range []string{govAuthority(), e.inst.addr.String()} {
+		err := route(&exchangetypes.MsgForceCancel{Authority: signer, Reason: "not the regulator", Account: e.inst.addr.String()})
+		require.Error(t, err, "MsgForceCancel signed by %s", signer)
+	}
+	// The regulator's own force-cancel passes the router.
+	require.NoError(t, route(&exchangetypes.MsgForceCancel{
+		Authority: e.regulator.addr.String(), Reason: "investigation", Account: e.inst.addr.String()}))
 }
