@@ -60,7 +60,7 @@ type Book struct {
 	counts     [ladCount]int // orders per ladder
 
 	ids    idMap // OrderID -> order slot
-	owners idMap // OwnerID -> head of the owner's list
+	owners idMap // OwnerID -> head of the owner's list (aux: its length)
 
 	heaps [2]expHeap // [0]: GTB by block, [1]: GTT by time
 
@@ -109,7 +109,7 @@ func NewBook(cfg Config) *Book {
 	}
 	b.orders = make([]order, 0, n)
 	b.ids = newIDMap(n)
-	b.owners = newIDMap(64)
+	b.owners = newCountedMap(64)
 	lv := cfg.InitialLevels
 	if lv < 16 {
 		lv = 16
@@ -197,9 +197,9 @@ func (b *Book) apply(c *Command) {
 	case CmdMassCancel:
 		b.massCancel(c.Owner, c.Side)
 	case CmdExpire:
-		b.expire(c.ExpireBlock, c.ExpireTime)
+		b.expire(c.ExpireBlock, c.ExpireTime, -1)
 	case CmdReferencePrice:
-		b.reference(c.Price)
+		b.reference(c.Price, -1)
 	default:
 		b.emit(Event{Kind: EvRejected, Reason: ReasonInvalidCommand, OrderID: c.ID, Owner: c.Owner, Entity: c.Entity, Side: c.Side})
 	}
@@ -211,11 +211,23 @@ func (b *Book) apply(c *Command) {
 // (ExpireTime, acceptance order). Later GTB/GTT orders must expire after the
 // highest block and time passed so far. Cost: O(log n) per expired order.
 func (b *Book) ExpireUpTo(block, time int64, out []Event) []Event {
+	out, _ = b.ExpireUpToN(block, time, -1, out)
+	return out
+}
+
+// ExpireUpToN is ExpireUpTo expiring at most max orders (max < 0: no limit),
+// in the same order; it reports whether every due order expired. The due
+// orders it leaves stay live (they can still trade or be cancelled) and
+// expire first at the next call, so a caller that bounds its work per block
+// calls it again, with the same or a later block and time, before it lets
+// them trade. Orders due at block or time are refused from now on
+// (ReasonAlreadyExpired) whether or not all of them expired.
+func (b *Book) ExpireUpToN(block, time int64, max int, out []Event) ([]Event, bool) {
 	b.out = out
-	b.expire(block, time)
+	done := b.expire(block, time, max)
 	out = b.out
 	b.out = nil
-	return out
+	return out, done
 }
 
 // OnReferencePrice reports a reference price (oracle or last trade, as the
@@ -226,11 +238,22 @@ func (b *Book) ExpireUpTo(block, time int64, out []Event) []Event {
 // then its fills) with a new time priority. A stop placed while the last
 // reported price already passed its trigger waits for the next report.
 func (b *Book) OnReferencePrice(p Price, out []Event) []Event {
+	out, _ = b.OnReferencePriceN(p, -1, out)
+	return out
+}
+
+// OnReferencePriceN is OnReferencePrice triggering at most max stops (max <
+// 0: no limit), the first ones in the same order; it reports whether every
+// stop passed by p triggered. The stops it leaves stay in the trigger book
+// and trigger at a later report that still passes them (a caller that
+// bounds its work per block reports the block's reference price again).
+// The triggered orders' fills are not counted in max.
+func (b *Book) OnReferencePriceN(p Price, max int, out []Event) ([]Event, bool) {
 	b.out = out
-	b.reference(p)
+	done := b.reference(p, max)
 	out = b.out
 	b.out = nil
-	return out
+	return out, done
 }
 
 func (b *Book) emit(e Event) { b.out = append(b.out, e) }
@@ -679,7 +702,9 @@ func (b *Book) sortBySeq(s []int32) {
 	}
 }
 
-func (b *Book) expire(block, time int64) {
+// expire expires the due orders, at most max of them (max < 0: all), and
+// reports whether none is left due.
+func (b *Book) expire(block, time int64, max int) bool {
 	if block > b.expiredBlock {
 		b.expiredBlock = block
 	}
@@ -692,6 +717,10 @@ func (b *Book) expire(block, time int64) {
 			lim = time
 		}
 		for len(b.heaps[h].a) > 0 && b.heaps[h].a[0].key <= lim {
+			if max == 0 {
+				return false
+			}
+			max--
 			oi := b.heaps[h].a[0].slot
 			o := &b.orders[oi]
 			b.expired += o.qty
@@ -699,16 +728,21 @@ func (b *Book) expire(block, time int64) {
 			b.removeResting(oi)
 		}
 	}
+	return true
 }
 
-func (b *Book) reference(p Price) {
+// reference triggers the stops passed by p, at most max of them (max < 0:
+// all), and reports whether none is left.
+func (b *Book) reference(p Price, max int) bool {
 	if !validPrice(p) {
 		b.emit(Event{Kind: EvRejected, Reason: ReasonInvalidPrice})
-		return
+		return true
 	}
 	b.refPrice = p
 	b.hasRef = true
 	s := b.scratch[:0]
+	done := true
+collect:
 	for l := ladStopBuys; l <= ladStopSells; l++ {
 		ld := &b.lads[l]
 		for i := len(ld.lv) - 1; i >= 0; i-- {
@@ -717,12 +751,17 @@ func (b *Book) reference(p Price) {
 				break
 			}
 			for oi := lv.head; oi >= 0; oi = b.orders[oi].next {
+				if max >= 0 && len(s) >= max {
+					done = false
+					break collect
+				}
 				s = append(s, oi)
 			}
 		}
 	}
 	if len(s) == 0 {
-		return
+		b.scratch = s
+		return done
 	}
 	for _, oi := range s {
 		b.unlink(oi)
@@ -748,6 +787,7 @@ func (b *Book) reference(p Price) {
 		b.process(oi)
 	}
 	b.scratch = s[:0]
+	return done
 }
 
 // crossed reports whether the best bid >= the best ask.
@@ -870,15 +910,16 @@ func (b *Book) qtyChanged(li, oi int32) {
 
 func (b *Book) ownerLink(oi int32) {
 	o := &b.orders[oi]
-	head, ok := b.owners.get(uint64(o.owner))
 	o.oprev = -1
-	if ok {
+	if i := b.owners.find(uint64(o.owner)); i >= 0 {
+		head := b.owners.vals[i]
 		o.onext = head
 		b.orders[head].oprev = oi
-		b.owners.set(uint64(o.owner), oi)
+		b.owners.vals[i] = oi
+		b.owners.aux[i]++
 	} else {
 		o.onext = -1
-		b.owners.put(uint64(o.owner), oi)
+		b.owners.aux[b.owners.put(uint64(o.owner), oi)] = 1
 	}
 }
 
@@ -889,10 +930,15 @@ func (b *Book) ownerUnlink(oi int32) {
 	}
 	if o.oprev >= 0 {
 		b.orders[o.oprev].onext = o.onext
-	} else if o.onext >= 0 {
-		b.owners.set(uint64(o.owner), o.onext)
-	} else {
+	}
+	if o.oprev < 0 && o.onext < 0 {
 		b.owners.del(uint64(o.owner))
+	} else {
+		i := b.owners.find(uint64(o.owner))
+		if o.oprev < 0 {
+			b.owners.vals[i] = o.onext
+		}
+		b.owners.aux[i]--
 	}
 	o.oprev, o.onext = -1, -1
 }

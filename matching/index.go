@@ -10,6 +10,10 @@ type idMap struct {
 	vals  []int32 // -1 marks an empty slot
 	shift uint    // 64 - log2(len(keys))
 	n     int
+	// aux, when counted, holds a second value per key (the owner index's
+	// order count); it moves with its key.
+	aux     []int32
+	counted bool
 }
 
 const fib64 = 0x9E3779B97F4A7C15
@@ -27,6 +31,9 @@ func newIDMap(capacity int) idMap {
 func (m *idMap) init(size int) {
 	m.keys = make([]uint64, size)
 	m.vals = make([]int32, size)
+	if m.counted {
+		m.aux = make([]int32, size)
+	}
 	for i := range m.vals {
 		m.vals[i] = -1
 	}
@@ -58,8 +65,21 @@ func (m *idMap) get(k uint64) (int32, bool) {
 	}
 }
 
-// put stores k -> v; k must not be present.
-func (m *idMap) put(k uint64, v int32) {
+// find returns the position of k, or -1.
+func (m *idMap) find(k uint64) int {
+	mask := len(m.keys) - 1
+	for i := m.home(k); ; i = (i + 1) & mask {
+		if m.vals[i] < 0 {
+			return -1
+		}
+		if m.keys[i] == k {
+			return i
+		}
+	}
+}
+
+// put stores k -> v; k must not be present. It returns k's position.
+func (m *idMap) put(k uint64, v int32) int {
 	if 2*(m.n+1) > len(m.keys) {
 		m.grow()
 	}
@@ -71,6 +91,7 @@ func (m *idMap) put(k uint64, v int32) {
 	m.keys[i] = k
 	m.vals[i] = v
 	m.n++
+	return i
 }
 
 // set replaces the value of a present key.
@@ -120,20 +141,40 @@ func (m *idMap) del(k uint64) bool {
 		}
 		m.keys[i] = m.keys[j]
 		m.vals[i] = m.vals[j]
+		if m.counted {
+			m.aux[i] = m.aux[j]
+		}
 		i = j
 	}
 	m.vals[i] = -1
 	m.keys[i] = 0
+	if m.counted {
+		m.aux[i] = 0
+	}
 	m.n--
 	return true
 }
 
 func (m *idMap) grow() {
-	oldK, oldV := m.keys, m.vals
+	oldK, oldV, oldA := m.keys, m.vals, m.aux
 	m.init(2 * len(oldK))
 	for i, v := range oldV {
 		if v >= 0 {
-			m.put(oldK[i], v)
+			j := m.put(oldK[i], v)
+			if m.counted {
+				m.aux[j] = oldA[i]
+			}
 		}
 	}
+}
+
+// newCountedMap returns an idMap with a second value per key.
+func newCountedMap(capacity int) idMap {
+	size := 16
+	for size < 2*capacity {
+		size *= 2
+	}
+	m := idMap{counted: true}
+	m.init(size)
+	return m
 }

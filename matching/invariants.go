@@ -117,11 +117,16 @@ func (b *Book) CheckInvariants() error {
 		if head, ok := b.owners.get(uint64(o.owner)); !ok || head != int32(oi) {
 			return fmt.Errorf("matching: order %d heads a list its owner %d does not", o.id, o.owner)
 		}
+		n := 0
 		for x := int32(oi); x >= 0; x = b.orders[x].onext {
 			if b.orders[x].state == stFree || b.orders[x].owner != o.owner {
 				return fmt.Errorf("matching: owner %d list holds a foreign or freed slot", o.owner)
 			}
 			owned++
+			n++
+		}
+		if c := b.OwnerCount(o.owner); c != n {
+			return fmt.Errorf("matching: owner %d count %d, list holds %d", o.owner, c, n)
 		}
 	}
 	if owned != live {

@@ -116,6 +116,15 @@ func (b *Book) OwnerOrders(owner OwnerID, fn func(Order) bool) {
 	}
 }
 
+// OwnerCount returns the number of live orders of owner (resting or in the
+// trigger book), in O(1): the owner index keeps the length of each list.
+func (b *Book) OwnerCount(owner OwnerID) int {
+	if i := b.owners.find(uint64(owner)); i >= 0 {
+		return int(b.owners.aux[i])
+	}
+	return 0
+}
+
 // IterateStops calls fn for each stop order of side s in trigger order: buy
 // stops by ascending trigger price, sell stops by descending trigger price,
 // acceptance order within a trigger price.
