@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"cosmossdk.io/collections"
@@ -24,11 +25,15 @@ func (k Keeper) BeginBlock(ctx context.Context) error {
 	return k.ensureLoaded(ctx)
 }
 
-// EndBlock runs the block's matching (see README.md, "EndBlock"): per market
-// in id order, expiries, stop triggers, lapsed heartbeats, the queued
-// commands in arrival order, the call auction when due; then settlement of
-// the fills in the exchange ledger, the fees to the fee collector (one
-// transfer per denom), and the write-back of the changed price levels.
+// EndBlock runs the block's matching (see README.md, "EndBlock") under the
+// block's work budget (params.max_work_per_block, see budget.go): lapsed
+// heartbeats become sweep tasks; the sweep queue runs; then per market in id
+// order: expiries, stop triggers from the reference price, the queued
+// commands (cancels, mass cancels and post-only places first, then the rest
+// in arrival order), the call auction when due. Work the budget did not
+// reach carries over, in order. Then settlement of the fills in the
+// exchange ledger, the fees to the fee collector (one transfer per denom),
+// and the write-back of the changed price levels.
 func (k Keeper) EndBlock(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	k.mem.mu.Lock()
@@ -47,17 +52,18 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 	}
 	led := k.ledger(ctx)
 	mm := map[uint64]bool{}
-	// 0. The sweep queue (barred accounts, force-cancels), before anything
-	// can match.
-	sw, err := k.runSweeps(sdkCtx, markets, led, mm, params)
+	bud := newWorkBudget(params.WorkBudget())
+	// 0. Lapsed dead-man switches join the sweep queue, which runs (barred
+	// accounts, force-cancels, lapses) before anything can match.
+	if err := k.lapseHeartbeats(sdkCtx); err != nil {
+		return err
+	}
+	sw, used, err := k.runSweeps(sdkCtx, markets, led, mm, params, bud.sweepShare(params.SweepBudget()))
 	if err != nil {
 		return err
 	}
-	cmds, err := k.collectCommands(ctx, int(params.MaxOrdersPerBlock))
-	if err != nil {
-		return err
-	}
-	lapsed, err := k.lapsedHeartbeats(sdkCtx)
+	bud.spend(used)
+	cmds, seqs, carry, err := k.collectCommands(ctx, int(params.MaxOrdersPerBlock))
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,8 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			byMarket[id] = append(byMarket[id], i)
 		}
 	}
-	for _, m := range markets {
+	var deferred []int
+	for i, m := range markets {
 		idx := mergeSorted(byMarket[m.Id], allMarkets)
 		list := make([]*types.QueuedCommand, len(idx))
 		for i, j := range idx {
@@ -81,9 +88,17 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		r := k.newRun(sdkCtx, m, led, mm, params)
 		r.gctx = ctx
 		r.sw = sw
-		if err := r.run(list, lapsed); err != nil {
+		r.bud, r.limit = bud, bud.marketLimit(len(markets)-i-1, len(markets))
+		if err := r.run(list); err != nil {
 			return err
 		}
+		for _, j := range r.deferred {
+			deferred = append(deferred, idx[j])
+		}
+		bud.spend(r.used)
+	}
+	if err := k.carryOver(ctx, cmds, seqs, deferred, carry); err != nil {
+		return err
 	}
 	if err := led.flush(ctx); err != nil {
 		return err
@@ -113,58 +128,85 @@ func mergeSorted(a, b []int) []int {
 }
 
 // collectCommands returns up to budget commands: those carried over from
-// earlier blocks first, then this block's queue; the rest is carried over.
-func (k Keeper) collectCommands(ctx context.Context, budget int) ([]types.QueuedCommand, error) {
-	cmds := k.mem.cmds[:0]
-	var done []uint64
-	err := k.Pending.Walk(ctx, nil, func(n uint64, c types.QueuedCommand) (bool, error) {
+// earlier blocks first (seqs holds their pending-queue keys plus one, 0 for
+// this block's), then this block's queue; carry is the rest of this block's
+// queue, which carryOver writes to the pending queue after the markets ran
+// (behind the commands they deferred).
+func (k Keeper) collectCommands(ctx context.Context, budget int) (cmds []types.QueuedCommand, seqs []uint64, carry []types.QueuedCommand, err error) {
+	cmds = k.mem.cmds[:0]
+	err = k.Pending.Walk(ctx, nil, func(n uint64, c types.QueuedCommand) (bool, error) {
 		if len(cmds) >= budget {
 			return true, nil
 		}
 		cmds = append(cmds, c)
-		done = append(done, n)
+		seqs = append(seqs, n+1)
 		return false, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	for i, n := range done {
-		if err := k.Pending.Remove(ctx, n); err != nil {
-			return nil, err
+	for i, n := range seqs {
+		if err := k.Pending.Remove(ctx, n-1); err != nil {
+			return nil, nil, nil, err
 		}
 		if cmds[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
 			if err := k.PendingIDs.Remove(ctx, cmds[i].Order.Id); err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 		}
 	}
-	var carry []types.QueuedCommand
 	err = k.Queue.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
 		if len(cmds) < budget {
 			cmds = append(cmds, c)
+			seqs = append(seqs, 0)
 		} else {
 			carry = append(carry, c)
 		}
 		return false, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	for _, c := range carry {
-		n, err := k.PendingSeq.Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := k.Pending.Set(ctx, n, c); err != nil {
-			return nil, err
+	return cmds, seqs, carry, nil
+}
+
+// carryOver writes to the pending queue, in arrival order, the commands the
+// markets deferred (indices into cmds; a carried-over one back under its old
+// key, so it stays ahead of later ones) and then carry, this block's queue
+// beyond max_orders_per_block.
+func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []int, carry []types.QueuedCommand) error {
+	slices.Sort(deferred)
+	put := func(n uint64, c *types.QueuedCommand) error {
+		if err := k.Pending.Set(ctx, n, *c); err != nil {
+			return err
 		}
 		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			if err := k.PendingIDs.Set(ctx, c.Order.Id, c); err != nil {
-				return nil, err
+			return k.PendingIDs.Set(ctx, c.Order.Id, *c)
+		}
+		return nil
+	}
+	for _, j := range deferred {
+		n := seqs[j] - 1
+		if seqs[j] == 0 {
+			var err error
+			if n, err = k.PendingSeq.Next(ctx); err != nil {
+				return err
 			}
 		}
+		if err := put(n, &cmds[j]); err != nil {
+			return err
+		}
 	}
-	return cmds, nil
+	for i := range carry {
+		n, err := k.PendingSeq.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if err := put(n, &carry[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // clearCommands empties a command buffer for reuse, dropping the strings it
@@ -218,6 +260,14 @@ type marketRun struct {
 	// eligibility of each owner this block ("" eligible, else the reason).
 	subject string
 	elig    map[uint64]string
+
+	// bud is the block's work budget (nil outside EndBlock's market runs);
+	// limit is what this run may use of it, used what it used; deferred
+	// holds the positions of the commands it carries over.
+	bud      *workBudget
+	limit    int
+	used     int
+	deferred []int
 }
 
 type fillRec struct {
@@ -228,7 +278,7 @@ type fillRec struct {
 	side                   matching.Side
 }
 
-func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
+func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	k, ctx := r.k, r.ctx
 	h := ctx.BlockHeight()
 	st, err := k.marketState(ctx, r.m.Id)
@@ -263,29 +313,30 @@ func (r *marketRun) run(cmds []*types.QueuedCommand, lapsed []uint64) error {
 	r.setBand()
 
 	ev := k.mem.events[:0]
-	// 1. Expiries (block height and block time: deterministic).
-	ev = r.book.ExpireUpTo(h, ctx.BlockTime().Unix(), ev)
+	// 1. Expiries (block height and block time: deterministic), under the
+	// budget: a market that did not expire everything due is behind.
+	ev, done := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.allowance(), ev)
+	r.used += len(ev)
 	r.settle(ev, nil)
-	// 2. Stop triggers from the reference price.
-	if r.hasRef && !r.halted && r.book.StopLen() > 0 {
-		ev = r.book.OnReferencePrice(matching.Price(r.ref), ev[:0])
+	behind := !done
+	// 2. Stop triggers from the reference price, under the budget.
+	if !behind && r.hasRef && !r.halted && r.book.StopLen() > 0 {
+		ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), r.allowance(), ev[:0])
+		r.used += len(ev)
 		r.settle(ev, nil)
+		behind = !done
 	}
-	// 3. Lapsed dead-man switches.
-	for _, owner := range lapsed {
-		r.cmdBuf[0] = matching.Command{Kind: matching.CmdMassCancel, Owner: matching.OwnerID(owner)}
-		ev = r.book.Apply(r.cmdBuf[:], ev[:0])
-		r.settle(ev, nil)
+	// 3. The queued commands: cancels first (see commands).
+	ev = r.commands(cmds, behind, ev[:0])
+	if r.err != nil {
+		return r.err
 	}
-	// 4. The queued commands, in arrival order.
-	for _, c := range cmds {
-		ev = r.command(c, ev[:0])
-		if r.err != nil {
-			return r.err
-		}
+	if behind {
+		k.ctxLogBehind(r)
 	}
-	// 5. The call auction, when due.
-	if r.m.IsAuction() && !r.halted && h%int64(r.m.AuctionIntervalBlocks) == 0 {
+	// 4. The call auction, when due (not while behind: it waits for the
+	// next interval).
+	if r.m.IsAuction() && !r.halted && !behind && h%int64(r.m.AuctionIntervalBlocks) == 0 {
 		ref := matching.Price(0)
 		if r.hasRef {
 			ref = matching.Price(r.ref)
@@ -367,6 +418,10 @@ func (r *marketRun) breaker(p int64) {
 		CauseCircuitBreaker, p, ref, r.m.BreakerBps, r.m.BreakerWindowBlocks, r.st.HaltedUntil))
 }
 
+// ReasonOwnerOrderLimit is the rejection reason of a place beyond
+// params.max_open_orders_per_owner live orders of its owner in the market.
+const ReasonOwnerOrderLimit = "owner-order-limit"
+
 // CauseCircuitBreaker is the cause of a circuit-breaker halt.
 const CauseCircuitBreaker = "circuit-breaker"
 
@@ -378,6 +433,10 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 		reason := r.refusal(o, c.Kind == types.CommandKind_COMMAND_KIND_PLACE)
 		if reason == "" {
 			reason = r.ownerRefusal(c)
+		}
+		if reason == "" && c.Kind == types.CommandKind_COMMAND_KIND_PLACE &&
+			r.book.OwnerCount(matching.OwnerID(o.OwnerId)) >= r.params.OpenOrderCap() {
+			reason = ReasonOwnerOrderLimit
 		}
 		if reason != "" {
 			r.reject(c, reason)

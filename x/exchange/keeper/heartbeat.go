@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -39,34 +40,48 @@ func (k Keeper) Heartbeat(ctx context.Context, owner sdk.AccAddress, window uint
 	return deadline, k.HeartbeatDue.Set(ctx, collections.Join(deadline, owner))
 }
 
-// lapsedHeartbeats removes the switches whose deadline passed (deadline <
-// height) and returns their owners' ids, in (deadline, address) order.
-func (k Keeper) lapsedHeartbeats(ctx sdk.Context) ([]uint64, error) {
+// maxLapsesPerBlock bounds the lapsed switches EndBlock takes off the due
+// index per block (each costs a few store operations); the rest lapse at the
+// next block, before anything matches there.
+const maxLapsesPerBlock = 10_000
+
+// lapseHeartbeats removes the switches whose deadline passed (deadline <
+// height), in (deadline, address) order, and queues for each owner that has
+// traded a sweep task with cause "heartbeat": the sweep (runSweeps, before any
+// matching, under the block's work budget, carried over) cancels every order
+// of the owner in every market and rejects its carried-over places and
+// modifies, so commands sent before the deadline but not yet run cannot
+// survive the lapse. While the task is unfinished, the markets where the
+// owner still has orders do not match.
+func (k Keeper) lapseHeartbeats(ctx sdk.Context) error {
 	h := ctx.BlockHeight()
 	rng := new(collections.Range[collections.Pair[int64, sdk.AccAddress]]).
 		EndExclusive(collections.Join(h, sdk.AccAddress{}))
 	var due []collections.Pair[int64, sdk.AccAddress]
 	err := k.HeartbeatDue.Walk(ctx, rng, func(key collections.Pair[int64, sdk.AccAddress]) (bool, error) {
 		due = append(due, key)
-		return len(due) >= 10_000, nil // bounded; the rest lapses next block
+		return len(due) >= maxLapsesPerBlock, nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var owners []uint64
 	for _, key := range due {
 		if err := k.HeartbeatDue.Remove(ctx, key); err != nil {
-			return nil, err
+			return err
 		}
 		if err := k.Heartbeats.Remove(ctx, key.K2()); err != nil {
-			return nil, err
+			return err
 		}
 		if err := ctx.EventManager().EmitTypedEvent(&types.EventHeartbeatExpired{Owner: key.K2().String(), Deadline: key.K1()}); err != nil {
-			return nil, err
+			return err
 		}
-		if id, ok := k.lookupOwnerID(ctx, key.K2()); ok {
-			owners = append(owners, id)
+		if _, ok := k.lookupOwnerID(ctx, key.K2()); !ok {
+			continue // never traded: nothing to cancel
+		}
+		if err := k.enqueueSweep(ctx, types.SweepTask{Account: key.K2().String(), Cause: CauseHeartbeat,
+			Reason: "deadline " + strconv.FormatInt(key.K1(), 10), Actor: types.ModuleName}); err != nil {
+			return err
 		}
 	}
-	return owners, nil
+	return nil
 }

@@ -20,6 +20,9 @@ import (
 // names ("revoked", "expired", "frozen").
 const (
 	CauseForceCancel = "force-cancel"
+	// CauseHeartbeat is the cause (and the cancel reason) of the sweep of
+	// an owner whose dead-man switch lapsed.
+	CauseHeartbeat = "heartbeat"
 	// complianceActor is the actor of sweeps queued by compliance's
 	// lifecycle hook.
 	complianceActor = "x/compliance"
@@ -187,21 +190,24 @@ type seqTask struct {
 
 // cancelReason is the reason of the order cancels and rejections of a task.
 func cancelReason(t *types.SweepTask) string {
-	if t.Cause == CauseForceCancel {
-		return CauseForceCancel
+	if t.Cause == CauseForceCancel || t.Cause == CauseHeartbeat {
+		return t.Cause
 	}
 	return "account-" + t.Cause
 }
 
-// runSweeps drains the sweep queue under the block's budget (orders
-// cancelled; each task costs at least one), in queue order, before any
-// market matches. A task not finished carries its progress over. Queued
+// runSweeps drains the sweep queue under budget (orders cancelled or
+// rejected; each task costs at least one), in queue order, before any
+// market matches, and returns the work done. A task not finished carries its
+// progress over. The carried-over places and modifies of the owners whose
+// tasks finished are rejected in one pass over the pending queue. Queued
 // tasks left after the budget suspend matching in the markets where their
 // accounts still have orders (all markets if more than maxSweepScan are
 // left), so no order of a barred or force-cancelled account fills before its
 // sweep completes.
-func (k Keeper) runSweeps(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params) (*sweepState, error) {
+func (k Keeper) runSweeps(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params, budget int) (*sweepState, int, error) {
 	st := &sweepState{}
+	limit := budget
 	if err := k.Doomed.Walk(ctx, nil, func(id uint64) (bool, error) {
 		if st.doomed == nil {
 			st.doomed = map[uint64]bool{}
@@ -209,9 +215,8 @@ func (k Keeper) runSweeps(ctx sdk.Context, markets []types.Market, led *ledger, 
 		st.doomed[id] = true
 		return false, nil
 	}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	budget := params.SweepBudget()
 	var work, rest []seqTask
 	err := k.Sweeps.Walk(ctx, nil, func(seq uint64, t types.SweepTask) (bool, error) {
 		if len(work) < budget {
@@ -222,31 +227,39 @@ func (k Keeper) runSweeps(ctx sdk.Context, markets []types.Market, led *ledger, 
 		return len(rest) > maxSweepScan, nil
 	})
 	if err != nil || len(work) == 0 {
-		return st, err
+		return st, 0, err
 	}
 	st.swept = map[uint64]string{}
+	finished := map[uint64]string{} // owners whose account sweep finished
 	for i := range work {
 		t := &work[i]
 		if budget <= 0 {
 			rest = append([]seqTask{*t}, append(work[i+1:len(work):len(work)], rest...)...)
 			break
 		}
-		used, done, err := k.sweepTask(ctx, markets, led, mm, params, st, &t.task, budget)
+		used, done, err := k.sweepTask(ctx, markets, led, mm, params, st, &t.task, budget, finished)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		budget -= max(used, 1)
 		if done {
 			if err := k.Sweeps.Remove(ctx, t.seq); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			continue
 		}
 		if err := k.Sweeps.Set(ctx, t.seq, t.task); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		rest = append([]seqTask{*t}, append(work[i+1:len(work):len(work)], rest...)...)
 		break
+	}
+	if len(finished) > 0 {
+		n, err := k.rejectPending(ctx, markets, led, mm, params, finished)
+		if err != nil {
+			return nil, 0, err
+		}
+		budget -= n
 	}
 	if len(rest) > 0 {
 		st.blocked = map[uint64]bool{}
@@ -281,13 +294,15 @@ func (k Keeper) runSweeps(ctx sdk.Context, markets []types.Market, led *ledger, 
 			}
 		}
 	}
-	return st, nil
+	return st, limit - budget, nil
 }
 
 // sweepTask runs one task with at most budget cancels; it returns the
-// cancels done and whether the task is finished.
+// cancels done and whether the task is finished. The owner of a finished
+// account sweep is added to finished, for the rejection of its carried-over
+// commands.
 func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params,
-	st *sweepState, t *types.SweepTask, budget int,
+	st *sweepState, t *types.SweepTask, budget int, finished map[uint64]string,
 ) (int, bool, error) {
 	addr, err := sdk.AccAddressFromBech32(t.Account)
 	if err != nil {
@@ -325,7 +340,7 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 		st.swept[owner] = reason
 		var ids []uint64
 		for _, m := range markets {
-			if m.Id < t.NextMarketId {
+			if m.Id < t.NextMarketId || k.bookOf(m).OwnerCount(matching.OwnerID(owner)) == 0 {
 				continue
 			}
 			r := k.newRun(ctx, m, led, mm, params)
@@ -353,15 +368,13 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 				return used, false, nil
 			}
 		}
-		n, err := k.rejectPending(ctx, markets, led, mm, params, owner, reason)
-		if err != nil {
+		finished[owner] = reason
+	}
+	disarmed := false
+	if t.Cause != CauseHeartbeat { // a lapsed switch is gone; a new one stays
+		if disarmed, err = k.disarm(ctx, addr); err != nil {
 			return used, false, err
 		}
-		used += n
-	}
-	disarmed, err := k.disarm(ctx, addr)
-	if err != nil {
-		return used, false, err
 	}
 	k.sweepDone(ctx, t, disarmed)
 	return used, true, nil
@@ -382,7 +395,9 @@ func (k Keeper) sweepDone(ctx sdk.Context, t *types.SweepTask, disarmed bool) {
 	if t.OrderId != 0 {
 		subject = "order/" + types.MarketSubject(t.MarketId) + "/" + strconv.FormatUint(t.OrderId, 10)
 	}
-	k.audit(ctx, t.Actor, action, subject, details)
+	if t.Cause != CauseHeartbeat { // an owner's own switch: no compliance action
+		k.audit(ctx, t.Actor, action, subject, details)
+	}
 	ctx.EventManager().EmitEvent(sdk.NewEvent(types.EventTypeSweep,
 		sdk.NewAttribute("account", t.Account), sdk.NewAttribute("cause", t.Cause), sdk.NewAttribute("reason", t.Reason),
 		sdk.NewAttribute("actor", t.Actor), sdk.NewAttribute("order_id", strconv.FormatUint(t.OrderId, 10)), sdk.NewAttribute("cancelled", strconv.FormatUint(t.Cancelled, 10)),
@@ -403,16 +418,17 @@ func (k Keeper) audit(ctx sdk.Context, actor, action, subject, details string) {
 	write()
 }
 
-// rejectPending drops the carried-over places and modifies of owner (their
-// locks released, each rejected with reason) and returns how many.
-func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params, owner uint64, reason string) (int, error) {
+// rejectPending drops the carried-over places and modifies of owners (their
+// locks released, each rejected with the owner's reason) in one pass over
+// the pending queue, and returns how many.
+func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params, owners map[uint64]string) (int, error) {
 	type pend struct {
 		seq uint64
 		cmd types.QueuedCommand
 	}
 	var drop []pend
 	err := k.Pending.Walk(ctx, nil, func(seq uint64, c types.QueuedCommand) (bool, error) {
-		if c.Order.OwnerId == owner && (c.Kind == types.CommandKind_COMMAND_KIND_PLACE || c.Kind == types.CommandKind_COMMAND_KIND_MODIFY) {
+		if _, ok := owners[c.Order.OwnerId]; ok && (c.Kind == types.CommandKind_COMMAND_KIND_PLACE || c.Kind == types.CommandKind_COMMAND_KIND_MODIFY) {
 			drop = append(drop, pend{seq, c})
 		}
 		return false, nil
@@ -440,7 +456,7 @@ func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledg
 			}
 		}
 		if r := runs[p.cmd.MarketId]; r != nil {
-			r.reject(&p.cmd, reason)
+			r.reject(&p.cmd, owners[p.cmd.Order.OwnerId])
 			if r.err != nil {
 				return 0, r.err
 			}

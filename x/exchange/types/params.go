@@ -15,7 +15,28 @@ const (
 	DefaultMaxHeartbeatWindow uint64 = 10000
 	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0.
 	DefaultMaxSweepOrdersPerBlock uint32 = 10000
+	// DefaultMaxWorkPerBlock is the EndBlock work budget when the param is 0.
+	DefaultMaxWorkPerBlock uint32 = 50000
+	// DefaultMaxOpenOrdersPerOwner is the per-owner, per-market cap of live
+	// orders when the param is 0.
+	DefaultMaxOpenOrdersPerOwner uint32 = 1000
 )
+
+// WorkBudget is the number of orders EndBlock may touch a block.
+func (p Params) WorkBudget() int {
+	if p.MaxWorkPerBlock == 0 {
+		return int(DefaultMaxWorkPerBlock)
+	}
+	return int(p.MaxWorkPerBlock)
+}
+
+// OpenOrderCap is the number of live orders an owner may have in a market.
+func (p Params) OpenOrderCap() int {
+	if p.MaxOpenOrdersPerOwner == 0 {
+		return int(DefaultMaxOpenOrdersPerOwner)
+	}
+	return int(p.MaxOpenOrdersPerOwner)
+}
 
 // SweepBudget is the number of orders EndBlock's sweep may cancel a block.
 func (p Params) SweepBudget() int {
@@ -35,6 +56,8 @@ func DefaultParams() Params {
 		MaxHeartbeatWindow: DefaultMaxHeartbeatWindow,
 
 		MaxSweepOrdersPerBlock: DefaultMaxSweepOrdersPerBlock,
+		MaxWorkPerBlock:        DefaultMaxWorkPerBlock,
+		MaxOpenOrdersPerOwner:  DefaultMaxOpenOrdersPerOwner,
 	}
 }
 

@@ -1,0 +1,184 @@
+package keeper
+
+import (
+	"github.com/clearchain/clearchain/matching"
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// workBudget is EndBlock's work budget (params.max_work_per_block): the
+// orders a block touches — expired, triggered, cancelled, rejected, filled;
+// a command costs the engine events it produced, at least one. Every step
+// of EndBlock runs under it and carries over what it did not reach:
+//
+//   - the sweep queue (lapsed heartbeats, barred accounts, force-cancels)
+//     gets at most half of it (and at most max_sweep_orders_per_block);
+//   - each market may use what is left minus a reserve of a quarter of the
+//     budget shared by the markets after it (so no market starves another);
+//     in it, expiries, then stop triggers, then the commands; a market whose
+//     expiries or triggers did not finish runs only its cancels, mass cancels
+//     and post-only places this block and carries its other commands over;
+//     after the budget ran out, the market's remaining commands carry over
+//     (at least one command of a market that is not behind runs a block).
+//
+// One step may overshoot by its own work: a mass cancel touches at most the
+// owner's live orders in the market (max_open_orders_per_owner), a taker
+// the orders it fills. The budget is a plain counter: deterministic.
+type workBudget struct {
+	total, left int
+}
+
+func newWorkBudget(n int) *workBudget { return &workBudget{total: n, left: n} }
+
+func (b *workBudget) spend(n int) { b.left -= n }
+
+// sweepShare is the sweep queue's budget: at most half of the block's and at
+// most max, at least 1.
+func (b *workBudget) sweepShare(max int) int {
+	return clampMin(min(max, b.total/2, b.left), 1)
+}
+
+// marketLimit is what a market may use when later markets follow it: what is
+// left minus their reserve (a quarter of the budget shared among the
+// markets), at least 1.
+func (b *workBudget) marketLimit(later, markets int) int {
+	reserve := later * (b.total / (4 * max(markets, 1)))
+	return clampMin(b.left-reserve, 1)
+}
+
+func clampMin(v, lo int) int {
+	if v < lo {
+		return lo
+	}
+	return v
+}
+
+// allowance is what the run may still use.
+func (r *marketRun) allowance() int {
+	return max(r.limit-r.used, 0)
+}
+
+// first reports whether a queued command runs in the first pass of a
+// market's commands: cancels, mass cancels and post-only places, which
+// cannot take liquidity, run before any taker of the block, so a market
+// maker's pull is never queued behind the taker that would hit it.
+func first(c *types.QueuedCommand) bool {
+	switch c.Kind {
+	case types.CommandKind_COMMAND_KIND_CANCEL, types.CommandKind_COMMAND_KIND_MASS_CANCEL:
+		return true
+	case types.CommandKind_COMMAND_KIND_PLACE:
+		return c.Order.PostOnly
+	}
+	return false
+}
+
+type ownerSide struct {
+	owner uint64
+	side  types.Side
+}
+
+// laterPlaces indexes the places of the second pass, so that a first-pass
+// cancel or mass cancel also reaches the places of its owner that arrived
+// before it (they would have been in the book by then).
+type laterPlaces struct {
+	byID    map[uint64]int
+	byOwner map[ownerSide]*placeRun
+	killed  map[int]bool
+}
+
+// placeRun is an owner's second-pass places on one side, in arrival order;
+// those before next are dealt with.
+type placeRun struct {
+	pos  []int
+	next int
+}
+
+func newLaterPlaces(cmds []*types.QueuedCommand) *laterPlaces {
+	lp := &laterPlaces{byID: map[uint64]int{}, byOwner: map[ownerSide]*placeRun{}, killed: map[int]bool{}}
+	for i, c := range cmds {
+		if c.Kind != types.CommandKind_COMMAND_KIND_PLACE || first(c) {
+			continue
+		}
+		lp.byID[c.Order.Id] = i
+		k := ownerSide{c.Order.OwnerId, c.Order.Side}
+		pr := lp.byOwner[k]
+		if pr == nil {
+			pr = &placeRun{}
+			lp.byOwner[k] = pr
+		}
+		pr.pos = append(pr.pos, i)
+	}
+	return lp
+}
+
+// commands runs a market's queued commands: first the cancels, mass
+// cancels and post-only places in arrival order, then the others in arrival
+// order while the budget lasts (none if behind: the market's expiries or
+// triggers did not finish). A first-pass cancel of a second-pass place that
+// arrived before it rejects the place with reason "cancelled" before it
+// runs; a mass cancel does so for every such place of its owner (and side),
+// reason "mass-cancel". The positions of the commands not run are left in
+// r.deferred.
+func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matching.Event) []matching.Event {
+	var lp *laterPlaces
+	for i, c := range cmds {
+		if !first(c) {
+			continue
+		}
+		if c.Kind != types.CommandKind_COMMAND_KIND_PLACE && lp == nil {
+			lp = newLaterPlaces(cmds)
+		}
+		switch c.Kind {
+		case types.CommandKind_COMMAND_KIND_CANCEL:
+			if j, ok := lp.byID[c.Order.Id]; ok && j < i && !lp.killed[j] && cmds[j].Order.OwnerId == c.Order.OwnerId {
+				lp.killed[j] = true
+				r.reject(cmds[j], matching.ReasonCancelled.String())
+				r.used++
+				continue
+			}
+		case types.CommandKind_COMMAND_KIND_MASS_CANCEL:
+			for _, s := range []types.Side{types.Side_SIDE_BUY, types.Side_SIDE_SELL} {
+				if c.Order.Side != types.Side_SIDE_UNSPECIFIED && c.Order.Side != s {
+					continue
+				}
+				pr := lp.byOwner[ownerSide{c.Order.OwnerId, s}]
+				for pr != nil && pr.next < len(pr.pos) && pr.pos[pr.next] < i {
+					if j := pr.pos[pr.next]; !lp.killed[j] {
+						lp.killed[j] = true
+						r.reject(cmds[j], matching.ReasonMassCancel.String())
+						r.used++
+					}
+					pr.next++
+				}
+			}
+		}
+		ev = r.command(c, ev[:0])
+		r.used += max(len(ev), 1)
+		if r.err != nil {
+			return ev
+		}
+	}
+	ran := false
+	for i, c := range cmds {
+		if first(c) || (lp != nil && lp.killed[i]) {
+			continue
+		}
+		if behind || (ran && r.used >= r.limit) {
+			r.deferred = append(r.deferred, i)
+			continue
+		}
+		ran = true
+		ev = r.command(c, ev[:0])
+		r.used += max(len(ev), 1)
+		if r.err != nil {
+			return ev
+		}
+	}
+	return ev
+}
+
+// ctxLogBehind reports a market that did not finish its expiries or
+// triggers (its other commands carried over).
+func (k Keeper) ctxLogBehind(r *marketRun) {
+	r.ctx.Logger().Info("exchange: market behind its work budget; commands carried over",
+		"market", r.m.Id, "used", r.used, "limit", r.limit, "deferred", len(r.deferred))
+}
