@@ -23,6 +23,9 @@ import (
 // One step may overshoot by its own work: a mass cancel touches at most the
 // owner's live orders in the market (max_open_orders_per_owner), a taker
 // the orders it fills. The budget is a plain counter: deterministic.
+// triggerChunk is how many stops EndBlock triggers per engine call.
+const triggerChunk = 16
+
 type workBudget struct {
 	total, left int
 }
@@ -110,9 +113,11 @@ func newLaterPlaces(cmds []*types.QueuedCommand) *laterPlaces {
 	return lp
 }
 
-// commands runs a market's queued commands: first the cancels, mass
-// cancels and post-only places in arrival order, then the others in arrival
-// order while the budget lasts (none if behind: the market's expiries or
+// commands runs a market's queued commands under the run's budget: first
+// the cancels, mass cancels and post-only places in arrival order, then the
+// others in arrival order. Once the budget is used up (at least one command
+// runs a block), the rest carries over: after a first-pass command, every
+// command left; none of the second pass if behind (the market's expiries or
 // triggers did not finish). A first-pass cancel of a second-pass place that
 // arrived before it rejects the place with reason "cancelled" before it
 // runs; a mass cancel does so for every such place of its owner (and side),
@@ -120,10 +125,17 @@ func newLaterPlaces(cmds []*types.QueuedCommand) *laterPlaces {
 // r.deferred.
 func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matching.Event) []matching.Event {
 	var lp *laterPlaces
+	ran := false
 	for i, c := range cmds {
 		if !first(c) {
 			continue
 		}
+		if ran && r.used >= r.limit {
+			r.deferred = append(r.deferred, i)
+			behind = true
+			continue
+		}
+		ran = true
 		if c.Kind != types.CommandKind_COMMAND_KIND_PLACE && lp == nil {
 			lp = newLaterPlaces(cmds)
 		}
@@ -157,7 +169,7 @@ func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matc
 			return ev
 		}
 	}
-	ran := false
+	ran = false
 	for i, c := range cmds {
 		if first(c) || (lp != nil && lp.killed[i]) {
 			continue

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/big"
@@ -78,7 +79,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			byMarket[id] = append(byMarket[id], i)
 		}
 	}
-	var deferred []int
+	var deferred []deferral
 	for i, m := range markets {
 		idx := mergeSorted(byMarket[m.Id], allMarkets)
 		list := make([]*types.QueuedCommand, len(idx))
@@ -93,7 +94,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 			return err
 		}
 		for _, j := range r.deferred {
-			deferred = append(deferred, idx[j])
+			deferred = append(deferred, deferral{idx[j], m.Id})
 		}
 		bud.spend(r.used)
 	}
@@ -170,13 +171,43 @@ func (k Keeper) collectCommands(ctx context.Context, budget int) (cmds []types.Q
 	return cmds, seqs, carry, nil
 }
 
-// carryOver writes to the pending queue, in arrival order, the commands the
-// markets deferred (indices into cmds; a carried-over one back under its old
-// key, so it stays ahead of later ones) and then carry, this block's queue
-// beyond max_orders_per_block.
-func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []int, carry []types.QueuedCommand) error {
-	slices.Sort(deferred)
-	put := func(n uint64, c *types.QueuedCommand) error {
+// deferral is a command a market did not run: its position in the block's
+// commands and the market (a mass cancel of every market carries over per
+// market).
+type deferral struct {
+	pos    int
+	market uint64
+}
+
+// carryOver writes to the pending queue the commands the markets deferred,
+// in arrival order (a mass cancel of every market as one command per market
+// that deferred it), ahead of everything still pending: they take the keys
+// of the carried-over commands collected this block, smallest first (a new
+// key only when those run out, which can only happen when nothing was left
+// pending); then carry, this block's queue beyond max_orders_per_block.
+func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []deferral, carry []types.QueuedCommand) error {
+	slices.SortFunc(deferred, func(a, b deferral) int {
+		if a.pos != b.pos {
+			return a.pos - b.pos
+		}
+		return cmp.Compare(a.market, b.market)
+	})
+	var keys []uint64 // collected carried-over keys, ascending
+	for _, n := range seqs {
+		if n != 0 {
+			keys = append(keys, n-1)
+		}
+	}
+	put := func(c *types.QueuedCommand) error {
+		var n uint64
+		if len(keys) > 0 {
+			n, keys = keys[0], keys[1:]
+		} else {
+			var err error
+			if n, err = k.PendingSeq.Next(ctx); err != nil {
+				return err
+			}
+		}
 		if err := k.Pending.Set(ctx, n, *c); err != nil {
 			return err
 		}
@@ -185,24 +216,18 @@ func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs 
 		}
 		return nil
 	}
-	for _, j := range deferred {
-		n := seqs[j] - 1
-		if seqs[j] == 0 {
-			var err error
-			if n, err = k.PendingSeq.Next(ctx); err != nil {
-				return err
-			}
+	for _, d := range deferred {
+		c := cmds[d.pos]
+		if c.MarketId == 0 {
+			c.MarketId = d.market
 		}
-		if err := put(n, &cmds[j]); err != nil {
+		if err := put(&c); err != nil {
 			return err
 		}
 	}
+	keys = nil
 	for i := range carry {
-		n, err := k.PendingSeq.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if err := put(n, &carry[i]); err != nil {
+		if err := put(&carry[i]); err != nil {
 			return err
 		}
 	}
@@ -319,11 +344,14 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	r.used += len(ev)
 	r.settle(ev, nil)
 	behind := !done
-	// 2. Stop triggers from the reference price, under the budget.
+	// 2. Stop triggers from the reference price, under the budget: a few
+	// at a time, since each triggered stop's fills count too.
 	if !behind && r.hasRef && !r.halted && r.book.StopLen() > 0 {
-		ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), r.allowance(), ev[:0])
-		r.used += len(ev)
-		r.settle(ev, nil)
+		for done = false; !done && r.used < r.limit; {
+			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.allowance(), triggerChunk), ev[:0])
+			r.used += len(ev)
+			r.settle(ev, nil)
+		}
 		behind = !done
 	}
 	// 3. The queued commands: cancels first (see commands).
