@@ -217,11 +217,11 @@ func (b *Book) ExpireUpTo(block, time int64, out []Event) []Event {
 
 // ExpireUpToN is ExpireUpTo expiring at most max orders (max < 0: no limit),
 // in the same order; it reports whether every due order expired. The due
-// orders it leaves stay live (they can still trade or be cancelled) and
-// expire first at the next call, so a caller that bounds its work per block
-// calls it again, with the same or a later block and time, before it lets
-// them trade. Orders due at block or time are refused from now on
-// (ReasonAlreadyExpired) whether or not all of them expired.
+// orders it leaves stay in the book until the next call expires them first,
+// but never trade: a taker that meets one expires it (EvExpired, before its
+// fills) and a FOK check skips it. Cancels and modifies still reach them.
+// RunAuction does not skip them: run auctions only when done. Orders due at
+// block or time are refused from now on (ReasonAlreadyExpired).
 func (b *Book) ExpireUpToN(block, time int64, max int, out []Event) ([]Event, bool) {
 	b.out = out
 	done := b.expire(block, time, max)
@@ -452,6 +452,9 @@ func (b *Book) fokFillable(oi int32) bool {
 		}
 		for mi := lv.head; mi >= 0; mi = b.orders[mi].next {
 			m := &b.orders[mi]
+			if m.heap >= 0 && b.due(m) {
+				continue // expires before it could trade
+			}
 			if m.entity == t.entity {
 				if t.stp == STPCancelOldest {
 					continue
@@ -490,6 +493,10 @@ func (b *Book) match(ti int32) bool {
 		}
 		mi := lv.head
 		m := &b.orders[mi]
+		if m.heap >= 0 && b.due(m) {
+			b.expireOrder(mi) // due, not yet expired (ExpireUpToN's limit)
+			continue
+		}
 		if m.entity == t.entity {
 			if !b.selfTrade(ti, mi) {
 				return false
@@ -721,14 +728,27 @@ func (b *Book) expire(block, time int64, max int) bool {
 				return false
 			}
 			max--
-			oi := b.heaps[h].a[0].slot
-			o := &b.orders[oi]
-			b.expired += o.qty
-			b.emit(Event{Kind: EvExpired, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
-			b.removeResting(oi)
+			b.expireOrder(b.heaps[h].a[0].slot)
 		}
 	}
 	return true
+}
+
+// due reports whether GTB/GTT order o is past the highest block or time
+// passed to ExpireUpTo(N): an order ExpireUpToN's limit left live.
+func (b *Book) due(o *order) bool {
+	if o.tif == GTT {
+		return o.expiry <= b.expiredTime
+	}
+	return o.tif == GTB && o.expiry <= b.expiredBlock
+}
+
+// expireOrder expires live order oi.
+func (b *Book) expireOrder(oi int32) {
+	o := &b.orders[oi]
+	b.expired += o.qty
+	b.emit(Event{Kind: EvExpired, OrderID: o.id, Owner: o.owner, Entity: o.entity, Side: o.side, Price: o.price, Qty: o.qty})
+	b.removeResting(oi)
 }
 
 // reference triggers the stops passed by p, at most max of them (max < 0:

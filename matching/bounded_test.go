@@ -85,3 +85,27 @@ func TestBoundedExpiryAndTriggers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDueOrdersNeverTrade: a due order ExpireUpToN's limit left in the book
+// is expired by the taker that meets it, never filled.
+func TestDueOrdersNeverTrade(t *testing.T) {
+	b := NewBook(Config{})
+	b.Apply([]Command{
+		{Kind: CmdPlace, ID: 1, Owner: 1, Entity: 1, Side: Sell, Price: 100, Qty: 1, TIF: GTB, ExpireBlock: 5},
+		{Kind: CmdPlace, ID: 2, Owner: 2, Entity: 2, Side: Sell, Price: 101, Qty: 1},
+	}, nil)
+	if _, done := b.ExpireUpToN(5, 0, 0, nil); done {
+		t.Fatal("nothing expired, yet done")
+	}
+	fok := Command{Kind: CmdPlace, ID: 3, Owner: 3, Entity: 3, Side: Buy, Price: 101, Qty: 2, TIF: FOK}
+	if ev := b.Apply([]Command{fok}, nil); ev[len(ev)-1].Kind != EvRejected {
+		t.Fatalf("FOK counted a due order: %v", ev)
+	}
+	ev := b.Apply([]Command{{Kind: CmdPlace, ID: 4, Owner: 3, Entity: 3, Side: Buy, Price: 101, Qty: 1}}, nil)
+	if len(ev) != 3 || ev[1].Kind != EvExpired || ev[1].OrderID != 1 || ev[2].Kind != EvFill || ev[2].MakerID != 2 {
+		t.Fatalf("events %v", ev)
+	}
+	if err := b.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -112,3 +112,184 @@ func BenchmarkEndBlock(b *testing.B) {
 	b.ReportMetric(float64(perBlock*b.N)/total.Seconds(), "orders/s")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/block")
 }
+
+// BenchmarkEndBlockAdversarial measures the blocks an adversary builds, on
+// BenchmarkEndBlock's market (100k resting orders, 1000 traders) with the
+// default params (work budget 50k orders a block, 1000 live orders per
+// owner and market): besides a typical block's 10k orders, one block brings
+// 20 mass cancels of owners with 1000 orders each, 2000 buy stops that the
+// oracle's move triggers (each a taker), a wall of 20k GTB orders expiring
+// at once, and long levels at the touch (5000 one-lot asks) walked by market
+// buys. Each iteration builds that state in untimed blocks, then times the
+// adversarial block and the two blocks after it (the work carried over);
+// ms/block is their mean, max-ms/block the slowest, work/block the orders
+// touched (events) per timed block.
+//
+//	go test ./x/exchange/keeper -run '^$' -bench EndBlockAdversarial -benchtime 3x
+func BenchmarkEndBlockAdversarial(b *testing.B) {
+	const (
+		traders    = 1000
+		resting    = 100_000
+		perBlock   = 10_000
+		mid        = 100_000
+		massOwners = 20
+		wall       = 20_000
+		stops      = 2000
+		touch      = 5000
+	)
+	defer func(v bool) { *keeper.VerifyLevels = v }(*keeper.VerifyLevels)
+	*keeper.VerifyLevels = false
+	c := newChain(b)
+	m := stdMarket()
+	m.MakerFeeBps, m.TakerFeeBps = 1, 5
+	id := c.createMarket(m)
+	p := types.DefaultParams()
+	p.MaxOrdersPerBlock = 200_000
+	if err := c.k.SetParams(c.ctx, gov, p); err != nil {
+		b.Fatal(err)
+	}
+	fund := func(name string, i int) sdk.AccAddress {
+		a := c.account(name, uint64(i+1), false, coin("ubase", 1_000_000_000_000), coin("uquote", 1_000_000_000_000))
+		for _, d := range []string{"ubase", "uquote"} {
+			if err := c.k.Deposit(c.ctx, a, coin(d, 1_000_000_000_000)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return a
+	}
+	accts := make([]sdk.AccAddress, traders)
+	for i := range accts {
+		accts[i] = fund(fmt.Sprintf("t%05d", i), i)
+	}
+	// The adversary's accounts: mass cancellers, wall builders, stop owners.
+	adv := make([]sdk.AccAddress, massOwners+wall/1000+stops/1000)
+	for i := range adv {
+		adv[i] = fund(fmt.Sprintf("x%05d", i), traders+i)
+	}
+	rng := rand.New(rand.NewSource(1))
+	placeAs := func(a sdk.AccAddress, s types.OrderSpec) {
+		if _, err := c.k.PlaceOrder(c.ctx, a, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	place := func(s types.OrderSpec) { placeAs(accts[rng.Intn(traders)], s) }
+	commit := func() {
+		c.cms.Commit()
+		c.height++
+		c.ctx = c.newCtx()
+	}
+	var touched int
+	endBlock := func(timed bool, total *time.Duration, slowest *time.Duration) {
+		start := time.Now()
+		if err := c.k.EndBlock(c.ctx); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(start)
+		if timed {
+			b.StopTimer()
+			*total += d
+			*slowest = max(*slowest, d)
+			touched += work(c.ctx)
+		}
+		commit()
+		if timed {
+			b.StartTimer()
+		}
+	}
+	var none time.Duration
+	for i := 0; i < resting; i++ {
+		off := int64(1 + rng.Intn(1000))
+		if i%2 == 0 {
+			place(limit(id, types.Side_SIDE_BUY, mid-off, uint64(1+rng.Intn(50))))
+		} else {
+			place(limit(id, types.Side_SIDE_SELL, mid+off, uint64(1+rng.Intn(50))))
+		}
+		if (i+1)%50_000 == 0 {
+			endBlock(false, &none, &none)
+		}
+	}
+	queueBlock := func() {
+		for i := 0; i < perBlock; i++ {
+			side := types.Side_SIDE_BUY
+			sign := int64(1)
+			if rng.Intn(2) == 0 {
+				side, sign = types.Side_SIDE_SELL, -1
+			}
+			s := limit(id, side, 0, uint64(1+rng.Intn(20)))
+			switch r := rng.Intn(10); {
+			case r < 3:
+				s.Price = mid + sign*int64(rng.Intn(5))
+			case r < 9:
+				s.Price = mid - sign*int64(1+rng.Intn(200))
+			default:
+				s.Price = mid + sign*int64(rng.Intn(3))
+				s.TimeInForce = types.TimeInForce_TIME_IN_FORCE_IOC
+			}
+			place(s)
+		}
+	}
+	// setup queues the adversary's standing state, built in one untimed
+	// block: the mass cancellers' far bids, the wall (expiring at the next
+	// block), the stops (triggered by the oracle's move next block), the
+	// one-lot asks at the touch.
+	setup := func() {
+		c.oracle.prices["ubase/uquote"] = mid
+		for o := 0; o < massOwners; o++ {
+			for j := 0; j < 1000; j++ {
+				placeAs(adv[o], limit(id, types.Side_SIDE_BUY, mid-2000-int64(j%100), 1))
+			}
+		}
+		for j := 0; j < wall; j++ {
+			s := limit(id, types.Side_SIDE_SELL, mid+2000+int64(j%100), 1)
+			s.TimeInForce, s.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
+			placeAs(adv[massOwners+j/1000], s)
+		}
+		for j := 0; j < stops; j++ {
+			placeAs(adv[massOwners+wall/1000+j/1000], types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY,
+				Type: types.OrderType_ORDER_TYPE_STOP_LIMIT, Price: mid + 20, TriggerPrice: mid + 50, Quantity: 1})
+		}
+		for j := 0; j < touch; j++ {
+			place(limit(id, types.Side_SIDE_SELL, mid+1, 1))
+		}
+		endBlock(false, &none, &none)
+	}
+	attack := func() {
+		queueBlock()
+		for o := 0; o < massOwners; o++ {
+			if err := c.k.MassCancel(c.ctx, adv[o], 0, types.Side_SIDE_UNSPECIFIED); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for j := 0; j < 10; j++ {
+			place(types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Type: types.OrderType_ORDER_TYPE_MARKET,
+				Price: mid + 10, Quantity: 500})
+		}
+		c.oracle.prices["ubase/uquote"] = mid + 60
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var total, slowest time.Duration
+	blocks := 0
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		setup()
+		attack()
+		b.StartTimer()
+		for j := 0; j < 3; j++ {
+			endBlock(true, &total, &slowest)
+			blocks++
+			if j == 0 {
+				b.StopTimer()
+				queueBlock() // the next block's ordinary flow
+				b.StartTimer()
+			}
+		}
+	}
+	b.StopTimer()
+	if err := c.k.CheckBalanceInvariant(c.ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(blocks), "ms/block")
+	b.ReportMetric(float64(slowest.Milliseconds()), "max-ms/block")
+	b.ReportMetric(float64(touched)/float64(blocks), "work/block")
+}

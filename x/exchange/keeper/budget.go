@@ -7,25 +7,25 @@ import (
 
 // workBudget is EndBlock's work budget (params.max_work_per_block): the
 // orders a block touches — expired, triggered, cancelled, rejected, filled;
-// a command costs the engine events it produced, at least one. Every step
-// of EndBlock runs under it and carries over what it did not reach:
+// a command costs the engine events it produced, at least one. The steps
+// that one message or one block height can multiply run under it and carry
+// over what they did not reach:
 //
 //   - the sweep queue (lapsed heartbeats, barred accounts, force-cancels)
 //     gets at most half of it (and at most max_sweep_orders_per_block);
 //   - each market may use what is left minus a reserve of a quarter of the
-//     budget shared by the markets after it (so no market starves another);
-//     in it, expiries, then stop triggers, then the commands; a market whose
-//     expiries or triggers did not finish runs only its cancels, mass cancels
-//     and post-only places this block and carries its other commands over;
-//     after the budget ran out, the market's remaining commands carry over
-//     (at least one command of a market that is not behind runs a block).
+//     budget shared by the markets after it (so no market starves another).
+//     In it: the first pass (cancels, mass cancels, post-only places) runs
+//     while the budget lasts (at least one command), and if it is held the
+//     market's other commands carry over with it, so no taker jumps a queued
+//     cancel; then expiries and stop triggers take what is left (due orders
+//     left over never trade; stops left over trigger at the next block's
+//     reference); then the second pass runs whole (its work counts).
 //
 // One step may overshoot by its own work: a mass cancel touches at most the
-// owner's live orders in the market (max_open_orders_per_owner), a taker
-// the orders it fills. The budget is a plain counter: deterministic.
-// triggerChunk is how many stops EndBlock triggers per engine call.
-const triggerChunk = 16
-
+// owner's live orders in the market (max_open_orders_per_owner), a chunk of
+// triggered stops their fills. The budget is a plain counter:
+// deterministic.
 type workBudget struct {
 	total, left int
 }
@@ -113,32 +113,28 @@ func newLaterPlaces(cmds []*types.QueuedCommand) *laterPlaces {
 	return lp
 }
 
-// commands runs a market's queued commands under the run's budget: first
-// the cancels, mass cancels and post-only places in arrival order, then the
-// others in arrival order. Once the budget is used up (at least one command
-// runs a block), the rest carries over: after a first-pass command, every
-// command left; none of the second pass if behind (the market's expiries or
-// triggers did not finish). A first-pass cancel of a second-pass place that
-// arrived before it rejects the place with reason "cancelled" before it
-// runs; a mass cancel does so for every such place of its owner (and side),
-// reason "mass-cancel". The positions of the commands not run are left in
-// r.deferred.
-func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matching.Event) []matching.Event {
-	var lp *laterPlaces
-	ran := false
+// firstPass runs a market's cancels, mass cancels and post-only places in
+// arrival order while the run's budget lasts (at least one a block); it
+// reports whether some were held (carried over: then the whole second pass
+// is too). A cancel of a second-pass place that arrived before it rejects the
+// place with reason "cancelled" before it runs; a mass cancel does so for
+// every such place of its owner (and side), reason "mass-cancel".
+func (r *marketRun) firstPass(cmds []*types.QueuedCommand, ev []matching.Event) ([]matching.Event, bool) {
+	held, ran := false, false
 	for i, c := range cmds {
 		if !first(c) {
 			continue
 		}
-		if ran && r.used >= r.limit {
+		if held || (ran && r.used >= r.limit) {
 			r.deferred = append(r.deferred, i)
-			behind = true
+			held = true
 			continue
 		}
 		ran = true
-		if c.Kind != types.CommandKind_COMMAND_KIND_PLACE && lp == nil {
-			lp = newLaterPlaces(cmds)
+		if c.Kind != types.CommandKind_COMMAND_KIND_PLACE && r.later == nil {
+			r.later = newLaterPlaces(cmds)
 		}
+		lp := r.later
 		switch c.Kind {
 		case types.CommandKind_COMMAND_KIND_CANCEL:
 			if j, ok := lp.byID[c.Order.Id]; ok && j < i && !lp.killed[j] && cmds[j].Order.OwnerId == c.Order.OwnerId {
@@ -166,19 +162,27 @@ func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matc
 		ev = r.command(c, ev[:0])
 		r.used += max(len(ev), 1)
 		if r.err != nil {
-			return ev
+			return ev, held
 		}
 	}
-	ran = false
+	return ev, held
+}
+
+// secondPass runs a market's other commands (places that may take,
+// modifies) in arrival order, or carries them all over when held. Their
+// work counts (the fills, the due orders a taker expires) but does not stop
+// them: a command's work is bounded by the orders it meets, each of which
+// some command paid to place, and carrying a plain command over costs more
+// than running it.
+func (r *marketRun) secondPass(cmds []*types.QueuedCommand, held bool, ev []matching.Event) []matching.Event {
 	for i, c := range cmds {
-		if first(c) || (lp != nil && lp.killed[i]) {
+		if first(c) || (r.later != nil && r.later.killed[i]) {
 			continue
 		}
-		if behind || (ran && r.used >= r.limit) {
+		if held {
 			r.deferred = append(r.deferred, i)
 			continue
 		}
-		ran = true
 		ev = r.command(c, ev[:0])
 		r.used += max(len(ev), 1)
 		if r.err != nil {
@@ -188,9 +192,11 @@ func (r *marketRun) commands(cmds []*types.QueuedCommand, behind bool, ev []matc
 	return ev
 }
 
-// ctxLogBehind reports a market that did not finish its expiries or
-// triggers (its other commands carried over).
-func (k Keeper) ctxLogBehind(r *marketRun) {
-	r.ctx.Logger().Info("exchange: market behind its work budget; commands carried over",
-		"market", r.m.Id, "used", r.used, "limit", r.limit, "deferred", len(r.deferred))
+// logBehind reports a market that carried work over.
+func (k Keeper) logBehind(r *marketRun, held, expired bool) {
+	r.ctx.Logger().Info("exchange: market work carried over to the next block (work budget)",
+		"market", r.m.Id, "used", r.used, "limit", r.limit, "commands_held", len(r.deferred), "expiries_left", !expired)
 }
+
+// triggerChunk is how many stops EndBlock triggers per engine call.
+const triggerChunk = 16

@@ -293,6 +293,8 @@ type marketRun struct {
 	limit    int
 	used     int
 	deferred []int
+	// later indexes the second-pass places for the first pass's cancels.
+	later *laterPlaces
 }
 
 type fillRec struct {
@@ -338,33 +340,39 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	r.setBand()
 
 	ev := k.mem.events[:0]
-	// 1. Expiries (block height and block time: deterministic), under the
-	// budget: a market that did not expire everything due is behind.
-	ev, done := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.allowance(), ev)
+	// 1. Cancels, mass cancels and post-only places, under the budget: a
+	// market maker's pull runs before any taker of the block.
+	ev, held := r.firstPass(cmds, ev[:0])
+	if r.err != nil {
+		return r.err
+	}
+	// 2. Expiries (block height and block time: deterministic), under the
+	// budget; due orders left over never trade (matching.ExpireUpToN).
+	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.allowance(), ev[:0])
 	r.used += len(ev)
 	r.settle(ev, nil)
-	behind := !done
-	// 2. Stop triggers from the reference price, under the budget: a few
-	// at a time, since each triggered stop's fills count too.
-	if !behind && r.hasRef && !r.halted && r.book.StopLen() > 0 {
-		for done = false; !done && r.used < r.limit; {
+	// 3. Stop triggers from the reference price, under the budget: a few at
+	// a time, since each triggered stop's fills count too; the stops left
+	// trigger at the next block's reference.
+	if r.hasRef && !r.halted && r.book.StopLen() > 0 {
+		for done := false; !done && r.used < r.limit; {
 			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.allowance(), triggerChunk), ev[:0])
 			r.used += len(ev)
 			r.settle(ev, nil)
 		}
-		behind = !done
 	}
-	// 3. The queued commands: cancels first (see commands).
-	ev = r.commands(cmds, behind, ev[:0])
+	// 4. The other commands in arrival order (carried over whole while the
+	// first pass is).
+	ev = r.secondPass(cmds, held, ev[:0])
 	if r.err != nil {
 		return r.err
 	}
-	if behind {
-		k.ctxLogBehind(r)
+	if held || !expired {
+		k.logBehind(r, held, expired)
 	}
-	// 4. The call auction, when due (not while behind: it waits for the
-	// next interval).
-	if r.m.IsAuction() && !r.halted && !behind && h%int64(r.m.AuctionIntervalBlocks) == 0 {
+	// 5. The call auction, when due and every due order expired (else it
+	// waits for the next interval).
+	if r.m.IsAuction() && !r.halted && expired && !held && h%int64(r.m.AuctionIntervalBlocks) == 0 {
 		ref := matching.Price(0)
 		if r.hasRef {
 			ref = matching.Price(r.ref)
