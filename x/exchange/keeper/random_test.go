@@ -8,11 +8,18 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
 // sim drives identical random blocks on one or more chains.
 type sim struct {
+	// ext: the budget paths too — small max_orders_per_block, work budget
+	// and per-owner cap, a banded market, an oracle price that moves,
+	// heartbeats (see newExtSim).
+	ext     bool
+	price   int64
+	seen    map[string]int // ext: paths seen on chain 0 (see note)
 	chains  []*chain
 	traders []sdk.AccAddress
 	markets []uint64
@@ -47,6 +54,27 @@ func newSim(t *testing.T, n int) *sim {
 	return s
 }
 
+// newExtSim is newSim with the budget paths: max_orders_per_block 12, a work
+// budget of 20 orders a block, 6 live orders per owner and market, a third
+// market banded ±5% around an oracle price that moves every block, and
+// heartbeats among the random operations.
+func newExtSim(t *testing.T, n int) *sim {
+	s := newSim(t, n)
+	s.ext, s.price = true, 100
+	banded := stdMarket()
+	banded.BandBps = 500
+	for _, c := range s.chains {
+		c.setParams(func(p *types.Params) {
+			p.MaxOrdersPerBlock, p.MaxWorkPerBlock, p.MaxOpenOrdersPerOwner = 12, 20, 6
+		})
+		id := c.createMarket(banded)
+		if len(s.markets) < 3 {
+			s.markets = append(s.markets, id)
+		}
+	}
+	return s
+}
+
 // block runs one random block on every chain.
 func (s *sim) block(t *testing.T, rng *rand.Rand) {
 	n := rng.Intn(40)
@@ -58,6 +86,12 @@ func (s *sim) block(t *testing.T, rng *rand.Rand) {
 		mkt  uint64
 	}
 	var ops []op
+	if s.ext {
+		s.price = min(max(s.price+int64(rng.Intn(5))-2, 90), 110)
+		for _, c := range s.chains {
+			c.oracle.prices["ubase/uquote"] = s.price
+		}
+	}
 	for i := 0; i < n; i++ {
 		who := s.traders[rng.Intn(len(s.traders))]
 		mkt := s.markets[rng.Intn(len(s.markets))]
@@ -95,6 +129,11 @@ func (s *sim) block(t *testing.T, rng *rand.Rand) {
 			o = op{kind: 2, who: who, id: s.ids[rng.Intn(len(s.ids))], mkt: mkt, spec: spec}
 		} else if k == 5 && rng.Intn(10) == 0 {
 			o = op{kind: 3, who: who, mkt: mkt}
+		} else if s.ext && k == 5 && rng.Intn(3) == 0 {
+			o = op{kind: 4, who: who, id: uint64(rng.Intn(4))} // heartbeat window (0 disarms)
+		}
+		if s.ext && o.kind == 3 && rng.Intn(2) == 0 {
+			o.mkt = 0 // every market
 		}
 		ops = append(ops, o)
 	}
@@ -116,6 +155,9 @@ func (s *sim) block(t *testing.T, rng *rand.Rand) {
 					_, err := c.msgs.CancelReplace(ctx, &types.MsgCancelReplace{Owner: o.who.String(), MarketId: o.mkt, OrderId: o.id,
 						Price: o.spec.Price, Quantity: o.spec.Quantity})
 					return err
+				case 4:
+					_, err := c.msgs.Heartbeat(ctx, &types.MsgHeartbeat{Owner: o.who.String(), WindowBlocks: o.id})
+					return err
 				default:
 					_, err := c.msgs.MassCancel(ctx, &types.MsgMassCancel{Owner: o.who.String(), MarketId: o.mkt})
 					return err
@@ -125,8 +167,35 @@ func (s *sim) block(t *testing.T, rng *rand.Rand) {
 				s.ids = append(s.ids, id)
 			}
 		}
-		c.endBlock() // checks the invariant
+		ctx := c.endBlockEvents() // checks the invariant
+		if s.ext && ci == 0 {
+			s.note(c, ctx)
+		}
 	}
+}
+
+// note counts the budget paths a block of chain 0 took.
+func (s *sim) note(c *chain, ctx sdk.Context) {
+	if s.seen == nil {
+		s.seen = map[string]int{}
+	}
+	for _, e := range ctx.EventManager().Events() {
+		switch e.Type {
+		case "clearchain.exchange.v1.EventHeartbeatExpired", types.EventTypeSweep, keeper.EventTypeFill,
+			"clearchain.exchange.v1.EventOrderTriggered":
+			s.seen[e.Type]++
+		case "clearchain.exchange.v1.EventOrderRejected", "clearchain.exchange.v1.EventOrderCancelled":
+			for _, a := range e.Attributes {
+				if a.Key == "reason" {
+					s.seen[a.Value]++
+				}
+			}
+		}
+	}
+	require.NoError(c.t, c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) {
+		s.seen["pending"]++
+		return true, nil
+	}))
 }
 
 func TestRandomizedBlocksKeepInvariant(t *testing.T) {
@@ -157,6 +226,71 @@ func TestRandomizedBlocksKeepInvariant(t *testing.T) {
 	st, err = c.q.Stats(c.ctx, &types.QueryStatsRequest{MarketId: s.markets[1]})
 	require.NoError(t, err)
 	require.NotZero(t, st.Trades, "auction market never cleared")
+}
+
+// TestRandomizedBlocksUnderBudgetKeepInvariant is the randomized test on
+// the budget paths (newExtSim): bands, stops, auctions, heartbeats,
+// replaces, mass cancels of one and every market, per-owner caps, work
+// carried over from block to block. Every block keeps the balance
+// invariant; at the end, after everyone's mass cancel has drained, no
+// balance is locked and nothing is left pending.
+func TestRandomizedBlocksUnderBudgetKeepInvariant(t *testing.T) {
+	s := newExtSim(t, 1)
+	rng := rand.New(rand.NewSource(17))
+	for i := 0; i < 150; i++ {
+		s.block(t, rng)
+	}
+	t.Logf("paths seen: %v", s.seen)
+	for _, path := range []string{"clearchain.exchange.v1.EventHeartbeatExpired", `"heartbeat"`, `"owner-order-limit"`,
+		`"band"`, "clearchain.exchange.v1.EventOrderTriggered", "pending", `"mass-cancel"`} {
+		require.NotZero(t, s.seen[path], "the random blocks never took %s", path)
+	}
+	c := s.chains[0]
+	for _, a := range s.traders {
+		require.NoError(t, c.tx(func(ctx sdk.Context) error {
+			_, err := c.msgs.Heartbeat(ctx, &types.MsgHeartbeat{Owner: a.String()})
+			return err
+		}))
+		_ = c.tx(func(ctx sdk.Context) error { // refused when it has nothing to cancel
+			_, err := c.msgs.MassCancel(ctx, &types.MsgMassCancel{Owner: a.String()})
+			return err
+		})
+	}
+	for i := 0; i < 40; i++ {
+		c.endBlock()
+	}
+	for _, a := range s.traders {
+		for _, d := range []string{"ubase", "uquote"} {
+			_, l := c.bal(a, d)
+			require.Zero(t, l, "%s %s still locked", a, d)
+		}
+	}
+	pending := 0
+	require.NoError(t, c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) {
+		pending++
+		return false, nil
+	}))
+	require.Zero(t, pending, "commands still pending")
+	for _, m := range s.markets {
+		st, err := c.q.Stats(c.ctx, &types.QueryStatsRequest{MarketId: m})
+		require.NoError(t, err)
+		require.NotZero(t, st.Trades, "market %d never traded", m)
+	}
+}
+
+// TestRestartUnderBudgetRebuildsBooks is TestRestartRebuildsBooks on the
+// budget paths: carried-over work resumes identically after a restart.
+func TestRestartUnderBudgetRebuildsBooks(t *testing.T) {
+	s := newExtSim(t, 2)
+	rng := rand.New(rand.NewSource(23))
+	for i := 0; i < 60; i++ {
+		s.block(t, rng)
+		require.Equal(t, s.chains[0].appHash(), s.chains[1].appHash(), "block %d", i)
+		if i == 30 {
+			s.chains[1].newKeeper()
+		}
+	}
+	require.Equal(t, s.chains[0].snapshot(), s.chains[1].snapshot())
 }
 
 // TestRestartRebuildsBooks runs two identical chains; one gets a fresh
