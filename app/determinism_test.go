@@ -69,8 +69,13 @@ const (
 	detBlocks      = 150
 	detBlockPeriod = 3 * time.Second
 	detGasLimit    = 50_000_000
-	// detMaxOrdersPerBlock is low so that commands carry over between blocks.
-	detMaxOrdersPerBlock = 24
+	// detMaxOrdersPerBlock is low so that commands carry over between blocks;
+	// so are the work budget and the per-owner cap, so that EndBlock's
+	// budgeted steps (a held first pass, expiries and triggers left for the
+	// next block) and the owner-order-limit rejection run.
+	detMaxOrdersPerBlock  = 24
+	detMaxWorkPerBlock    = 30
+	detMaxOpenOrdersOwner = 4
 	mktContinuous        = uint64(1)
 	mktAuction           = uint64(2)
 )
@@ -175,6 +180,8 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	ex := exchangetypes.DefaultGenesis()
 	ex.Params.Authority = w.regulator.addr.String()
 	ex.Params.MaxOrdersPerBlock = detMaxOrdersPerBlock
+	ex.Params.MaxWorkPerBlock = detMaxWorkPerBlock
+	ex.Params.MaxOpenOrdersPerOwner = detMaxOpenOrdersOwner
 	state[exchangetypes.ModuleName] = cdc.MustMarshalJSON(ex)
 
 	bz, err := json.Marshal(state)
@@ -337,6 +344,13 @@ func (c *detChain) deliver(h int64, txs []detTx) []*abci.ExecTxResult {
 			c.fills++
 		}
 		c.events[ev.Type]++
+		if ev.Type == "clearchain.exchange.v1.EventOrderRejected" || ev.Type == "clearchain.exchange.v1.EventOrderCancelled" {
+			for _, a := range ev.Attributes {
+				if a.Key == "reason" {
+					c.events["reason "+a.Value]++
+				}
+			}
+		}
 	}
 	if broken := c.app.CheckInvariants(c.queryCtx()); len(broken) > 0 {
 		t.Fatalf("height %d: broken invariants: %v", h, broken)
@@ -612,12 +626,13 @@ func TestMatchingDeterminism(t *testing.T) {
 	t.Logf("run 1: %d blocks, %d txs ok, %d failed, %d fills, %d trades recorded, at most %d commands carried over, app hash %X",
 		len(a.hashes), a.txOK, a.txFailed, a.fills, a.trades, a.maxCarried, a.hashes[len(a.hashes)-1])
 	for _, typ := range slices.Sorted(maps.Keys(a.events)) {
-		if strings.Contains(typ, "exchange") {
+		if strings.Contains(typ, "exchange") || strings.HasPrefix(typ, "reason ") {
 			t.Logf("  %6d %s", a.events[typ], typ)
 		}
 	}
 	for _, typ := range []string{"clearchain.exchange.v1.EventOrderTriggered", "clearchain.exchange.v1.EventOrderExpired",
-		"clearchain.exchange.v1.EventOrderCancelled"} {
+		"clearchain.exchange.v1.EventOrderCancelled", "clearchain.exchange.v1.EventHeartbeatExpired", "exchange_sweep",
+		`reason "owner-order-limit"`, `reason "heartbeat"`, `reason "mass-cancel"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
 	require.Positive(t, a.maxCarried, "no command was ever carried over to the next block")
