@@ -76,8 +76,8 @@ const (
 	detMaxOrdersPerBlock  = 24
 	detMaxWorkPerBlock    = 30
 	detMaxOpenOrdersOwner = 4
-	mktContinuous        = uint64(1)
-	mktAuction           = uint64(2)
+	mktContinuous         = uint64(1)
+	mktAuction            = uint64(2)
 )
 
 // detGenesisTime is the (fixed) genesis time; block h has time
