@@ -115,7 +115,7 @@ func BenchmarkEndBlock(b *testing.B) {
 
 // BenchmarkEndBlockAdversarial measures the blocks an adversary builds, on
 // BenchmarkEndBlock's market (100k resting orders, 1000 traders) with the
-// default params (work budget 50k orders a block, 1000 live orders per
+// default params (work budget 20k orders a block, 1000 live orders per
 // owner and market): besides a typical block's 10k orders, one block brings
 // 20 mass cancels of owners with 1000 orders each, 2000 buy stops that the
 // oracle's move triggers (each a taker), a wall of 20k GTB orders expiring

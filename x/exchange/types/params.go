@@ -16,7 +16,7 @@ const (
 	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0.
 	DefaultMaxSweepOrdersPerBlock uint32 = 10000
 	// DefaultMaxWorkPerBlock is the EndBlock work budget when the param is 0.
-	DefaultMaxWorkPerBlock uint32 = 50000
+	DefaultMaxWorkPerBlock uint32 = 20000
 	// DefaultMaxOpenOrdersPerOwner is the per-owner, per-market cap of live
 	// orders when the param is 0.
 	DefaultMaxOpenOrdersPerOwner uint32 = 1000

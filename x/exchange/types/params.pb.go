@@ -46,10 +46,13 @@ type Params struct {
 	// force-cancels); the rest carries over. 0 means the default (10000).
 	MaxSweepOrdersPerBlock uint32 `protobuf:"varint,7,opt,name=max_sweep_orders_per_block,json=maxSweepOrdersPerBlock,proto3" json:"max_sweep_orders_per_block,omitempty"`
 	// max_work_per_block bounds the orders EndBlock touches per block
-	// (expired, triggered, cancelled, filled; each command counts at least
-	// one): expiries and stop triggers a market did not reach, and the
-	// commands after the budget ran out, carry over to the next block, in
-	// order (README.md, "EndBlock"). 0 means the default (50000).
+	// (expired, triggered, cancelled, rejected, filled; each command counts at
+	// least one) in the steps one message or one height can multiply: the
+	// sweep queue (heartbeat lapses, barred accounts, force-cancels), a
+	// market's cancels and mass cancels (with its takers held behind them),
+	// expiries and stop triggers. What it did not reach carries over to the
+	// next block, in order (README.md, "EndBlock"). 0 means the default
+	// (20000).
 	MaxWorkPerBlock uint32 `protobuf:"varint,8,opt,name=max_work_per_block,json=maxWorkPerBlock,proto3" json:"max_work_per_block,omitempty"`
 	// max_open_orders_per_owner bounds the live orders (resting and stops) of
 	// one owner in one market; a place beyond it is rejected in EndBlock with
