@@ -28,6 +28,16 @@
 // (Book.SetBand: takers fill only inside it, the rest is cancelled with
 // ReasonBand).
 //
+// # Bounded work
+//
+// For a caller that bounds its work per block: Book.ExpireUpToN and
+// Book.OnReferencePriceN do at most a given number of expiries or triggers,
+// in the order of the unbounded calls, and say whether they finished; the
+// rest waits for the next call. A due order ExpireUpToN left in the book
+// never trades: a taker that meets it expires it (EvExpired) and goes on,
+// and a FOK check skips it. Book.OwnerCount gives an owner's live orders in
+// O(1) (the owner index keeps each list's length), for per-owner caps.
+//
 // # Funds
 //
 // The engine holds no funds and knows no balances. The keeper locks funds
