@@ -1,12 +1,17 @@
 package keeper_test
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/matching"
+	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -131,4 +136,208 @@ func rejectReasons(ctx sdk.Context) []string {
 		}
 	}
 	return out
+}
+
+// typedEvents returns ctx's typed events of T's type, decoded with
+// sdk.ParseTypedEvent (the way clients read them).
+func typedEvents[T any, PT interface {
+	*T
+	proto.Message
+}](t *testing.T, ctx sdk.Context) []PT {
+	t.Helper()
+	var out []PT
+	name := "clearchain.exchange.v1." + reflect.TypeOf((*T)(nil)).Elem().Name()
+	for _, e := range ctx.EventManager().ABCIEvents() {
+		if e.Type != name {
+			continue
+		}
+		msg, err := sdk.ParseTypedEvent(e)
+		require.NoError(t, err, "event %s does not decode", e.Type)
+		out = append(out, msg.(PT))
+	}
+	return out
+}
+
+func fillEvents(ctx sdk.Context) []map[string]string {
+	var out []map[string]string
+	for _, e := range ctx.EventManager().ABCIEvents() {
+		if e.Type != keeper.EventTypeFill {
+			continue
+		}
+		m := map[string]string{}
+		for _, a := range e.Attributes {
+			m[a.Key] = a.Value
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Every reason text the engine or the keeper gives maps to a code of the
+// shared enum (UNSPECIFIED is never a reason).
+func TestEveryReasonTextHasACode(t *testing.T) {
+	n := 0
+	for r := matching.Reason(1); ; r++ {
+		name := r.String()
+		if strings.HasPrefix(name, "reason(") {
+			break
+		}
+		require.NotEqual(t, types.OrderReason_ORDER_REASON_UNSPECIFIED, types.ReasonCode(name), "engine reason %q", name)
+		n++
+	}
+	require.Greater(t, n, 20)
+	for _, text := range []string{"asset-paused", "sweep-pending", "market-halted", "market-cancel-only", "market-post-only",
+		"ineligible", "force-cancel", "account-revoked", "account-expired", "account-frozen", "heartbeat-lapsed",
+		"insufficient-balance", "duplicate-client-id", "owner-order-cap", "filled", "expired"} {
+		require.NotEqual(t, types.OrderReason_ORDER_REASON_UNSPECIFIED, types.ReasonCode(text), "keeper reason %q", text)
+	}
+	require.Equal(t, types.OrderReason_ORDER_REASON_LICENCE_BARRED, types.ReasonCode("account-frozen"))
+	require.Equal(t, types.OrderReason_ORDER_REASON_IOC_REMAINDER, types.ReasonCode("unfilled"))
+}
+
+// The cancel and reject events carry the reason code and the client order
+// id, and decode as typed events: a taker clipped at the band, a heartbeat
+// lapse, a post-only order that would cross.
+func TestEventsCarryReasonCodes(t *testing.T) {
+	c, id, alice, bob := bandedBook(t)
+	po := c.mustPlace(bob, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 105, Quantity: 1, PostOnly: true, ClientOrderId: "po-1"})
+	oid := c.mustPlace(bob, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Type: types.OrderType_ORDER_TYPE_MARKET,
+		Price: 200, Quantity: 5, ClientOrderId: "sweep-1"})
+	ctx := c.endBlockEvents()
+	evs := typedEvents[types.EventOrderCancelled](t, ctx)
+	require.Len(t, evs, 1)
+	require.Equal(t, oid, evs[0].OrderId)
+	require.Equal(t, "band", evs[0].Reason)
+	require.Equal(t, types.OrderReason_ORDER_REASON_BAND, evs[0].ReasonCode)
+	require.Equal(t, "sweep-1", evs[0].ClientOrderId)
+	rej := typedEvents[types.EventOrderRejected](t, ctx)
+	require.Len(t, rej, 1)
+	require.Equal(t, po, rej[0].OrderId)
+	require.Equal(t, types.OrderReason_ORDER_REASON_POST_ONLY_WOULD_CROSS, rej[0].ReasonCode)
+	require.Equal(t, "po-1", rej[0].ClientOrderId)
+
+	// A lapsed dead-man switch.
+	require.NoError(t, c.tx(func(ctx sdk.Context) error {
+		_, err := c.msgs.Heartbeat(ctx, &types.MsgHeartbeat{Owner: alice.String(), WindowBlocks: 1})
+		return err
+	}))
+	c.endBlock()
+	c.endBlock()
+	ctx = c.endBlockEvents()
+	evs = typedEvents[types.EventOrderCancelled](t, ctx)
+	require.NotEmpty(t, evs)
+	for _, e := range evs {
+		require.Equal(t, "heartbeat-lapsed", e.Reason)
+		require.Equal(t, types.OrderReason_ORDER_REASON_HEARTBEAT_LAPSED, e.ReasonCode)
+	}
+}
+
+// A place whose client order id the owner already uses for a live order
+// (queued this block, or in a book) is refused; once that order is gone the
+// id may be used again. Owners are independent.
+func TestDuplicateLiveClientIDRefused(t *testing.T) {
+	c, id, mm, _, _ := deployedMaker(t)
+	mm2 := c.account("other", 2, false, coin("uquote", 10_000))
+	c.deposit(mm2, coin("uquote", 10_000))
+	dup := func(owner sdk.AccAddress, cid string) func(sdk.Context) error {
+		return func(ctx sdk.Context) error {
+			_, err := c.msgs.PlaceOrder(ctx, &types.MsgPlaceOrder{Owner: owner.String(),
+				Order: types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 10, Quantity: 1, ClientOrderId: cid}})
+			return err
+		}
+	}
+	// In a book.
+	c.refused(types.ErrDuplicateClientID, dup(mm, "bid-1"))
+	// Another owner may use it.
+	c.mustPlace(mm2, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 10, Quantity: 1, ClientOrderId: "bid-1"})
+	// Queued this block.
+	c.mustPlace(mm2, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 10, Quantity: 1, ClientOrderId: "q-1"})
+	c.refused(types.ErrDuplicateClientID, dup(mm2, "q-1"))
+	// Also inside one batch.
+	c.refused(types.ErrDuplicateClientID, func(ctx sdk.Context) error {
+		_, err := c.msgs.Batch(ctx, &types.MsgBatch{Owner: mm2.String(), Places: []types.OrderSpec{
+			{MarketId: id, Side: types.Side_SIDE_BUY, Price: 10, Quantity: 1, ClientOrderId: "b-1"},
+			{MarketId: id, Side: types.Side_SIDE_BUY, Price: 11, Quantity: 1, ClientOrderId: "b-1"}}})
+		return err
+	})
+	c.endBlock()
+	// Once cancelled, the id is free again.
+	_, err := c.cancelByClientID(mm2, id, "q-1")
+	require.NoError(t, err)
+	c.endBlock()
+	c.mustPlace(mm2, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 10, Quantity: 1, ClientOrderId: "q-1"})
+	c.endBlock()
+}
+
+func (c *chain) cancelByClientID(owner sdk.AccAddress, market uint64, cid string) (uint64, error) {
+	var id uint64
+	err := c.tx(func(ctx sdk.Context) error {
+		r, err := c.msgs.CancelOrder(ctx, &types.MsgCancelOrder{Owner: owner.String(), MarketId: market, ClientOrderId: cid})
+		if err == nil {
+			id = r.OrderId
+		}
+		return err
+	})
+	return id, err
+}
+
+// Cancel by (owner, client order id): of an order in a book and of one
+// queued in the same block; an unknown client id or another owner's is
+// ErrOrderNotFound.
+func TestCancelByClientID(t *testing.T) {
+	c, id, mm, bid, _ := deployedMaker(t)
+	got, err := c.cancelByClientID(mm, id, "bid-1")
+	require.NoError(t, err)
+	require.Equal(t, bid, got)
+	other := c.account("other", 2, false, coin("uquote", 10_000))
+	c.deposit(other, coin("uquote", 10_000))
+	c.refused(types.ErrOrderNotFound, func(ctx sdk.Context) error {
+		_, err := c.msgs.CancelOrder(ctx, &types.MsgCancelOrder{Owner: other.String(), MarketId: id, ClientOrderId: "ask-1"})
+		return err
+	})
+	c.refused(types.ErrOrderNotFound, func(ctx sdk.Context) error {
+		_, err := c.msgs.CancelOrder(ctx, &types.MsgCancelOrder{Owner: mm.String(), MarketId: id, ClientOrderId: "nope"})
+		return err
+	})
+	q := c.mustPlace(other, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 50, Quantity: 2, ClientOrderId: "fresh"})
+	got, err = c.cancelByClientID(other, id, "fresh")
+	require.NoError(t, err)
+	require.Equal(t, q, got)
+	c.endBlock()
+	_, ok := c.order(bid)
+	require.False(t, ok)
+	_, ok = c.order(q)
+	require.False(t, ok)
+	free, locked := c.bal(mm, "uquote")
+	require.Equal(t, [2]int64{1010, 0}, [2]int64{free, locked})
+	free, locked = c.bal(other, "uquote")
+	require.Equal(t, [2]int64{10_000, 0}, [2]int64{free, locked})
+	// A stateless check: a cancel names exactly one of an id and a client id.
+	require.ErrorIs(t, (&types.MsgCancelOrder{Owner: mm.String(), MarketId: id}).ValidateBasic(), types.ErrInvalidOrder)
+	require.ErrorIs(t, (&types.MsgCancelOrder{Owner: mm.String(), MarketId: id, OrderId: 1, ClientOrderId: "x"}).ValidateBasic(), types.ErrInvalidOrder)
+}
+
+// Replace by (owner, client order id): the order keeps its id and client id.
+func TestReplaceByClientID(t *testing.T) {
+	c, id, mm, bid, _ := deployedMaker(t)
+	var res *types.MsgCancelReplaceResponse
+	require.NoError(t, c.tx(func(ctx sdk.Context) error {
+		var err error
+		res, err = c.msgs.CancelReplace(ctx, &types.MsgCancelReplace{Owner: mm.String(), MarketId: id, ClientOrderId: "bid-1", Price: 98, Quantity: 10})
+		return err
+	}))
+	require.Equal(t, bid, res.OrderId)
+	c.endBlock()
+	o, ok := c.order(bid)
+	require.True(t, ok)
+	require.Equal(t, int64(98), o.Price)
+	require.Equal(t, "bid-1", o.ClientOrderId)
+	// And it can be cancelled by that client id afterwards.
+	got, err := c.cancelByClientID(mm, id, "bid-1")
+	require.NoError(t, err)
+	require.Equal(t, bid, got)
+	c.refused(types.ErrOrderNotFound, func(ctx sdk.Context) error {
+		_, err := c.msgs.CancelReplace(ctx, &types.MsgCancelReplace{Owner: mm.String(), MarketId: id, ClientOrderId: "nope", Price: 98, Quantity: 10})
+		return err
+	})
 }
