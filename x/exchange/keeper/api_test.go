@@ -341,3 +341,126 @@ func TestReplaceByClientID(t *testing.T) {
 		return err
 	})
 }
+
+func (c *chain) status(id uint64) (types.OrderStatus, error) {
+	r, err := c.q.OrderStatus(c.ctx, &types.QueryOrderStatusRequest{OrderId: id})
+	if err != nil {
+		return types.OrderStatus{}, err
+	}
+	return r.Status, nil
+}
+
+func (c *chain) statusByClient(owner sdk.AccAddress, cid string) (types.OrderStatus, error) {
+	r, err := c.q.OrderStatusByClientID(c.ctx, &types.QueryOrderStatusByClientIDRequest{Owner: owner.String(), ClientOrderId: cid})
+	if err != nil {
+		return types.OrderStatus{}, err
+	}
+	return r.Status, nil
+}
+
+// Finished orders keep a status (filled, cancelled, expired, rejected, with
+// reason code and filled quantity) for status_window_blocks blocks,
+// queryable by order id and by client order id; open orders report their
+// fills so far. Statuses are pruned after the window under a per-block
+// budget.
+func TestOrderStatusOfFinishedOrders(t *testing.T) {
+	c := newChain(t)
+	p := types.DefaultParams()
+	p.StatusWindowBlocks, p.MaxStatusPrunesPerBlock = 4, 2
+	require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+	id := c.createMarket(feeless())
+	alice := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	bob := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(alice, coin("ubase", 1_000_000))
+	c.deposit(bob, coin("uquote", 1_000_000))
+	spec := func(side types.Side, price int64, qty uint64, cid string) types.OrderSpec {
+		return types.OrderSpec{MarketId: id, Side: side, Price: price, Quantity: qty, ClientOrderId: cid}
+	}
+	sell, buy := types.Side_SIDE_SELL, types.Side_SIDE_BUY
+	filled := c.mustPlace(alice, spec(sell, 100, 10, "a-fill"))
+	part := c.mustPlace(alice, spec(sell, 101, 10, "a-part"))
+	cancelled := c.mustPlace(alice, spec(sell, 120, 5, "a-cancel"))
+	exp := spec(sell, 130, 5, "a-exp")
+	exp.TimeInForce, exp.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
+	expired := c.mustPlace(alice, exp)
+	taker := c.mustPlace(bob, spec(buy, 101, 14, "b-take"))
+	po := spec(buy, 125, 1, "b-po")
+	po.PostOnly = true
+	rejected := c.mustPlace(bob, po)
+	open, err := c.status(taker)
+	require.NoError(t, err)
+	require.Equal(t, types.OrderState_ORDER_STATE_OPEN, open.State, "queued")
+	fillHeight := c.height
+	c.endBlock()
+	_, err = c.cancelByClientID(alice, id, "a-cancel")
+	require.NoError(t, err)
+	c.endBlock()
+	c.endBlock() // a-exp expires
+
+	want := []struct {
+		id             uint64
+		owner          sdk.AccAddress
+		cid            string
+		state          types.OrderState
+		reason         types.OrderReason
+		qty, filledQty uint64
+	}{
+		{filled, alice, "a-fill", types.OrderState_ORDER_STATE_FILLED, types.OrderReason_ORDER_REASON_FILLED, 10, 10},
+		{taker, bob, "b-take", types.OrderState_ORDER_STATE_FILLED, types.OrderReason_ORDER_REASON_FILLED, 14, 14},
+		{part, alice, "a-part", types.OrderState_ORDER_STATE_OPEN, types.OrderReason_ORDER_REASON_UNSPECIFIED, 10, 4},
+		{cancelled, alice, "a-cancel", types.OrderState_ORDER_STATE_CANCELLED, types.OrderReason_ORDER_REASON_CANCELLED_BY_OWNER, 5, 0},
+		{expired, alice, "a-exp", types.OrderState_ORDER_STATE_EXPIRED, types.OrderReason_ORDER_REASON_EXPIRED, 5, 0},
+		{rejected, bob, "b-po", types.OrderState_ORDER_STATE_REJECTED, types.OrderReason_ORDER_REASON_POST_ONLY_WOULD_CROSS, 1, 0},
+	}
+	for _, w := range want {
+		for _, get := range []func() (types.OrderStatus, error){
+			func() (types.OrderStatus, error) { return c.status(w.id) },
+			func() (types.OrderStatus, error) { return c.statusByClient(w.owner, w.cid) },
+		} {
+			st, err := get()
+			require.NoError(t, err, w.cid)
+			require.Equal(t, w.id, st.OrderId, w.cid)
+			require.Equal(t, w.state, st.State, w.cid)
+			require.Equal(t, w.reason, st.Reason, w.cid)
+			require.Equal(t, [2]uint64{w.qty, w.filledQty}, [2]uint64{st.Quantity, st.FilledQuantity}, w.cid)
+			require.Equal(t, w.owner.String(), st.Owner, w.cid)
+			require.Equal(t, id, st.MarketId, w.cid)
+		}
+	}
+	// The partly filled order keeps its fills across a restart.
+	c.newKeeper()
+	c.endBlock()
+	st, err := c.status(part)
+	require.NoError(t, err)
+	require.Equal(t, uint64(4), st.FilledQuantity)
+
+	// Pruned once the window (4) passed: 3 finished at the first block, at most
+	// 2 a block.
+	require.LessOrEqual(t, c.height, fillHeight+4)
+	for c.height <= fillHeight+4 {
+		c.endBlock()
+	}
+	gone := 0
+	for _, w := range want[:2] {
+		if _, err := c.status(w.id); err != nil {
+			gone++
+		}
+	}
+	require.Equal(t, 2, gone)
+	_, err = c.status(rejected)
+	require.NoError(t, err, "the third of the block waits for the next block's budget")
+	for i := 0; i < 4; i++ {
+		c.endBlock()
+	}
+	for _, w := range want {
+		if w.state == types.OrderState_ORDER_STATE_OPEN {
+			continue
+		}
+		_, err := c.status(w.id)
+		require.Error(t, err, "%s still kept", w.cid)
+		_, err = c.statusByClient(w.owner, w.cid)
+		require.Error(t, err, "%s still kept by client id", w.cid)
+	}
+	_, err = c.status(part)
+	require.NoError(t, err)
+}

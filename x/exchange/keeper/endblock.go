@@ -479,7 +479,7 @@ func (r *marketRun) reject(c *types.QueuedCommand, reason string) {
 	}
 	emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
 	if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-		r.finished(matching.OrderID(o.Id), o.OwnerId, types.EngineSide(o.Side), o.Price, o.Quantity, types.OrderState_ORDER_STATE_REJECTED, reason)
+		r.finished(matching.OrderID(o.Id), o.OwnerId, types.EngineSide(o.Side), o.Price, o.Quantity, types.OrderState_ORDER_STATE_REJECTED, reason, o.ClientOrderId)
 	}
 }
 
@@ -588,7 +588,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 			}
 			if c != nil && c.Kind == types.CommandKind_COMMAND_KIND_PLACE && uint64(e.OrderID) == c.Order.Id {
 				r.finished(e.OrderID, owner, types.EngineSide(c.Order.Side), c.Order.Price, c.Order.Quantity,
-					types.OrderState_ORDER_STATE_REJECTED, e.Reason.String())
+					types.OrderState_ORDER_STATE_REJECTED, e.Reason.String(), c.Order.ClientOrderId)
 			}
 		}
 	}

@@ -79,13 +79,17 @@ func (r *marketRun) modifyCommand(o *types.LevelOrder) matching.Command {
 
 // finished records that order id of owner left the book (or was rejected):
 // its status, if statuses are kept, and drops what the keeper kept of it.
-// left is the quantity that ended unfilled; price is its limit price.
+// left is the quantity that ended unfilled; price is its limit price. A
+// rejected place, never in a book, names its client order id (cmdCID).
 func (r *marketRun) finished(id matching.OrderID, owner uint64, side matching.Side, price int64, left uint64,
-	state types.OrderState, reason string,
+	state types.OrderState, reason string, cmdCID ...string,
 ) {
 	k := r.k
 	f, hadFills := k.mem.filled[id]
 	cid := k.mem.clientIDs[id]
+	if len(cmdCID) > 0 && cid == "" {
+		cid = cmdCID[0]
+	}
 	r.forget(id, owner)
 	if hadFills {
 		delete(k.mem.filled, id)
