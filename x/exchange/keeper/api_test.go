@@ -8,6 +8,8 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
+	sdkmath "cosmossdk.io/math"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/matching"
@@ -463,4 +465,165 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 	}
 	_, err = c.status(part)
 	require.NoError(t, err)
+}
+
+// A market maker's batch names a cancel of an order that filled a moment
+// before. Atomic (the only mode before), the stale cancel failed the batch
+// and dropped every new quote with it. With best_effort the quotes stand and
+// the response says, per item, what was queued and what was refused and why.
+func TestAttackOneStaleCancelDropsEveryQuote(t *testing.T) {
+	c, id, mm, bid, ask := deployedMaker(t)
+	taker := c.account("taker", 2, false, coin("ubase", 10_000))
+	c.deposit(taker, coin("ubase", 10_000))
+	c.mustPlace(taker, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 100, Quantity: 10,
+		TimeInForce: types.TimeInForce_TIME_IN_FORCE_IOC})
+	c.endBlock() // the bid filled: the maker's cancel of it is now stale
+	_, ok := c.order(bid)
+	require.False(t, ok)
+	batch := &types.MsgBatch{Owner: mm.String(),
+		Cancels: []types.CancelSpec{{MarketId: id, OrderId: bid}, {MarketId: id, OrderId: ask}},
+		Places: []types.OrderSpec{
+			limit(id, types.Side_SIDE_SELL, 111, 10),
+			limit(id, types.Side_SIDE_SELL, 112, 20), // more than is left to lock
+		}}
+	// Atomic: the stale cancel fails it all.
+	c.refused(types.ErrOrderNotFound, func(ctx sdk.Context) error {
+		_, err := c.msgs.Batch(ctx, batch)
+		return err
+	})
+	// Best effort: one result per item.
+	batch.BestEffort = true
+	var res *types.MsgBatchResponse
+	require.NoError(t, c.tx(func(ctx sdk.Context) error {
+		var err error
+		res, err = c.msgs.Batch(ctx, batch)
+		return err
+	}))
+	require.Len(t, res.Results, 4)
+	stale := res.Results[0]
+	require.Equal(t, types.ErrOrderNotFound.ABCICode(), stale.Code)
+	require.Equal(t, types.ModuleName, stale.Codespace)
+	require.Equal(t, types.OrderReason_ORDER_REASON_UNKNOWN_ORDER, stale.Reason)
+	require.Contains(t, stale.Log, "order not found")
+	require.Equal(t, types.BatchItemResult{OrderId: ask}, res.Results[1])
+	require.NotZero(t, res.Results[2].OrderId)
+	require.Zero(t, res.Results[2].Code)
+	require.Equal(t, types.ErrInsufficientBalance.ABCICode(), res.Results[3].Code)
+	require.Equal(t, types.OrderReason_ORDER_REASON_INSUFFICIENT_BALANCE, res.Results[3].Reason)
+	require.Equal(t, []uint64{res.Results[2].OrderId, 0}, res.OrderIds)
+	c.endBlock()
+	o, ok := c.order(res.Results[2].OrderId)
+	require.True(t, ok, "the new quote stands")
+	require.Equal(t, int64(111), o.Price)
+	_, ok = c.order(ask)
+	require.False(t, ok)
+	free, locked := c.bal(mm, "ubase")
+	// The bid's fill bought 1000 ubase (free); the ask's lock funded the new
+	// ask; the refused place locked nothing.
+	require.Equal(t, [2]int64{1000, 1000}, [2]int64{free, locked})
+}
+
+// Each exchange_fill event carries, besides the trade, the fee of each
+// role (the maker's negative: a rebate), each side's remaining quantity and
+// both client order ids.
+func TestFillEventsCarryFeesRolesAndClientIDs(t *testing.T) {
+	c := newChain(t)
+	m := stdMarket() // maker -2 bps (a rebate for market makers), taker 10 bps
+	m.TickSize = sdkmath.NewInt(100)
+	id := c.createMarket(m)
+	mm := c.account("mm", 1, true, coin("ubase", 1000))
+	taker := c.account("taker", 2, false, coin("uquote", 100_000))
+	c.deposit(mm, coin("ubase", 1000))
+	c.deposit(taker, coin("uquote", 100_000))
+	ask := c.mustPlace(mm, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 110, Quantity: 10, ClientOrderId: "ask-1"})
+	c.endBlock()
+	buy := c.mustPlace(taker, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_BUY, Price: 110, Quantity: 4, ClientOrderId: "t-1"})
+	ctx := c.endBlockEvents()
+	fills := fillEvents(ctx)
+	require.Len(t, fills, 1)
+	f := fills[0]
+	// Notional 4 lots * 110 ticks * 100 = 44000: taker fee 44, rebate 8.
+	require.Equal(t, map[string]string{
+		"market": "1", "taker_order": uitoa(buy), "maker_order": uitoa(ask), "price": "110", "qty": "4",
+		"taker_side": "SIDE_BUY", "taker": taker.String(), "maker": mm.String(), "taker_entity": "2", "maker_entity": "1",
+		"height": f["height"], "taker_fee": "44", "maker_fee": "-8", "taker_remaining": "0", "maker_remaining": "6",
+		"taker_client_id": "t-1", "maker_client_id": "ask-1",
+	}, f)
+}
+
+// A modify names the order's new TOTAL quantity (fills included): after a
+// partial fill, a reduce stays a reduce and keeps time priority. Before,
+// the quantity was the new open quantity, so an order of 10 with 4 filled
+// "reduced" to 8 became an increase of its open 6 and went to the back of
+// the queue.
+func TestModifyNamesTheNewTotalQuantity(t *testing.T) {
+	c := newChain(t)
+	id := c.createMarket(feeless())
+	alice := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	carol := c.account("carol", 3, false, coin("ubase", 1_000_000))
+	bob := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(alice, coin("ubase", 1_000_000))
+	c.deposit(carol, coin("ubase", 1_000_000))
+	c.deposit(bob, coin("uquote", 1_000_000))
+	first := c.mustPlace(alice, limit(id, types.Side_SIDE_SELL, 100, 10))
+	second := c.mustPlace(carol, limit(id, types.Side_SIDE_SELL, 100, 10))
+	c.endBlock()
+	c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 100, 4))
+	c.endBlock()
+	o, _ := c.order(first)
+	require.Equal(t, uint64(6), o.Quantity)
+	c.cancelReplace(alice, id, first, 100, 8) // total 8: 4 filled, 4 open
+	c.endBlock()
+	o, ok := c.order(first)
+	require.True(t, ok)
+	require.Equal(t, uint64(4), o.Quantity)
+	// Still first in the queue: the next buy fills alice, not carol.
+	c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 100, 4))
+	c.endBlock()
+	_, ok = c.order(first)
+	require.False(t, ok, "alice's order filled first")
+	o, _ = c.order(second)
+	require.Equal(t, uint64(10), o.Quantity)
+	_, locked := c.bal(alice, "ubase")
+	require.Zero(t, locked)
+	// A total not above the fills cancels the rest.
+	third := c.mustPlace(carol, limit(id, types.Side_SIDE_SELL, 101, 10))
+	c.endBlock()
+	c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 100, 3)) // fills 3 of carol's first
+	c.endBlock()
+	c.cancelReplace(carol, id, second, 100, 3)
+	c.endBlock()
+	_, ok = c.order(second)
+	require.False(t, ok, "total 3 = filled 3: nothing left")
+	_, ok = c.order(third)
+	require.True(t, ok)
+	_, locked = c.bal(carol, "ubase")
+	require.Equal(t, int64(1000), locked) // the third order only
+}
+
+// The min notional is checked on what the order can trade at: a buy at
+// most at min(price, reference), a sell at least at max(price, reference).
+// Before, the limit (or worst) price was used: a market buy with a far
+// worst price passed the minimum with one lot, and a market sell with a
+// worst price of 1 tick was refused.
+func TestMinNotionalOnWhatTheOrderCanTradeAt(t *testing.T) {
+	c := newChain(t)
+	m := feeless()
+	m.MinNotional = sdkmath.NewInt(1000)
+	id := c.createMarket(m)
+	alice := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	bob := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(alice, coin("ubase", 1_000_000))
+	c.deposit(bob, coin("uquote", 1_000_000))
+	c.mustPlace(alice, limit(id, types.Side_SIDE_SELL, 100, 10))
+	c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 100, 10)) // last price 100
+	c.endBlock()
+	c.refused(types.ErrMinNotional, func(ctx sdk.Context) error {
+		_, err := c.msgs.PlaceOrder(ctx, &types.MsgPlaceOrder{Owner: bob.String(), Order: types.OrderSpec{MarketId: id,
+			Side: types.Side_SIDE_BUY, Type: types.OrderType_ORDER_TYPE_MARKET, Price: 100_000, Quantity: 1}})
+		return err
+	})
+	c.mustPlace(alice, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Type: types.OrderType_ORDER_TYPE_MARKET,
+		TimeInForce: types.TimeInForce_TIME_IN_FORCE_IOC, Price: 1, Quantity: 20})
+	c.endBlock()
 }
