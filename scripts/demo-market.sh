@@ -85,8 +85,8 @@ show_status() {
   python3 -c '
 import json, sys
 s = json.load(sys.stdin)["status"]
-print("    order %s (%s, client id %s): %s, %s of %s lots filled%s" % (s["order_id"], s["owner"][:12] + "...", s.get("client_order_id") or "-",
-    s["state"].replace("ORDER_STATE_", ""), s.get("filled_quantity", "0"), s.get("quantity", "0"),
+print("    order %s (%s, client id %s): %s at %s ticks, %s of %s lots filled%s" % (s["order_id"], s["owner"][:12] + "...", s.get("client_order_id") or "-",
+    s["state"].replace("ORDER_STATE_", ""), s.get("price", "0"), s.get("filled_quantity", "0"), s.get("quantity", "0"),
     (", reason " + s["reason"].replace("ORDER_REASON_", "")) if s.get("reason", "ORDER_REASON_UNSPECIFIED") != "ORDER_REASON_UNSPECIFIED" else ""))'
 }
 
