@@ -237,7 +237,13 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 		TimeInForce: types.ProtoTIF(tif), Stp: types.ProtoSTP(stp), PostOnly: spec.PostOnly,
 		Price: spec.Price, TriggerPrice: spec.TriggerPrice, Quantity: spec.Quantity,
 		ExpireBlock: spec.ExpireBlock, ExpireTime: spec.ExpireTime, ClientOrderId: spec.ClientOrderId,
-	}, Prelocked: &pre}
+	}}
+	if !pre.Equal(amt) {
+		// Only a place drawing on a batch's cancels carries prelocked (it
+		// costs an allocation to decode); without it its tx took the full
+		// lock of its terms.
+		cmd.Prelocked = &pre
+	}
 	if err := k.enqueue(ctx, cmd); err != nil {
 		return 0, err
 	}
