@@ -72,7 +72,7 @@ const (
 	// detMaxOrdersPerBlock is low so that commands carry over between blocks;
 	// so are the work budget and the per-owner cap, so that EndBlock's
 	// budgeted steps (a held first pass, expiries and triggers left for the
-	// next block) and the owner-order-limit rejection run.
+	// next block) and the owner-order-cap rejection run.
 	detMaxOrdersPerBlock  = 24
 	detMaxWorkPerBlock    = 30
 	detMaxOpenOrdersOwner = 4
@@ -632,7 +632,7 @@ func TestMatchingDeterminism(t *testing.T) {
 	}
 	for _, typ := range []string{"clearchain.exchange.v1.EventOrderTriggered", "clearchain.exchange.v1.EventOrderExpired",
 		"clearchain.exchange.v1.EventOrderCancelled", "clearchain.exchange.v1.EventHeartbeatExpired", "exchange_sweep",
-		`reason "owner-order-limit"`, `reason "heartbeat"`, `reason "mass-cancel"`} {
+		`reason "owner-order-cap"`, `reason "heartbeat"`, `reason "mass-cancel"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
 	require.Positive(t, a.maxCarried, "no command was ever carried over to the next block")

@@ -299,7 +299,7 @@ func TestAttackThousandsOfLapsedHeartbeats(t *testing.T) {
 // orders in a market (each mass cancel, sweep or lapse of it is work in
 // EndBlock). Now a place beyond max_open_orders_per_owner live orders
 // (resting and stops, counted as the block's places run) is rejected with
-// reason "owner-order-limit"; once some are gone it may place again.
+// reason "owner-order-cap"; once some are gone it may place again.
 func TestAttackOwnerRestsUnlimitedOrders(t *testing.T) {
 	const cap = 50
 	c := newChain(t)
@@ -318,7 +318,7 @@ func TestAttackOwnerRestsUnlimitedOrders(t *testing.T) {
 			continue
 		}
 		for _, at := range e.Attributes {
-			if at.Key == "reason" && at.Value == `"owner-order-limit"` {
+			if at.Key == "reason" && at.Value == `"owner-order-cap"` {
 				rejected++
 			}
 		}

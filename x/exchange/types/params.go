@@ -20,6 +20,11 @@ const (
 	// DefaultMaxOpenOrdersPerOwner is the per-owner, per-market cap of live
 	// orders when the param is 0.
 	DefaultMaxOpenOrdersPerOwner uint32 = 1000
+	// DefaultStatusWindowBlocks: finished orders' statuses are kept 100
+	// blocks.
+	DefaultStatusWindowBlocks uint32 = 100
+	// MaxStatusWindowBlocks bounds status_window_blocks.
+	MaxStatusWindowBlocks uint32 = 1_000_000
 )
 
 // WorkBudget is the number of orders EndBlock may touch a block.
@@ -58,6 +63,7 @@ func DefaultParams() Params {
 		MaxSweepOrdersPerBlock: DefaultMaxSweepOrdersPerBlock,
 		MaxWorkPerBlock:        DefaultMaxWorkPerBlock,
 		MaxOpenOrdersPerOwner:  DefaultMaxOpenOrdersPerOwner,
+		StatusWindowBlocks:     DefaultStatusWindowBlocks,
 	}
 }
 
@@ -79,6 +85,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "stats_window_blocks must be in [1, 1000000]")
 	case p.MaxHeartbeatWindow == 0:
 		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
+	case p.StatusWindowBlocks > MaxStatusWindowBlocks:
+		return errorsmod.Wrapf(ErrInvalidParams, "status_window_blocks must be at most %d", MaxStatusWindowBlocks)
 	}
 	return nil
 }
