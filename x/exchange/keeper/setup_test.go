@@ -129,9 +129,16 @@ var maccPerms = map[string][]string{
 	minttypes.ModuleName:       {authtypes.Minter},
 }
 
-func newChain(t testing.TB) *chain {
+func newChain(t testing.TB) *chain { return newChainWith(t, nil, nil) }
+
+// newChainWith is newChain with more stores mounted (extra) and pre run
+// before the keeper is built (it may set c.src).
+func newChainWith(t testing.TB, extra []*storetypes.KVStoreKey, pre func(c *chain)) *chain {
 	c := &chain{t: t, db: dbm.NewMemDB(), lic: &licences{table: map[string]licence{}}, oracle: &oracle{prices: map[string]int64{}}}
 	c.keys = storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, types.StoreKey)
+	for _, k := range extra {
+		c.keys[k.Name()] = k
+	}
 	c.tkey = storetypes.NewTransientStoreKey(types.TransientStoreKey)
 	c.cms = store.NewCommitMultiStore(c.db, log.NewNopLogger())
 	for _, k := range c.keys {
@@ -145,6 +152,9 @@ func newChain(t testing.TB) *chain {
 	ak := authkeeper.NewAccountKeeper(cdc, runtime.NewKVStoreService(c.keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
 		maccPerms, authcodec.NewBech32Codec("cosmos"), "cosmos", gov)
 	c.bank = bankkeeper.NewBaseKeeper(cdc, runtime.NewKVStoreService(c.keys[banktypes.StoreKey]), ak, map[string]bool{}, gov, log.NewNopLogger())
+	if pre != nil {
+		pre(c)
+	}
 	c.newKeeper()
 	c.height = 1
 	c.ctx = c.newCtx()
