@@ -368,8 +368,8 @@ func (r *marketRun) breaker(p int64) {
 		return
 	}
 	lo, hi := band(ref, r.m.BreakerBps)
-	if p >= lo && p <= hi {
-		return
+	if p >= lo && p <= hi || r.limOn && p >= r.limLo && p <= r.limHi {
+		return // inside the threshold, or at or inside the limit state's limits
 	}
 	r.halted = true
 	r.st.HaltedUntil = h + int64(r.m.BandHaltBlocks) + 1
