@@ -72,3 +72,18 @@ func TestTickPriceServesOnlyFreshPrices(t *testing.T) {
 		t.Fatal("an unknown feed is priced")
 	}
 }
+
+// BenchmarkTicksOf measures the conversion a market's reference price costs
+// (once per order place on a banded market, twice per such market and
+// block).
+//
+//	go test ./x/oracle/keeper -run '^$' -bench TicksOf
+func BenchmarkTicksOf(b *testing.B) {
+	tick, lot := sdkmath.NewInt(10_000), sdkmath.NewInt(1)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := keeper.TicksOf(1250+int64(i&1023), 2, 6, tick, lot); !ok {
+			b.Fatal("no price")
+		}
+	}
+}
