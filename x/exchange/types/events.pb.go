@@ -747,12 +747,19 @@ func (m *EventTrades) GetLow() int64 {
 	return 0
 }
 
-// EventMarketHalted is emitted when the circuit breaker halts a market.
+// EventMarketHalted is emitted when the circuit breaker halts a market, or
+// when its oracle feed goes stale while it bands on it.
 type EventMarketHalted struct {
-	MarketId       uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
-	Price          int64  `protobuf:"varint,2,opt,name=price,proto3" json:"price,omitempty"`
-	ReferencePrice int64  `protobuf:"varint,3,opt,name=reference_price,json=referencePrice,proto3" json:"reference_price,omitempty"`
-	UntilHeight    int64  `protobuf:"varint,4,opt,name=until_height,json=untilHeight,proto3" json:"until_height,omitempty"`
+	MarketId uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	// price: the print that tripped the breaker, or the last trade price when
+	// a limit state persisted; 0 for oracle-stale.
+	Price int64 `protobuf:"varint,2,opt,name=price,proto3" json:"price,omitempty"`
+	// reference_price: the breaker's reference; the last trade price for
+	// oracle-stale.
+	ReferencePrice int64 `protobuf:"varint,3,opt,name=reference_price,json=referencePrice,proto3" json:"reference_price,omitempty"`
+	// until_height: the first height after the halt; 0 for oracle-stale (until
+	// the feed is fresh again).
+	UntilHeight int64 `protobuf:"varint,4,opt,name=until_height,json=untilHeight,proto3" json:"until_height,omitempty"`
 	// cause: "circuit-breaker" or "oracle-stale".
 	Cause string `protobuf:"bytes,5,opt,name=cause,proto3" json:"cause,omitempty"`
 }
