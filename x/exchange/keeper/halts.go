@@ -123,6 +123,14 @@ func (r *marketRun) bandWithLimits(lo, hi int64, on bool) (int64, int64, bool) {
 	if !on {
 		return llo, lhi, true
 	}
+	switch {
+	case lo > lhi:
+		// The price band lies wholly above the limits: trades only at the
+		// upper limit (an empty intersection would switch the band off).
+		return lhi, lhi, true
+	case hi < llo:
+		return llo, llo, true
+	}
 	return max(lo, llo), min(hi, lhi), true
 }
 

@@ -127,3 +127,37 @@ func rejectedWith(ctx sdk.Context, id uint64, reason string) bool {
 	}
 	return false
 }
+
+// TestLimitStateWithABandBeyondTheLimits: when the oracle's price band lies
+// wholly beyond the circuit breaker's limits, the engine's band is the limit
+// price itself, never switched off (an empty intersection would unband the
+// market): a taker prints at most at the limit and the market enters its
+// limit state.
+func TestLimitStateWithABandBeyondTheLimits(t *testing.T) {
+	c := newChain(t)
+	m := feeless()
+	m.BandBps, m.BandHaltBlocks = 500, 2
+	m.BreakerBps, m.BreakerWindowBlocks, m.LimitStateBlocks = 1000, 10, 3
+	id := c.createMarket(m)
+	a := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	b := c.account("bob", 2, false, coin("uquote", 1_000_000))
+	c.deposit(a, coin("ubase", 1_000_000))
+	c.deposit(b, coin("uquote", 1_000_000))
+	c.oracle.prices["ubase/uquote"] = 100
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1))
+	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 100, 1))
+	c.endBlock() // the breaker's reference: 100, limits [90, 110]
+	c.oracle.prices["ubase/uquote"] = 130 // band about [124, 136]
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 126, 1))
+	ioc := limit(id, types.Side_SIDE_BUY, 130, 1)
+	ioc.TimeInForce = types.TimeInForce_TIME_IN_FORCE_IOC
+	c.mustPlace(b, ioc)
+	ctx := c.endBlockEvents()
+	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventTrades"), "a trade printed beyond the limit")
+	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
+	require.True(t, hasEventWith(ctx, "clearchain.exchange.v1.EventMarketLimitState", "cause", `"limit-up"`))
+	st, err := c.q.Market(c.ctx, &types.QueryMarketRequest{MarketId: id})
+	require.NoError(t, err)
+	require.Equal(t, int64(100), st.State.LastPrice)
+	require.Equal(t, int64(110), st.State.LimitHigh)
+}
