@@ -146,7 +146,7 @@ func TestLimitStateWithABandBeyondTheLimits(t *testing.T) {
 	c.oracle.prices["ubase/uquote"] = 100
 	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1))
 	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 100, 1))
-	c.endBlock() // the breaker's reference: 100, limits [90, 110]
+	c.endBlock()                          // the breaker's reference: 100, limits [90, 110]
 	c.oracle.prices["ubase/uquote"] = 130 // band about [124, 136]
 	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 126, 1))
 	ioc := limit(id, types.Side_SIDE_BUY, 130, 1)
