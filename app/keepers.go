@@ -214,8 +214,10 @@ func newKeepers(
 
 	// x/exchange: markets, exchange balances and block-level matching.
 	// Compliance gives entities (self-trade prevention), market-maker roles
-	// (rebates) and per-market eligibility. No oracle price source yet: the
-	// price bands and stop triggers use the last trade price.
+	// (rebates) and per-market eligibility. x/oracle is its price source: a
+	// market names its feed and the oracle scales the price into the
+	// market's ticks (see oracle.go); without a feed the price bands and
+	// stop triggers use the last trade price.
 	k.ExchangeTransientKey = storetypes.NewTransientStoreKey(exchangetypes.TransientStoreKey)
 	// x/oracle: price feeds; licensed feeders are checked against compliance
 	// (see oracle.go). The exchange reads its reference prices from it.

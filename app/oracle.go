@@ -22,6 +22,7 @@ import (
 	"github.com/clearchain/clearchain/oracle/feeder"
 	compliancekeeper "github.com/clearchain/clearchain/x/compliance/keeper"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 	oracleabci "github.com/clearchain/clearchain/x/oracle/abci"
 	oraclekeeper "github.com/clearchain/clearchain/x/oracle/keeper"
 )
@@ -74,6 +75,10 @@ func (v oracleValidators) CountsVotesOf(ctx context.Context, consAddr sdk.ConsAd
 	acc := sdk.AccAddress(op)
 	return v.compliance.HasRole(ctx, acc, compliancetypes.RoleValidatorOperator) && !v.compliance.IsFrozen(ctx, acc)
 }
+
+// x/oracle is x/exchange's price source: TickPrice scales a feed's price into
+// a market's ticks, HasFeed checks the feed a market names.
+var _ exchangetypes.OraclePriceSource = oraclekeeper.Keeper{}
 
 // newOracleKeeper builds the oracle keeper; licensed feeders are checked
 // against x/compliance.

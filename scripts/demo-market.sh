@@ -47,9 +47,12 @@ log "A restricted asset cannot reach an unlicensed account"
 tx_refused gamma bank send "$GAMMA" "$OUTSIDER" "1$WTHR"
 
 log "Regulator lists two markets"
-tx regulator exchange create-market "$(market_json "$WTHR" "$EURC" 10000 1 1000000)"
+# Market 1 bands on the validators' WTHR/EURC feed: its price (EURC per
+# share, 2 decimals) is scaled into the market's ticks with oracle_exponent 6
+# (EURC has 6 decimals, a WTHR share none); it halts while the feed is stale.
+tx regulator exchange create-market "$(market_json "$WTHR" "$EURC" 10000 1 1000000 | sed 's#}$#,"oracle_feed":"WTHR/EURC","oracle_exponent":6}#')"
 tx regulator exchange create-market "$(market_json "$GCRD" "$EURC" 1000 1 1000000)"
-info "market 1: WTHR/EURC  tick 0.01 EURC per share, maker -2 bps (rebate), taker 10 bps"
+info "market 1: WTHR/EURC  tick 0.01 EURC per share, maker -2 bps (rebate), taker 10 bps, banded on oracle feed WTHR/EURC"
 info "market 2: GCRD/EURC  tick 0.001 EURC per MWh credit"
 
 log "Participants deposit into the exchange"

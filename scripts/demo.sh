@@ -45,8 +45,9 @@ done
 # The regulator key is the compliance authority and lists the markets.
 C genesis set-regulator "$REG" >/dev/null
 # Two oracle feeds: WTHR/EURC priced by validators through their feeders
-# (decimals 2 = market 1's tick of 0.01 EURC, so the exchange can band
-# against it), and a green-credit index priced by a licensed ORACLE_FEEDER.
+# (EURC per share with 2 decimals; market 1 names it and x/oracle scales it
+# into the market's ticks), and a green-credit index priced by a licensed
+# ORACLE_FEEDER.
 python3 - "$HOME_DIR/config/genesis.json" "$REG" "$DELTA" "$EPSILON" <<'PY'
 import json, sys
 path, reg, issuer, feeder = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]

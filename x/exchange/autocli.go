@@ -45,7 +45,16 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UpdateParams", Skip: true}, // governance proposal
 				{RpcMethod: "CreateMarket", Use: "create-market [market-json]", Short: "List a market (authority)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market"}}},
-				{RpcMethod: "UpdateMarket", Use: "update-market [market-id]", Short: "Change a market's status, min notional, band or circuit breaker (authority)",
+				{RpcMethod: "UpdateMarket", Use: "update-market [market-id]", Short: "Change a market's status, min notional, band, circuit breaker, limit state or oracle feed (authority)",
+					Example: `cleard tx exchange update-market 1 --update-oracle --oracle-feed WTHR/EURC --oracle-exponent 6 --from regulator
+cleard tx exchange update-market 1 --update-breaker --breaker-bps 1000 --breaker-window-blocks 20 --update-limit-state --limit-state-blocks 5 --from regulator`,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"update_oracle":      {Usage: "replace the market's oracle feed and exponent (no --oracle-feed: the market bands on no feed)"},
+						"oracle_feed":        {Usage: "x/oracle feed id the market bands on (must be registered)"},
+						"oracle_exponent":    {Usage: "10^exponent scales the feed's price to quote units per base unit (quote display exponent - base display exponent)"},
+						"update_limit_state": {Usage: "replace limit_state_blocks"},
+						"limit_state_blocks": {Usage: "blocks of the circuit breaker's limit state before a pause (0: pause at once)"},
+					},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
 				{RpcMethod: "Deposit", Use: "deposit [amount]", Short: "Deposit coins into the exchange",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "amount"}}},

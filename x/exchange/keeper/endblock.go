@@ -299,6 +299,11 @@ type marketRun struct {
 	deferred []int
 	// later indexes the second-pass places for the first pass's cancels.
 	later *laterPlaces
+	// limLo, limHi (limOn): the circuit breaker's limit prices in the
+	// engine's band this block (see halts.go); atLimit: a taker was clipped
+	// at one of them this block.
+	limLo, limHi   int64
+	limOn, atLimit bool
 }
 
 type fillRec struct {
@@ -321,7 +326,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 		r.st.HaltedUntil = 0
 		r.st.BreakerRefPrice = 0 // measured again from the last price
 		r.changed = true
-		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id}); err != nil {
+		if err := ctx.EventManager().EmitTypedEvent(&types.EventMarketResumed{MarketId: r.m.Id, Cause: CauseCircuitBreaker}); err != nil {
 			return err
 		}
 		k.audit(ctx, types.ModuleName, types.ActionMarketResumed, types.MarketSubject(r.m.Id), "cause=circuit-breaker halt ended")
@@ -340,6 +345,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	if r.sw != nil && r.sw.suspended(r.m.Id) {
 		r.sweeping, r.halted = true, true
 	}
+	r.oracleHalt()
 	r.ref, r.hasRef = k.referencePrice(ctx, r.m, r.st)
 	r.setBand()
 
@@ -399,6 +405,7 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	if r.err != nil {
 		return r.err
 	}
+	r.settleLimitState()
 	if err := r.finish(); err != nil {
 		return err
 	}
@@ -418,12 +425,21 @@ func (r *marketRun) outside(p int64) bool {
 // (off without a band or a reference price): a taker then fills only inside
 // it and the rest is cancelled with reason "band" (see matching.Book.SetBand).
 // No order halts the market.
+//
+// With a limit state (limit_state_blocks) the band is narrowed to the
+// circuit breaker's limits: a taker is clipped there instead of printing
+// beyond, and the market enters its limit state (halts.go).
 func (r *marketRun) setBand() {
-	if r.m.BandBps == 0 || !r.hasRef || r.m.IsAuction() {
+	var lo, hi int64
+	on := r.m.BandBps > 0 && r.hasRef && !r.m.IsAuction()
+	if on {
+		lo, hi = band(r.ref, r.m.BandBps)
+	}
+	lo, hi, on = r.bandWithLimits(lo, hi, on)
+	if !on {
 		r.book.SetBand(0, 0)
 		return
 	}
-	lo, hi := band(r.ref, r.m.BandBps)
 	r.book.SetBand(matching.Price(lo), matching.Price(hi))
 }
 
@@ -442,8 +458,8 @@ func (r *marketRun) breaker(p int64) {
 		return
 	}
 	lo, hi := band(ref, r.m.BreakerBps)
-	if p >= lo && p <= hi {
-		return
+	if p >= lo && p <= hi || r.limOn && p >= r.limLo && p <= r.limHi {
+		return // inside the threshold, or at or inside the limit state's limits
 	}
 	r.halted = true
 	r.st.HaltedUntil = h + int64(r.m.BandHaltBlocks) + 1
@@ -477,6 +493,9 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 		if reason == "" && c.Kind == types.CommandKind_COMMAND_KIND_PLACE &&
 			r.book.OwnerCount(matching.OwnerID(o.OwnerId)) >= r.params.OpenOrderCap() {
 			reason = ReasonOwnerOrderLimit
+		}
+		if reason == "" {
+			reason = r.limitRefusal(types.EngineSide(o.Side), o.Price, o.Type != types.OrderType_ORDER_TYPE_LIMIT && o.Type != types.OrderType_ORDER_TYPE_UNSPECIFIED)
 		}
 		if reason == "" {
 			reason = r.admit(c)
@@ -632,6 +651,9 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 		case matching.EvFill:
 			r.fill(e)
 		case matching.EvCancelled:
+			if e.Reason == matching.ReasonBand {
+				r.onBandClip(e.Side)
+			}
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
 			reason := r.cancelReason
 			if reason == "" {

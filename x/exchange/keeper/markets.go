@@ -25,6 +25,9 @@ func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Mark
 	if err := m.ValidateBasic(); err != nil {
 		return 0, err
 	}
+	if err := k.checkFeed(ctx, m); err != nil {
+		return 0, err
+	}
 	seq, err := k.MarketSeq.Next(ctx)
 	if err != nil {
 		return 0, err
@@ -34,11 +37,24 @@ func (k Keeper) CreateMarket(ctx context.Context, authority string, m types.Mark
 		return 0, err
 	}
 	if err := k.recordAudit(ctx, authority, types.ActionCreateMarket, types.MarketSubject(m.Id), fmt.Sprintf(
-		"base=%s quote=%s tick=%s lot=%s min_notional=%s maker_bps=%d taker_bps=%d mode=%s status=%s band_bps=%d reason=%s",
-		m.BaseDenom, m.QuoteDenom, m.TickSize, m.LotSize, m.MinNotional, m.MakerFeeBps, m.TakerFeeBps, m.Mode, m.Status, m.BandBps, reason)); err != nil {
+		"base=%s quote=%s tick=%s lot=%s min_notional=%s maker_bps=%d taker_bps=%d mode=%s status=%s band_bps=%d oracle_feed=%q oracle_exponent=%d breaker_bps=%d limit_state_blocks=%d reason=%s",
+		m.BaseDenom, m.QuoteDenom, m.TickSize, m.LotSize, m.MinNotional, m.MakerFeeBps, m.TakerFeeBps, m.Mode, m.Status, m.BandBps,
+		m.OracleFeed, m.OracleExponent, m.BreakerBps, m.LimitStateBlocks, reason)); err != nil {
 		return 0, err
 	}
 	return m.Id, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketCreated{Market: m})
+}
+
+// checkFeed refuses a market naming an oracle feed that x/oracle does not
+// have (or any feed when the exchange has no price source).
+func (k Keeper) checkFeed(ctx context.Context, m types.Market) error {
+	if m.OracleFeed == "" {
+		return nil
+	}
+	if k.oracle == nil || !k.oracle.HasFeed(ctx, m.OracleFeed) {
+		return errorsmod.Wrapf(types.ErrInvalidMarket, "oracle_feed %q is not a registered x/oracle feed", m.OracleFeed)
+	}
+	return nil
 }
 
 // recordAudit records a decision of a transaction in compliance's audit
@@ -51,7 +67,8 @@ func (k Keeper) recordAudit(ctx context.Context, actor, action, subject, details
 	return err
 }
 
-// UpdateMarket changes a market's status, min notional and band.
+// UpdateMarket changes a market's status, min notional, band, circuit
+// breaker, limit state and oracle feed.
 func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) error {
 	if err := k.checkAuthority(ctx, msg.Authority); err != nil {
 		return err
@@ -73,16 +90,28 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 	if msg.UpdateBreaker {
 		m.BreakerBps, m.BreakerWindowBlocks = msg.BreakerBps, msg.BreakerWindowBlocks
 	}
+	if msg.UpdateOracle {
+		m.OracleFeed, m.OracleExponent = msg.OracleFeed, msg.OracleExponent
+	}
+	if msg.UpdateLimitState {
+		m.LimitStateBlocks = msg.LimitStateBlocks
+	}
 	if err := m.ValidateBasic(); err != nil {
 		return err
+	}
+	if msg.UpdateOracle {
+		if err := k.checkFeed(ctx, m); err != nil {
+			return err
+		}
 	}
 	if err := k.Markets.Set(ctx, m.Id, m); err != nil {
 		return err
 	}
 	if err := k.recordAudit(ctx, msg.Authority, types.ActionUpdateMarket, types.MarketSubject(m.Id), fmt.Sprintf(
-		"status=%s->%s min_notional=%s->%s band_bps=%d->%d band_halt_blocks=%d->%d breaker_bps=%d->%d breaker_window_blocks=%d->%d reason=%s",
+		"status=%s->%s min_notional=%s->%s band_bps=%d->%d band_halt_blocks=%d->%d breaker_bps=%d->%d breaker_window_blocks=%d->%d oracle_feed=%q->%q oracle_exponent=%d->%d limit_state_blocks=%d->%d reason=%s",
 		old.Status, m.Status, old.MinNotional, m.MinNotional, old.BandBps, m.BandBps, old.BandHaltBlocks, m.BandHaltBlocks,
-		old.BreakerBps, m.BreakerBps, old.BreakerWindowBlocks, m.BreakerWindowBlocks, msg.Reason)); err != nil {
+		old.BreakerBps, m.BreakerBps, old.BreakerWindowBlocks, m.BreakerWindowBlocks, old.OracleFeed, m.OracleFeed,
+		old.OracleExponent, m.OracleExponent, old.LimitStateBlocks, m.LimitStateBlocks, msg.Reason)); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMarketUpdated{Market: m})

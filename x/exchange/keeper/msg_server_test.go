@@ -19,6 +19,8 @@ func refusalChain(t *testing.T) (*chain, uint64, sdk.AccAddress, uint64) {
 	m := stdMarket()
 	m.BandBps, m.BandHaltBlocks = 1000, 5 // ±10%
 	id := c.createMarket(m)
+	// The market bands on its feed: without a fresh price it is halted.
+	c.oracle.prices["ubase/uquote"] = 100
 	a := c.account("alice", 1, false, coin("ubase", 1_000_000), coin("uquote", 1_000_000))
 	c.deposit(a, coin("ubase", 10_000), coin("uquote", 10_000))
 	ask := c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 5))

@@ -39,6 +39,8 @@ func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bo
 		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
 	case st.HaltedUntil > h:
 		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
+	case st.OracleStale:
+		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted: its oracle feed %s has no fresh price", id, m.OracleFeed)
 	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
 		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
@@ -73,15 +75,29 @@ func (k Keeper) marketState(ctx context.Context, id uint64) (types.MarketState, 
 	return st, err
 }
 
-// referencePrice is the oracle price of the market if there is one, else
-// its last trade price; ok is false when there is neither.
+// referencePrice is the price of the market's oracle feed in its ticks
+// when the feed has a fresh price, else the last trade price (none: false).
+// A market that bands on a stale feed is halted in EndBlock (cause
+// "oracle-stale"), so the fallback serves only markets without a band.
 func (k Keeper) referencePrice(ctx context.Context, m types.Market, st types.MarketState) (int64, bool) {
-	if k.oracle != nil {
-		if p, ok := k.oracle.Price(ctx, m.BaseDenom, m.QuoteDenom); ok && p >= 1 && p <= int64(matching.MaxPrice) {
-			return p, true
-		}
+	if p, fresh, named := k.oraclePrice(ctx, m); named && fresh {
+		return p, true
 	}
 	return st.LastPrice, st.LastPrice > 0
+}
+
+// oraclePrice returns the fresh price of the market's oracle feed in its
+// ticks. named is false when the market names no feed (or no price source is
+// wired); fresh is false when the feed has no usable price now.
+func (k Keeper) oraclePrice(ctx context.Context, m types.Market) (p int64, fresh, named bool) {
+	if m.OracleFeed == "" || k.oracle == nil {
+		return 0, false, false
+	}
+	p, ok := k.oracle.TickPrice(ctx, m.OracleFeed, m.OracleExponent, m.TickSize, m.LotSize)
+	if !ok || p < 1 || p > int64(matching.MaxPrice) {
+		return 0, false, true
+	}
+	return p, true, true
 }
 
 // checkEligible asks compliance whether owner may trade market m and

@@ -84,13 +84,17 @@ func (l *licences) CheckTrade(_ context.Context, addr sdk.AccAddress, subject st
 	return nil
 }
 
-// oracle is a settable price source.
+// oracle is a settable price source: prices by feed id, already in ticks
+// (the real x/oracle price source, with its scaling, is in oracle_test.go).
 type oracle struct{ prices map[string]int64 }
 
-func (o *oracle) Price(_ context.Context, base, quote string) (int64, bool) {
-	p, ok := o.prices[base+"/"+quote]
+func (o *oracle) TickPrice(_ context.Context, feed string, _ int32, _, _ sdkmath.Int) (int64, bool) {
+	p, ok := o.prices[feed]
 	return p, ok
 }
+
+// HasFeed: the settable source has every feed.
+func (o *oracle) HasFeed(context.Context, string) bool { return true }
 
 var gov = authtypes.NewModuleAddress(govtypes.ModuleName).String()
 
@@ -114,6 +118,9 @@ type chain struct {
 	// of lic; wire completes the keeper's wiring as the app does.
 	comp types.ComplianceKeeper
 	wire func(k keeper.Keeper)
+	// src, when set, is the price source used instead of oracle (the real
+	// x/oracle keeper in oracle_test.go).
+	src types.OraclePriceSource
 }
 
 var maccPerms = map[string][]string{
@@ -122,9 +129,16 @@ var maccPerms = map[string][]string{
 	minttypes.ModuleName:       {authtypes.Minter},
 }
 
-func newChain(t testing.TB) *chain {
+func newChain(t testing.TB) *chain { return newChainWith(t, nil, nil) }
+
+// newChainWith is newChain with more stores mounted (extra) and pre run
+// before the keeper is built (it may set c.src).
+func newChainWith(t testing.TB, extra []*storetypes.KVStoreKey, pre func(c *chain)) *chain {
 	c := &chain{t: t, db: dbm.NewMemDB(), lic: &licences{table: map[string]licence{}}, oracle: &oracle{prices: map[string]int64{}}}
 	c.keys = storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, types.StoreKey)
+	for _, k := range extra {
+		c.keys[k.Name()] = k
+	}
 	c.tkey = storetypes.NewTransientStoreKey(types.TransientStoreKey)
 	c.cms = store.NewCommitMultiStore(c.db, log.NewNopLogger())
 	for _, k := range c.keys {
@@ -138,6 +152,9 @@ func newChain(t testing.TB) *chain {
 	ak := authkeeper.NewAccountKeeper(cdc, runtime.NewKVStoreService(c.keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
 		maccPerms, authcodec.NewBech32Codec("cosmos"), "cosmos", gov)
 	c.bank = bankkeeper.NewBaseKeeper(cdc, runtime.NewKVStoreService(c.keys[banktypes.StoreKey]), ak, map[string]bool{}, gov, log.NewNopLogger())
+	if pre != nil {
+		pre(c)
+	}
 	c.newKeeper()
 	c.height = 1
 	c.ctx = c.newCtx()
@@ -151,8 +168,12 @@ func (c *chain) newKeeper() {
 	if c.comp != nil {
 		comp = c.comp
 	}
+	var src types.OraclePriceSource = c.oracle
+	if c.src != nil {
+		src = c.src
+	}
 	c.k = keeper.NewKeeper(c.enc.Codec, runtime.NewKVStoreService(c.keys[types.StoreKey]),
-		runtime.NewTransientStoreService(c.tkey), c.bank, comp, c.oracle, gov, authtypes.FeeCollectorName)
+		runtime.NewTransientStoreService(c.tkey), c.bank, comp, src, gov, authtypes.FeeCollectorName)
 	if c.wire != nil {
 		c.wire(c.k)
 	}
@@ -214,7 +235,7 @@ func (c *chain) deposit(addr sdk.AccAddress, coins ...sdk.Coin) {
 // taker 10 bps.
 func stdMarket() types.Market {
 	return types.Market{BaseDenom: "ubase", QuoteDenom: "uquote", TickSize: sdkmath.NewInt(1), LotSize: sdkmath.NewInt(100),
-		MinNotional: sdkmath.NewInt(10), MakerFeeBps: -2, TakerFeeBps: 10}
+		MinNotional: sdkmath.NewInt(10), MakerFeeBps: -2, TakerFeeBps: 10, OracleFeed: "ubase/uquote"}
 }
 
 func (c *chain) createMarket(m types.Market) uint64 {

@@ -3,6 +3,8 @@ package types
 import (
 	"context"
 
+	sdkmath "cosmossdk.io/math"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
@@ -33,11 +35,20 @@ type ComplianceKeeper interface {
 	RecordAudit(ctx context.Context, actor, action, subject, details string) (uint64, error)
 }
 
-// OraclePriceSource gives the reference price of a pair in the market's
-// ticks. It is optional: without it (or without a price) the reference is
-// the market's last trade price.
+// OraclePriceSource gives a market the price of the oracle feed it names,
+// in the market's ticks (x/oracle). It is optional: without it, or for a
+// market that names no feed, the reference is the market's last trade
+// price.
 type OraclePriceSource interface {
-	Price(ctx context.Context, base, quote string) (ticks int64, ok bool)
+	// TickPrice returns the fresh price of feed converted into ticks of a
+	// market whose tick is tickSize quote units per lot of lotSize base
+	// units: mantissa * 10^exponent * lotSize / (10^decimals * tickSize),
+	// rounded half up. ok is false when the feed is unknown, has no price,
+	// its price is stale or held by its deviation breaker, or the converted
+	// price is below one tick or does not fit an int64.
+	TickPrice(ctx context.Context, feed string, exponent int32, tickSize, lotSize sdkmath.Int) (ticks int64, ok bool)
+	// HasFeed reports whether feed is registered.
+	HasFeed(ctx context.Context, feed string) bool
 }
 
 // AssetRegistry tells the exchange which denoms are paused or restricted

@@ -85,13 +85,14 @@ func uitoa(v uint64) string {
 // Audit actions the exchange records in compliance's audit trail, and the
 // plain events of the sweep.
 const (
-	ActionCreateMarket    = "exchange/create_market"
-	ActionUpdateMarket    = "exchange/update_market"
-	ActionMarketHalted    = "exchange/market_halted"
-	ActionMarketResumed   = "exchange/market_resumed"
-	ActionForceCancel     = "exchange/force_cancel"
-	ActionForceCancelDone = "exchange/force_cancel_done"
-	ActionLifecycleCancel = "exchange/lifecycle_cancel"
+	ActionCreateMarket     = "exchange/create_market"
+	ActionUpdateMarket     = "exchange/update_market"
+	ActionMarketHalted     = "exchange/market_halted"
+	ActionMarketResumed    = "exchange/market_resumed"
+	ActionMarketLimitState = "exchange/market_limit_state"
+	ActionForceCancel      = "exchange/force_cancel"
+	ActionForceCancelDone  = "exchange/force_cancel_done"
+	ActionLifecycleCancel  = "exchange/lifecycle_cancel"
 
 	// EventTypeForceCancel: a force-cancel was accepted (subject, reason, tasks).
 	EventTypeForceCancel = "exchange_force_cancel"

@@ -69,6 +69,40 @@ func (m Market) ValidateBasic() error {
 	if m.BreakerBps > 0 && m.BandHaltBlocks > 1_000_000 {
 		return errorsmod.Wrap(ErrInvalidMarket, "band_halt_blocks (the breaker's halt) must be <= 1000000")
 	}
+	if m.LimitStateBlocks > 0 && m.BreakerBps == 0 {
+		return errorsmod.Wrap(ErrInvalidMarket, "limit_state_blocks needs a circuit breaker (breaker_bps > 0)")
+	}
+	if m.LimitStateBlocks > 1_000_000 {
+		return errorsmod.Wrap(ErrInvalidMarket, "limit_state_blocks must be <= 1000000")
+	}
+	return m.validateOracle()
+}
+
+// MaxOracleExponent bounds |oracle_exponent|.
+const MaxOracleExponent = 36
+
+// validateOracle checks the oracle feed's id (the characters x/oracle
+// allows) and scale; that the feed exists is checked against x/oracle by the
+// keeper.
+func (m Market) validateOracle() error {
+	if m.OracleFeed == "" {
+		if m.OracleExponent != 0 {
+			return errorsmod.Wrap(ErrInvalidMarket, "oracle_exponent without an oracle_feed")
+		}
+		return nil
+	}
+	if len(m.OracleFeed) > 64 {
+		return errorsmod.Wrapf(ErrInvalidMarket, "oracle_feed %q longer than 64 characters", m.OracleFeed)
+	}
+	for i := 0; i < len(m.OracleFeed); i++ {
+		c := m.OracleFeed[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '.' || c == '_' || c == '-') {
+			return errorsmod.Wrapf(ErrInvalidMarket, "oracle_feed %q: character %q not allowed", m.OracleFeed, c)
+		}
+	}
+	if m.OracleExponent > MaxOracleExponent || m.OracleExponent < -MaxOracleExponent {
+		return errorsmod.Wrapf(ErrInvalidMarket, "oracle_exponent %d not in [-%d, %d]", m.OracleExponent, MaxOracleExponent, MaxOracleExponent)
+	}
 	return nil
 }
 

@@ -74,7 +74,7 @@ func TestPriceKeptAndMarkedStaleWithoutQuorum(t *testing.T) {
 	if rec, _ := f.k.GetPrice(f.ctx, id); rec.Price != 100_0000_0000 || rec.Status != types.FeedStatus_FEED_STATUS_FRESH {
 		t.Fatalf("after a short quorum: %+v", rec)
 	}
-	if p, ok := f.k.Price(f.ctx, "CLEAR", "USD"); !ok || p != 100_0000_0000 {
+	if p, _, ok := f.k.PriceOf(f.ctx, id); !ok || p != 100_0000_0000 {
 		t.Fatalf("Price = %d, %v", p, ok)
 	}
 	// 11 blocks after the update: stale, and the status change is announced.
@@ -89,7 +89,7 @@ func TestPriceKeptAndMarkedStaleWithoutQuorum(t *testing.T) {
 	if !hasEvent(f, "clearchain.oracle.v1.EventFeedStatusChanged") {
 		t.Fatal("no status event")
 	}
-	if _, ok := f.k.Price(f.ctx, "CLEAR", "USD"); ok {
+	if _, _, ok := f.k.PriceOf(f.ctx, id); ok {
 		t.Fatal("a stale price is served")
 	}
 	st, err := f.query.Status(f.ctx, &types.QueryStatusRequest{FeedId: id})
@@ -116,7 +116,7 @@ func TestDeviationBreakerHoldsThePrice(t *testing.T) {
 	if rec.Price != 100_0000_0000 || rec.Status != types.FeedStatus_FEED_STATUS_BREAKER {
 		t.Fatalf("breaker: %+v", rec)
 	}
-	if _, ok := f.k.Price(f.ctx, "CLEAR", "USD"); ok {
+	if _, _, ok := f.k.PriceOf(f.ctx, id); ok {
 		t.Fatal("a price held by the breaker is served")
 	}
 	// Five blocks after the last update the allowance is 50%: accepted.

@@ -3,9 +3,11 @@ package keeper
 import (
 	"context"
 	"errors"
+	"math/big"
 	"slices"
 
 	"cosmossdk.io/collections"
+	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -209,18 +211,62 @@ func (k Keeper) PriceOf(ctx context.Context, id string) (price int64, decimals u
 	return rec.Price, f.Decimals, true
 }
 
-// Price implements x/exchange's OraclePriceSource: the fresh price of the
-// feed registered for the denoms (base, quote), or else of the feed whose
-// id is "base/quote". The price is the feed's fixed-point mantissa: a feed
-// used as a market's reference is registered with decimals such that one
-// unit of the mantissa is one tick of the market (see README.md, "Price
-// source"). ok is false when there is no such feed or its price is missing,
-// stale or held by the deviation breaker.
-func (k Keeper) Price(ctx context.Context, base, quote string) (int64, bool) {
-	id, err := k.FeedByDenom.Get(ctx, collections.Join(base, quote))
-	if err != nil {
-		id = base + "/" + quote
+// TickPrice implements x/exchange's OraclePriceSource: the fresh price of
+// feed in the ticks of a market whose tick is tickSize quote units per lot of
+// lotSize base units. The feed's value (mantissa / 10^decimals) times
+// 10^exponent is the price of one base unit in quote units (exponent: the
+// quote denom's display exponent minus the base denom's, when the feed
+// quotes display units). ok is false when the feed is unknown, its price is
+// missing, stale or held by the deviation breaker (see PriceOf), or the
+// converted price is below one tick or beyond an int64 (see TicksOf).
+func (k Keeper) TickPrice(ctx context.Context, feed string, exponent int32, tickSize, lotSize sdkmath.Int) (int64, bool) {
+	p, dec, ok := k.PriceOf(ctx, feed)
+	if !ok {
+		return 0, false
 	}
-	p, _, ok := k.PriceOf(ctx, id)
-	return p, ok
+	return TicksOf(p, dec, exponent, tickSize, lotSize)
+}
+
+// HasFeed implements x/exchange's OraclePriceSource: whether feed is
+// registered.
+func (k Keeper) HasFeed(ctx context.Context, feed string) bool {
+	ok, err := k.Feeds.Has(ctx, feed)
+	return err == nil && ok
+}
+
+// maxScaleExponent bounds |exponent - decimals| in TicksOf (10^54 is a
+// 180-bit number: the arithmetic stays small).
+const maxScaleExponent = 54
+
+// TicksOf converts a feed price (mantissa with decimals) into ticks:
+// mantissa * 10^exponent * lotSize / (10^decimals * tickSize), rounded half
+// up, in exact integer arithmetic. ok is false for a non-positive mantissa,
+// tick or lot size, a scale beyond 10^54, or a result below 1 or above
+// math.MaxInt64 (the caller bounds it further to its engine's range).
+func TicksOf(mantissa int64, decimals uint32, exponent int32, tickSize, lotSize sdkmath.Int) (int64, bool) {
+	if mantissa <= 0 || tickSize.IsNil() || lotSize.IsNil() || !tickSize.IsPositive() || !lotSize.IsPositive() {
+		return 0, false
+	}
+	e := int64(exponent) - int64(decimals)
+	if e > maxScaleExponent || e < -maxScaleExponent {
+		return 0, false
+	}
+	num := new(big.Int).SetInt64(mantissa)
+	num.Mul(num, lotSize.BigInt())
+	den := new(big.Int).Set(tickSize.BigInt())
+	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(max(e, -e)), nil)
+	if e >= 0 {
+		num.Mul(num, pow)
+	} else {
+		den.Mul(den, pow)
+	}
+	// Half up: (2*num + den) / (2*den).
+	num.Lsh(num, 1)
+	num.Add(num, den)
+	den.Lsh(den, 1)
+	q := num.Quo(num, den)
+	if q.Sign() <= 0 || !q.IsInt64() {
+		return 0, false
+	}
+	return q.Int64(), true
 }
