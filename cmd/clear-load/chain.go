@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -25,6 +26,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	signingtypes "github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
@@ -234,12 +236,19 @@ func (c *chain) sign(a *account, gas uint64, msgs ...sdk.Msg) (signedTx, error) 
 	return signedTx{bytes: bz, hash: strings.ToUpper(hex.EncodeToString(h[:]))}, nil
 }
 
+// errMempoolFull is CheckTx's code 20: the tx was not admitted, its
+// sequence is still free.
+var errMempoolFull = errors.New("mempool is full")
+
 // broadcast sends a signed tx (sync mode: CheckTx) and returns an error
 // if CheckTx refused it.
 func (c *chain) broadcast(ctx context.Context, tx signedTx) error {
 	res, err := c.txc.BroadcastTx(ctx, &txtypes.BroadcastTxRequest{TxBytes: tx.bytes, Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
 	if err != nil {
 		return err
+	}
+	if res.TxResponse.Code == sdkerrors.ErrMempoolIsFull.ABCICode() && res.TxResponse.Codespace == sdkerrors.RootCodespace {
+		return fmt.Errorf("CheckTx code %d: %w", res.TxResponse.Code, errMempoolFull)
 	}
 	if res.TxResponse.Code != 0 {
 		return fmt.Errorf("CheckTx code %d (%s): %s", res.TxResponse.Code, res.TxResponse.Codespace, res.TxResponse.RawLog)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -170,7 +171,11 @@ func offer(ctx context.Context, c *chain, txs []*loadTx, hc *heightClock, start 
 		}
 		byAcct[k] = append(byAcct[k], tx)
 	}
-	var nSent, nRefused atomic.Int64
+	var nSent, nRefused, nFull atomic.Int64
+	var last time.Duration // the time of the last scheduled tx
+	for _, tx := range txs {
+		last = max(last, tx.at)
+	}
 	var firstErr sync.Once
 	var wg sync.WaitGroup
 	for _, k := range order {
@@ -185,9 +190,24 @@ func offer(ctx context.Context, c *chain, txs []*loadTx, hc *heightClock, start 
 					case <-time.After(d):
 					}
 				}
-				tx.subH = hc.last.Load()
-				tx.sent = time.Now()
-				if err := c.broadcast(ctx, tx.signedTx); err != nil {
+				var err error
+				for {
+					tx.subH = hc.last.Load()
+					tx.sent = time.Now()
+					err = c.broadcast(ctx, tx.signedTx)
+					// A full mempool keeps the tx's sequence free: offer it
+					// again shortly, until the load's time is up.
+					if err == nil || !errors.Is(err, errMempoolFull) || time.Since(start) > last {
+						break
+					}
+					nFull.Add(1)
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(200 * time.Millisecond):
+					}
+				}
+				if err != nil {
 					tx.refused = true
 					nRefused.Add(1)
 					firstErr.Do(func() { progress("a %s tx was refused (its account stops): %v", tx.kind, err) })
@@ -206,7 +226,8 @@ func offer(ctx context.Context, c *chain, txs []*loadTx, hc *heightClock, start 
 		case <-done:
 			return int(nSent.Load()), int(nRefused.Load())
 		case <-tick.C:
-			progress("load: %.0f s, %d txs accepted, %d refused, height %d", time.Since(start).Seconds(), nSent.Load(), nRefused.Load(), hc.last.Load())
+			progress("load: %.0f s, %d txs accepted, %d refused, %d retries on a full mempool, height %d",
+				time.Since(start).Seconds(), nSent.Load(), nRefused.Load(), nFull.Load(), hc.last.Load())
 		}
 	}
 }

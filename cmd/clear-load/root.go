@@ -43,7 +43,7 @@ The node must be fresh, with the "regulator" key of --seed as compliance authori
 uclear at genesis: scripts/bench-e2e.sh (make bench-e2e) prepares such a node and runs the tool.
 Only loopback addresses are accepted. Progress goes to stderr; the last stdout line is
   orders_per_sec=<n> p99_ms=<n> single_order_tx_per_sec=<n> banksend_tx_per_sec=<n> block_p99_ms=<n>`,
-		SilenceUsage: true,
+		SilenceUsage:     true,
 		PersistentPreRun: func(*cobra.Command, []string) { app.SetAddressPrefixes() },
 	}
 	root.AddCommand(newAddressCmd(), newRunCmd())
