@@ -154,18 +154,20 @@ func (c *chain) rpcGet(ctx context.Context, path string, out any) error {
 	return json.Unmarshal(env.Result, out)
 }
 
-// height is the node's latest committed height.
+// height is the height the node's application last committed (ABCI
+// Info): its block results are stored by then. CometBFT's /status height
+// is the block store's, which saves a block before executing it.
 func (c *chain) height(ctx context.Context) (int64, error) {
-	var st struct {
-		SyncInfo struct {
-			Height string `json:"latest_block_height"`
-		} `json:"sync_info"`
+	var info struct {
+		Response struct {
+			Height string `json:"last_block_height"`
+		} `json:"response"`
 	}
-	if err := c.rpcGet(ctx, "/status", &st); err != nil {
+	if err := c.rpcGet(ctx, "/abci_info", &info); err != nil {
 		return 0, err
 	}
 	var h int64
-	_, err := fmt.Sscan(st.SyncInfo.Height, &h)
+	_, err := fmt.Sscan(info.Response.Height, &h)
 	return h, err
 }
 
