@@ -12,7 +12,8 @@
 # write a CPU profile of the node under load to BENCH_PROFILE_OUT
 # [build/bench-e2e.cpu.pprof]; BENCH_SMOKE=1 checks the last line names
 # committed orders, single-order txs and bank sends (not their speed);
-# KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
+# BENCH_MAX_GAS sets the genesis consensus param block.max_gas (cleard
+# init writes -1: unbounded); KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
 # to the node (e.g. "GOGC=200").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,11 +53,13 @@ C genesis add-genesis-account "$(C keys show validator -a "${KR[@]}")" 100000000
 C genesis add-genesis-account "$REG" 100000000000000000uclear >/dev/null
 C genesis set-regulator "$REG" >/dev/null
 # The regulator lists markets (x/exchange's params authority), as in the demo.
-python3 - "$HOME_DIR/config/genesis.json" "$REG" <<'PY'
+python3 - "$HOME_DIR/config/genesis.json" "$REG" "${BENCH_MAX_GAS:-}" <<'PY'
 import json, sys
-path, reg = sys.argv[1], sys.argv[2]
+path, reg, max_gas = sys.argv[1], sys.argv[2], sys.argv[3]
 g = json.load(open(path))
 g["app_state"]["exchange"]["params"]["authority"] = reg
+if max_gas:
+    g["consensus"]["params"]["block"]["max_gas"] = max_gas
 json.dump(g, open(path, "w"), indent=1)
 PY
 C genesis grant-licence validator validator-operator --lei 5299000BENCHVALIDATR \
