@@ -12,7 +12,8 @@ export CGO_ENABLED := 1
 GO_TEST_FLAGS ?=
 
 .PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism test-sim-import-export \
-        test-localnet test-oracle-localnet test-oracle-gov-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean
+        test-localnet test-oracle-localnet test-oracle-gov-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean \
+        bench-e2e bench-e2e-smoke
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-26s %s\n", $$1, $$2}'
@@ -20,10 +21,11 @@ help: ## List the targets
 deps: ## Install what a fresh machine lacks (idempotent)
 	@bash scripts/install-deps.sh
 
-build: deps ## Build build/cleard and build/clear-feeder
+build: deps ## Build build/cleard, build/clear-feeder and build/clear-load
 	@mkdir -p $(BUILDDIR)
 	go build -ldflags '$(LDFLAGS)' -o $(BUILDDIR)/cleard ./cmd/cleard
 	go build -o $(BUILDDIR)/clear-feeder ./cmd/clear-feeder
+	go build -o $(BUILDDIR)/clear-load ./cmd/clear-load
 
 install: deps ## Install cleard into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/cleard
@@ -38,6 +40,7 @@ test: build ## The whole test suite (what CI runs)
 	$(MAKE) --no-print-directory test-localnet
 	$(MAKE) --no-print-directory test-oracle-localnet
 	$(MAKE) --no-print-directory test-oracle-gov-localnet
+	$(MAKE) --no-print-directory bench-e2e-smoke
 
 test-unit: deps ## Unit tests only, no network
 	go test $(GO_TEST_FLAGS) -count=1 -short ./...
@@ -83,6 +86,14 @@ proto-gen: ## Regenerate *.pb.go from proto/ (offline: buf + gocosmos)
 
 bench: deps ## Benchmarks of the engine, oracle and EndBlock (see docs/benchmarks.md)
 	go test -run '^$$' -bench . -benchmem -count 1 ./matching/ ./oracle/ ./x/...
+
+BENCH_E2E_FLAGS ?= --accounts 300 --duration 30s --batch-rate 200 --batch-size 50 --single-rate 100 --send-rate 100 --drain 120s
+
+bench-e2e: build ## One node on loopback under load: orders/s, tx/s, latency, block times, CPU per order (docs/benchmarks.md)
+	@bash scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
+
+bench-e2e-smoke: build ## A few seconds of bench-e2e load: checks the tool end to end (not speed)
+	@BENCH_SMOKE=1 bash scripts/bench-e2e.sh --accounts 6 --duration 3s --batch-rate 5 --batch-size 10 --single-rate 5 --send-rate 5 --drain 60s
 
 clean: ## Remove build outputs and local networks
 	rm -rf $(BUILDDIR)

@@ -28,6 +28,10 @@ type AnteOptions struct {
 	// they refuse pays nothing.
 	BeforeFees []sdk.AnteDecorator
 
+	// SigCache, if set, lets a tx whose signatures CheckTx verified skip
+	// the second verification when it is delivered (sigcache.go).
+	SigCache *SigCache
+
 	// Extra decorators run after signature checks and before the sequence
 	// is incremented: this is where module gates (compliance) plug in.
 	Extra []sdk.AnteDecorator
@@ -69,7 +73,8 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 		ante.NewSetPubKeyDecorator(o.AccountKeeper), // before every signature check
 		ante.NewValidateSigCountDecorator(o.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(o.AccountKeeper, o.SigGasConsumer),
-		ante.NewSigVerificationDecorator(o.AccountKeeper, o.SignModeHandler, o.SigVerifyOptions...),
+		NewCachedSigVerificationDecorator(ante.NewSigVerificationDecorator(o.AccountKeeper, o.SignModeHandler, o.SigVerifyOptions...),
+			o.AccountKeeper, o.SigCache),
 	)
 	decorators = append(decorators, o.Extra...)
 	decorators = append(decorators, ante.NewIncrementSequenceDecorator(o.AccountKeeper))

@@ -64,6 +64,9 @@ type ClearApp struct {
 
 	// oracleABCI holds x/oracle's ABCI++ handlers (see oracle.go).
 	oracleABCI *oracleabci.Handlers
+	// SigCache: signatures verified in CheckTx are not verified again at
+	// delivery (sigcache.go).
+	SigCache *SigCache
 }
 
 // New returns a ClearChain app on db. With loadLatest it loads the latest
@@ -132,6 +135,7 @@ func New(
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 
+	app.SigCache = NewSigCache()
 	anteHandler, err := NewAnteHandler(AnteOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -143,6 +147,7 @@ func New(
 		WasmConfig:            &app.WasmNodeConfig,
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
+		SigCache:              app.SigCache,
 		BeforeFees: []sdk.AnteDecorator{
 			// fees: no restricted asset, no frozen payer or granter, a
 			// minimum fee for unlicensed signers (fees.go).

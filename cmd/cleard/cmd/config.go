@@ -16,6 +16,10 @@ import (
 // block store and state, and the application's IAVL store.
 const DBBackend = "pebbledb"
 
+// IndexEvents are the events the node's tx indexer indexes (app.toml
+// index-events): see initAppConfig.
+var IndexEvents = []string{"message.sender"}
+
 // initCometBFTConfig is the config.toml that `cleard init` writes: Pebble,
 // and timeouts for a permissioned network of known validators on good
 // links, where rounds rarely fail and blocks can come fast.
@@ -30,6 +34,11 @@ func initCometBFTConfig() *cmtcfg.Config {
 	cfg.Consensus.TimeoutPrecommitDelta = 200 * time.Millisecond
 	// Not 1s: the SDK replaces CometBFT's default (1s) by 5s at init.
 	cfg.Consensus.TimeoutCommit = 800 * time.Millisecond
+	// The RPC server's write timeout is max(10 s, this + 1 s): the block
+	// results of a full block (every order's and fill's events, tens of MB
+	// of JSON) take longer than 10 s to write on a busy node, and clients
+	// saw EOF. See docs/benchmarks.md ("Node throughput").
+	cfg.RPC.TimeoutBroadcastTxCommit = 60 * time.Second
 	// Known peers only: no seed crawling on a permissioned network.
 	cfg.P2P.PexReactor = false
 	cfg.P2P.AddrBookStrict = false
@@ -52,6 +61,13 @@ func initAppConfig() (string, any) {
 	srv.MinGasPrices = "0" + app.BondDenom
 	srv.API.Enable = true
 	srv.GRPC.Enable = true
+	// Index only what clients query: tx.hash and tx.height (always indexed
+	// by CometBFT) and the sender of each message (an account's history).
+	// An empty list indexes every attribute of every event — each order's
+	// EventOrderPlaced and each fill's exchange_fill — which cost 5–12% of
+	// the node's CPU under load and grew the tx index by ~1 GB in minutes.
+	// The trade register reads block results, not the index.
+	srv.IndexEvents = IndexEvents
 	cfg := clearAppConfig{Config: *srv, Wasm: wasmtypes.DefaultNodeConfig(), Oracle: app.DefaultOracleConfig()}
 	return serverconfig.DefaultConfigTemplate + wasmtypes.DefaultConfigTemplate() + app.OracleConfigTemplate, cfg
 }

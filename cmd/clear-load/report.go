@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// block is what the tool reads back of one committed block.
+type block struct {
+	height int64
+	time   time.Time
+	txs    []blockTx
+	fills  []uint64 // taker order ids of its exchange_fill events, in order
+	placed int      // orders queued by its successful txs (all senders)
+}
+
+type blockTx struct {
+	hash   string
+	code   uint32
+	orders []uint64 // ids of the orders it placed
+}
+
+type event struct {
+	Type       string `json:"type"`
+	Attributes []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"attributes"`
+}
+
+// readBlock reads block h and its results over CometBFT RPC.
+func (c *chain) readBlock(ctx context.Context, h int64) (*block, error) {
+	var b struct {
+		Block struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+			Data struct {
+				Txs []string `json:"txs"`
+			} `json:"data"`
+		} `json:"block"`
+	}
+	if err := c.rpcGet(ctx, fmt.Sprintf("/block?height=%d", h), &b); err != nil {
+		return nil, err
+	}
+	var r struct {
+		TxsResults []struct {
+			Code   uint32  `json:"code"`
+			Events []event `json:"events"`
+		} `json:"txs_results"`
+		FinalizeBlockEvents []event `json:"finalize_block_events"`
+	}
+	if err := c.rpcGet(ctx, fmt.Sprintf("/block_results?height=%d", h), &r); err != nil {
+		return nil, err
+	}
+	if len(r.TxsResults) != len(b.Block.Data.Txs) {
+		return nil, fmt.Errorf("block %d: %d txs but %d results", h, len(b.Block.Data.Txs), len(r.TxsResults))
+	}
+	out := &block{height: h, time: b.Block.Header.Time}
+	for i, raw := range b.Block.Data.Txs {
+		bz, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil {
+			return nil, fmt.Errorf("block %d tx %d: %w", h, i, err)
+		}
+		sum := sha256.Sum256(bz)
+		tx := blockTx{hash: strings.ToUpper(hex.EncodeToString(sum[:])), code: r.TxsResults[i].Code}
+		if tx.code == 0 {
+			for _, e := range r.TxsResults[i].Events {
+				if e.Type != "clearchain.exchange.v1.EventOrderPlaced" {
+					continue
+				}
+				for _, a := range e.Attributes {
+					if a.Key == "order_id" {
+						id, err := strconv.ParseUint(strings.Trim(a.Value, `"`), 10, 64)
+						if err != nil {
+							return nil, fmt.Errorf("block %d: order_id %q: %w", h, a.Value, err)
+						}
+						tx.orders = append(tx.orders, id)
+					}
+				}
+			}
+			out.placed += len(tx.orders)
+		}
+		out.txs = append(out.txs, tx)
+	}
+	for _, e := range r.FinalizeBlockEvents {
+		if e.Type != "exchange_fill" {
+			continue
+		}
+		for _, a := range e.Attributes {
+			if a.Key == "taker_order" {
+				if id, err := strconv.ParseUint(a.Value, 10, 64); err == nil {
+					out.fills = append(out.fills, id)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// fifo models x/exchange's per-block budget: EndBlock runs the commands
+// carried over from earlier blocks first, then the block's own queue, up
+// to max commands; the rest is carried over in order. The load sends only
+// places, so each placed order is one command.
+type fifo struct {
+	max   int
+	queue []uint64
+}
+
+// block feeds one block's placed orders and returns the orders EndBlock
+// processed in that block, in order.
+func (f *fifo) block(placed []uint64) []uint64 {
+	f.queue = append(f.queue, placed...)
+	n := min(f.max, len(f.queue))
+	done := slices.Clone(f.queue[:n])
+	f.queue = f.queue[n:]
+	return done
+}
+
+// percentile returns the p-th percentile (0..100, nearest rank) of xs.
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(p/100*float64(len(s))+0.999999) - 1
+	return s[max(0, min(i, len(s)-1))]
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"slices"
+	"testing"
+)
+
+// The FIFO model of x/exchange's per-block budget: carried-over orders run
+// first, then the block's own, at most max a block.
+func TestFIFOCarriedOverOrdersRunFirst(t *testing.T) {
+	f := &fifo{max: 3}
+	if got := f.block([]uint64{1, 2, 3, 4, 5}); !slices.Equal(got, []uint64{1, 2, 3}) {
+		t.Fatalf("block 1 processed %v, want [1 2 3]", got)
+	}
+	if got := f.block([]uint64{6}); !slices.Equal(got, []uint64{4, 5, 6}) {
+		t.Fatalf("block 2 processed %v, want [4 5 6]", got)
+	}
+	if got := f.block(nil); len(got) != 0 || len(f.queue) != 0 {
+		t.Fatalf("block 3 processed %v with %v queued, want nothing", got, f.queue)
+	}
+}
+
+func TestPercentileNearestRank(t *testing.T) {
+	xs := []float64{5, 1, 4, 2, 3, 10, 9, 8, 7, 6}
+	for _, c := range []struct{ p, want float64 }{{50, 5}, {99, 10}, {100, 10}, {10, 1}, {0, 1}} {
+		if got := percentile(xs, c.p); got != c.want {
+			t.Errorf("p%.0f = %v, want %v", c.p, got, c.want)
+		}
+	}
+	if got := percentile(nil, 99); got != 0 {
+		t.Errorf("p99 of nothing = %v, want 0", got)
+	}
+}
+
+func TestSplitSharesAccountsByRate(t *testing.T) {
+	if got := split(300, 200, 100, 0); !slices.Equal(got, []int{200, 100, 0}) {
+		t.Fatalf("split = %v, want [200 100 0]", got)
+	}
+	if got := split(2, 1000, 1, 1); got[1] != 1 || got[2] != 1 {
+		t.Fatalf("split = %v: every stream with a rate needs an account", got)
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	for _, ok := range []string{"127.0.0.1:9090", "127.3.2.1:1", "[::1]:26657", "localhost:9090"} {
+		if err := loopbackOnly(ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"10.0.0.1:9090", "example.com:9090", "0.0.0.0:9090", "9090"} {
+		if err := loopbackOnly(bad); err == nil {
+			t.Errorf("%s accepted, want refused", bad)
+		}
+	}
+}
+
+func TestNodeCPUMissingProcessIsAnError(t *testing.T) {
+	if _, err := nodeCPU(1 << 30); err == nil {
+		t.Fatal("a process that does not exist has a CPU time")
+	}
+}
