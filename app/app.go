@@ -64,6 +64,7 @@ type ClearApp struct {
 
 	// oracleABCI holds x/oracle's ABCI++ handlers (see oracle.go).
 	oracleABCI *oracleabci.Handlers
+	stream     *streamWiring // the market-data stream (stream.go)
 }
 
 // New returns a ClearChain app on db. With loadLatest it loads the latest
@@ -122,6 +123,7 @@ func New(
 	if err := app.registerReflectionServices(); err != nil {
 		return nil, err
 	}
+	app.stream = newStreamWiring(app, appOpts)
 	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, nil)
 	app.sm.RegisterStoreDecoders()
 

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"fmt"
+	"sync"
+
+	gogogrpc "github.com/cosmos/gogoproto/grpc"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cast"
+
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+
+	"github.com/clearchain/clearchain/stream"
+	streamtypes "github.com/clearchain/clearchain/stream/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// FlagStreamDisable (app.toml "clear-stream.disable") turns the market-data
+// stream off: no commit listener, no gRPC service.
+const FlagStreamDisable = "clear-stream.disable"
+
+// streamWiring connects the stream (stream/README.md) to the app: the
+// commit listener on the exchange store, the hub, and the gRPC service the
+// node registers on its gRPC server.
+type streamWiring struct {
+	hub   *stream.Hub
+	start sync.Once
+}
+
+// newStreamWiring registers the stream's ABCI listener (after any
+// configured streaming plugin) and its store listener on the exchange store.
+func newStreamWiring(app *ClearApp, appOpts servertypes.AppOptions) *streamWiring {
+	if cast.ToBool(appOpts.Get(FlagStreamDisable)) {
+		return &streamWiring{}
+	}
+	cfg := stream.DefaultConfig()
+	cfg.Registerer = prometheus.DefaultRegisterer
+	cfg.Logger = app.Logger().With("module", "stream")
+	hub := stream.NewHub(stream.SourceFunc(app.streamSource), cfg)
+	key := app.keys[exchangetypes.StoreKey]
+	app.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
+	sm := app.StreamingManager()
+	sm.ABCIListeners = append(sm.ABCIListeners, stream.NewListener(hub, key.Name()))
+	app.SetStreamingManager(sm)
+	return &streamWiring{hub: hub}
+}
+
+// StreamHub returns the market-data stream's hub (nil when disabled).
+func (app *ClearApp) StreamHub() *stream.Hub { return app.stream.hub }
+
+// streamSource reads the committed exchange store at the latest height:
+// markets, owner addresses and price levels.
+func (app *ClearApp) streamSource() (int64, []stream.KV, error) {
+	cms := app.CommitMultiStore()
+	h := cms.LatestVersion()
+	if h == 0 {
+		return 0, nil, fmt.Errorf("no committed block yet")
+	}
+	cache, err := cms.CacheMultiStoreWithVersion(h)
+	if err != nil {
+		return 0, nil, err
+	}
+	st := cache.GetKVStore(app.keys[exchangetypes.StoreKey])
+	var out []stream.KV
+	for _, p := range [][]byte{exchangetypes.MarketsKey, exchangetypes.OwnerAddrsKey, exchangetypes.LevelsKey} {
+		it := storetypes.KVStorePrefixIterator(st, p)
+		for ; it.Valid(); it.Next() {
+			out = append(out, stream.KV{Key: it.Key(), Value: it.Value()})
+		}
+		if err := it.Close(); err != nil {
+			return 0, nil, err
+		}
+	}
+	return h, out, nil
+}
+
+// RegisterGRPCServerWithSkipCheckHeader registers the query services (the
+// SDK's), then the Stream service, and starts the stream's hub.
+func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, skipCheckHeader bool) {
+	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(srv, skipCheckHeader)
+	if app.stream.hub == nil {
+		return
+	}
+	streamtypes.RegisterStreamServer(srv, stream.NewServer(app.stream.hub))
+	app.stream.start.Do(app.stream.hub.Start)
+}
