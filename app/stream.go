@@ -20,6 +20,13 @@ import (
 // stream off: no commit listener, no gRPC service.
 const FlagStreamDisable = "clear-stream.disable"
 
+// App options bounding the stream's buffers (stream/README.md): updates
+// queued per subscriber before it is dropped, and updates kept for resumes.
+const (
+	FlagStreamSubscriberFrames = "clear-stream.subscriber-frames"
+	FlagStreamReplayBlocks     = "clear-stream.replay-blocks"
+)
+
 // streamWiring connects the stream (stream/README.md) to the app: the
 // commit listener on the exchange store, the hub, and the gRPC service the
 // node registers on its gRPC server.
@@ -35,6 +42,8 @@ func newStreamWiring(app *ClearApp, appOpts servertypes.AppOptions) *streamWirin
 		return &streamWiring{}
 	}
 	cfg := stream.DefaultConfig()
+	cfg.SubscriberFrames = cast.ToInt(appOpts.Get(FlagStreamSubscriberFrames))
+	cfg.ReplayBlocks = cast.ToInt(appOpts.Get(FlagStreamReplayBlocks))
 	cfg.Registerer = prometheus.DefaultRegisterer
 	cfg.Logger = app.Logger().With("module", "stream")
 	hub := stream.NewHub(stream.SourceFunc(app.streamSource), cfg)

@@ -93,6 +93,8 @@ type Hub struct {
 	accSeq   map[string]uint64
 	ring     []*frame // replay buffer, oldest first
 	subs     map[*Subscriber]struct{}
+	dropped  uint64
+	resets   uint64
 }
 
 type levelKey struct {
@@ -253,6 +255,7 @@ func (h *Hub) resetLocked() error {
 	h.loaded = true
 	if wasLoaded {
 		h.metrics.resets.Inc()
+		h.resets++
 		for s := range h.subs {
 			snap := h.snapshotLocked(s, true, "the stream fell behind the chain and was rebuilt")
 			h.sendLocked(s, &frame{snap: snap})
@@ -424,6 +427,7 @@ func (h *Hub) sendLocked(s *Subscriber, f *frame) {
 			"subscriber did not keep up: %d updates queued (the bound); resubscribe with resume_epoch %d and resume_seq of the last update applied",
 			cap(s.ch), h.epoch))
 		h.metrics.droppedSubscribers.Inc()
+		h.dropped++
 	}
 }
 
@@ -514,4 +518,18 @@ func sideOf(s string) types.BookSide {
 		return types.BookSide_BOOK_SIDE_ASK
 	}
 	return types.BookSide_BOOK_SIDE_UNSPECIFIED
+}
+
+// Stats are the hub's counters (also exported as Prometheus metrics).
+type Stats struct {
+	Subscribers        int
+	DroppedSubscribers uint64
+	Resets             uint64
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() Stats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return Stats{Subscribers: len(h.subs), DroppedSubscribers: h.dropped, Resets: h.resets}
 }
