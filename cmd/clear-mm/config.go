@@ -17,7 +17,12 @@ type Config struct {
 	// Mnemonic of the market maker's key, or MnemonicFile holding it.
 	Mnemonic     string `yaml:"mnemonic"`
 	MnemonicFile string `yaml:"mnemonic_file"`
-	Market       uint64 `yaml:"market"`
+	// PrivateKeyHex: the secp256k1 key in hex (cleard keys export NAME
+	// --unarmored-hex --unsafe), instead of a mnemonic.
+	PrivateKeyHex string `yaml:"private_key_hex"`
+	// Fees paid by every refresh tx (e.g. "5000uclear"; "" none).
+	Fees   string `yaml:"fees"`
+	Market uint64 `yaml:"market"`
 	// OracleFeed: the feed whose price the quotes centre on; until one is
 	// seen (or without a feed) the book's mid, else ReferencePrice.
 	OracleFeed     string `yaml:"oracle_feed"`
@@ -75,8 +80,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.GRPC == "" || c.ChainID == "":
 		return fmt.Errorf("clear-mm: config: grpc and chain_id are required")
-	case c.Mnemonic == "":
-		return fmt.Errorf("clear-mm: config: mnemonic or mnemonic_file is required")
+	case c.Mnemonic == "" && c.PrivateKeyHex == "":
+		return fmt.Errorf("clear-mm: config: mnemonic, mnemonic_file or private_key_hex is required")
 	case c.Market == 0:
 		return fmt.Errorf("clear-mm: config: market is required")
 	case c.SpreadBps <= 0 || c.SpreadBps >= 10_000:

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"os"
@@ -23,6 +24,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v2"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/client"
 )
@@ -86,13 +91,24 @@ func runCmd() *cobra.Command {
 	return cmd
 }
 
+func loadKey(cfg Config) (cryptotypes.PrivKey, error) {
+	if cfg.PrivateKeyHex != "" {
+		bz, err := hex.DecodeString(strings.TrimSpace(cfg.PrivateKeyHex))
+		if err != nil || len(bz) != 32 {
+			return nil, fmt.Errorf("clear-mm: private_key_hex is not a 32-byte hex key")
+		}
+		return &secp256k1.PrivKey{Key: bz}, nil
+	}
+	return client.KeyFromMnemonic(strings.TrimSpace(cfg.Mnemonic))
+}
+
 func run(parent context.Context, cfg Config, blocks int64) error {
 	if parent == nil {
 		parent = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	key, err := client.KeyFromMnemonic(strings.TrimSpace(cfg.Mnemonic))
+	key, err := loadKey(cfg)
 	if err != nil {
 		return err
 	}
@@ -112,6 +128,11 @@ func run(parent context.Context, cfg Config, blocks int64) error {
 	signer, err := client.NewSigner(key, cfg.ChainID, accNum, cfg.Prefix)
 	if err != nil {
 		return err
+	}
+	if cfg.Fees != "" {
+		if signer.Fee, err = sdk.ParseCoinsNormalized(cfg.Fees); err != nil {
+			return fmt.Errorf("clear-mm: config fees: %w", err)
+		}
 	}
 	reg := prometheus.NewRegistry()
 	bot := NewBot(cfg, signer, client.NewBroadcaster(conn), os.Stdout, reg)
