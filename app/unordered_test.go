@@ -68,6 +68,8 @@ func TestUnorderedExchangeTxs(t *testing.T) {
 	require.NotZero(t, res[1].Code, "the same unordered tx twice must be refused")
 	t.Logf("replayed unordered tx refused: code %d %s: %s", res[1].Code, res[1].Codespace, res[1].Log)
 
+	s, err = client.NewSigner(mm.priv, simChainID, mm.num, "") // a fresh signer: no later timeout to follow
+	require.NoError(t, err)
 	s.Timeout = detBlockPeriod // valid until block 2's time
 	stale, err := s.SignUnordered(blockTime(1), &exchangetypes.MsgPlaceOrder{Owner: s.Address(), Order: spec(exchangetypes.Side_SIDE_BUY, 800, "late")})
 	require.NoError(t, err)

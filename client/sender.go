@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cosmos/gogoproto/proto"
@@ -57,6 +58,9 @@ type Signer struct {
 	// Timeout is how long a signed tx stays valid (default 60 s; the
 	// chain's maximum is 10 minutes).
 	Timeout time.Duration
+
+	mu   sync.Mutex
+	last time.Time // the last timeout signed: each tx gets a later one
 }
 
 // NewSigner returns a signer for key on chainID with its account number.
@@ -105,7 +109,7 @@ func (s *Signer) SignUnordered(now time.Time, msgs ...sdk.Msg) ([]byte, error) {
 	b.SetGasLimit(s.GasLimit)
 	b.SetFeeAmount(s.Fee)
 	b.SetUnordered(true)
-	b.SetTimeoutTimestamp(now.Add(s.Timeout))
+	b.SetTimeoutTimestamp(s.nextTimeout(now))
 	mode, err := authsign.APISignModeToInternal(s.txCfg.SignModeHandler().DefaultMode())
 	if err != nil {
 		return nil, err
@@ -128,6 +132,21 @@ func (s *Signer) SignUnordered(now time.Time, msgs ...sdk.Msg) ([]byte, error) {
 		return nil, err
 	}
 	return s.txCfg.TxEncoder()(b.GetTx())
+}
+
+// nextTimeout returns now+Timeout, or 1 ns after the last timeout signed:
+// the SDK keys an unordered tx's replay protection by (sender, timeout
+// timestamp), so two txs of one signer with the same timeout collide
+// ("has already used timeout").
+func (s *Signer) nextTimeout(now time.Time) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := now.Add(s.Timeout)
+	if !t.After(s.last) {
+		t = s.last.Add(time.Nanosecond)
+	}
+	s.last = t
+	return t
 }
 
 // Batch returns one MsgBatch placing places and cancelling cancels.

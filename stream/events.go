@@ -128,6 +128,9 @@ func (h *Hub) info(id uint64, a attrs) *orderInfo {
 		info = &orderInfo{owner: a.str(attrOwner), market: a.u64(attrMarketID)}
 		h.orders[id] = info
 	}
+	if cid := a.str(attrClientOrder); cid != "" {
+		info.clientID = cid // events that carry it (x/exchange's order API)
+	}
 	return info
 }
 
@@ -135,7 +138,7 @@ func (h *Hub) fill(f *frame, a attrs) {
 	price, qty := a.i64("price"), a.u64("qty")
 	taker, maker := a.u64("taker_order"), a.u64("maker_order")
 	market := a.u64("market")
-	side := func(id uint64, owner string, isMaker bool, counter uint64) {
+	side := func(id uint64, owner string, isMaker bool, counter uint64, prefix string) {
 		info := h.orders[id]
 		if info == nil {
 			info = &orderInfo{owner: owner, market: market}
@@ -144,7 +147,22 @@ func (h *Hub) fill(f *frame, a attrs) {
 		if info.owner == "" {
 			info.owner = owner
 		}
-		info.remaining -= min(qty, info.remaining)
+		if info.side == "" {
+			info.side = a.str("taker_side")
+			if isMaker {
+				info.side = opposite(info.side)
+			}
+		}
+		if cid := a.str(prefix + "_client_id"); cid != "" {
+			info.clientID = cid
+		}
+		// The fill event's remaining quantity when it carries one, else
+		// the index's count down.
+		if rem := a.str(prefix + "_remaining"); rem != "" {
+			info.remaining = a.u64(prefix + "_remaining")
+		} else {
+			info.remaining -= min(qty, info.remaining)
+		}
 		ev := types.OrderEvent_ORDER_EVENT_PARTIALLY_FILLED
 		if info.remaining == 0 {
 			ev = types.OrderEvent_ORDER_EVENT_FILLED
@@ -155,8 +173,8 @@ func (h *Hub) fill(f *frame, a attrs) {
 			delete(h.orders, id)
 		}
 	}
-	side(taker, a.str("taker"), false, maker)
-	side(maker, a.str("maker"), true, taker)
+	side(taker, a.str("taker"), false, maker, "taker")
+	side(maker, a.str("maker"), true, taker, "maker")
 }
 
 func (h *Hub) orderUpdate(f *frame, info *orderInfo, id uint64, ev types.OrderEvent, qty uint64, reason string) *types.OrderUpdate {
@@ -168,4 +186,14 @@ func (h *Hub) orderUpdate(f *frame, info *orderInfo, id uint64, ev types.OrderEv
 		Remaining: info.remaining, Reason: reason, ReasonCode: ReasonCode(reason), Height: f.height}
 	f.orders = append(f.orders, u)
 	return u
+}
+
+func opposite(side string) string {
+	switch side {
+	case "SIDE_BUY":
+		return "SIDE_SELL"
+	case "SIDE_SELL":
+		return "SIDE_BUY"
+	}
+	return side
 }
