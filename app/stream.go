@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cast"
 
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
 	"github.com/clearchain/clearchain/stream"
 	streamtypes "github.com/clearchain/clearchain/stream/types"

@@ -8,7 +8,7 @@ package app
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
