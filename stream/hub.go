@@ -129,6 +129,7 @@ type frame struct {
 	prices           []*types.OraclePrice
 	markets          []*types.MarketStatus
 	snap             *types.StreamMessage
+	cache            renderCache
 }
 
 // NewHub returns a hub reading its initial state (and any reset) from src.
@@ -335,6 +336,7 @@ type Subscriber struct {
 	dropped  chan struct{}
 	code     string
 	reason   string
+	key      string // filterKey, for the frames' render cache
 }
 
 // Status codes a stream ends with.
@@ -361,6 +363,7 @@ func (h *Hub) Subscribe(req *types.SubscribeRequest) (*Subscriber, []*types.Stre
 	for _, a := range req.Accounts {
 		s.accounts[a] = true
 	}
+	s.key = s.filterKey()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.loaded {

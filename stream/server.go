@@ -42,7 +42,16 @@ func (s *Server) Subscribe(req *types.SubscribeRequest, srv types.Stream_Subscri
 		for {
 			select {
 			case f := <-sub.ch:
-				if err := srv.Send(sub.render(f)); err != nil {
+				var msg any = f.snap
+				if f.snap == nil {
+					e, err := sub.renderEncoded(f)
+					if err != nil {
+						errc <- err
+						return
+					}
+					msg = e
+				}
+				if err := srv.SendMsg(msg); err != nil {
 					errc <- err
 					return
 				}
