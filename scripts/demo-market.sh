@@ -60,11 +60,13 @@ tx alpha exchange deposit "20000000000$EURC"
 tx beta exchange deposit "10000000000$EURC"
 tx beta exchange deposit "800$WTHR"
 
-log "Gamma (market maker) quotes both markets in one batch transaction"
-tx gamma exchange batch --places "$(order 1 BUY 1240 100)" --places "$(order 1 BUY 1235 200)" \
-  --places "$(order 1 SELL 1260 100)" --places "$(order 1 SELL 1265 200)" \
-  --places "$(order 2 BUY 84000 150)" --places "$(order 2 SELL 86000 150)"
-info "quotes placed at height $LAST_TX_HEIGHT"
+log "Gamma (market maker) quotes both markets in one batch transaction, with client order ids"
+cid() { printf ',"client_order_id":"%s"' "$1"; }
+tx gamma exchange batch --places "$(order 1 BUY 1240 100 "$(cid g-bid-1)")" --places "$(order 1 BUY 1235 200 "$(cid g-bid-2)")" \
+  --places "$(order 1 SELL 1260 100 "$(cid g-ask-1)")" --places "$(order 1 SELL 1265 200 "$(cid g-ask-2)")" \
+  --places "$(order 2 BUY 84000 150 "$(cid g2-bid)")" --places "$(order 2 SELL 86000 150 "$(cid g2-ask)")" \
+  --places "$(order 2 SELL 120000 50 "$(cid g2-far)")"
+info "quotes placed at height $LAST_TX_HEIGHT (market 2 has no reference price yet: its far ask at 120.000 is accepted)"
 
 log "Alpha buys 60 WTHR at up to 12.60; Beta sells 150 WTHR down to 12.35; Alpha buys 100 GCRD"
 tx alpha exchange place "$(order 1 BUY 1260 60 ',"client_order_id":"alpha-1"')"
@@ -77,6 +79,37 @@ OID=$(q exchange orders "$ALPHA" --market-id 1 | python3 -c 'import json,sys; o=
 [[ -n "$OID" ]] || die "alpha's resting order is not in the book"
 tx alpha exchange cancel 1 "$OID"
 info "order $OID cancelled; its locked EURC is free again"
+
+# show_status prints one order status (QueryOrderStatusResponse JSON on stdin).
+show_status() {
+  python3 -c '
+import json, sys
+s = json.load(sys.stdin)["status"]
+print("    order %s (%s, client id %s): %s, %s of %s lots filled%s" % (s["order_id"], s["owner"][:12] + "...", s.get("client_order_id") or "-",
+    s["state"].replace("ORDER_STATE_", ""), s.get("filled_quantity", "0"), s.get("quantity", "0"),
+    (", reason " + s["reason"].replace("ORDER_REASON_", "")) if s.get("reason", "ORDER_REASON_UNSPECIFIED") != "ORDER_REASON_UNSPECIFIED" else ""))'
+}
+
+log "Order status: Alpha's filled order (by client order id) and its cancelled one (by order id)"
+q exchange order-status-by-client-id "$ALPHA" alpha-1 | show_status
+q exchange order-status "$OID" | show_status
+
+log "Gamma requotes its partly filled bid by client order id (new TOTAL 200 lots at 12.38; the tx locks only the net change)"
+q exchange order-status-by-client-id "$GAMMA" g-bid-2 | show_status
+tx gamma exchange cancel-replace 1 0 1238 200 --client-order-id g-bid-2
+q exchange order-status-by-client-id "$GAMMA" g-bid-2 | show_status
+
+log "A taker sweeping market 2 is clipped at the band instead of halting the market"
+info "market 2's reference is its last trade (86.000): band [68.800, 103.200]; asks rest at 86.000 and 120.000"
+tx beta exchange place "$(order 2 BUY 130000 60 ',"type":"ORDER_TYPE_MARKET","client_order_id":"beta-sweep"')"
+q exchange order-status-by-client-id "$BETA" beta-sweep | show_status
+q exchange market 2 | python3 -c '
+import json, sys
+r = json.load(sys.stdin); m = r["market"]; st = r.get("state", {})
+halted = int(st.get("halted_until", "0") or 0)
+print("    market 2: status %s, halted_until %s, last price %.3f" % (m.get("status", "").replace("MARKET_STATUS_", ""), halted, int(st.get("last_price", "0")) / 1000))
+sys.exit(1 if halted else 0)' || die "market 2 was halted by one order"
+q exchange order-status-by-client-id "$GAMMA" g2-far | show_status
 
 log "Oracle: validators' vote extensions carry the feeder's WTHR/EURC price"
 q oracle price WTHR/EURC | python3 -c '

@@ -30,6 +30,13 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
 				{RpcMethod: "Stats", Use: "stats [market-id]", Short: "Last price, volume, best bid/ask",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
+				{RpcMethod: "OrderStatus", Use: "order-status [order-id]",
+					Short: "An order's status: open, or filled/cancelled/expired/rejected with its reason (kept status_window_blocks blocks)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order_id"}}},
+				{RpcMethod: "OrderStatusByClientID", Use: "order-status-by-client-id [owner] [client-order-id]",
+					Short:          "The status of an owner's order named by its client order id",
+					Example:        `cleard q exchange order-status-by-client-id clear1... bid-42`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}, {ProtoField: "client_order_id"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -47,13 +54,24 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "PlaceOrder", Use: "place [order-json]", Short: "Place an order",
 					Example:        `cleard tx exchange place '{"market_id":1,"side":"SIDE_BUY","price":500,"quantity":10}' --from alice`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order"}}},
-				{RpcMethod: "CancelOrder", Use: "cancel [market-id] [order-id]", Short: "Cancel an order",
+				{RpcMethod: "CancelOrder", Use: "cancel [market-id] [order-id]",
+					Short: "Cancel an order, by id or (order-id 0) by --client-order-id",
+					Example: `cleard tx exchange cancel 1 42 --from alice
+cleard tx exchange cancel 1 0 --client-order-id bid-7 --from alice`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}, {ProtoField: "order_id"}}},
-				{RpcMethod: "CancelReplace", Use: "cancel-replace [market-id] [order-id] [price] [quantity]", Short: "Change an order's price and quantity",
+				{RpcMethod: "CancelReplace", Use: "cancel-replace [market-id] [order-id] [price] [total-quantity]",
+					Short: "Change an order's price and TOTAL quantity (fills included), by id or (order-id 0) by --client-order-id",
+					Long: "The quantity is the order's new total quantity, filled lots included (as FIX's OrderQty): its open quantity " +
+						"becomes total minus fills when the block runs it (nothing left cancels it). A smaller open quantity at the same " +
+						"price keeps time priority. The tx locks only the net increase of the order's lock.",
+					Example: `cleard tx exchange cancel-replace 1 42 505 8 --from alice
+cleard tx exchange cancel-replace 1 0 505 8 --client-order-id bid-7 --from alice`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}, {ProtoField: "order_id"}, {ProtoField: "price"}, {ProtoField: "quantity"}}},
 				{RpcMethod: "MassCancel", Use: "mass-cancel [market-id]", Short: "Cancel all your orders of a market (0: all markets; --side)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
-				{RpcMethod: "Batch", Use: "batch", Short: "Many cancels then places in one tx (--cancels, --places as JSON)"},
+				{RpcMethod: "Batch", Use: "batch", Short: "Many cancels then places in one tx (--cancels, --places as JSON; --best-effort: a refused item does not fail the others)",
+					Long: "Cancels run first and the locks of the orders they cancel fund the places. Atomic by default (any refusal fails the tx); " +
+						"with --best-effort each item stands alone and the response has one result per item (order id, or error code and message)."},
 				{RpcMethod: "Heartbeat", Use: "heartbeat [window-blocks]", Short: "Arm or renew the dead-man switch (0 disarms)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "window_blocks"}}},
 				{RpcMethod: "ForceCancel", Use: "force-cancel [reason]",

@@ -16,6 +16,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/matching"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -309,4 +310,106 @@ func (k Keeper) payFees(ctx context.Context, denom string, amt sdkmath.Int) erro
 		}
 	}
 	return k.setBalance(ctx, k.feeAddr, denom, b)
+}
+
+// Funding of queued places and modifies in EndBlock. A tx locks what it can
+// (QueuedCommand.prelocked: a replace its net increase, a batch's place what
+// free balance covers beyond the batch's cancels); when the command runs,
+// the order's lock becomes exactly the lock of its accepted terms, the
+// difference moving from (or back to) free balance. admit checks first that
+// free balance covers it, so EndBlock never overdraws; a command it refuses
+// is rejected with reason insufficient-balance and gives its prelocked back.
+
+// cmdPrelocked sets dst to what the tx locked for place or modify c: its
+// prelocked amount, or for a command queued before that field existed the
+// full lock of its terms.
+func (r *marketRun) cmdPrelocked(dst *big.Int, c *types.QueuedCommand) *big.Int {
+	if c.Prelocked != nil && !c.Prelocked.IsNil() {
+		return dst.Set(c.Prelocked.BigIntMut())
+	}
+	o := &c.Order
+	r.t.lock(dst, types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+	return dst
+}
+
+// lockDenom is the ledger denom an order of side s locks.
+func (r *marketRun) lockDenom(s matching.Side) denomID {
+	if s == matching.Buy {
+		return r.quoteDenom
+	}
+	return r.baseDenom
+}
+
+// admit returns why a place or modify may not run now, or "": a place whose
+// client order id the owner already uses for a live order
+// (duplicate-client-id), or a command whose lock free balance cannot
+// complete (insufficient-balance).
+func (r *marketRun) admit(c *types.QueuedCommand) string {
+	o := &c.Order
+	side := types.EngineSide(o.Side)
+	need := &r.fund[0]
+	if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
+		if o.ClientOrderId != "" {
+			if _, dup := r.k.mem.byClient[clientKey{o.OwnerId, o.ClientOrderId}]; dup {
+				return types.ReasonTextDuplicateClientID
+			}
+		}
+		r.t.lock(need, side, matching.Price(o.Price), matching.Qty(o.Quantity))
+	} else {
+		cur, ok := r.book.Order(matching.OrderID(o.Id))
+		q := r.openQty(o)
+		if !ok || uint64(cur.Owner) != o.OwnerId || q == 0 {
+			return "" // the engine refuses it, or it is a cancel
+		}
+		r.t.lock(need, side, matching.Price(o.Price), matching.Qty(q))
+		r.t.lock(&r.fund[1], cur.Side, cur.Price, cur.Qty)
+		need.Sub(need, &r.fund[1])
+	}
+	need.Sub(need, r.cmdPrelocked(&r.fund[2], c))
+	if need.Sign() <= 0 {
+		return ""
+	}
+	e, err := r.led.entry(r.gctx, o.OwnerId, r.lockDenom(side))
+	if err != nil {
+		r.fail(err)
+		return ""
+	}
+	if e.free.Cmp(need) < 0 {
+		return types.ReasonTextInsufficientBalance
+	}
+	return ""
+}
+
+// settleLock makes the lock of place or modify c, accepted with e's terms,
+// exactly lock(e.Price, e.Qty): the tx locked prelocked, the difference
+// moves from free (admit checked it is there) or back to it.
+func (r *marketRun) settleLock(c *types.QueuedCommand, e *matching.Event) {
+	adj, _ := r.t.lock(&r.fund[0], e.Side, e.Price, e.Qty)
+	adj.Sub(adj, r.cmdPrelocked(&r.fund[2], c))
+	if adj.Sign() == 0 {
+		return
+	}
+	en, err := r.led.entry(r.gctx, c.Order.OwnerId, r.lockDenom(e.Side))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	en.free.Sub(&en.free, adj)
+	en.locked.Add(&en.locked, adj)
+}
+
+// releasePrelocked gives back what the tx locked for place or modify c
+// (refused, or a modify that only reduced or changed nothing).
+func (r *marketRun) releasePrelocked(c *types.QueuedCommand) {
+	amt := r.cmdPrelocked(&r.fund[2], c)
+	if amt.Sign() == 0 {
+		return
+	}
+	en, err := r.led.entry(r.gctx, c.Order.OwnerId, r.lockDenom(types.EngineSide(c.Order.Side)))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	en.locked.Sub(&en.locked, amt)
+	en.free.Add(&en.free, amt)
 }

@@ -24,6 +24,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	}
 	m := newMemState()
 	k.mem.books, k.mem.metas, k.mem.clientIDs, k.mem.owners, k.mem.encoded = m.books, m.metas, m.clientIDs, m.owners, m.encoded
+	k.mem.byClient, k.mem.filled = m.byClient, m.filled
 	// Books are created for the markets that have stored state; the others
 	// get theirs when EndBlock first runs them.
 	bookFor := func(id uint64) (*matching.Book, error) {
@@ -54,6 +55,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 			}
 			if o.ClientOrderId != "" {
 				k.mem.clientIDs[matching.OrderID(o.Id)] = o.ClientOrderId
+				k.mem.byClient[clientKey{o.OwnerId, o.ClientOrderId}] = matching.OrderID(o.Id)
 			}
 			return nil
 		})
@@ -77,6 +79,9 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 		return false, nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := k.loadFilled(ctx); err != nil {
 		return err
 	}
 	for _, b := range k.mem.books {

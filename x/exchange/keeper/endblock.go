@@ -88,6 +88,9 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 	if err := led.flush(ctx); err != nil {
 		return err
 	}
+	if err := k.flushOrders(ctx, params); err != nil {
+		return err
+	}
 	k.mem.cmds = clearCommands(cmds)
 	k.mem.height = sdkCtx.BlockHeight()
 	return nil
@@ -207,6 +210,7 @@ type marketRun struct {
 	quote  big.Int
 	hi, lo int64
 	tmp    [6]big.Int
+	fund   [3]big.Int // balances.go: funding of places and modifies
 	cmdBuf [1]matching.Command
 	err    error
 
@@ -379,6 +383,9 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 		if reason == "" {
 			reason = r.ownerRefusal(c)
 		}
+		if reason == "" {
+			reason = r.admit(c)
+		}
 		if reason != "" {
 			r.reject(c, reason)
 			return ev
@@ -389,8 +396,7 @@ func (r *marketRun) command(c *types.QueuedCommand, ev []matching.Event) []match
 				PostOnly: e.PostOnly, ID: e.ID, Owner: e.Owner, Entity: e.Entity, Price: e.Price, TriggerPrice: e.TriggerPrice,
 				Qty: e.Qty, ExpireBlock: e.ExpireBlock, ExpireTime: e.ExpireTime}
 		} else {
-			r.cmdBuf[0] = matching.Command{Kind: matching.CmdModify, ID: matching.OrderID(o.Id), Owner: matching.OwnerID(o.OwnerId),
-				Price: matching.Price(o.Price), Qty: matching.Qty(o.Quantity)}
+			r.cmdBuf[0] = r.modifyCommand(o)
 		}
 	case types.CommandKind_COMMAND_KIND_CANCEL:
 		r.cmdBuf[0] = matching.Command{Kind: matching.CmdCancel, ID: matching.OrderID(o.Id), Owner: matching.OwnerID(o.OwnerId)}
@@ -461,16 +467,20 @@ func (r *marketRun) ownerRefusal(c *types.QueuedCommand) string {
 	return reason
 }
 
-// reject refuses a queued command without running it: its lock is released.
+// reject refuses a queued command without running it: what its tx locked
+// is released; a refused place is finished (status REJECTED).
 func (r *marketRun) reject(c *types.QueuedCommand, reason string) {
 	o := &c.Order
-	r.release(o.OwnerId, types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+	r.releasePrelocked(c)
 	oi, err := r.k.ownerInfo(r.gctx, o.OwnerId)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason)
+	emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
+	if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
+		r.finished(matching.OrderID(o.Id), o.OwnerId, types.EngineSide(o.Side), o.Price, o.Quantity, types.OrderState_ORDER_STATE_REJECTED, reason, o.ClientOrderId)
+	}
 }
 
 func (r *marketRun) fail(err error) {
@@ -515,39 +525,46 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 			switch c.Kind {
 			case types.CommandKind_COMMAND_KIND_PLACE:
 				adopted = true
+				r.settleLock(c, e)
 				if c.Order.ClientOrderId != "" {
 					k.mem.clientIDs[e.OrderID] = c.Order.ClientOrderId
+					k.mem.byClient[clientKey{c.Order.OwnerId, c.Order.ClientOrderId}] = e.OrderID
 				}
 			case types.CommandKind_COMMAND_KIND_MODIFY:
 				adopted = true
+				r.settleLock(c, e)
 			}
 		case matching.EvFill:
 			r.fill(e)
 		case matching.EvCancelled:
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
-			if e.Remaining == 0 && e.Reason != matching.ReasonReplaced {
-				r.forget(e.OrderID)
+			reason := r.cancelReason
+			if reason == "" {
+				reason = e.Reason.String()
+				if c == nil && e.Reason == matching.ReasonMassCancel {
+					reason = types.ReasonTextHeartbeatLapsed // the only mass cancel without a command
+				}
 			}
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				reason := r.cancelReason
-				if reason == "" {
-					reason = e.Reason.String()
-				}
-				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason)
+				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason,
+					k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
+			}
+			if e.Remaining == 0 && e.Reason != matching.ReasonReplaced {
+				r.finished(e.OrderID, uint64(e.Owner), e.Side, int64(e.Price), uint64(e.Qty), types.OrderState_ORDER_STATE_CANCELLED, reason)
 			}
 		case matching.EvExpired:
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
-			r.forget(e.OrderID)
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty))
+				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
+			r.finished(e.OrderID, uint64(e.Owner), e.Side, int64(e.Price), uint64(e.Qty), types.OrderState_ORDER_STATE_EXPIRED, types.ReasonTextExpired)
 		case matching.EvTriggered:
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref)
+				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref, k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
@@ -560,23 +577,37 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 			if owner == 0 {
 				continue
 			}
+			cid := ""
+			if c != nil {
+				cid = c.Order.ClientOrderId
+			}
 			if oi, err := k.ownerInfo(r.gctx, owner); err == nil {
-				emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String())
+				emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String(), cid)
 			} else {
 				r.fail(err)
+			}
+			if c != nil && c.Kind == types.CommandKind_COMMAND_KIND_PLACE && uint64(e.OrderID) == c.Order.Id {
+				r.finished(e.OrderID, owner, types.EngineSide(c.Order.Side), c.Order.Price, c.Order.Quantity,
+					types.OrderState_ORDER_STATE_REJECTED, e.Reason.String(), c.Order.ClientOrderId)
 			}
 		}
 	}
 	if c != nil && !adopted && (c.Kind == types.CommandKind_COMMAND_KIND_PLACE || c.Kind == types.CommandKind_COMMAND_KIND_MODIFY) {
-		o := &c.Order
-		r.release(o.OwnerId, types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+		r.releasePrelocked(c)
 	}
 }
 
-// forget drops what the keeper keeps of an order that left the book.
-func (r *marketRun) forget(id matching.OrderID) {
+// forget drops what the keeper keeps of an order of owner that left the
+// book (see finished, which calls it).
+func (r *marketRun) forget(id matching.OrderID, owner uint64) {
 	if len(r.k.mem.clientIDs) > 0 {
-		delete(r.k.mem.clientIDs, id)
+		if cid, ok := r.k.mem.clientIDs[id]; ok {
+			delete(r.k.mem.clientIDs, id)
+			key := clientKey{owner, cid}
+			if r.k.mem.byClient[key] == id {
+				delete(r.k.mem.byClient, key)
+			}
+		}
 	}
 }
 
@@ -657,12 +688,8 @@ func (r *marketRun) fill(e *matching.Event) {
 	r.tmp[5].Add(takerFee, makerFee)
 	r.led.addFee(r.quoteDenom, &r.tmp[5])
 
-	if e.Remaining == 0 {
-		r.forget(e.OrderID)
-	}
-	if e.MakerRemaining == 0 {
-		r.forget(e.MakerID)
-	}
+	r.addFilled(e.OrderID, e.Qty)
+	r.addFilled(e.MakerID, e.Qty)
 	p := int64(e.Price)
 	if r.lots == 0 || p > r.hi {
 		r.hi = p
@@ -684,9 +711,22 @@ func (r *marketRun) fill(e *matching.Event) {
 		r.fail(err)
 		return
 	}
-	r.k.emitFill(r.ctx, r.m.Id, uint64(e.OrderID), uint64(e.MakerID), p, uint64(e.Qty), e.Side, to.str, mo.str,
-		uint64(e.Entity), uint64(e.MakerEntity))
+	r.k.emitFill(r.ctx, r.m.Id, e, to.str, mo.str, takerFee, makerFee)
+	if e.Remaining == 0 {
+		r.finished(e.OrderID, uint64(e.Owner), e.Side, int64(e.Limit), 0, types.OrderState_ORDER_STATE_FILLED, types.ReasonTextFilled)
+	}
+	if e.MakerRemaining == 0 {
+		r.finished(e.MakerID, uint64(e.MakerOwner), opposite(e.Side), int64(e.MakerLimit), 0, types.OrderState_ORDER_STATE_FILLED, types.ReasonTextFilled)
+	}
 	r.breaker(p)
+}
+
+// opposite is the other side.
+func opposite(s matching.Side) matching.Side {
+	if s == matching.Buy {
+		return matching.Sell
+	}
+	return matching.Buy
 }
 
 // finish records the block's trades (ring, volume bucket, state, summary

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"math/big"
 	"strconv"
 	"unsafe"
 
@@ -56,20 +57,26 @@ func emitOrderPlaced(ctx sdk.Context, c *types.QueuedCommand, owner string) {
 	)
 }
 
-func emitOrderCancelled(ctx sdk.Context, orderID, market uint64, owner string, entity, qty, remaining uint64, reason string) {
+func emitOrderCancelled(ctx sdk.Context, orderID, market uint64, owner string, entity, qty, remaining uint64, reason, cid string) {
 	emit(ctx, evTypeCancelled,
+		attr("client_order_id", qs(cid)),
 		attr("entity_id", qu(entity)),
 		attr("market_id", qu(market)),
 		attr("order_id", qu(orderID)),
 		attr("owner", qs(owner)),
 		attr("quantity", qu(qty)),
 		attr("reason", qs(reason)),
+		attr("reason_code", reasonJSON(reason)),
 		attr("remaining", qu(remaining)),
 	)
 }
 
-func emitOrderExpired(ctx sdk.Context, orderID, market uint64, owner string, entity, qty uint64) {
+// reasonJSON is the proto-JSON value of a reason text's code.
+func reasonJSON(reason string) string { return `"` + types.ReasonCode(reason).String() + `"` }
+
+func emitOrderExpired(ctx sdk.Context, orderID, market uint64, owner string, entity, qty uint64, cid string) {
 	emit(ctx, evTypeExpired,
+		attr("client_order_id", qs(cid)),
 		attr("entity_id", qu(entity)),
 		attr("market_id", qu(market)),
 		attr("order_id", qu(orderID)),
@@ -78,8 +85,9 @@ func emitOrderExpired(ctx sdk.Context, orderID, market uint64, owner string, ent
 	)
 }
 
-func emitOrderTriggered(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, ref int64) {
+func emitOrderTriggered(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, ref int64, cid string) {
 	emit(ctx, evTypeTriggered,
+		attr("client_order_id", qs(cid)),
 		attr("entity_id", qu(entity)),
 		attr("market_id", qu(market)),
 		attr("order_id", qu(orderID)),
@@ -88,35 +96,64 @@ func emitOrderTriggered(ctx sdk.Context, orderID, market uint64, owner string, e
 	)
 }
 
-func emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, reason string) {
+func emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, reason, cid string) {
 	emit(ctx, evTypeRejected,
+		attr("client_order_id", qs(cid)),
 		attr("entity_id", qu(entity)),
 		attr("market_id", qu(market)),
 		attr("order_id", qu(orderID)),
 		attr("owner", qs(owner)),
 		attr("reason", qs(reason)),
+		attr("reason_code", reasonJSON(reason)),
 	)
 }
 
-// emitFill emits the plain event of one fill, with constant keys. Its
+// Attributes of the plain fill event (EventTypeFill), in order. The taker
+// is the order that arrived (placed, replaced or triggered) and took the
+// maker's resting liquidity.
+const (
+	FillAttrMarket         = "market"
+	FillAttrTakerOrder     = "taker_order"
+	FillAttrMakerOrder     = "maker_order"
+	FillAttrPrice          = "price"
+	FillAttrQty            = "qty"
+	FillAttrTakerSide      = "taker_side"
+	FillAttrTaker          = "taker"
+	FillAttrMaker          = "maker"
+	FillAttrTakerEntity    = "taker_entity"
+	FillAttrMakerEntity    = "maker_entity"
+	FillAttrHeight         = "height"
+	FillAttrTakerFee       = "taker_fee"       // quote units, >= 0
+	FillAttrMakerFee       = "maker_fee"       // quote units; negative: a rebate
+	FillAttrTakerRemaining = "taker_remaining" // lots still open after the fill
+	FillAttrMakerRemaining = "maker_remaining"
+	FillAttrTakerClientID  = "taker_client_id" // "" if none
+	FillAttrMakerClientID  = "maker_client_id"
+)
+
+// emitFill emits the plain event of fill e, with constant keys. Its
 // number strings and its attributes come from the keeper's arenas, so a
 // fill costs no allocation of its own (EndBlock, under mem.mu).
-func (k Keeper) emitFill(ctx sdk.Context, market, taker, maker uint64, price int64, qty uint64, side matching.Side,
-	takerOwner, makerOwner string, takerEntity, makerEntity uint64,
-) {
+func (k Keeper) emitFill(ctx sdk.Context, market uint64, e *matching.Event, takerOwner, makerOwner string, takerFee, makerFee *big.Int) {
 	a := &k.mem.strs
-	attrs := a.attrs(11)
-	attrs[0] = attr("market", a.uint(market))
-	attrs[1] = attr("taker_order", a.uint(taker))
-	attrs[2] = attr("maker_order", a.uint(maker))
-	attrs[3] = attr("price", a.int(price))
-	attrs[4] = attr("qty", a.uint(qty))
-	attrs[5] = attr("taker_side", protoSideNames[side&3])
-	attrs[6] = attr("taker", takerOwner)
-	attrs[7] = attr("maker", makerOwner)
-	attrs[8] = attr("taker_entity", a.uint(takerEntity))
-	attrs[9] = attr("maker_entity", a.uint(makerEntity))
-	attrs[10] = attr("height", k.mem.heightStr)
+	attrs := a.attrs(17)
+	attrs[0] = attr(FillAttrMarket, a.uint(market))
+	attrs[1] = attr(FillAttrTakerOrder, a.uint(uint64(e.OrderID)))
+	attrs[2] = attr(FillAttrMakerOrder, a.uint(uint64(e.MakerID)))
+	attrs[3] = attr(FillAttrPrice, a.int(int64(e.Price)))
+	attrs[4] = attr(FillAttrQty, a.uint(uint64(e.Qty)))
+	attrs[5] = attr(FillAttrTakerSide, protoSideNames[e.Side&3])
+	attrs[6] = attr(FillAttrTaker, takerOwner)
+	attrs[7] = attr(FillAttrMaker, makerOwner)
+	attrs[8] = attr(FillAttrTakerEntity, a.uint(uint64(e.Entity)))
+	attrs[9] = attr(FillAttrMakerEntity, a.uint(uint64(e.MakerEntity)))
+	attrs[10] = attr(FillAttrHeight, k.mem.heightStr)
+	attrs[11] = attr(FillAttrTakerFee, a.big(takerFee))
+	attrs[12] = attr(FillAttrMakerFee, a.big(makerFee))
+	attrs[13] = attr(FillAttrTakerRemaining, a.uint(uint64(e.Remaining)))
+	attrs[14] = attr(FillAttrMakerRemaining, a.uint(uint64(e.MakerRemaining)))
+	attrs[15] = attr(FillAttrTakerClientID, k.mem.clientIDs[e.OrderID])
+	attrs[16] = attr(FillAttrMakerClientID, k.mem.clientIDs[e.MakerID])
 	ctx.EventManager().EmitEvent(sdk.Event{Type: EventTypeFill, Attributes: attrs})
 }
 
@@ -147,6 +184,14 @@ func (a *strArena) uint(v uint64) string {
 	start := len(a.buf)
 	a.buf = strconv.AppendUint(a.buf, v, 10)
 	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+// big returns v in decimal, from the arena when it fits in an int64.
+func (a *strArena) big(v *big.Int) string {
+	if v.IsInt64() {
+		return a.int(v.Int64())
+	}
+	return v.String()
 }
 
 func (a *strArena) int(v int64) string {

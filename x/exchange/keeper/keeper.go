@@ -62,12 +62,25 @@ type Keeper struct {
 	Sweeps   collections.Map[uint64, types.SweepTask]
 	SweepSeq collections.Sequence
 	Doomed   collections.KeySet[uint64]
+	// Filled: order id → lots filled so far, for the live orders that have
+	// partly filled (the fills of finished orders are in their status).
+	Filled collections.Map[uint64, uint64]
+	// Statuses: order id → status of an order that finished within
+	// params.status_window_blocks; StatusByClient: (owner, client order id)
+	// → order id of those that had a client id; StatusIndex: (finish height,
+	// market) → the ids finished then (types.EncodeIDs), for pruning.
+	Statuses       collections.Map[uint64, types.OrderStatus]
+	StatusByClient collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
+	StatusIndex    collections.Map[int64, []byte]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
 	Queue    collections.Map[uint64, types.QueuedCommand]
 	QueueSeq collections.Sequence
 	QueueIDs collections.Map[uint64, types.QueuedCommand]
+	// QueueClientIDs: (owner id, client order id) → id of a place queued
+	// this block.
+	QueueClientIDs collections.Map[collections.Pair[uint64, string], uint64]
 
 	mem *memState
 }
@@ -85,6 +98,15 @@ type memState struct {
 	// clientIDs holds the client order id of the live orders that have one
 	// (most have none: the map stays small).
 	clientIDs map[matching.OrderID]string
+	// byClient: (owner id, client order id) → the live order in a book.
+	byClient map[clientKey]matching.OrderID
+	// filled: lots filled so far by the live orders that have partly
+	// filled, and whether that is stored (Filled).
+	filled map[matching.OrderID]filledQty
+	// The block's order bookkeeping, written by EndBlock's last step
+	// (flushOrders): orders whose fills changed, orders that finished.
+	filledDirty []matching.OrderID
+	finished    []uint64
 	owners    map[uint64]ownerInfo
 	height    int64 // last EndBlock height run
 	// heightStr is the EndBlock height in decimal (fill events).
@@ -178,10 +200,17 @@ func NewKeeper(
 		Sweeps:       collections.NewMap(sb, types.SweepsKey, "sweeps", collections.Uint64Key, codec.CollValue[types.SweepTask](cdc)),
 		SweepSeq:     collections.NewSequence(sb, types.SweepSeqKey, "sweep_seq"),
 		Doomed:       collections.NewKeySet(sb, types.DoomedKey, "doomed", collections.Uint64Key),
+		Filled:       collections.NewMap(sb, types.FilledKey, "filled", collections.Uint64Key, collections.Uint64Value),
+		Statuses:     collections.NewMap(sb, types.StatusesKey, "statuses", collections.Uint64Key, codec.CollValue[types.OrderStatus](cdc)),
+		StatusByClient: collections.NewMap(sb, types.StatusByClientKey, "status_by_client",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
+		StatusIndex:  collections.NewMap(sb, types.StatusIndexKey, "status_index", collections.Int64Key, collections.BytesValue),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),
 		QueueIDs: collections.NewMap(tsb, types.OrderIndexKey, "queue_ids", collections.Uint64Key, cmdValue),
+		QueueClientIDs: collections.NewMap(tsb, types.QueueClientIDsKey, "queue_client_ids",
+			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), collections.Uint64Value),
 
 		mem: newMemState(),
 	}
@@ -203,6 +232,8 @@ func newMemState() *memState {
 		books:     map[uint64]*matching.Book{},
 		metas:     map[uint64]types.BookMeta{},
 		clientIDs: map[matching.OrderID]string{},
+		byClient:  map[clientKey]matching.OrderID{},
+		filled:    map[matching.OrderID]filledQty{},
 		owners:    map[uint64]ownerInfo{},
 		encoded:   map[uint64]map[matching.LevelKey][]byte{},
 	}

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,7 @@ func TestMigrate1to2RestoresTheBinaryState(t *testing.T) {
 	c.deposit(a, coin("ubase", 1_000_000))
 	c.deposit(b, coin("uquote", 1_000_000))
 	for i := int64(0); i < 5; i++ {
-		c.mustPlace(a, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 100 + i, Quantity: 3, ClientOrderId: "a"})
+		c.mustPlace(a, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 100 + i, Quantity: 3, ClientOrderId: fmt.Sprintf("a%d", i)})
 		c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 90+i, 2))
 	}
 	c.endBlock()

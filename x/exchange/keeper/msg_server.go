@@ -83,7 +83,11 @@ func (s msgServer) CancelOrder(ctx context.Context, msg *types.MsgCancelOrder) (
 	if err != nil {
 		return nil, err
 	}
-	return &types.MsgCancelOrderResponse{}, s.k.CancelOrder(ctx, owner, msg.MarketId, msg.OrderId)
+	id, err := s.k.CancelOrder(ctx, owner, msg.MarketId, msg.OrderId, msg.ClientOrderId)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgCancelOrderResponse{OrderId: id}, nil
 }
 
 func (s msgServer) CancelReplace(ctx context.Context, msg *types.MsgCancelReplace) (*types.MsgCancelReplaceResponse, error) {
@@ -91,10 +95,11 @@ func (s msgServer) CancelReplace(ctx context.Context, msg *types.MsgCancelReplac
 	if err != nil {
 		return nil, err
 	}
-	if err := s.k.CancelReplace(ctx, owner, msg.MarketId, msg.OrderId, msg.Price, msg.Quantity); err != nil {
+	id, err := s.k.CancelReplace(ctx, owner, msg.MarketId, msg.OrderId, msg.ClientOrderId, msg.Price, msg.Quantity)
+	if err != nil {
 		return nil, err
 	}
-	return &types.MsgCancelReplaceResponse{OrderId: msg.OrderId}, nil
+	return &types.MsgCancelReplaceResponse{OrderId: id}, nil
 }
 
 func (s msgServer) MassCancel(ctx context.Context, msg *types.MsgMassCancel) (*types.MsgMassCancelResponse, error) {
@@ -110,11 +115,11 @@ func (s msgServer) Batch(ctx context.Context, msg *types.MsgBatch) (*types.MsgBa
 	if err != nil {
 		return nil, err
 	}
-	ids, err := s.k.Batch(ctx, owner, msg.Cancels, msg.Places)
+	ids, results, err := s.k.Batch(ctx, owner, msg.Cancels, msg.Places, msg.BestEffort)
 	if err != nil {
 		return nil, err
 	}
-	return &types.MsgBatchResponse{OrderIds: ids}, nil
+	return &types.MsgBatchResponse{OrderIds: ids, Results: results}, nil
 }
 
 func (s msgServer) Heartbeat(ctx context.Context, msg *types.MsgHeartbeat) (*types.MsgHeartbeatResponse, error) {

@@ -108,29 +108,42 @@ func (k Keeper) checkEligible(ctx context.Context, owner sdk.AccAddress, ownerID
 func ownEntity(ownerID uint64) uint64 { return 1<<63 | ownerID }
 
 // validateTerms checks price and quantity against the market: engine
-// bounds, min notional and the price band.
-func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.MarketState, t matching.OrderType, price int64, qty uint64) error {
+// bounds, min notional and the price band. The min notional is checked on
+// what the order can trade at: a buy at most at min(price, reference), a
+// sell at least at max(price, reference), where the reference is the band's
+// (oracle, else last trade); without a reference, at its price. So a market
+// buy with a far worst price cannot slip under the minimum, nor a market
+// sell with a worst price of 1 tick be refused for it.
+func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.MarketState, t matching.OrderType, side matching.Side, price int64, qty uint64) error {
 	if price < 1 || price > int64(matching.MaxPrice) {
 		return errorsmod.Wrapf(types.ErrBadTick, "price %d ticks not in [1, %d]", price, matching.MaxPrice)
 	}
 	if qty < 1 || qty > uint64(matching.MaxQty) {
 		return errorsmod.Wrapf(types.ErrBadLot, "quantity %d lots not in [1, %d]", qty, matching.MaxQty)
 	}
+	ref, hasRef := k.referencePrice(ctx, m, st)
+	at := price
+	if hasRef {
+		if side == matching.Buy {
+			at = min(price, ref)
+		} else {
+			at = max(price, ref)
+		}
+	}
 	var n big.Int
 	n.SetUint64(qty)
-	n.Mul(&n, big.NewInt(price))
+	n.Mul(&n, big.NewInt(at))
 	n.Mul(&n, m.TickSize.BigInt())
 	if n.Cmp(m.MinNotional.BigInt()) < 0 {
-		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s < %s%s", n.String(), m.MinNotional, m.QuoteDenom)
+		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s%s (%d lots at %d ticks, what the order can trade at) < %s%s",
+			n.String(), m.QuoteDenom, qty, at, m.MinNotional, m.QuoteDenom)
 	}
 	// A limit order must be priced inside today's band. Stops are banded
 	// when they trigger (the engine's band), not when placed.
-	if m.BandBps > 0 && t == matching.Limit {
-		if ref, ok := k.referencePrice(ctx, m, st); ok {
-			lo, hi := band(ref, m.BandBps)
-			if price < lo || price > hi {
-				return errorsmod.Wrapf(types.ErrOutsideBand, "price %d outside [%d, %d] (reference %d)", price, lo, hi, ref)
-			}
+	if m.BandBps > 0 && t == matching.Limit && hasRef {
+		lo, hi := band(ref, m.BandBps)
+		if price < lo || price > hi {
+			return errorsmod.Wrapf(types.ErrOutsideBand, "price %d outside [%d, %d] (reference %d)", price, lo, hi, ref)
 		}
 	}
 	return nil
@@ -139,6 +152,13 @@ func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.Mark
 // PlaceOrder validates spec against its market, locks the funds the order
 // may need, assigns its id and queues it for this block's EndBlock.
 func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types.OrderSpec) (uint64, error) {
+	return k.placeOrder(ctx, owner, spec, batchCredit{})
+}
+
+// placeOrder is PlaceOrder; credit, in a batch, is what the batch's cancels
+// will release per denom: the order's lock is taken from it first (drawn
+// from free balance when EndBlock runs the order), then from free balance.
+func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types.OrderSpec, credit batchCredit) (uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	m, st, err := k.tradingMarket(ctx, spec.MarketId, true, spec.PostOnly)
 	if err != nil {
@@ -184,19 +204,27 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	case tif != matching.GTB && spec.ExpireBlock != 0, tif != matching.GTT && spec.ExpireTime != 0:
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "expiry set on an order that is not GTB/GTT")
 	}
-	if err := k.validateTerms(ctx, m, st, typ, spec.Price, spec.Quantity); err != nil {
+	if err := k.validateTerms(ctx, m, st, typ, side, spec.Price, spec.Quantity); err != nil {
 		return 0, err
 	}
 	ownerID, err := k.ownerID(ctx, owner)
 	if err != nil {
 		return 0, err
 	}
+	if spec.ClientOrderId != "" {
+		if id, found, err := k.liveByClientID(ctx, ownerID, spec.ClientOrderId); err != nil {
+			return 0, err
+		} else if found {
+			return 0, errorsmod.Wrapf(types.ErrDuplicateClientID, "%q is order %d's", spec.ClientOrderId, id)
+		}
+	}
 	entity, err := k.checkEligible(ctx, owner, ownerID, m)
 	if err != nil {
 		return 0, err
 	}
 	amt, denom := newTerms(m).lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
-	if err := k.lockFunds(ctx, owner, denom, amt); err != nil {
+	pre, err := k.lockFromCredit(ctx, owner, denom, amt, credit)
+	if err != nil {
 		return 0, errorsmod.Wrapf(err, "order on market %d", m.Id)
 	}
 	seq, err := k.OrderSeq.Next(ctx)
@@ -209,12 +237,17 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 		TimeInForce: types.ProtoTIF(tif), Stp: types.ProtoSTP(stp), PostOnly: spec.PostOnly,
 		Price: spec.Price, TriggerPrice: spec.TriggerPrice, Quantity: spec.Quantity,
 		ExpireBlock: spec.ExpireBlock, ExpireTime: spec.ExpireTime, ClientOrderId: spec.ClientOrderId,
-	}}
+	}, Prelocked: &pre}
 	if err := k.enqueue(ctx, cmd); err != nil {
 		return 0, err
 	}
 	if err := k.QueueIDs.Set(ctx, id, cmd); err != nil {
 		return 0, err
+	}
+	if spec.ClientOrderId != "" {
+		if err := k.QueueClientIDs.Set(ctx, collections.Join(ownerID, spec.ClientOrderId), id); err != nil {
+			return 0, err
+		}
 	}
 	emitOrderPlaced(sdkCtx, &cmd, owner.String())
 	return id, nil
@@ -253,60 +286,152 @@ func (k Keeper) findOrder(ctx context.Context, marketID, orderID uint64) (types.
 	return types.LevelOrderFromEngine(o, ""), true, nil
 }
 
-// CancelOrder queues the cancellation of owner's order.
-func (k Keeper) CancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64) error {
-	if _, _, err := k.tradingMarket(ctx, marketID, false, false); err != nil {
-		return err
+// resolveOrder finds the live or queued order a cancel or replace names (by
+// id, or by owner's client order id when orderID is 0) and checks that owner
+// owns it. It returns the order and owner's id.
+func (k Keeper) resolveOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string) (types.LevelOrder, uint64, error) {
+	ownerID, known := k.lookupOwnerID(ctx, owner)
+	if orderID == 0 {
+		if cid == "" {
+			return types.LevelOrder{}, 0, errorsmod.Wrap(types.ErrInvalidOrder, "no order id or client order id")
+		}
+		found := false
+		if known {
+			var err error
+			if orderID, found, err = k.liveByClientID(ctx, ownerID, cid); err != nil {
+				return types.LevelOrder{}, 0, err
+			}
+		}
+		if !found {
+			return types.LevelOrder{}, 0, errorsmod.Wrapf(types.ErrOrderNotFound, "%s has no open order with client order id %q", owner, cid)
+		}
 	}
 	o, ok, err := k.findOrder(ctx, marketID, orderID)
 	if err != nil {
-		return err
+		return o, 0, err
 	}
-	ownerID, known := k.lookupOwnerID(ctx, owner)
 	if !ok {
-		return errorsmod.Wrapf(types.ErrOrderNotFound, "order %d on market %d", orderID, marketID)
+		return o, 0, errorsmod.Wrapf(types.ErrOrderNotFound, "order %d on market %d", orderID, marketID)
 	}
 	if !known || o.OwnerId != ownerID {
-		return errorsmod.Wrapf(types.ErrNotOwner, "order %d", orderID)
+		return o, 0, errorsmod.Wrapf(types.ErrNotOwner, "order %d", orderID)
 	}
-	return k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_CANCEL, MarketId: marketID,
-		Order: types.LevelOrder{Id: orderID, OwnerId: ownerID}})
+	return o, ownerID, nil
 }
 
-// CancelReplace queues a change of owner's order to price and quantity,
-// locking the funds of the new terms until EndBlock releases the old ones.
-func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, price int64, qty uint64) error {
+// CancelOrder queues the cancellation of owner's order, named by id or (id
+// 0) by client order id; it returns the order's id.
+func (k Keeper) CancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string) (uint64, error) {
+	id, _, err := k.cancelOrder(ctx, owner, marketID, orderID, cid, batchCredit{})
+	return id, err
+}
+
+// cancelOrder is CancelOrder; with credit (a batch) it adds the cancelled
+// order's lock to credit, for the batch's places.
+func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, credit batchCredit) (uint64, bool, error) {
+	m, _, err := k.tradingMarket(ctx, marketID, false, false)
+	if err != nil {
+		return 0, false, err
+	}
+	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_CANCEL, MarketId: marketID,
+		Order: types.LevelOrder{Id: o.Id, OwnerId: ownerID}}); err != nil {
+		return 0, false, err
+	}
+	credited := false
+	if credit.cancelled != nil && !credit.cancelled[o.Id] {
+		credit.cancelled[o.Id] = true
+		amt, denom := newTerms(m).lockInt(types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+		credit.add(denom, amt)
+		credited = true
+	}
+	return o.Id, credited, nil
+}
+
+// CancelReplace queues a change of owner's order (named by id, or by client
+// order id when orderID is 0) to price and a new TOTAL quantity qty: the
+// order's open quantity becomes qty minus its fills (see README.md,
+// "Replace"). The tx locks only the net change of the order's lock: the
+// increase, if any, from free balance; EndBlock settles the rest when the
+// replace runs. It returns the order's id.
+func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, price int64, qty uint64) (uint64, error) {
 	m, st, err := k.tradingMarket(ctx, marketID, true, true)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	o, ok, err := k.findOrder(ctx, marketID, orderID)
+	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
 	if err != nil {
-		return err
-	}
-	ownerID, known := k.lookupOwnerID(ctx, owner)
-	if !ok {
-		return errorsmod.Wrapf(types.ErrOrderNotFound, "order %d on market %d", orderID, marketID)
-	}
-	if !known || o.OwnerId != ownerID {
-		return errorsmod.Wrapf(types.ErrNotOwner, "order %d", orderID)
+		return 0, err
 	}
 	if m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !o.PostOnly {
-		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", marketID)
+		return 0, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", marketID)
 	}
 	if o.Type == types.OrderType_ORDER_TYPE_STOP_LIMIT || o.Type == types.OrderType_ORDER_TYPE_STOP_MARKET {
-		return errorsmod.Wrap(types.ErrInvalidOrder, "stop orders are cancelled, not replaced")
-	}
-	if err := k.validateTerms(ctx, m, st, matching.Limit, price, qty); err != nil {
-		return err
+		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "stop orders are cancelled, not replaced")
 	}
 	side := types.EngineSide(o.Side)
-	amt, denom := newTerms(m).lockInt(side, matching.Price(price), matching.Qty(qty))
-	if err := k.lockFunds(ctx, owner, denom, amt); err != nil {
-		return errorsmod.Wrapf(err, "replacing order %d", orderID)
+	open := qty
+	if f := k.filledOf(o.Id); f >= qty {
+		open = 0 // EndBlock cancels the order: nothing is left to trade
+	} else {
+		open = qty - f
 	}
-	return k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MODIFY, MarketId: marketID,
-		Order: types.LevelOrder{Id: orderID, OwnerId: ownerID, Side: o.Side, Price: price, Quantity: qty}})
+	if open > 0 {
+		if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, open); err != nil {
+			return 0, err
+		}
+	} else if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, qty); err != nil {
+		return 0, err
+	}
+	t := newTerms(m)
+	newLock, denom := t.lockInt(side, matching.Price(price), matching.Qty(open))
+	curLock, _ := t.lockInt(side, matching.Price(o.Price), matching.Qty(o.Quantity))
+	pre := sdkmath.ZeroInt()
+	if newLock.GT(curLock) {
+		pre = newLock.Sub(curLock)
+		if err := k.lockFunds(ctx, owner, denom, pre); err != nil {
+			return 0, errorsmod.Wrapf(err, "replacing order %d", o.Id)
+		}
+	}
+	return o.Id, k.enqueue(ctx, types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MODIFY, MarketId: marketID,
+		Order: types.LevelOrder{Id: o.Id, OwnerId: ownerID, Side: o.Side, Price: price, Quantity: qty}, Prelocked: &pre})
+}
+
+// filledOf returns the lots live order id has filled so far.
+func (k Keeper) filledOf(id uint64) uint64 {
+	k.mem.mu.RLock()
+	defer k.mem.mu.RUnlock()
+	return k.mem.filled[matching.OrderID(id)].qty
+}
+
+// liveByClientID finds owner's open order with client order id cid: queued
+// this block, in a book, or carried over.
+func (k Keeper) liveByClientID(ctx context.Context, ownerID uint64, cid string) (uint64, bool, error) {
+	if id, err := k.QueueClientIDs.Get(ctx, collections.Join(ownerID, cid)); err == nil {
+		return id, true, nil
+	}
+	k.mem.mu.RLock()
+	loaded := k.mem.loaded
+	id, ok := k.mem.byClient[clientKey{ownerID, cid}]
+	k.mem.mu.RUnlock()
+	if !loaded {
+		return 0, false, errNotLoaded
+	}
+	if ok {
+		return uint64(id), true, nil
+	}
+	var found uint64
+	err := k.PendingIDs.Walk(ctx, nil, func(id uint64, c types.QueuedCommand) (bool, error) {
+		if c.Order.OwnerId == ownerID && c.Order.ClientOrderId == cid {
+			found = id
+			return true, nil
+		}
+		return false, nil
+	})
+	return found, found != 0, err
 }
 
 // MassCancel queues the cancellation of every order of owner on side
@@ -381,26 +506,112 @@ func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side ty
 	return found, err
 }
 
-// Batch runs cancels then places; any refusal fails the whole batch.
-func (k Keeper) Batch(ctx context.Context, owner sdk.AccAddress, cancels []types.CancelSpec, places []types.OrderSpec) ([]uint64, error) {
+// batchCredit is what a batch's cancels will release, per denom, for its
+// places, and the orders it cancelled (each counts once).
+type batchCredit struct {
+	amounts   map[string]sdkmath.Int
+	cancelled map[uint64]bool
+}
+
+func newBatchCredit() batchCredit {
+	return batchCredit{amounts: map[string]sdkmath.Int{}, cancelled: map[uint64]bool{}}
+}
+
+func (c batchCredit) add(denom string, amt sdkmath.Int) {
+	if v, ok := c.amounts[denom]; ok {
+		amt = amt.Add(v)
+	}
+	c.amounts[denom] = amt
+}
+
+// lockFromCredit locks amt of denom for an order: from credit first (a
+// batch's cancels; drawn from free balance when EndBlock runs the order),
+// the rest from free balance now. It returns what it locked now.
+func (k Keeper) lockFromCredit(ctx context.Context, owner sdk.AccAddress, denom string, amt sdkmath.Int, credit batchCredit) (sdkmath.Int, error) {
+	var deferred sdkmath.Int
+	if credit.amounts != nil {
+		if c, ok := credit.amounts[denom]; ok && c.IsPositive() {
+			deferred = sdkmath.MinInt(c, amt)
+		}
+	}
+	now := amt
+	if !deferred.IsNil() {
+		now = amt.Sub(deferred)
+	}
+	if err := k.lockFunds(ctx, owner, denom, now); err != nil {
+		return now, err
+	}
+	if !deferred.IsNil() {
+		credit.amounts[denom] = credit.amounts[denom].Sub(deferred)
+	}
+	return now, nil
+}
+
+// Batch runs cancels then places, at most max_batch_size. The locks of the
+// orders it cancels fund its places. Atomic: any refusal fails the batch
+// (an error); best effort: each item runs on its own cache, a refused one
+// leaves no trace and is reported in its result. It returns the place ids
+// (0 for a refused place) and one result per item, cancels first.
+func (k Keeper) Batch(ctx context.Context, owner sdk.AccAddress, cancels []types.CancelSpec, places []types.OrderSpec, bestEffort bool) ([]uint64, []types.BatchItemResult, error) {
 	p := k.GetParams(ctx)
 	if n := len(cancels) + len(places); n > int(p.MaxBatchSize) {
-		return nil, errorsmod.Wrapf(types.ErrBatchTooLarge, "%d commands > max_batch_size %d", n, p.MaxBatchSize)
+		return nil, nil, errorsmod.Wrapf(types.ErrBatchTooLarge, "%d commands > max_batch_size %d", n, p.MaxBatchSize)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	credit := newBatchCredit()
+	results := make([]types.BatchItemResult, 0, len(cancels)+len(places))
+	// item runs fn, on its own cache in best effort mode.
+	item := func(fn func(ctx context.Context) (uint64, error)) (uint64, error) {
+		if !bestEffort {
+			return fn(ctx)
+		}
+		cache, write := sdkCtx.CacheContext()
+		id, err := fn(cache)
+		if err == nil {
+			write()
+		}
+		return id, err
+	}
+	refused := func(err error) types.BatchItemResult {
+		space, code, log := errorsmod.ABCIInfo(err, false)
+		return types.BatchItemResult{Code: code, Codespace: space, Log: log, Reason: types.ErrorReason(err)}
 	}
 	for i, c := range cancels {
-		if err := k.CancelOrder(ctx, owner, c.MarketId, c.OrderId); err != nil {
-			return nil, errorsmod.Wrapf(err, "cancel %d", i)
+		id, err := item(func(ctx context.Context) (uint64, error) {
+			id, _, err := k.cancelOrder(ctx, owner, c.MarketId, c.OrderId, c.ClientOrderId, credit)
+			return id, err
+		})
+		if err != nil {
+			if !bestEffort {
+				return nil, nil, errorsmod.Wrapf(err, "cancel %d", i)
+			}
+			results = append(results, refused(err))
+			continue
 		}
+		results = append(results, types.BatchItemResult{OrderId: id})
 	}
 	ids := make([]uint64, 0, len(places))
 	for i, s := range places {
-		id, err := k.PlaceOrder(ctx, owner, s)
+		var saved map[string]sdkmath.Int
+		if bestEffort {
+			saved = make(map[string]sdkmath.Int, len(credit.amounts))
+			for d, v := range credit.amounts { // a copy: no order leaks
+				saved[d] = v
+			}
+		}
+		id, err := item(func(ctx context.Context) (uint64, error) { return k.placeOrder(ctx, owner, s, credit) })
 		if err != nil {
-			return nil, errorsmod.Wrapf(err, "place %d", i)
+			if !bestEffort {
+				return nil, nil, errorsmod.Wrapf(err, "place %d", i)
+			}
+			credit.amounts = saved
+			ids = append(ids, 0)
+			results = append(results, refused(err))
+			continue
 		}
 		ids = append(ids, id)
+		results = append(results, types.BatchItemResult{OrderId: id})
 	}
-	return ids, nil
+	return ids, results, nil
 }
 
-var _ = sdkmath.ZeroInt

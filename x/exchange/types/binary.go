@@ -213,16 +213,33 @@ func DecodeLevelOrders(bz []byte) ([]LevelOrder, error) {
 	return out, err
 }
 
+// cmdFlagPrelocked, in the kind byte of a command, says a prelocked amount
+// (AppendAmount) follows the order record.
+const cmdFlagPrelocked = 0x80
+
 // AppendCommand appends the encoding of a queued command: the version byte,
-// kind (1 byte, proto enum value), market id (uint64), then its order
-// record (see AppendOrder).
+// kind (1 byte, proto enum value; bit 7 set when prelocked follows), market
+// id (uint64), its order record (see AppendOrder), then prelocked (see
+// AppendAmount) if it is set.
 func AppendCommand(dst []byte, c *QueuedCommand) ([]byte, error) {
 	if c.Kind < CommandKind_COMMAND_KIND_PLACE || c.Kind > CommandKind_COMMAND_KIND_MASS_CANCEL {
 		return dst, badEncoding("command kind %d", c.Kind)
 	}
-	dst = append(dst, EncodingVersion, byte(c.Kind))
+	kind := byte(c.Kind)
+	pre := c.Prelocked != nil && !c.Prelocked.IsNil()
+	if pre {
+		if c.Prelocked.IsNegative() {
+			return dst, badEncoding("negative prelocked amount")
+		}
+		kind |= cmdFlagPrelocked
+	}
+	dst = append(dst, EncodingVersion, kind)
 	dst = binary.BigEndian.AppendUint64(dst, c.MarketId)
-	return AppendOrder(dst, &c.Order)
+	dst, err := AppendOrder(dst, &c.Order)
+	if err != nil || !pre {
+		return dst, err
+	}
+	return AppendAmount(dst, c.Prelocked.BigInt())
 }
 
 // DecodeCommand decodes a queued command into c.
@@ -230,7 +247,7 @@ func DecodeCommand(bz []byte, c *QueuedCommand) error {
 	if len(bz) < 10 || bz[0] != EncodingVersion {
 		return badEncoding("command header")
 	}
-	c.Kind = CommandKind(bz[1])
+	c.Kind = CommandKind(bz[1] &^ cmdFlagPrelocked)
 	if c.Kind < CommandKind_COMMAND_KIND_PLACE || c.Kind > CommandKind_COMMAND_KIND_MASS_CANCEL {
 		return badEncoding("command kind %d", bz[1])
 	}
@@ -238,6 +255,15 @@ func DecodeCommand(bz []byte, c *QueuedCommand) error {
 	rest, err := DecodeOrder(bz[10:], &c.Order)
 	if err != nil {
 		return err
+	}
+	c.Prelocked = nil
+	if bz[1]&cmdFlagPrelocked != 0 {
+		var v big.Int
+		if rest, err = DecodeAmount(rest, &v); err != nil {
+			return err
+		}
+		amt := sdkmath.NewIntFromBigInt(&v)
+		c.Prelocked = &amt
 	}
 	if len(rest) != 0 {
 		return badEncoding("%d trailing bytes after a command", len(rest))

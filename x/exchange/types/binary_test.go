@@ -62,6 +62,18 @@ func TestCommandAndBalanceEncodingsRoundTrip(t *testing.T) {
 	if err != nil || got != c {
 		t.Fatalf("command: got %+v, %v", got, err)
 	}
+	// A place or modify carries what its tx locked (0 included).
+	for _, amt := range []sdkmath.Int{sdkmath.ZeroInt(), sdkmath.NewInt(1_000_000_007)} {
+		pc := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MODIFY, MarketId: 3, Order: Order_Id9_Buy1_GTB, Prelocked: &amt}
+		bz, err := v.Encode(pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := v.Decode(bz)
+		if err != nil || got.Prelocked == nil || !got.Prelocked.Equal(amt) || got.Order != pc.Order || got.Kind != pc.Kind {
+			t.Fatalf("command with prelocked %s: got %+v, %v", amt, got, err)
+		}
+	}
 	huge, _ := new(big.Int).SetString("115792089237316195423570985008687907853269984665640564039457584007913129639935", 10) // 2^256-1
 	for _, b := range []types.Balance{
 		{Free: sdkmath.ZeroInt(), Locked: sdkmath.ZeroInt()},

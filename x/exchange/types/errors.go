@@ -26,4 +26,7 @@ var (
 	ErrInvariant           = errorsmod.Register(ModuleName, 21, "invariant broken")
 	ErrAssetPaused         = errorsmod.Register(ModuleName, 22, "asset paused")
 	ErrInvalidForceCancel  = errorsmod.Register(ModuleName, 23, "invalid force-cancel")
+	// ErrDuplicateClientID: the owner already has a live order with this
+	// client order id.
+	ErrDuplicateClientID = errorsmod.Register(ModuleName, 40, "duplicate live client order id")
 )

@@ -38,11 +38,20 @@ var (
 	SweepsKey       = collections.NewPrefix(18)
 	SweepSeqKey     = collections.NewPrefix(19)
 	DoomedKey       = collections.NewPrefix(20)
+	// The order API (statuses of finished orders, fills of live orders):
+	// prefixes from 40, clear of the other parts' new ones.
+	FilledKey         = collections.NewPrefix(40)
+	StatusesKey       = collections.NewPrefix(41)
+	StatusByClientKey = collections.NewPrefix(42)
+	StatusIndexKey    = collections.NewPrefix(43)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)
 	QueueSeqKey   = collections.NewPrefix(1)
 	OrderIndexKey = collections.NewPrefix(2)
+	// QueueClientIDsKey: (owner id, client order id) → order id of this
+	// block's queued places.
+	QueueClientIDsKey = collections.NewPrefix(10)
 )
 
 // Level kinds in the levels key: resting bids and asks, and the trigger

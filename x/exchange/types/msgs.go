@@ -132,10 +132,18 @@ func (m *MsgPlaceOrder) ValidateBasic() error {
 	return m.Order.ValidateBasic()
 }
 
-// ValidateBasic checks a cancel's ids.
+// ValidateBasic checks a cancel's ids: a market and exactly one of an order
+// id and a (well-formed) client order id.
 func (c CancelSpec) ValidateBasic() error {
-	if c.MarketId == 0 || c.OrderId == 0 {
-		return errorsmod.Wrapf(ErrInvalidOrder, "cancel of order %d on market %d", c.OrderId, c.MarketId)
+	switch {
+	case c.MarketId == 0:
+		return errorsmod.Wrapf(ErrInvalidOrder, "cancel of order %d on market 0", c.OrderId)
+	case c.OrderId == 0 && c.ClientOrderId == "":
+		return errorsmod.Wrapf(ErrInvalidOrder, "cancel on market %d names no order (order id or client order id)", c.MarketId)
+	case c.OrderId != 0 && c.ClientOrderId != "":
+		return errorsmod.Wrapf(ErrInvalidOrder, "cancel names both order %d and client order id %q", c.OrderId, c.ClientOrderId)
+	case !ValidClientOrderID(c.ClientOrderId):
+		return errorsmod.Wrapf(ErrInvalidOrder, "client order id: at most %d bytes of printable ASCII without spaces", MaxClientOrderIDLen)
 	}
 	return nil
 }
@@ -145,7 +153,7 @@ func (m *MsgCancelOrder) ValidateBasic() error {
 	if err := validAddress("owner", m.Owner); err != nil {
 		return err
 	}
-	return CancelSpec{MarketId: m.MarketId, OrderId: m.OrderId}.ValidateBasic()
+	return CancelSpec{MarketId: m.MarketId, OrderId: m.OrderId, ClientOrderId: m.ClientOrderId}.ValidateBasic()
 }
 
 // ValidateBasic checks the message without the store.
@@ -153,7 +161,7 @@ func (m *MsgCancelReplace) ValidateBasic() error {
 	if err := validAddress("owner", m.Owner); err != nil {
 		return err
 	}
-	if err := (CancelSpec{MarketId: m.MarketId, OrderId: m.OrderId}).ValidateBasic(); err != nil {
+	if err := (CancelSpec{MarketId: m.MarketId, OrderId: m.OrderId, ClientOrderId: m.ClientOrderId}).ValidateBasic(); err != nil {
 		return err
 	}
 	if err := validPrice("price", m.Price); err != nil {

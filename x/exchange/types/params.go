@@ -15,6 +15,11 @@ const (
 	DefaultMaxHeartbeatWindow uint64 = 10000
 	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0.
 	DefaultMaxSweepOrdersPerBlock uint32 = 10000
+	// DefaultStatusWindowBlocks: finished orders' statuses are kept 100
+	// blocks.
+	DefaultStatusWindowBlocks uint32 = 100
+	// MaxStatusWindowBlocks bounds status_window_blocks.
+	MaxStatusWindowBlocks uint32 = 1_000_000
 )
 
 // SweepBudget is the number of orders EndBlock's sweep may cancel a block.
@@ -35,6 +40,7 @@ func DefaultParams() Params {
 		MaxHeartbeatWindow: DefaultMaxHeartbeatWindow,
 
 		MaxSweepOrdersPerBlock: DefaultMaxSweepOrdersPerBlock,
+		StatusWindowBlocks:     DefaultStatusWindowBlocks,
 	}
 }
 
@@ -56,6 +62,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "stats_window_blocks must be in [1, 1000000]")
 	case p.MaxHeartbeatWindow == 0:
 		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
+	case p.StatusWindowBlocks > MaxStatusWindowBlocks:
+		return errorsmod.Wrapf(ErrInvalidParams, "status_window_blocks must be at most %d", MaxStatusWindowBlocks)
 	}
 	return nil
 }
