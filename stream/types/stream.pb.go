@@ -823,8 +823,8 @@ type OrderUpdate struct {
 	FillPrice      int64  `protobuf:"varint,12,opt,name=fill_price,json=fillPrice,proto3" json:"fill_price,omitempty"`
 	CounterOrderId uint64 `protobuf:"varint,13,opt,name=counter_order_id,json=counterOrderId,proto3" json:"counter_order_id,omitempty"`
 	Maker          bool   `protobuf:"varint,14,opt,name=maker,proto3" json:"maker,omitempty"`
-	// reason: the exchange's reason for cancels and rejections;
-	// reason_code: its stable code (stream/README.md, "Reason codes").
+	// reason: the exchange's reason text for cancels and rejections;
+	// reason_code: its clearchain.exchange.v1.OrderReason value.
 	Reason     string `protobuf:"bytes,15,opt,name=reason,proto3" json:"reason,omitempty"`
 	ReasonCode int32  `protobuf:"varint,16,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
 	Height     int64  `protobuf:"varint,17,opt,name=height,proto3" json:"height,omitempty"`
