@@ -2,7 +2,10 @@ package app
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 
 	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"github.com/prometheus/client_golang/prometheus"
@@ -92,5 +95,24 @@ func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, 
 		return
 	}
 	streamtypes.RegisterStreamServer(srv, stream.NewServer(app.stream.hub))
-	app.stream.start.Do(app.stream.hub.Start)
+	app.stream.start.Do(func() {
+		app.stream.hub.Start()
+		stopOnQuit(app.stream.hub)
+	})
+}
+
+// stopOnQuit ends every stream when the process is asked to quit (SIGINT,
+// SIGTERM): the SDK stops its gRPC server with GracefulStop, which waits
+// for every open RPC, and a subscription never ends by itself, so without
+// this a node with subscribers hangs on SIGTERM (TestStreamNode). The SDK's
+// own signal handling is untouched: this only adds a listener, removed
+// once it fired.
+func stopOnQuit(hub *stream.Hub) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-ch
+		signal.Stop(ch)
+		hub.Stop()
+	}()
 }
