@@ -8,7 +8,7 @@
 
 log "Market maker: gamma runs the reference bot (cmd/clear-mm) on market 1 for a few blocks"
 MM_BLOCKS=${DEMO_MM_BLOCKS:-8}
-GAMMA_KEY=$(yes | C keys export gamma --unarmored-hex --unsafe "${KR[@]}" 2>/dev/null | tail -1)
+GAMMA_KEY=$(C keys export gamma --unarmored-hex --unsafe -y "${KR[@]}" 2>&1 | grep -Eo '^[0-9a-fA-F]{64}$' | tail -1 || true)
 [[ ${#GAMMA_KEY} == 64 ]] || die "could not export gamma's key for the bot"
 cat >"$HOME_DIR/mm.yaml" <<YAML
 grpc: 127.0.0.1:$GRPC_PORT
