@@ -21,11 +21,12 @@ help: ## List the targets
 deps: ## Install what a fresh machine lacks (idempotent)
 	@bash scripts/install-deps.sh
 
-build: deps ## Build build/cleard, build/clear-feeder and build/clear-load
+build: deps ## Build build/cleard, build/clear-feeder, build/clear-load and build/clear-mm
 	@mkdir -p $(BUILDDIR)
 	go build -ldflags '$(LDFLAGS)' -o $(BUILDDIR)/cleard ./cmd/cleard
 	go build -o $(BUILDDIR)/clear-feeder ./cmd/clear-feeder
 	go build -o $(BUILDDIR)/clear-load ./cmd/clear-load
+	go build -o $(BUILDDIR)/clear-mm ./cmd/clear-mm
 
 install: deps ## Install cleard into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/cleard
@@ -97,3 +98,9 @@ bench-e2e-smoke: build ## A few seconds of bench-e2e load: checks the tool end t
 
 clean: ## Remove build outputs and local networks
 	rm -rf $(BUILDDIR)
+
+test-stream: build ## The market-data stream: hub, client, bot, whole-app stream test, e2e (grpcurl, restart)
+	bash scripts/install-grpcurl.sh
+	go test ./stream/... ./client/... ./cmd/clear-mm/...
+	go test ./app/ -run 'TestStream|TestUnordered'
+	E2E_CLEARD=$(CURDIR)/$(BUILDDIR)/cleard go test ./tests/e2e/ -run TestStreamNode -v

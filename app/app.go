@@ -67,6 +67,7 @@ type ClearApp struct {
 	// SigCache: signatures verified in CheckTx are not verified again at
 	// delivery (sigcache.go).
 	SigCache *SigCache
+	stream   *streamWiring // the market-data stream (stream.go)
 }
 
 // New returns a ClearChain app on db. With loadLatest it loads the latest
@@ -125,6 +126,7 @@ func New(
 	if err := app.registerReflectionServices(); err != nil {
 		return nil, err
 	}
+	app.stream = newStreamWiring(app, appOpts)
 	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, nil)
 	app.sm.RegisterStoreDecoders()
 

@@ -124,6 +124,7 @@ BAL=$(C query bank balance "$BOB" uclear --node "$RPC" --output json | python3 -
 info "bob's balance: ${BAL}uclear"
 
 source scripts/demo-market.sh
+source scripts/demo-mm.sh
 source scripts/demo-integrity.sh
 
 H=$(status_height "$RPC")
