@@ -347,4 +347,3 @@ func contractBindingOptions(k *Keepers) []wasmkeeper.Option {
 		wasmkeeper.WithQueryPlugins(&wasmkeeper.QueryPlugins{Custom: contractQuerier{k: k}.Query}),
 	}
 }
-
