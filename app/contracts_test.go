@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
+	"github.com/clearchain/clearchain/contracts-wasm/envelope"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -263,6 +265,7 @@ func TestGreenCredit_IssueTradeRetireCertificate(t *testing.T) {
 		require.Equal(t, want, *got.CertificateID, "serial %d", s)
 	}
 	require.Nil(t, e.serial(1060).CertificateID)
+	logGas(t, e.gas)
 }
 
 // exchangeMarketIDs lists the markets whose base denom is base.
@@ -354,4 +357,211 @@ func TestGreenCredit_UnlicensedContractCannotMint(t *testing.T) {
 	require.Empty(t, out.Batches)
 	_, err := e.app.AssetsKeeper.GetAsset(e.ctx(), "asset/"+gc2.String()+"/gc1")
 	require.Error(t, err, "no asset was created")
+}
+
+// assetEnv is a chain with data-asset stored (code 1) and instantiated
+// (contract 1, licensed ISSUER at genesis; the regulator is its
+// regulator), and a licensed buyer.
+type assetEnv struct {
+	*gateEnv
+	da    sdk.AccAddress
+	buyer *detAccount
+	gas   map[string]uint64
+}
+
+func newAssetEnv(t *testing.T) *assetEnv {
+	da := wasmkeeper.BuildContractAddressClassic(1, 1)
+	buyer := newDetAccount("contracts-data-buyer")
+	e := &assetEnv{
+		gateEnv: newGateEnv(t,
+			contractLicence(da, compliancetypes.RoleIssuer),
+			contractLicence(buyer.addr, compliancetypes.RoleInstitution)),
+		da: da, buyer: buyer, gas: map[string]uint64{},
+	}
+	e.fund(buyer)
+	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "data_asset.wasm")})
+	e.gas["store data_asset"] = uint64(r.GasUsed)
+	init, _ := json.Marshal(map[string]string{"regulator": e.regulator.addr.String()})
+	r = e.mustDeliver(e.issuer, &wasmtypes.MsgInstantiateContract{
+		Sender: e.issuer.addr.String(), Admin: e.issuer.addr.String(), CodeID: 1, Label: "data-asset", Msg: init,
+	})
+	e.gas["data-asset instantiate"] = uint64(r.GasUsed)
+	require.NotNil(t, e.app.WasmKeeper.GetContractInfo(e.ctx(), da))
+	return e
+}
+
+const datasetHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+func registerMsg(hash string) map[string]any {
+	return map[string]any{"register": map[string]any{
+		"content_hash": hash, "metadata_uri": "ipfs://bafy/meta.json", "schema": "csv: ts,meter_id,kwh",
+		"total_shares": "100",
+		"terms":        map[string]any{"price": map[string]string{"denom": BondDenom, "amount": "1000"}, "duration_secs": 86400, "usage_terms": "research only"},
+	}}
+}
+
+type daLicence struct {
+	Expires  string `json:"expires"`
+	Revoked  bool   `json:"revoked"`
+	Envelope *struct {
+		SealedKey []byte `json:"sealed_key"`
+		Hash      string `json:"hash"`
+	} `json:"envelope"`
+}
+
+func TestDataAsset_RegisterTradeLicenceDeliverClaim(t *testing.T) {
+	e := newAssetEnv(t)
+	r := e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	e.gas["data-asset register"] = uint64(r.GasUsed)
+	var ds struct {
+		ShareDenom string `json:"share_denom"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"dataset": map[string]any{"id": 1}}, &ds))
+	shares := ds.ShareDenom
+	require.Equal(t, "asset/"+e.da.String()+"/ds1", shares)
+	require.Equal(t, int64(100), e.balance(e.issuer.addr, shares))
+
+	// 40 shares go to the institution on record, which sells them to the
+	// buyer on x/exchange.
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"transfer_shares": map[string]any{"recipient": e.inst.addr.String()}}, sdk.NewInt64Coin(shares, 40)))
+	e.gas["data-asset transfer_shares"] = uint64(r.GasUsed)
+	reg, one := e.regulator.addr.String(), sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: reg, Market: exchangetypes.Market{
+		BaseDenom: shares, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, shares)
+	require.NoError(t, err)
+	require.Len(t, ids, 1)
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(shares, 40)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: ids[0], Side: exchangetypes.Side_SIDE_SELL, Price: 100, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: ids[0], Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgWithdraw{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 40)})
+	require.Equal(t, int64(40), e.balance(e.buyer.addr, shares))
+
+	// Both shareholders bond: 60 and 40.
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 60)))
+	e.gas["data-asset bond"] = uint64(r.GasUsed)
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 40)))
+
+	// The buyer buys a licence with its X25519 key.
+	pub, priv, err := envelope.NewKeyPair(detRand("buyer-envelope-key"))
+	require.NoError(t, err)
+	r = e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": pub[:]}}, sdk.NewInt64Coin(BondDenom, 1000)))
+	e.gas["data-asset buy_licence"] = uint64(r.GasUsed)
+
+	// The owner seals the dataset key to it and posts the envelope.
+	datasetKey := []byte("0123456789abcdef0123456789abcdef")
+	sealed, err := envelope.Seal(pub, datasetKey, detRand("provider-ephemeral"))
+	require.NoError(t, err)
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"deliver_key": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "sealed_key": sealed}}))
+	e.gas["data-asset deliver_key"] = uint64(r.GasUsed)
+
+	var lic daLicence
+	require.NoError(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic))
+	require.NotNil(t, lic.Envelope)
+	sum := sha256.Sum256(lic.Envelope.SealedKey)
+	require.Equal(t, hex.EncodeToString(sum[:]), lic.Envelope.Hash)
+	require.NotContains(t, string(lic.Envelope.SealedKey), string(datasetKey), "the key is never on chain in clear")
+	got, err := envelope.Open(lic.Envelope.SealedKey, pub, priv)
+	require.NoError(t, err)
+	require.Equal(t, datasetKey, got)
+	otherPub, otherPriv, err := envelope.NewKeyPair(detRand("someone-else"))
+	require.NoError(t, err)
+	_, err = envelope.Open(lic.Envelope.SealedKey, otherPub, otherPriv)
+	require.ErrorIs(t, err, envelope.ErrCannotOpen, "anyone else's key cannot open it")
+	_, err = envelope.Open(lic.Envelope.SealedKey, pub, otherPriv)
+	require.Error(t, err)
+
+	// The shareholders claim the revenue: 600 and 400 of the 1000 paid.
+	before := e.balance(e.issuer.addr, BondDenom)
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"claim": map[string]any{"dataset_id": 1}}))
+	e.gas["data-asset claim"] = uint64(r.GasUsed)
+	require.Equal(t, before+600, e.balance(e.issuer.addr, BondDenom))
+	before = e.balance(e.buyer.addr, BondDenom)
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"claim": map[string]any{"dataset_id": 1}}))
+	require.Equal(t, before+400, e.balance(e.buyer.addr, BondDenom))
+	require.Equal(t, int64(0), e.balance(e.da, BondDenom))
+
+	var prov struct {
+		Entries []struct {
+			Kind string `json:"kind"`
+		} `json:"entries"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"provenance": map[string]any{"dataset_id": 1}}, &prov))
+	var kinds []string
+	for _, p := range prov.Entries {
+		kinds = append(kinds, p.Kind)
+	}
+	require.Equal(t, []string{"registered", "shares_minted", "shares_transferred", "shares_bonded", "shares_bonded",
+		"licence_bought", "key_delivered", "revenue_claimed", "revenue_claimed"}, kinds)
+
+	// The regulator revokes the licence: access ends.
+	e.mustDeliver(e.regulator, execMsg(e.regulator, e.da, map[string]any{"revoke_licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "reason": "breach"}}))
+	var acc struct {
+		HasAccess bool   `json:"has_access"`
+		Reason    string `json:"reason"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"access": map[string]any{"dataset_id": 1, "address": e.buyer.addr.String()}}, &acc))
+	require.False(t, acc.HasAccess)
+	require.Equal(t, "revoked", acc.Reason)
+	logGas(t, e.gas)
+}
+
+func TestDataAsset_RefusedCleanlyWithStateUnchanged(t *testing.T) {
+	e := newAssetEnv(t)
+	// An account without an ISSUER licence cannot register.
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, registerMsg(datasetHash))}, "not a licensed issuer")
+	var out json.RawMessage
+	require.Error(t, e.query(e.da, map[string]any{"dataset": map[string]any{"id": 1}}, &out))
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	// A wrong payment, a short key, an oversized envelope, overflowing shares.
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 32)}}, sdk.NewInt64Coin(BondDenom, 999))}, "pay exactly")
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 31)}}, sdk.NewInt64Coin(BondDenom, 1000))}, "32 bytes")
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, map[string]any{"deliver_key": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "sealed_key": make([]byte, 4096)}})}, "sealed_key is invalid")
+	over := registerMsg("1111111111111111111111111111111111111111111111111111111111111111")
+	over["register"].(map[string]any)["total_shares"] = "340282366920938463463374607431768211456"
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, over)}, "Error parsing")
+	var lic json.RawMessage
+	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic), "no licence was sold")
+	require.Equal(t, int64(100), e.balance(e.issuer.addr, "asset/"+e.da.String()+"/ds1"))
+	// A frozen buyer is refused at the gate.
+	e.mustDeliver(e.regulator, &compliancetypes.MsgFreezeAccount{Authority: e.regulator.addr.String(), Address: e.buyer.addr.String(), Reason: "test"})
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 32)}}, sdk.NewInt64Coin(BondDenom, 1000))}, "frozen")
+	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic))
+}
+
+// detRand is a deterministic byte stream for test keys.
+func detRand(seed string) io.Reader {
+	h := sha256.Sum256([]byte(seed))
+	return &shaStream{state: h}
+}
+
+type shaStream struct {
+	state [32]byte
+	buf   []byte
+}
+
+func (s *shaStream) Read(p []byte) (int, error) {
+	for i := range p {
+		if len(s.buf) == 0 {
+			s.state = sha256.Sum256(s.state[:])
+			s.buf = append(s.buf[:0], s.state[:]...)
+		}
+		p[i], s.buf = s.buf[0], s.buf[1:]
+	}
+	return len(p), nil
+}
+
+// logGas logs the gas of each contract call, sorted by name, for
+// docs/benchmarks.md.
+func logGas(t *testing.T, gas map[string]uint64) {
+	names := make([]string, 0, len(gas))
+	for n := range gas {
+		names = append(names, n)
+	}
+	for _, n := range sortedStrings(names) {
+		t.Logf("gas %-32s %d", n, gas[n])
+	}
 }
