@@ -38,6 +38,7 @@ test: build ## The whole test suite (what CI runs)
 	$(MAKE) --no-print-directory test-localnet
 	$(MAKE) --no-print-directory test-oracle-localnet
 	$(MAKE) --no-print-directory test-oracle-gov-localnet
+	$(MAKE) --no-print-directory test-contracts
 
 test-unit: deps ## Unit tests only, no network
 	go test $(GO_TEST_FLAGS) -count=1 -short ./...
@@ -86,3 +87,10 @@ bench: deps ## Benchmarks of the engine, oracle and EndBlock (see docs/benchmark
 
 clean: ## Remove build outputs and local networks
 	rm -rf $(BUILDDIR)
+
+.PHONY: contracts test-contracts
+contracts: ## Build the CosmWasm contracts into contracts-wasm/artifacts (installs Debian rustc-web, wasm-ld-22, binaryen, wabt when missing)
+	@bash scripts/build-contracts.sh
+
+test-contracts: ## Host-side contract tests: cargo test of contracts-wasm/ (cw-multi-test, proptest, binding golden files)
+	cd contracts-wasm && nice -n 10 cargo test --locked
