@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	sdkmath "cosmossdk.io/math"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -116,6 +117,7 @@ func newCreditEnv(t *testing.T) *creditEnv {
 		gc: gc, buyer: buyer, gas: map[string]uint64{},
 	}
 	e.fund(buyer)
+	e.regulatorListsMarkets()
 	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "green_credit.wasm")})
 	e.gas["store green_credit"] = uint64(r.GasUsed)
 	r = e.mustDeliver(e.issuer, &wasmtypes.MsgInstantiateContract{
@@ -379,6 +381,7 @@ func newAssetEnv(t *testing.T) *assetEnv {
 		da: da, buyer: buyer, gas: map[string]uint64{},
 	}
 	e.fund(buyer)
+	e.regulatorListsMarkets()
 	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "data_asset.wasm")})
 	e.gas["store data_asset"] = uint64(r.GasUsed)
 	init, _ := json.Marshal(map[string]string{"regulator": e.regulator.addr.String()})
@@ -564,4 +567,15 @@ func logGas(t *testing.T, gas map[string]uint64) {
 	for _, n := range sortedStrings(names) {
 		t.Logf("gas %-32s %d", n, gas[n])
 	}
+}
+
+// regulatorListsMarkets makes the regulator the exchange's params authority
+// (as the demo's genesis does), written between blocks and committed with
+// the next one.
+func (e *gateEnv) regulatorListsMarkets() {
+	ctx := e.app.NewUncachedContext(false, cmtproto.Header{Height: e.app.LastBlockHeight(), ChainID: simChainID, Time: blockTime(e.height)})
+	p := e.app.ExchangeKeeper.GetParams(ctx)
+	p.Authority = e.regulator.addr.String()
+	require.NoError(e.t, e.app.ExchangeKeeper.SetParams(ctx, e.app.ExchangeKeeper.GovAuthority(), p))
+	e.deliverRaw()
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	sdkmath "cosmossdk.io/math"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -22,6 +23,7 @@ import (
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	assetstypes "github.com/clearchain/clearchain/x/assets/types"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -169,5 +171,61 @@ func TestBindings_MalformedOversizedOverflowingRefused(t *testing.T) {
 	} {
 		_, err := EncodeContractMsg(contract, []byte(raw))
 		require.ErrorIs(t, err, wasmtypes.ErrInvalidMsg, name)
+	}
+}
+
+// The custom querier answers from the real keepers: a market and its book
+// top after a block's matching, eligibility of a licensed and a frozen
+// account, a missing oracle price.
+func TestBindingsQuerier_AnswersFromTheKeepers(t *testing.T) {
+	e := newGateEnv(t)
+	e.regulatorListsMarkets()
+	q := contractQuerier{k: &e.app.Keepers}
+	ask := func(raw string, out any) {
+		t.Helper()
+		bz, err := q.Query(e.ctx(), json.RawMessage(raw))
+		require.NoError(t, err, raw)
+		require.NoError(t, decodeStrict(bz, out, "response"), string(bz))
+	}
+	reg, one := e.regulator.addr.String(), sdkmath.NewInt(1)
+	e.mustDeliver(e.issuer, &assetstypes.MsgCreateAsset{Issuer: e.issuer.addr.String(), Symbol: "tok", Name: "Token", Class: assetstypes.ClassOther, SupplyCap: sdkmath.ZeroInt()})
+	denom := "asset/" + e.issuer.addr.String() + "/tok"
+	e.mustDeliver(e.issuer, &assetstypes.MsgMint{Admin: e.issuer.addr.String(), Denom: denom, Amount: sdkmath.NewInt(100), Recipient: e.inst.addr.String()})
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: reg, Market: exchangetypes.Market{
+		BaseDenom: denom, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	var mi ContractMarketInfoResponse
+	ask(`{"market_info":{"market_id":1}}`, &mi)
+	require.Equal(t, denom, mi.BaseDenom)
+	require.Equal(t, BondDenom, mi.QuoteDenom)
+	require.Equal(t, "1", mi.LotSize)
+
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(denom, 10)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_SELL, Price: 120, Quantity: 7}},
+		&exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 3}})
+	var top ContractBookTopResponse
+	ask(`{"book_top":{"market_id":1}}`, &top)
+	require.Equal(t, &ContractPriceLevel{Price: "100", Quantity: "3"}, top.BestBid)
+	require.Equal(t, &ContractPriceLevel{Price: "120", Quantity: "7"}, top.BestAsk)
+
+	var el ContractEligibilityResponse
+	ask(`{"eligibility":{"address":"`+e.issuer.addr.String()+`","action":"ISSUER","subject":""}}`, &el)
+	require.True(t, el.Eligible)
+	ask(`{"eligibility":{"address":"`+e.plain.addr.String()+`","action":"ISSUER","subject":""}}`, &el)
+	require.False(t, el.Eligible)
+	e.mustDeliver(e.regulator, &compliancetypes.MsgFreezeAccount{Authority: reg, Address: e.issuer.addr.String(), Reason: "test"})
+	ask(`{"eligibility":{"address":"`+e.issuer.addr.String()+`","action":"ISSUER","subject":""}}`, &el)
+	require.False(t, el.Eligible)
+	require.Contains(t, el.Reason, "frozen")
+
+	var op ContractOraclePriceResponse
+	ask(`{"oracle_price":{"feed_id":"NOPE/NONE"}}`, &op)
+	require.Equal(t, ContractOraclePriceResponse{Ok: false, Price: "0"}, op)
+
+	for _, bad := range []string{`{"market_info":{"market_id":99}}`, `{"nope":{}}`, `{"book_top":{"market_id":1},"market_info":{"market_id":1}}`, `{"eligibility":{"address":"x","action":"trade","subject":""}}`} {
+		_, err := q.Query(e.ctx(), json.RawMessage(bad))
+		require.ErrorIs(t, err, wasmtypes.ErrQueryFailed, bad)
 	}
 }
