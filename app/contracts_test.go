@@ -112,11 +112,11 @@ func newCreditEnv(t *testing.T) *creditEnv {
 	buyer := newDetAccount("contracts-buyer")
 	e := &creditEnv{
 		gateEnv: newGateEnv(t,
-			contractLicence(gc, compliancetypes.RoleIssuer),
-			contractLicence(buyer.addr, compliancetypes.RoleInstitution)),
+			contractLicence(gc, compliancetypes.RoleIssuer)),
 		gc: gc, buyer: buyer, gas: map[string]uint64{},
 	}
 	e.fund(buyer)
+	e.licenseBuyer(buyer)
 	e.regulatorListsMarkets()
 	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "green_credit.wasm")})
 	e.gas["store green_credit"] = uint64(r.GasUsed)
@@ -320,10 +320,10 @@ func TestGreenCredit_RefusedCleanlyWithStateUnchanged(t *testing.T) {
 	// Malformed JSON, an unknown message, an overflowing serial range, an
 	// amount that is no u64, an oversized payload.
 	bad := []struct{ name, msg, want string }{
-		{"malformed", `{"issue":`, "Error parsing"},
-		{"unknown", `{"mint_more":{}}`, "Error parsing"},
+		{"malformed", `{"issue":`, "invalid"},
+		{"unknown", `{"mint_more":{}}`, "Serialization"},
 		{"serial overflow", `{"issue":{"project":"p","technology":"t","region":"r","vintage":2026,"mwh":"2","first_serial":"18446744073709551615"}}`, "pass the largest serial"},
-		{"mwh above u64", `{"issue":{"project":"p","technology":"t","region":"r","vintage":2026,"mwh":"18446744073709551616","first_serial":"1"}}`, "Error parsing"},
+		{"mwh above u64", `{"issue":{"project":"p","technology":"t","region":"r","vintage":2026,"mwh":"18446744073709551616","first_serial":"1"}}`, "Serialization"},
 		{"oversized", `{"issue":{"project":"` + strings.Repeat("p", 200_000) + `","technology":"t","region":"r","vintage":2026,"mwh":"1","first_serial":"900"}}`, ""},
 	}
 	for _, b := range bad {
@@ -376,11 +376,11 @@ func newAssetEnv(t *testing.T) *assetEnv {
 	buyer := newDetAccount("contracts-data-buyer")
 	e := &assetEnv{
 		gateEnv: newGateEnv(t,
-			contractLicence(da, compliancetypes.RoleIssuer),
-			contractLicence(buyer.addr, compliancetypes.RoleInstitution)),
+			contractLicence(da, compliancetypes.RoleIssuer)),
 		da: da, buyer: buyer, gas: map[string]uint64{},
 	}
 	e.fund(buyer)
+	e.licenseBuyer(buyer)
 	e.regulatorListsMarkets()
 	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "data_asset.wasm")})
 	e.gas["store data_asset"] = uint64(r.GasUsed)
@@ -525,7 +525,7 @@ func TestDataAsset_RefusedCleanlyWithStateUnchanged(t *testing.T) {
 	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, map[string]any{"deliver_key": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "sealed_key": make([]byte, 4096)}})}, "sealed_key is invalid")
 	over := registerMsg("1111111111111111111111111111111111111111111111111111111111111111")
 	over["register"].(map[string]any)["total_shares"] = "340282366920938463463374607431768211456"
-	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, over)}, "Error parsing")
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, over)}, "Serialization")
 	var lic json.RawMessage
 	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic), "no licence was sold")
 	require.Equal(t, int64(100), e.balance(e.issuer.addr, "asset/"+e.da.String()+"/ds1"))
@@ -578,4 +578,14 @@ func (e *gateEnv) regulatorListsMarkets() {
 	p.Authority = e.regulator.addr.String()
 	require.NoError(e.t, e.app.ExchangeKeeper.SetParams(ctx, e.app.ExchangeKeeper.GovAuthority(), p))
 	e.deliverRaw()
+}
+
+// licenseBuyer registers entity 2 and licenses a as one of its
+// INSTITUTIONs: another entity than the cast's, so its orders can match
+// theirs (self-trade prevention works by entity).
+func (e *gateEnv) licenseBuyer(a *detAccount) {
+	reg := e.regulator.addr.String()
+	e.mustDeliver(e.regulator, &compliancetypes.MsgRegisterEntity{Authority: reg, Name: "Buyer Corp SA", Lei: "529900T8BM49AURSDO55", Jurisdiction: "FR", Reason: "onboarding"})
+	e.mustDeliver(e.regulator, &compliancetypes.MsgGrantLicence{Authority: reg, Address: a.addr.String(), EntityId: 2,
+		Roles: []compliancetypes.Role{compliancetypes.RoleInstitution}, ExpiresAt: detGenesisTime.AddDate(10, 0, 0), Reason: "onboarding"})
 }
