@@ -67,7 +67,7 @@ txg 1000000 beta wasm execute "$GC" '{"retire":{"beneficiary":"Beta Utilities AG
 info "retire: gas $LAST_TX_GAS"
 CERT=$(smart "$GC" '{"certificate":{"id":1}}')
 info "certificate 1: serials $(jget "$CERT" '["serials"]["first"]')..$(jget "$CERT" '["serials"]["last"]') for $(jget "$CERT" '["beneficiary"]')"
-info "serial 1000001: certificate $(jget "$(smart "$GC" '{"serial":{"serial":"1000001"}}')" '["certificate_id"]'); serial 1000121: certificate $(jget "$(smart "$GC" '{"serial":{"serial":"1000121"}}')" '["certificate_id"]')"
+info "serial 1000001: certificate $(jget "$(smart "$GC" '{"serial":{"serial":"1000001"}}')" '["certificate_id"]'); serial 1000121: $(jget "$(smart "$GC" '{"serial":{"serial":"1000121"}}')" '["certificate_id"] or "outstanding"')"
 
 log "Contracts: data-asset deployed by delta, the regulator as its regulator"
 DA=$(deploy data_asset.wasm data-asset "{\"regulator\":\"$REG\"}")
