@@ -28,7 +28,7 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-C target-cpu=mvp -C link-arg=--allow-undefined --remap-path-prefix=$CARGO_HOME=/cargo"
 # Keep the wasm build's objects apart from the host tests' (another rustc).
-export CARGO_TARGET_DIR="$WS/target/wasm-build"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$WS/target/wasm-build}"
 
 versions() {
   echo "rustc: $(/usr/bin/rustc -V)"
