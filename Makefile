@@ -42,6 +42,7 @@ test: build ## The whole test suite (what CI runs)
 	$(MAKE) --no-print-directory test-oracle-localnet
 	$(MAKE) --no-print-directory test-oracle-gov-localnet
 	$(MAKE) --no-print-directory bench-e2e-smoke
+	$(MAKE) --no-print-directory test-contracts
 
 test-unit: deps ## Unit tests only, no network
 	go test $(GO_TEST_FLAGS) -count=1 -short ./...
@@ -104,3 +105,9 @@ test-stream: build ## The market-data stream: hub, client, bot, whole-app stream
 	go test ./stream/... ./client/... ./cmd/clear-mm/...
 	go test ./app/ -run 'TestStream|TestUnordered'
 	E2E_CLEARD=$(CURDIR)/$(BUILDDIR)/cleard go test ./tests/e2e/ -run TestStreamNode -v
+.PHONY: contracts test-contracts
+contracts: ## Build the CosmWasm contracts into contracts-wasm/artifacts (installs Debian rustc-web, wasm-ld-22, binaryen, wabt when missing)
+	@bash scripts/build-contracts.sh
+
+test-contracts: ## Host-side contract tests: cargo test of contracts-wasm/ (cw-multi-test, proptest, binding golden files)
+	cd contracts-wasm && nice -n 10 cargo test --locked

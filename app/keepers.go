@@ -199,7 +199,7 @@ func newKeepers(
 		contractRouter{inner: bApp.MsgServiceRouter()}, bApp.GRPCQueryRouter(),
 		filepath.Join(homePath, "wasm"), nodeConfig, wasmtypes.VMConfig{},
 		wasmkeeper.BuiltInCapabilities(), authority,
-		append(append([]wasmkeeper.Option(nil), wasmOpts...), contractWasmOptions()...)...,
+		append(append([]wasmkeeper.Option(nil), wasmOpts...), contractWasmOptions(&k)...)...,
 	)
 
 	// x/compliance: the regulator's register; governance may replace the

@@ -67,9 +67,10 @@ func (r contractRouter) Handler(msg sdk.Msg) baseapp.MsgServiceHandler {
 }
 
 // contractMessenger refuses the contract messages wasm handles without the
-// router: BankMsg::Burn (burning is the issuer's, through x/assets), IBC
-// (disabled) and custom messages (ClearChain has no bindings of its own
-// yet; a binding added later is decoded here, before the stock handlers).
+// router: BankMsg::Burn (burning is the issuer's, through x/assets) and IBC
+// (disabled). Custom messages pass on to the encoder of wasm_bindings.go,
+// which turns them into x/assets and x/exchange messages that go through
+// the router like any other.
 type contractMessenger struct{ next wasmkeeper.Messenger }
 
 // DispatchMsg implements wasmkeeper.Messenger.
@@ -80,8 +81,6 @@ func (m contractMessenger) DispatchMsg(ctx sdk.Context, contract sdk.AccAddress,
 		refused = "bank burn"
 	case msg.IBC != nil || msg.IBC2 != nil:
 		refused = "IBC"
-	case msg.Custom != nil:
-		refused = "custom"
 	}
 	if refused != "" {
 		return nil, nil, nil, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "contracts may not dispatch %s messages on ClearChain", refused)
@@ -89,11 +88,12 @@ func (m contractMessenger) DispatchMsg(ctx sdk.Context, contract sdk.AccAddress,
 	return m.next.DispatchMsg(ctx, contract, port, msg)
 }
 
-// contractWasmOptions are the wasm keeper options that restrict contracts.
-func contractWasmOptions() []wasmkeeper.Option {
-	return []wasmkeeper.Option{
+// contractWasmOptions are the wasm keeper options that restrict contracts
+// and bind them to the native modules (wasm_bindings.go).
+func contractWasmOptions(k *Keepers) []wasmkeeper.Option {
+	return append(contractBindingOptions(k),
 		wasmkeeper.WithMessageHandlerDecorator(func(old wasmkeeper.Messenger) wasmkeeper.Messenger {
 			return contractMessenger{next: old}
 		}),
-	}
+	)
 }

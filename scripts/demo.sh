@@ -126,6 +126,7 @@ info "bob's balance: ${BAL}uclear"
 source scripts/demo-market.sh
 source scripts/demo-mm.sh
 source scripts/demo-integrity.sh
+source scripts/demo-contracts.sh
 
 H=$(status_height "$RPC")
 log "Stopping the node cleanly at height $H"

@@ -37,3 +37,19 @@ fi
 if [[ "${1:-}" == "--bench" || "${1:-}" == "--all" ]]; then
   tool benchstat golang.org/x/perf/cmd/benchstat@latest
 fi
+
+# CosmWasm contracts (contracts-wasm/, shared/TOOLCHAIN.md): Debian's rustc
+# 1.96 with std sources (the wasm build rebuilds std without bulk memory),
+# wasm-ld-22, binaryen (wasm-opt) and wabt (wasm-validate).
+if [[ "${1:-}" == "--contracts" || "${1:-}" == "--all" ]]; then
+  wasm_apt=()
+  [[ -x /usr/bin/rustc && -x /usr/bin/cargo ]] || wasm_apt+=(rustc-web cargo-web)
+  [[ -d /usr/lib/rustlib/src/rust/library ]] || wasm_apt+=(rust-web-src)
+  command -v wasm-ld-22 >/dev/null || wasm_apt+=(lld-22)
+  command -v wasm-opt >/dev/null || wasm_apt+=(binaryen)
+  command -v wasm-validate >/dev/null || wasm_apt+=(wabt)
+  if ((${#wasm_apt[@]})); then
+    echo "install-deps: apt-get install ${wasm_apt[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wasm_apt[@]}"
+  fi
+fi

@@ -1,0 +1,586 @@
+package app
+
+// The contracts of contracts-wasm/ in the real app: the committed
+// artifacts are stored in wasmvm through MsgStoreCode (what cosmwasm-check
+// would check), then whole product flows run through FinalizeBlock with the
+// bindings of wasm_bindings.go: issue a credit batch → trade it on
+// x/exchange → retire → query the certificate; a retired serial never
+// moves; unlicensed, frozen, malformed, oversized and overflowing input is
+// refused with state unchanged. The gas of each contract call is logged
+// (go test -v -run TestContractGas) and recorded in docs/benchmarks.md.
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	sdkmath "cosmossdk.io/math"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
+
+	"github.com/clearchain/clearchain/contracts-wasm/envelope"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+const artifactsDir = "../contracts-wasm/artifacts"
+
+// artifact reads a committed contract artifact and checks it against
+// checksums.txt.
+func artifact(t *testing.T, name string) []byte {
+	t.Helper()
+	bz, err := os.ReadFile(filepath.Join(artifactsDir, name))
+	require.NoError(t, err)
+	sums := artifactChecksums(t)
+	sum := sha256.Sum256(bz)
+	require.Equal(t, sums[name], hex.EncodeToString(sum[:]), "%s differs from checksums.txt", name)
+	return bz
+}
+
+func artifactChecksums(t *testing.T) map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(artifactsDir, "checksums.txt"))
+	require.NoError(t, err)
+	defer f.Close()
+	sums := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		require.Len(t, fields, 2, "checksums.txt line %q", sc.Text())
+		sums[fields[1]] = fields[0]
+	}
+	require.NoError(t, sc.Err())
+	require.NotEmpty(t, sums)
+	return sums
+}
+
+// contractLicence is a genesis licence of entity 1 with roles.
+func contractLicence(a sdk.AccAddress, roles ...compliancetypes.Role) compliancetypes.Licence {
+	return compliancetypes.Licence{Address: a.String(), EntityId: 1, Roles: roles, IssuedAt: detGenesisTime}
+}
+
+func TestContractArtifacts_EveryArtifactStoresInWasmVM(t *testing.T) {
+	e := newGateEnv(t)
+	sums := artifactChecksums(t)
+	names := make([]string, 0, len(sums))
+	for n := range sums {
+		names = append(names, n)
+	}
+	for i, n := range sortedStrings(names) {
+		r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, n)})
+		info := e.app.WasmKeeper.GetCodeInfo(e.ctx(), uint64(i+1))
+		require.NotNil(t, info, n)
+		t.Logf("%s: stored as code %d, gas %d", n, i+1, r.GasUsed)
+	}
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// creditEnv is a chain with green-credit stored (code 1) and instantiated
+// (contract 1, licensed ISSUER at genesis), and a licensed buyer.
+type creditEnv struct {
+	*gateEnv
+	gc    sdk.AccAddress
+	buyer *detAccount
+	gas   map[string]uint64
+}
+
+func newCreditEnv(t *testing.T) *creditEnv {
+	gc := wasmkeeper.BuildContractAddressClassic(1, 1)
+	buyer := newDetAccount("contracts-buyer")
+	e := &creditEnv{
+		gateEnv: newGateEnv(t,
+			contractLicence(gc, compliancetypes.RoleIssuer)),
+		gc: gc, buyer: buyer, gas: map[string]uint64{},
+	}
+	e.fund(buyer)
+	e.licenseBuyer(buyer)
+	e.regulatorListsMarkets()
+	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "green_credit.wasm")})
+	e.gas["store green_credit"] = uint64(r.GasUsed)
+	r = e.mustDeliver(e.issuer, &wasmtypes.MsgInstantiateContract{
+		Sender: e.issuer.addr.String(), Admin: e.issuer.addr.String(), CodeID: 1, Label: "green-credit", Msg: []byte(`{"name":"GreenCredit"}`),
+	})
+	e.gas["green-credit instantiate"] = uint64(r.GasUsed)
+	require.NotNil(t, e.app.WasmKeeper.GetContractInfo(e.ctx(), gc))
+	return e
+}
+
+// fund sends a new account some of the bond denom, which creates it, and
+// reads its account number.
+func (e *gateEnv) fund(a *detAccount) {
+	e.mustDeliver(e.regulator, &banktypes.MsgSend{FromAddress: e.regulator.addr.String(), ToAddress: a.addr.String(),
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(BondDenom, 1_000_000_000))})
+	acc := e.app.AccountKeeper.GetAccount(e.ctx(), a.addr)
+	require.NotNil(e.t, acc)
+	a.num, a.seq = acc.GetAccountNumber(), acc.GetSequence()
+}
+
+// execMsg is a MsgExecuteContract of msg (marshalled to JSON) with funds.
+func execMsg(from *detAccount, contract sdk.AccAddress, msg any, funds ...sdk.Coin) *wasmtypes.MsgExecuteContract {
+	bz, err := json.Marshal(msg)
+	if err != nil {
+		panic(err)
+	}
+	return &wasmtypes.MsgExecuteContract{Sender: from.addr.String(), Contract: contract.String(), Msg: bz, Funds: sdk.NewCoins(funds...)}
+}
+
+// query runs a smart query on the committed state.
+func (e *gateEnv) query(contract sdk.AccAddress, msg any, out any) error {
+	bz, err := json.Marshal(msg)
+	require.NoError(e.t, err)
+	res, err := e.app.WasmKeeper.QuerySmart(e.ctx(), contract, bz)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(res, out)
+}
+
+type gcBatch struct {
+	ID      uint64 `json:"id"`
+	Denom   string `json:"denom"`
+	Mwh     string `json:"mwh"`
+	Retired string `json:"retired"`
+	Serials struct {
+		First uint64 `json:"first"`
+		Last  uint64 `json:"last"`
+	} `json:"serials"`
+}
+
+type gcCertificate struct {
+	ID          uint64 `json:"id"`
+	BatchID     uint64 `json:"batch_id"`
+	RetiredBy   string `json:"retired_by"`
+	Beneficiary string `json:"beneficiary"`
+	Reason      string `json:"reason"`
+	Serials     struct {
+		First uint64 `json:"first"`
+		Last  uint64 `json:"last"`
+	} `json:"serials"`
+}
+
+type gcSerial struct {
+	BatchID       uint64  `json:"batch_id"`
+	CertificateID *uint64 `json:"certificate_id"`
+}
+
+func issueMsg(first, mwh string, recipient sdk.AccAddress) map[string]any {
+	m := map[string]any{"project": "Solar Park Alentejo", "technology": "solar", "region": "PT", "vintage": 2026,
+		"mwh": mwh, "first_serial": first}
+	if recipient != nil {
+		m["recipient"] = recipient.String()
+	}
+	return map[string]any{"issue": m}
+}
+
+func (e *creditEnv) batches() []gcBatch {
+	var out struct {
+		Batches []gcBatch `json:"batches"`
+	}
+	require.NoError(e.t, e.query(e.gc, map[string]any{"batches": map[string]any{}}, &out))
+	return out.Batches
+}
+
+func (e *creditEnv) serial(s uint64) gcSerial {
+	var out gcSerial
+	require.NoError(e.t, e.query(e.gc, map[string]any{"serial": map[string]any{"serial": sdkmath.NewIntFromUint64(s).String()}}, &out))
+	return out
+}
+
+func TestGreenCredit_IssueTradeRetireCertificate(t *testing.T) {
+	e := newCreditEnv(t)
+	r := e.mustDeliver(e.issuer, execMsg(e.issuer, e.gc, issueMsg("1000", "100", e.inst.addr)))
+	e.gas["green-credit issue"] = uint64(r.GasUsed)
+	b := e.batches()
+	require.Len(t, b, 1)
+	denom := b[0].Denom
+	require.Equal(t, "asset/"+e.gc.String()+"/gc1", denom)
+	require.Equal(t, int64(100), e.balance(e.inst.addr, denom))
+	asset, err := e.app.AssetsKeeper.GetAsset(e.ctx(), denom)
+	require.NoError(t, err)
+	require.Equal(t, e.gc.String(), asset.Admin, "the contract administers the batch's asset")
+	require.Equal(t, "100", asset.SupplyCap.String())
+
+	// Trade 40 credits on x/exchange: the institution sells to the buyer.
+	reg, one := e.regulator.addr.String(), sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: reg, Market: exchangetypes.Market{
+		BaseDenom: denom, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	markets, err := exchangeMarketIDs(e.gateEnv, denom)
+	require.NoError(t, err)
+	require.Len(t, markets, 1)
+	mid := markets[0]
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(denom, 40)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_SELL, Price: 50, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 50, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgWithdraw{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(denom, 40)})
+	require.Equal(t, int64(40), e.balance(e.buyer.addr, denom))
+	require.Equal(t, int64(60), e.balance(e.inst.addr, denom))
+
+	// The buyer retires 30 of them: burned, certificate for serials 1000..1029.
+	r = e.mustDeliver(e.buyer, execMsg(e.buyer, e.gc, map[string]any{"retire": map[string]any{"beneficiary": "Buyer Foods SA", "reason": "2026 scope 2"}},
+		sdk.NewInt64Coin(denom, 30)))
+	e.gas["green-credit retire"] = uint64(r.GasUsed)
+	var cert gcCertificate
+	require.NoError(t, e.query(e.gc, map[string]any{"certificate": map[string]any{"id": 1}}, &cert))
+	require.Equal(t, uint64(1000), cert.Serials.First)
+	require.Equal(t, uint64(1029), cert.Serials.Last)
+	require.Equal(t, e.buyer.addr.String(), cert.RetiredBy)
+	require.Equal(t, "Buyer Foods SA", cert.Beneficiary)
+	require.Equal(t, int64(10), e.balance(e.buyer.addr, denom))
+	require.Equal(t, int64(0), e.balance(e.gc, denom), "retired credits are burned")
+	require.Equal(t, int64(70), e.app.BankKeeper.GetSupply(e.ctx(), denom).Amount.Int64())
+
+	// Transfer through the contract, then a second retirement: serials go on
+	// from 1030 and the first certificate's serials stay where they are.
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.gc, map[string]any{"transfer": map[string]any{"recipient": e.buyer.addr.String()}}, sdk.NewInt64Coin(denom, 20)))
+	e.gas["green-credit transfer"] = uint64(r.GasUsed)
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.gc, map[string]any{"retire": map[string]any{"beneficiary": "Buyer Foods SA", "reason": "Q4"}},
+		sdk.NewInt64Coin(denom, 30)))
+	for s, want := range map[uint64]uint64{1000: 1, 1029: 1, 1030: 2, 1059: 2} {
+		got := e.serial(s)
+		require.NotNil(t, got.CertificateID, "serial %d", s)
+		require.Equal(t, want, *got.CertificateID, "serial %d", s)
+	}
+	require.Nil(t, e.serial(1060).CertificateID)
+	logGas(t, e.gas)
+}
+
+// exchangeMarketIDs lists the markets whose base denom is base.
+func exchangeMarketIDs(e *gateEnv, base string) ([]uint64, error) {
+	var ids []uint64
+	err := e.app.ExchangeKeeper.Markets.Walk(e.ctx(), nil, func(id uint64, m exchangetypes.Market) (bool, error) {
+		if m.BaseDenom == base {
+			ids = append(ids, id)
+		}
+		return false, nil
+	})
+	return ids, err
+}
+
+func TestGreenCredit_RetiredSerialNeverMovesAgain(t *testing.T) {
+	e := newCreditEnv(t)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.gc, issueMsg("1", "10", nil)))
+	denom := e.batches()[0].Denom
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.gc, map[string]any{"retire": map[string]any{"beneficiary": "B", "reason": "R"}}, sdk.NewInt64Coin(denom, 10)))
+	// Nothing of the batch is left to move, and its serials cannot be issued again.
+	e.refused(e.issuer, []sdk.Msg{&banktypes.MsgSend{FromAddress: e.issuer.addr.String(), ToAddress: e.inst.addr.String(),
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(denom, 1))}}, "insufficient funds")
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.gc, issueMsg("5", "1", nil))}, "overlap batch 1")
+	// Not even the contract's admin can re-mint: the issuer is not the asset's admin.
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.gc, map[string]any{"retire": map[string]any{"beneficiary": "B", "reason": "R"}}, sdk.NewInt64Coin(denom, 1))}, "insufficient funds")
+	for s := uint64(1); s <= 10; s++ {
+		got := e.serial(s)
+		require.NotNil(t, got.CertificateID)
+		require.Equal(t, uint64(1), *got.CertificateID)
+	}
+	require.Equal(t, "10", e.batches()[0].Retired)
+	require.True(t, e.app.BankKeeper.GetSupply(e.ctx(), denom).Amount.IsZero())
+}
+
+func TestGreenCredit_RefusedCleanlyWithStateUnchanged(t *testing.T) {
+	e := newCreditEnv(t)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.gc, issueMsg("1", "10", nil)))
+	before := e.batches()
+	denom := before[0].Denom
+	unchanged := func(what string) {
+		require.Equal(t, before, e.batches(), what)
+		require.Equal(t, int64(10), e.balance(e.issuer.addr, denom), what)
+	}
+
+	// An account without an ISSUER licence.
+	e.refused(e.plain, []sdk.Msg{execMsg(e.plain, e.gc, issueMsg("100", "5", nil))})
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.gc, issueMsg("100", "5", nil))}, "not a licensed issuer")
+	unchanged("unlicensed")
+
+	// Malformed JSON, an unknown message, an overflowing serial range, an
+	// amount that is no u64, an oversized payload.
+	bad := []struct{ name, msg, want string }{
+		{"malformed", `{"issue":`, "invalid"},
+		{"unknown", `{"mint_more":{}}`, "Serialization"},
+		{"serial overflow", `{"issue":{"project":"p","technology":"t","region":"r","vintage":2026,"mwh":"2","first_serial":"18446744073709551615"}}`, "pass the largest serial"},
+		{"mwh above u64", `{"issue":{"project":"p","technology":"t","region":"r","vintage":2026,"mwh":"18446744073709551616","first_serial":"1"}}`, "Serialization"},
+		{"oversized", `{"issue":{"project":"` + strings.Repeat("p", 200_000) + `","technology":"t","region":"r","vintage":2026,"mwh":"1","first_serial":"900"}}`, ""},
+	}
+	for _, b := range bad {
+		m := &wasmtypes.MsgExecuteContract{Sender: e.issuer.addr.String(), Contract: e.gc.String(), Msg: []byte(b.msg)}
+		var want []string
+		if b.want != "" {
+			want = append(want, b.want)
+		}
+		e.refused(e.issuer, []sdk.Msg{m}, want...)
+		unchanged(b.name)
+	}
+
+	// A frozen issuer is refused at the gate.
+	e.mustDeliver(e.regulator, &compliancetypes.MsgFreezeAccount{Authority: e.regulator.addr.String(), Address: e.issuer.addr.String(), Reason: "test"})
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.gc, issueMsg("100", "5", nil))}, "frozen")
+	unchanged("frozen")
+}
+
+// A contract without its own ISSUER licence cannot create the batch asset:
+// x/assets refuses where the state changes, and the contract's own writes
+// are rolled back with it.
+func TestGreenCredit_UnlicensedContractCannotMint(t *testing.T) {
+	e := newCreditEnv(t)
+	e.mustDeliver(e.issuer, &wasmtypes.MsgInstantiateContract{
+		Sender: e.issuer.addr.String(), CodeID: 1, Label: "green-credit-2", Msg: []byte(`{"name":"Unlicensed"}`),
+	})
+	gc2 := wasmkeeper.BuildContractAddressClassic(1, 2)
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, gc2, issueMsg("1", "10", nil))}, "ISSUER")
+	var out struct {
+		Batches []gcBatch `json:"batches"`
+	}
+	require.NoError(t, e.query(gc2, map[string]any{"batches": map[string]any{}}, &out))
+	require.Empty(t, out.Batches)
+	_, err := e.app.AssetsKeeper.GetAsset(e.ctx(), "asset/"+gc2.String()+"/gc1")
+	require.Error(t, err, "no asset was created")
+}
+
+// assetEnv is a chain with data-asset stored (code 1) and instantiated
+// (contract 1, licensed ISSUER at genesis; the regulator is its
+// regulator), and a licensed buyer.
+type assetEnv struct {
+	*gateEnv
+	da    sdk.AccAddress
+	buyer *detAccount
+	gas   map[string]uint64
+}
+
+func newAssetEnv(t *testing.T) *assetEnv {
+	da := wasmkeeper.BuildContractAddressClassic(1, 1)
+	buyer := newDetAccount("contracts-data-buyer")
+	e := &assetEnv{
+		gateEnv: newGateEnv(t,
+			contractLicence(da, compliancetypes.RoleIssuer)),
+		da: da, buyer: buyer, gas: map[string]uint64{},
+	}
+	e.fund(buyer)
+	e.licenseBuyer(buyer)
+	e.regulatorListsMarkets()
+	r := e.mustDeliver(e.issuer, &wasmtypes.MsgStoreCode{Sender: e.issuer.addr.String(), WASMByteCode: artifact(t, "data_asset.wasm")})
+	e.gas["store data_asset"] = uint64(r.GasUsed)
+	init, _ := json.Marshal(map[string]string{"regulator": e.regulator.addr.String()})
+	r = e.mustDeliver(e.issuer, &wasmtypes.MsgInstantiateContract{
+		Sender: e.issuer.addr.String(), Admin: e.issuer.addr.String(), CodeID: 1, Label: "data-asset", Msg: init,
+	})
+	e.gas["data-asset instantiate"] = uint64(r.GasUsed)
+	require.NotNil(t, e.app.WasmKeeper.GetContractInfo(e.ctx(), da))
+	return e
+}
+
+const datasetHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+func registerMsg(hash string) map[string]any {
+	return map[string]any{"register": map[string]any{
+		"content_hash": hash, "metadata_uri": "ipfs://bafy/meta.json", "schema": "csv: ts,meter_id,kwh",
+		"total_shares": "100",
+		"terms":        map[string]any{"price": map[string]string{"denom": BondDenom, "amount": "1000"}, "duration_secs": 86400, "usage_terms": "research only"},
+	}}
+}
+
+type daLicence struct {
+	Expires  string `json:"expires"`
+	Revoked  bool   `json:"revoked"`
+	Envelope *struct {
+		SealedKey []byte `json:"sealed_key"`
+		Hash      string `json:"hash"`
+	} `json:"envelope"`
+}
+
+func TestDataAsset_RegisterTradeLicenceDeliverClaim(t *testing.T) {
+	e := newAssetEnv(t)
+	r := e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	e.gas["data-asset register"] = uint64(r.GasUsed)
+	var ds struct {
+		ShareDenom string `json:"share_denom"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"dataset": map[string]any{"id": 1}}, &ds))
+	shares := ds.ShareDenom
+	require.Equal(t, "asset/"+e.da.String()+"/ds1", shares)
+	require.Equal(t, int64(100), e.balance(e.issuer.addr, shares))
+
+	// 40 shares go to the institution on record, which sells them to the
+	// buyer on x/exchange.
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"transfer_shares": map[string]any{"recipient": e.inst.addr.String()}}, sdk.NewInt64Coin(shares, 40)))
+	e.gas["data-asset transfer_shares"] = uint64(r.GasUsed)
+	reg, one := e.regulator.addr.String(), sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: reg, Market: exchangetypes.Market{
+		BaseDenom: shares, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, shares)
+	require.NoError(t, err)
+	require.Len(t, ids, 1)
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(shares, 40)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: ids[0], Side: exchangetypes.Side_SIDE_SELL, Price: 100, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: ids[0], Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 40}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgWithdraw{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 40)})
+	require.Equal(t, int64(40), e.balance(e.buyer.addr, shares))
+
+	// Both shareholders bond: 60 and 40.
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 60)))
+	e.gas["data-asset bond"] = uint64(r.GasUsed)
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 40)))
+
+	// The buyer buys a licence with its X25519 key.
+	pub, priv, err := envelope.NewKeyPair(detRand("buyer-envelope-key"))
+	require.NoError(t, err)
+	r = e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": pub[:]}}, sdk.NewInt64Coin(BondDenom, 1000)))
+	e.gas["data-asset buy_licence"] = uint64(r.GasUsed)
+
+	// The owner seals the dataset key to it and posts the envelope.
+	datasetKey := []byte("0123456789abcdef0123456789abcdef")
+	sealed, err := envelope.Seal(pub, datasetKey, detRand("provider-ephemeral"))
+	require.NoError(t, err)
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"deliver_key": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "sealed_key": sealed}}))
+	e.gas["data-asset deliver_key"] = uint64(r.GasUsed)
+
+	var lic daLicence
+	require.NoError(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic))
+	require.NotNil(t, lic.Envelope)
+	sum := sha256.Sum256(lic.Envelope.SealedKey)
+	require.Equal(t, hex.EncodeToString(sum[:]), lic.Envelope.Hash)
+	require.NotContains(t, string(lic.Envelope.SealedKey), string(datasetKey), "the key is never on chain in clear")
+	got, err := envelope.Open(lic.Envelope.SealedKey, pub, priv)
+	require.NoError(t, err)
+	require.Equal(t, datasetKey, got)
+	otherPub, otherPriv, err := envelope.NewKeyPair(detRand("someone-else"))
+	require.NoError(t, err)
+	_, err = envelope.Open(lic.Envelope.SealedKey, otherPub, otherPriv)
+	require.ErrorIs(t, err, envelope.ErrCannotOpen, "anyone else's key cannot open it")
+	_, err = envelope.Open(lic.Envelope.SealedKey, pub, otherPriv)
+	require.Error(t, err)
+
+	// The shareholders claim the revenue: 600 and 400 of the 1000 paid.
+	before := e.balance(e.issuer.addr, BondDenom)
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"claim": map[string]any{"dataset_id": 1}}))
+	e.gas["data-asset claim"] = uint64(r.GasUsed)
+	require.Equal(t, before+600, e.balance(e.issuer.addr, BondDenom))
+	before = e.balance(e.buyer.addr, BondDenom)
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"claim": map[string]any{"dataset_id": 1}}))
+	require.Equal(t, before+400, e.balance(e.buyer.addr, BondDenom))
+	require.Equal(t, int64(0), e.balance(e.da, BondDenom))
+
+	var prov struct {
+		Entries []struct {
+			Kind string `json:"kind"`
+		} `json:"entries"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"provenance": map[string]any{"dataset_id": 1}}, &prov))
+	var kinds []string
+	for _, p := range prov.Entries {
+		kinds = append(kinds, p.Kind)
+	}
+	require.Equal(t, []string{"registered", "shares_minted", "shares_transferred", "shares_bonded", "shares_bonded",
+		"licence_bought", "key_delivered", "revenue_claimed", "revenue_claimed"}, kinds)
+
+	// The regulator revokes the licence: access ends.
+	e.mustDeliver(e.regulator, execMsg(e.regulator, e.da, map[string]any{"revoke_licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "reason": "breach"}}))
+	var acc struct {
+		HasAccess bool   `json:"has_access"`
+		Reason    string `json:"reason"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"access": map[string]any{"dataset_id": 1, "address": e.buyer.addr.String()}}, &acc))
+	require.False(t, acc.HasAccess)
+	require.Equal(t, "revoked", acc.Reason)
+	logGas(t, e.gas)
+}
+
+func TestDataAsset_RefusedCleanlyWithStateUnchanged(t *testing.T) {
+	e := newAssetEnv(t)
+	// An account without an ISSUER licence cannot register.
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, registerMsg(datasetHash))}, "not a licensed issuer")
+	var out json.RawMessage
+	require.Error(t, e.query(e.da, map[string]any{"dataset": map[string]any{"id": 1}}, &out))
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	// A wrong payment, a short key, an oversized envelope, overflowing shares.
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 32)}}, sdk.NewInt64Coin(BondDenom, 999))}, "pay exactly")
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 31)}}, sdk.NewInt64Coin(BondDenom, 1000))}, "32 bytes")
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, map[string]any{"deliver_key": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "sealed_key": make([]byte, 4096)}})}, "sealed_key is invalid")
+	over := registerMsg("1111111111111111111111111111111111111111111111111111111111111111")
+	over["register"].(map[string]any)["total_shares"] = "340282366920938463463374607431768211456"
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, over)}, "Serialization")
+	var lic json.RawMessage
+	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic), "no licence was sold")
+	require.Equal(t, int64(100), e.balance(e.issuer.addr, "asset/"+e.da.String()+"/ds1"))
+	// A frozen buyer is refused at the gate.
+	e.mustDeliver(e.regulator, &compliancetypes.MsgFreezeAccount{Authority: e.regulator.addr.String(), Address: e.buyer.addr.String(), Reason: "test"})
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 32)}}, sdk.NewInt64Coin(BondDenom, 1000))}, "frozen")
+	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic))
+}
+
+// detRand is a deterministic byte stream for test keys.
+func detRand(seed string) io.Reader {
+	h := sha256.Sum256([]byte(seed))
+	return &shaStream{state: h}
+}
+
+type shaStream struct {
+	state [32]byte
+	buf   []byte
+}
+
+func (s *shaStream) Read(p []byte) (int, error) {
+	for i := range p {
+		if len(s.buf) == 0 {
+			s.state = sha256.Sum256(s.state[:])
+			s.buf = append(s.buf[:0], s.state[:]...)
+		}
+		p[i], s.buf = s.buf[0], s.buf[1:]
+	}
+	return len(p), nil
+}
+
+// logGas logs the gas of each contract call, sorted by name, for
+// docs/benchmarks.md.
+func logGas(t *testing.T, gas map[string]uint64) {
+	names := make([]string, 0, len(gas))
+	for n := range gas {
+		names = append(names, n)
+	}
+	for _, n := range sortedStrings(names) {
+		t.Logf("gas %-32s %d", n, gas[n])
+	}
+}
+
+// regulatorListsMarkets makes the regulator the exchange's params authority
+// (as the demo's genesis does), written between blocks and committed with
+// the next one.
+func (e *gateEnv) regulatorListsMarkets() {
+	ctx := e.app.NewUncachedContext(false, cmtproto.Header{Height: e.app.LastBlockHeight(), ChainID: simChainID, Time: blockTime(e.height)})
+	p := e.app.ExchangeKeeper.GetParams(ctx)
+	p.Authority = e.regulator.addr.String()
+	require.NoError(e.t, e.app.ExchangeKeeper.SetParams(ctx, e.app.ExchangeKeeper.GovAuthority(), p))
+	e.deliverRaw()
+}
+
+// licenseBuyer registers entity 2 and licenses a as one of its
+// INSTITUTIONs: another entity than the cast's, so its orders can match
+// theirs (self-trade prevention works by entity).
+func (e *gateEnv) licenseBuyer(a *detAccount) {
+	reg := e.regulator.addr.String()
+	e.mustDeliver(e.regulator, &compliancetypes.MsgRegisterEntity{Authority: reg, Name: "Buyer Corp SA", Lei: "529900T8BM49AURSDO55", Jurisdiction: "FR", Reason: "onboarding"})
+	e.mustDeliver(e.regulator, &compliancetypes.MsgGrantLicence{Authority: reg, Address: a.addr.String(), EntityId: 2,
+		Roles: []compliancetypes.Role{compliancetypes.RoleInstitution}, ExpiresAt: detGenesisTime.AddDate(10, 0, 0), Reason: "onboarding"})
+}

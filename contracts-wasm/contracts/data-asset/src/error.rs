@@ -1,0 +1,54 @@
+use cosmwasm_std::StdError;
+use thiserror::Error;
+
+/// Every way the data-asset contract refuses a message.
+#[derive(Error, Debug)]
+pub enum ContractError {
+    #[error("{0}")]
+    Std(#[from] StdError),
+
+    #[error("data-asset: {address} is not a licensed issuer: {reason}")]
+    NotIssuer { address: String, reason: String },
+
+    #[error("data-asset: {address} is not eligible: {reason}")]
+    NotEligible { address: String, reason: String },
+
+    #[error("data-asset: {field} is invalid: {why}")]
+    InvalidField { field: &'static str, why: String },
+
+    #[error("data-asset: dataset {id} not found")]
+    DatasetNotFound { id: u64 },
+
+    #[error("data-asset: content hash {hash} is already registered as dataset {id}")]
+    DuplicateContent { hash: String, id: u64 },
+
+    #[error("data-asset: dataset {id} is revoked")]
+    DatasetRevoked { id: u64 },
+
+    #[error("data-asset: only {who} may do this")]
+    Unauthorized { who: &'static str },
+
+    #[error("data-asset: pay exactly {want} (got {got})")]
+    WrongPayment { want: String, got: String },
+
+    #[error("data-asset: send exactly one coin of dataset {id}'s shares (got {got})")]
+    BadShares { id: u64, got: String },
+
+    #[error("data-asset: no licence of {buyer} on dataset {id}")]
+    LicenceNotFound { id: u64, buyer: String },
+
+    #[error("data-asset: the licence of {buyer} on dataset {id} is not active: {why}")]
+    LicenceInactive { id: u64, buyer: String, why: String },
+
+    #[error("data-asset: {buyer} already holds an active licence on dataset {id}")]
+    LicenceActive { id: u64, buyer: String },
+
+    #[error("data-asset: {address} has {bonded} bonded shares of dataset {id}, asked {asked}")]
+    NotEnoughBonded { id: u64, address: String, bonded: String, asked: String },
+
+    #[error("data-asset: nothing to claim on dataset {id}")]
+    NothingToClaim { id: u64 },
+
+    #[error("data-asset: cannot migrate from {name} {version}")]
+    CannotMigrate { name: String, version: String },
+}

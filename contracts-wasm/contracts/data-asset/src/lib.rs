@@ -1,0 +1,20 @@
+//! data-asset: tokenized datasets with paid, auditable access.
+//!
+//! A licensed issuer registers a dataset by content hash, metadata URI and
+//! schema; its ownership shares are an x/assets denom the contract
+//! administers, tradable on x/exchange. Buyers pay for access licences
+//! (price, expiry, usage terms); the revenue is shared among bonded shares
+//! through a per-share index (`revenue.rs`, no loop over holders). The
+//! dataset key reaches the buyer sealed to the buyer's X25519 key (a NaCl
+//! sealed box made off chain); the contract keeps the envelope and its
+//! hash, so delivery is provable while the key never appears in clear. The
+//! owner or the regulator can revoke a licence or the dataset; every step
+//! is in the dataset's provenance history.
+
+pub mod contract;
+pub mod error;
+pub mod msg;
+pub mod revenue;
+pub mod state;
+
+pub use crate::error::ContractError;

@@ -1,0 +1,234 @@
+//! Host tests of data-asset on cw-multi-test, with the native modules
+//! stood in by `clearchain_bindings::multitest::ChainModule`. The sealed
+//! key is opaque bytes here; sealing and opening are tested in Go
+//! (app/contracts_test.go) with golang.org/x/crypto/nacl/box.
+
+use clearchain_bindings::multitest::ChainModule;
+use clearchain_bindings::{ClearChainMsg, ClearChainQuery};
+use cosmwasm_std::testing::MockStorage;
+use cosmwasm_std::{coin, Addr, Binary, Uint128};
+use cw_multi_test::{App, AppBuilder, BankKeeper, Contract, ContractWrapper, Executor, MockApiBech32, WasmKeeper};
+use data_asset::msg::{AccessResponse, ExecuteMsg, InstantiateMsg, PositionResponse, ProvenanceResponse, QueryMsg};
+use data_asset::state::{Dataset, Licence, Terms};
+
+type ChainApp = App<BankKeeper, MockApiBech32, MockStorage, ChainModule, WasmKeeper<ClearChainMsg, ClearChainQuery>>;
+
+const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+fn contract() -> Box<dyn Contract<ClearChainMsg, ClearChainQuery>> {
+    Box::new(
+        ContractWrapper::new(data_asset::contract::execute, data_asset::contract::instantiate, data_asset::contract::query)
+            .with_migrate(data_asset::contract::migrate),
+    )
+}
+
+struct Env {
+    app: ChainApp,
+    da: Addr,
+    owner: Addr,
+    regulator: Addr,
+    alice: Addr,
+    bob: Addr,
+}
+
+fn setup() -> Env {
+    let api = MockApiBech32::new("clear");
+    let (owner, regulator, alice, bob) = (api.addr_make("owner"), api.addr_make("regulator"), api.addr_make("alice"), api.addr_make("bob"));
+    let funded = [alice.clone(), bob.clone()];
+    let mut app = AppBuilder::new_custom().with_api(api).with_custom(ChainModule).build(|router, _, storage| {
+        for a in &funded {
+            router.bank.init_balance(storage, a, vec![coin(1_000_000, "ucusd")]).unwrap();
+        }
+    });
+    let code = app.store_code(contract());
+    let da = app
+        .instantiate_contract(code, owner.clone(), &InstantiateMsg { regulator: regulator.to_string() }, &[], "da", None)
+        .unwrap();
+    app.init_modules(|_, _, s| {
+        ChainModule::grant(s, &owner, "ISSUER");
+        ChainModule::grant(s, &da, "ISSUER");
+    });
+    Env { app, da, owner, regulator, alice, bob }
+}
+
+fn terms() -> Terms {
+    Terms { price: coin(1000, "ucusd"), duration_secs: 3600, usage_terms: "research only, no resale".into() }
+}
+
+fn register(e: &mut Env) -> Dataset {
+    e.app
+        .execute_contract(
+            e.owner.clone(),
+            e.da.clone(),
+            &ExecuteMsg::Register {
+                content_hash: HASH.into(),
+                metadata_uri: "ipfs://bafy/meta.json".into(),
+                schema: "csv: ts,meter_id,kwh".into(),
+                total_shares: Uint128::new(100),
+                terms: terms(),
+            },
+            &[],
+        )
+        .unwrap();
+    e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Dataset { id: 1 }).unwrap()
+}
+
+fn bal(e: &Env, who: &Addr, denom: &str) -> u128 {
+    e.app.wrap().query_balance(who, denom).unwrap().amount.to_string().parse().unwrap()
+}
+
+fn position(e: &Env, who: &Addr) -> PositionResponse {
+    e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Position { dataset_id: 1, address: who.to_string() }).unwrap()
+}
+
+#[test]
+fn register_mints_shares_to_the_owner() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    assert_eq!(ds.share_denom, format!("asset/{}/ds1", e.da));
+    assert_eq!(bal(&e, &e.owner, &ds.share_denom), 100);
+    let by_hash: Dataset = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::DatasetByHash { content_hash: HASH.into() }).unwrap();
+    assert_eq!(by_hash.id, 1);
+    // The same content cannot be registered twice.
+    let err = e
+        .app
+        .execute_contract(
+            e.owner.clone(),
+            e.da.clone(),
+            &ExecuteMsg::Register { content_hash: HASH.into(), metadata_uri: "u".into(), schema: "s".into(), total_shares: Uint128::new(1), terms: terms() },
+            &[],
+        )
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("already registered"), "{err:?}");
+}
+
+#[test]
+fn an_unlicensed_owner_cannot_register() {
+    let mut e = setup();
+    let err = e
+        .app
+        .execute_contract(
+            e.alice.clone(),
+            e.da.clone(),
+            &ExecuteMsg::Register { content_hash: HASH.into(), metadata_uri: "u".into(), schema: "s".into(), total_shares: Uint128::new(1), terms: terms() },
+            &[],
+        )
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("not a licensed issuer"), "{err:?}");
+}
+
+#[test]
+fn licence_revenue_goes_to_bonded_shareholders_and_the_key_is_delivered() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    // The owner keeps 60 shares and bonds them; alice gets 40 and bonds them.
+    e.app
+        .execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::TransferShares { recipient: e.alice.to_string() }, &[coin(40, &ds.share_denom)])
+        .unwrap();
+    e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Bond {}, &[coin(60, &ds.share_denom)]).unwrap();
+    e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Bond {}, &[coin(40, &ds.share_denom)]).unwrap();
+
+    // Bob buys a licence with his X25519 key.
+    let pk = Binary::from([9u8; 32]);
+    let buy = ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: pk.clone() };
+    let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(999, "ucusd")]).unwrap_err();
+    assert!(format!("{err:?}").contains("pay exactly"), "{err:?}");
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap_err();
+    assert!(format!("{err:?}").contains("already holds an active licence"), "{err:?}");
+    let acc: AccessResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: e.bob.to_string() }).unwrap();
+    assert!(acc.has_access);
+
+    // Only the owner delivers; the envelope and its hash are kept.
+    let sealed = Binary::from(vec![7u8; 80]);
+    let deliver = ExecuteMsg::DeliverKey { dataset_id: 1, buyer: e.bob.to_string(), sealed_key: sealed.clone() };
+    let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &deliver, &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("only the owner"), "{err:?}");
+    e.app.execute_contract(e.owner.clone(), e.da.clone(), &deliver, &[]).unwrap();
+    let lic: Licence = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Licence { dataset_id: 1, buyer: e.bob.to_string() }).unwrap();
+    let env = lic.envelope.unwrap();
+    assert_eq!(env.sealed_key, sealed);
+    assert_eq!(env.hash.len(), 64);
+
+    // 1000 paid: 600 to the owner's bonded shares, 400 to alice's.
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
+    assert_eq!(position(&e, &e.alice).claimable, Uint128::new(400));
+    e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap();
+    assert_eq!(bal(&e, &e.alice, "ucusd"), 1_000_400);
+    let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("nothing to claim"), "{err:?}");
+
+    // Unbonding returns the shares; what they earned stays claimable.
+    e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Unbond { dataset_id: 1, amount: Uint128::new(60) }, &[]).unwrap();
+    assert_eq!(bal(&e, &e.owner, &ds.share_denom), 60);
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
+    let err = e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Unbond { dataset_id: 1, amount: Uint128::new(1) }, &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("bonded shares"), "{err:?}");
+
+    let prov: ProvenanceResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Provenance { dataset_id: 1, start_after: None, limit: None }).unwrap();
+    let kinds: Vec<_> = prov.entries.iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["registered", "shares_minted", "shares_transferred", "shares_bonded", "shares_bonded", "licence_bought", "key_delivered", "revenue_claimed", "shares_unbonded"]
+    );
+}
+
+#[test]
+fn the_owner_or_the_regulator_revokes_and_nobody_else() {
+    let mut e = setup();
+    register(&mut e);
+    let pk = Binary::from([1u8; 32]);
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: pk }, &[coin(1000, "ucusd")]).unwrap();
+    let revoke = ExecuteMsg::RevokeLicence { dataset_id: 1, buyer: e.bob.to_string(), reason: "breach of terms".into() };
+    let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &revoke, &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("owner or the regulator"), "{err:?}");
+    e.app.execute_contract(e.regulator.clone(), e.da.clone(), &revoke, &[]).unwrap();
+    let acc: AccessResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: e.bob.to_string() }).unwrap();
+    assert!(!acc.has_access);
+    assert_eq!(acc.reason, "revoked");
+    // A revoked licence gets no key.
+    let err = e
+        .app
+        .execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::DeliverKey { dataset_id: 1, buyer: e.bob.to_string(), sealed_key: Binary::from(vec![1u8; 80]) }, &[])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("not active"), "{err:?}");
+    // The owner revokes the dataset: no more sales.
+    e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::RevokeDataset { dataset_id: 1, reason: "withdrawn".into() }, &[]).unwrap();
+    let err = e
+        .app
+        .execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([2u8; 32]) }, &[coin(1000, "ucusd")])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("revoked"), "{err:?}");
+}
+
+#[test]
+fn a_licence_expires() {
+    let mut e = setup();
+    register(&mut e);
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([1u8; 32]) }, &[coin(1000, "ucusd")]).unwrap();
+    e.app.update_block(|b| b.time = b.time.plus_seconds(3600));
+    let acc: AccessResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: e.bob.to_string() }).unwrap();
+    assert!(!acc.has_access);
+    assert!(acc.reason.starts_with("expired"), "{}", acc.reason);
+    // It can be bought again.
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([1u8; 32]) }, &[coin(1000, "ucusd")]).unwrap();
+}
+
+#[test]
+fn malformed_input_is_refused() {
+    let mut e = setup();
+    let bad_hash = ExecuteMsg::Register { content_hash: "XYZ".into(), metadata_uri: "u".into(), schema: "s".into(), total_shares: Uint128::new(1), terms: terms() };
+    let err = e.app.execute_contract(e.owner.clone(), e.da.clone(), &bad_hash, &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("content_hash is invalid"), "{err:?}");
+    register(&mut e);
+    let err = e
+        .app
+        .execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([1u8; 31]) }, &[coin(1000, "ucusd")])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("32 bytes"), "{err:?}");
+    let err = e
+        .app
+        .execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 9, buyer_pubkey: Binary::from([1u8; 32]) }, &[coin(1000, "ucusd")])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("dataset 9 not found"), "{err:?}");
+}

@@ -1,0 +1,110 @@
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{CustomQuery, QuerierWrapper, QueryRequest, StdResult, Uint128, Uint64};
+
+/// A query of ClearChain's native modules, sent as `QueryRequest::Custom`.
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum ClearChainQuery {
+    /// x/compliance: may `address` do `action` on `subject`? Actions:
+    /// "trade" (subject a market or denom), "hold" (subject a denom) or a
+    /// licence role such as "ISSUER" or "REGULATOR" (subject optional).
+    #[returns(EligibilityResponse)]
+    Eligibility {
+        address: String,
+        action: String,
+        subject: String,
+    },
+    /// x/oracle: the fresh price of a feed.
+    #[returns(OraclePriceResponse)]
+    OraclePrice { feed_id: String },
+    /// x/exchange: a market's denoms, sizes and status.
+    #[returns(MarketInfoResponse)]
+    MarketInfo { market_id: u64 },
+    /// x/exchange: the best bid and ask of a market.
+    #[returns(BookTopResponse)]
+    BookTop { market_id: u64 },
+}
+
+impl CustomQuery for ClearChainQuery {}
+
+/// Answer to [`ClearChainQuery::Eligibility`].
+#[cw_serde]
+pub struct EligibilityResponse {
+    pub eligible: bool,
+    /// "eligible", or why not.
+    pub reason: String,
+}
+
+/// Answer to [`ClearChainQuery::OraclePrice`].
+#[cw_serde]
+pub struct OraclePriceResponse {
+    /// False when the feed has no fresh price; then `price` is 0.
+    pub ok: bool,
+    /// Fixed-point mantissa.
+    pub price: Uint64,
+    pub decimals: u32,
+}
+
+/// Answer to [`ClearChainQuery::MarketInfo`].
+#[cw_serde]
+pub struct MarketInfoResponse {
+    pub market_id: u64,
+    pub base_denom: String,
+    pub quote_denom: String,
+    /// Quote amount of one tick per lot.
+    pub tick_size: Uint128,
+    /// Base amount of one lot.
+    pub lot_size: Uint128,
+    /// Market status as x/exchange names it (e.g. "MARKET_STATUS_ACTIVE").
+    pub status: String,
+}
+
+/// One price level of a book.
+#[cw_serde]
+pub struct PriceLevel {
+    /// Price in ticks.
+    pub price: Uint64,
+    /// Resting quantity in lots.
+    pub quantity: Uint64,
+}
+
+/// Answer to [`ClearChainQuery::BookTop`].
+#[cw_serde]
+pub struct BookTopResponse {
+    pub market_id: u64,
+    pub best_bid: Option<PriceLevel>,
+    pub best_ask: Option<PriceLevel>,
+}
+
+/// Typed helpers over a querier of [`ClearChainQuery`].
+pub struct ClearChainQuerier<'a> {
+    q: &'a QuerierWrapper<'a, ClearChainQuery>,
+}
+
+impl<'a> ClearChainQuerier<'a> {
+    pub fn new(q: &'a QuerierWrapper<'a, ClearChainQuery>) -> Self {
+        Self { q }
+    }
+
+    pub fn eligibility(&self, address: &str, action: &str, subject: &str) -> StdResult<EligibilityResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::Eligibility {
+            address: address.to_string(),
+            action: action.to_string(),
+            subject: subject.to_string(),
+        }))
+    }
+
+    pub fn oracle_price(&self, feed_id: &str) -> StdResult<OraclePriceResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::OraclePrice {
+            feed_id: feed_id.to_string(),
+        }))
+    }
+
+    pub fn market_info(&self, market_id: u64) -> StdResult<MarketInfoResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::MarketInfo { market_id }))
+    }
+
+    pub fn book_top(&self, market_id: u64) -> StdResult<BookTopResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::BookTop { market_id }))
+    }
+}
