@@ -29,7 +29,9 @@ func newChain(t *testing.T, p surveillance.Params) *chain {
 	return &chain{t: t, eng: surveillance.New(p), nextID: 1}
 }
 
-func acct(entity uint64, n int) string { return "clear1acct" + strconv.FormatUint(entity, 10) + "x" + strconv.Itoa(n) }
+func acct(entity uint64, n int) string {
+	return "clear1acct" + strconv.FormatUint(entity, 10) + "x" + strconv.Itoa(n)
+}
 
 func (c *chain) typed(msg interface{ ProtoMessage() }) {
 	c.t.Helper()

@@ -163,6 +163,11 @@ func DefaultParams() Params {
 	}
 }
 
+// MaxWindow is the number of blocks the engine keeps: a follower that
+// restarts re-reads this many blocks before its resume height to rebuild the
+// detectors' state.
+func (p Params) MaxWindow() int { return p.maxWindow() }
+
 // maxWindow is the history the engine keeps: the longest look-back any
 // detector needs, plus the look-ahead of the delayed ones.
 func (p Params) maxWindow() int {
