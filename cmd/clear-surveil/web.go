@@ -48,7 +48,7 @@ func (w *web) routes() *http.ServeMux {
 
 const css = `body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f3f3f3}
-.ev{max-width:60em}.det{font-family:monospace}nav a{margin-right:1em}.note{color:#666}`
+.ev{max-width:60em}.det{font-family:monospace}nav{display:flex;flex-wrap:wrap;gap:.3em 1em}nav a{white-space:nowrap}.note{color:#666}`
 
 var pages = template.Must(template.New("base").Funcs(template.FuncMap{
 	"join": func(v any) string {
