@@ -48,17 +48,13 @@ func (e *Engine) volumes(lo, hi int64, market uint64) (map[uint64]*gv, uint64) {
 				continue
 			}
 			total += f.Qty
-			_, be := f.Buyer()
-			_, se := f.Seller()
-			if be != 0 {
-				g := e.Group(be)
+			if g := f.BuyerGroup(); g != 0 {
 				if m[g] == nil {
 					m[g] = &gv{}
 				}
 				m[g].bought += f.Qty
 			}
-			if se != 0 {
-				g := e.Group(se)
+			if g := f.SellerGroup(); g != 0 {
 				if m[g] == nil {
 					m[g] = &gv{}
 				}
@@ -166,12 +162,12 @@ func (e *Engine) collect(a *Alert, m uint64, lo, hi int64, g uint64) {
 				continue
 			}
 			for _, side := range [2]struct {
-				acct   string
-				ent    uint64
-				order  uint64
-				isTake bool
-			}{{f.Taker, f.TakerEntity, f.TakerOrder, true}, {f.Maker, f.MakerEntity, f.MakerOrder, false}} {
-				if side.ent == 0 || e.Group(side.ent) != g {
+				acct  string
+				ent   uint64
+				order uint64
+				grp   uint64
+			}{{f.Taker, f.TakerEntity, f.TakerOrder, f.TakerGroup}, {f.Maker, f.MakerEntity, f.MakerOrder, f.MakerGroup}} {
+				if side.ent == 0 || side.grp != g {
 					continue
 				}
 				a.Entities = append(a.Entities, side.ent)
@@ -228,7 +224,7 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 				if f.TakerEntity == 0 {
 					continue
 				}
-				g := e.Group(f.TakerEntity)
+				g := f.TakerGroup
 				a := takers[g]
 				if a == nil {
 					a = &agg{}
@@ -310,12 +306,10 @@ func (e *Engine) notional(m uint64, lo, hi int64, g uint64, dir int64) int64 {
 			if f.Market != m {
 				continue
 			}
-			_, be := f.Buyer()
-			_, se := f.Seller()
-			if dir > 0 && be != 0 && e.Group(be) == g {
+			if dir > 0 && f.BuyerGroup() == g {
 				n += f.Price * int64(f.Qty)
 			}
-			if dir < 0 && se != 0 && e.Group(se) == g {
+			if dir < 0 && f.SellerGroup() == g {
 				n += f.Price * int64(f.Qty)
 			}
 		}

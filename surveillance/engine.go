@@ -66,6 +66,7 @@ type Engine struct {
 	accounts map[string]uint64
 	hist     []*block // the last p.maxWindow() blocks, oldest first
 	last     map[string]int64
+	wash     map[mgKey][]Fill // group-internal fills in the wash window
 	spoof    spoofState
 	stuff    stuffState
 	credits  creditState
@@ -75,7 +76,7 @@ type Engine struct {
 
 // New returns an engine with params p.
 func New(p Params) *Engine {
-	e := &Engine{p: p, parents: map[uint64]uint64{}, accounts: map[string]uint64{}, last: map[string]int64{}}
+	e := &Engine{p: p, parents: map[uint64]uint64{}, accounts: map[string]uint64{}, last: map[string]int64{}, wash: map[mgKey][]Fill{}}
 	for k, v := range p.Parents {
 		e.parents[k] = v
 	}

@@ -82,6 +82,25 @@ type Fill struct {
 	// TradeID is the event's trade_id attribute when it has one, else
 	// "<height>/<taker order>/<maker order>".
 	TradeID string
+	// TakerGroup and MakerGroup are the entities' ownership groups when
+	// the fill happened (0 for entity 0).
+	TakerGroup, MakerGroup uint64
+}
+
+// BuyerGroup and SellerGroup return the ownership group of each side.
+func (f *Fill) BuyerGroup() uint64 {
+	if f.TakerSide == Buy {
+		return f.TakerGroup
+	}
+	return f.MakerGroup
+}
+
+// SellerGroup returns the selling side's ownership group.
+func (f *Fill) SellerGroup() uint64 {
+	if f.TakerSide == Buy {
+		return f.MakerGroup
+	}
+	return f.TakerGroup
 }
 
 // Buyer and Seller return the accounts and entities of each side.
@@ -210,6 +229,12 @@ func (e *Engine) parseBlock(height int64, events []abci.Event) *block {
 			}
 			if f.TradeID == "" {
 				f.TradeID = strconv.FormatInt(f.Height, 10) + "/" + strconv.FormatUint(f.TakerOrder, 10) + "/" + strconv.FormatUint(f.MakerOrder, 10)
+			}
+			if f.TakerEntity != 0 {
+				f.TakerGroup = e.Group(f.TakerEntity)
+			}
+			if f.MakerEntity != 0 {
+				f.MakerGroup = e.Group(f.MakerEntity)
 			}
 			e.learnAccount(f.Taker, f.TakerEntity)
 			e.learnAccount(f.Maker, f.MakerEntity)

@@ -48,12 +48,10 @@ func (e *Engine) ringsIn(market uint64, win []*block, height int64) []Alert {
 			if f.Market != market {
 				continue
 			}
-			_, be := f.Buyer()
-			_, se := f.Seller()
-			if be == 0 || se == 0 {
+			bg, sg := f.BuyerGroup(), f.SellerGroup()
+			if bg == 0 || sg == 0 {
 				continue
 			}
-			bg, sg := e.Group(be), e.Group(se)
 			if bg == sg {
 				continue // the wash detector's case
 			}
@@ -175,7 +173,7 @@ func (e *Engine) ring(market uint64, cycle []uint64, flow map[flowKey]uint64, bo
 			if f.Market != market || f.TakerEntity == 0 || f.MakerEntity == 0 {
 				continue
 			}
-			tg, mg := e.Group(f.TakerEntity), e.Group(f.MakerEntity)
+			tg, mg := f.TakerGroup, f.MakerGroup
 			if tg == mg || !inSet[tg] || !inSet[mg] {
 				continue
 			}

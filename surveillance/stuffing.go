@@ -72,7 +72,7 @@ func (e *Engine) detectStuffing(b *block) []Alert {
 		if f.TakerEntity != 0 {
 			get(f.Market, f.TakerEntity).fills++
 		}
-		if f.MakerEntity != 0 && (f.TakerEntity == 0 || e.Group(f.MakerEntity) != e.Group(f.TakerEntity)) {
+		if f.MakerEntity != 0 && (f.TakerEntity == 0 || f.MakerGroup != f.TakerGroup) {
 			get(f.Market, f.MakerEntity).fills++
 		}
 	}

@@ -30,6 +30,7 @@ func (e *Engine) detectWash(b *block) []Alert {
 				seen[k] = true
 				keys = append(keys, k)
 			}
+			e.wash[k] = append(e.wash[k], *f)
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -38,31 +39,37 @@ func (e *Engine) detectWash(b *block) []Alert {
 		}
 		return keys[i].group < keys[j].group
 	})
+	if b.height%int64(p.WindowBlocks) == 0 {
+		// Drop the groups that have not traded internally for a window
+		// (deleting while ranging; nothing here reaches the output).
+		for k, fills := range e.wash {
+			if len(fills) == 0 || fills[len(fills)-1].Height <= b.height-int64(p.WindowBlocks) {
+				delete(e.wash, k)
+			}
+		}
+	}
 	var out []Alert
 	for _, k := range keys {
 		a := Alert{Detector: DetWash, Height: b.height, Market: k.market, Group: k.group, FirstHeight: b.height}
 		var n int
 		var qty uint64
-		for _, wb := range e.window(p.WindowBlocks) {
-			for i := range wb.fills {
-				f := &wb.fills[i]
-				if f.Market != k.market {
-					continue
-				}
-				if g, ok := e.internal(f); !ok || g != k.group {
-					continue
-				}
-				if n == 0 {
-					a.FirstHeight = f.Height
-				}
-				n++
-				qty += f.Qty
-				a.Entities = append(a.Entities, f.TakerEntity, f.MakerEntity)
-				a.Accounts = append(a.Accounts, f.Taker, f.Maker)
-				if len(a.TradeIDs) < maxEvidence {
-					a.TradeIDs = append(a.TradeIDs, f.TradeID)
-					a.OrderIDs = append(a.OrderIDs, f.TakerOrder, f.MakerOrder)
-				}
+		fills := e.wash[k]
+		for len(fills) > 0 && fills[0].Height <= b.height-int64(p.WindowBlocks) {
+			fills = fills[1:]
+		}
+		e.wash[k] = fills
+		for i := range fills {
+			f := &fills[i]
+			if n == 0 {
+				a.FirstHeight = f.Height
+			}
+			n++
+			qty += f.Qty
+			a.Entities = append(a.Entities, f.TakerEntity, f.MakerEntity)
+			a.Accounts = append(a.Accounts, f.Taker, f.Maker)
+			if len(a.TradeIDs) < maxEvidence {
+				a.TradeIDs = append(a.TradeIDs, f.TradeID)
+				a.OrderIDs = append(a.OrderIDs, f.TakerOrder, f.MakerOrder)
 			}
 		}
 		if n < p.MinFills || qty < p.MinQty || !e.cooled(key(DetWash, k.market, k.group), p.CooldownBlocks) {
@@ -82,6 +89,5 @@ func (e *Engine) internal(f *Fill) (uint64, bool) {
 	if f.TakerEntity == 0 || f.MakerEntity == 0 {
 		return 0, false
 	}
-	g := e.Group(f.TakerEntity)
-	return g, g == e.Group(f.MakerEntity)
+	return f.TakerGroup, f.TakerGroup == f.MakerGroup
 }
