@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/clearchain/clearchain/surveillance"
+	extypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 const (
@@ -347,4 +348,46 @@ func TestNoKeeperImports(t *testing.T) {
 			t.Errorf("surveillance depends on %s", dep)
 		}
 	}
+}
+
+// Cancels the venue makes (force-cancel, self-trade prevention, an
+// account sweep), however the reason is spelled, are not the owner's
+// messages: a stream of them is neither spoofing nor stuffing.
+func TestVenueCancelsAreNotTheOwners(t *testing.T) {
+	reasons := []string{"force-cancel", "self-trade", "account-licence-revoked", "CANCEL_REASON_SELF_TRADE", "unfilled"}
+	c := newChain(t, surveillance.DefaultParams())
+	for i := 0; i < 3; i++ {
+		var ids []uint64
+		for l := 0; l < 3; l++ {
+			ids = append(ids, c.place(1, 63, S, 1010+int64(l)*5, 100))
+		}
+		c.end()
+		c.fill(1, 91, 63, S, 1000, 10)
+		c.end()
+		for k, id := range ids {
+			c.typed(&extypes.EventOrderCancelled{OrderId: id, MarketId: 1, Owner: acct(63, 0), EntityId: 63,
+				Quantity: 100, Reason: reasons[(i+k)%len(reasons)]})
+		}
+		c.end()
+		c.background(1, 10, 1000)
+	}
+	c.none(surveillance.DetSpoofing, surveillance.DetLayering)
+	// The same with the owner's own reason code is caught.
+	c = newChain(t, surveillance.DefaultParams())
+	for i := 0; i < 3; i++ {
+		var ids []uint64
+		for l := 0; l < 3; l++ {
+			ids = append(ids, c.place(1, 63, S, 1010+int64(l)*5, 100))
+		}
+		c.end()
+		c.fill(1, 91, 63, S, 1000, 10)
+		c.end()
+		for _, id := range ids {
+			c.typed(&extypes.EventOrderCancelled{OrderId: id, MarketId: 1, Owner: acct(63, 0), EntityId: 63,
+				Quantity: 100, Reason: "CANCEL_REASON_USER"})
+		}
+		c.end()
+		c.background(1, 10, 1000)
+	}
+	c.only(surveillance.DetLayering)
 }

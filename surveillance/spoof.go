@@ -3,17 +3,25 @@ package surveillance
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // userCancel reports whether a cancel reason is the owner's own doing (a
-// cancel, mass cancel or modify), not the venue's (self-trade prevention,
-// unfilled IOC rest, band, force-cancel, licence lifecycle).
+// cancel, mass cancel or modify), not the venue's: self-trade prevention,
+// the unfilled rest of an IOC/FOK/market order, the price band, a
+// regulator's force-cancel, an account sweep ("account-<cause>"), licence
+// lifecycle, expiry or a halt. Reasons are matched loosely (case and "_"
+// vs "-" ignored, by fragment), so a reason-code enum spelled
+// CANCEL_REASON_SELF_TRADE reads as the venue's too; an unknown reason
+// counts as the owner's.
 func userCancel(reason string) bool {
-	switch reason {
-	case "cancelled", "mass-cancel", "replaced", "reduced", "":
-		return true
+	r := strings.ReplaceAll(strings.ToLower(reason), "_", "-")
+	for _, venue := range []string{"self-trade", "unfilled", "band", "force", "account-", "licen", "expir", "halt", "sweep", "fok", "ioc"} {
+		if strings.Contains(r, venue) {
+			return false
+		}
 	}
-	return false
+	return true
 }
 
 type placed struct {
