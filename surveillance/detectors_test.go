@@ -354,7 +354,7 @@ func TestNoKeeperImports(t *testing.T) {
 // account sweep), however the reason is spelled, are not the owner's
 // messages: a stream of them is neither spoofing nor stuffing.
 func TestVenueCancelsAreNotTheOwners(t *testing.T) {
-	reasons := []string{"force-cancel", "self-trade", "account-licence-revoked", "CANCEL_REASON_SELF_TRADE", "unfilled"}
+	reasons := []string{"force-cancel", "self-trade", "account-licence-revoked", "ORDER_REASON_SELF_TRADE", "unfilled", "ORDER_REASON_HEARTBEAT_LAPSED", "ORDER_REASON_IOC_REMAINDER"}
 	c := newChain(t, surveillance.DefaultParams())
 	for i := 0; i < 3; i++ {
 		var ids []uint64
@@ -384,7 +384,7 @@ func TestVenueCancelsAreNotTheOwners(t *testing.T) {
 		c.end()
 		for _, id := range ids {
 			c.typed(&extypes.EventOrderCancelled{OrderId: id, MarketId: 1, Owner: acct(63, 0), EntityId: 63,
-				Quantity: 100, Reason: "CANCEL_REASON_USER"})
+				Quantity: 100, Reason: "ORDER_REASON_CANCELLED_BY_OWNER"})
 		}
 		c.end()
 		c.background(1, 10, 1000)

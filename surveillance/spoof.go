@@ -11,12 +11,12 @@ import (
 // the unfilled rest of an IOC/FOK/market order, the price band, a
 // regulator's force-cancel, an account sweep ("account-<cause>"), licence
 // lifecycle, expiry or a halt. Reasons are matched loosely (case and "_"
-// vs "-" ignored, by fragment), so a reason-code enum spelled
-// CANCEL_REASON_SELF_TRADE reads as the venue's too; an unknown reason
-// counts as the owner's.
+// vs "-" ignored, by fragment), so the OrderReason enum names
+// (ORDER_REASON_SELF_TRADE, ORDER_REASON_HEARTBEAT_LAPSED, ...) read the
+// same as the reason texts; an unknown reason counts as the owner's.
 func userCancel(reason string) bool {
 	r := strings.ReplaceAll(strings.ToLower(reason), "_", "-")
-	for _, venue := range []string{"self-trade", "unfilled", "band", "force", "account-", "licen", "expir", "halt", "sweep", "fok", "ioc"} {
+	for _, venue := range []string{"self-trade", "unfilled", "band", "force", "account-", "licen", "expir", "halt", "sweep", "fok", "ioc", "heartbeat", "insufficient", "ineligible", "paused", "would-cross", "market-", "remainder"} {
 		if strings.Contains(r, venue) {
 			return false
 		}
