@@ -86,3 +86,13 @@ bench: deps ## Benchmarks of the engine, oracle and EndBlock (see docs/benchmark
 
 clean: ## Remove build outputs and local networks
 	rm -rf $(BUILDDIR)
+
+# ---- Market surveillance (surveillance/, cmd/clear-surveil; docs/surveillance.md) ----
+.PHONY: build-surveil test-surveil
+build-surveil: deps ## Build build/clear-surveil (live market surveillance, auditor page)
+	go build -o $(BUILDDIR)/clear-surveil ./cmd/clear-surveil
+
+test-surveil: build ## Detectors, clear-surveil's page in headless Chromium, and clear-surveil catching a wash trade on a node
+	bash scripts/install-chromium.sh
+	go test ./surveillance/ ./cmd/clear-surveil/ -count=1
+	E2E_CLEARD=$(BUILDDIR)/cleard go test ./tests/e2e -run TestSurveilCatchesWashTrade -count=1 -v
