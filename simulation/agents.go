@@ -33,8 +33,9 @@ type episode struct {
 	Accounts []string `json:"accounts"`
 	Entities []uint64 `json:"entities"`
 	OrderIDs []uint64 `json:"order_ids"`
-	// Fills are "height:taker_order:maker_order" of the fills that involve
-	// the episode's orders.
+	// Fills are the trade ids ("height/taker_order/maker_order", as
+	// surveillance names them) of the fills that involve the episode's
+	// orders.
 	Fills []string `json:"fills"`
 }
 
@@ -124,6 +125,24 @@ func (a *agent) planEpisodes(s *Scenario) {
 	n := a.spec.Episodes
 	if n == 0 {
 		n = 3
+	}
+	if a.kind == KindMarkClose {
+		// The close is the end of each day (day_blocks, else 6 windows):
+		// the episode is the window before it.
+		day := s.DayBlocks
+		if day == 0 {
+			day = a.window() * 6
+		}
+		for k := int64(1); len(a.plan) < n; k++ {
+			start := k*day - a.window() // its buys land in (close - window, close]
+			if start+a.window()+2 > s.Blocks {
+				break
+			}
+			if start > 10 && (!a.spec.Evasion || k%2 == 0) {
+				a.plan = append(a.plan, start)
+			}
+		}
+		return
 	}
 	gap := max(a.window()*2+4, 10)
 	lo, hi := int64(15), s.Blocks-a.window()-4

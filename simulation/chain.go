@@ -91,6 +91,9 @@ type chain struct {
 
 	agents     []*agent
 	recipients []*account // accounts the issuer mints to
+	// parents: entity → parent entity, as registered at genesis (for
+	// surveillance's ownership groups).
+	parents map[uint64]uint64
 }
 
 func blockTimeOf(s *Scenario, h int64) time.Time {
@@ -104,7 +107,7 @@ func newChain(s *Scenario, agents []*agent) (*chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &chain{db: dbm.NewMemDB(), home: home, scn: s,
+	c := &chain{db: dbm.NewMemDB(), home: home, scn: s, parents: map[uint64]uint64{},
 		regulator: newAccount("venue/regulator"), issuer: newAccount("venue/issuer")}
 	appOpts := viper.New()
 	appOpts.Set(flags.FlagHome, home)
@@ -214,6 +217,9 @@ func (c *chain) genesis(agents []*agent) ([]byte, error) {
 	entity := func(name, jur string, parent uint64) uint64 {
 		id := next
 		next++
+		if parent != 0 {
+			c.parents[id] = parent
+		}
 		comp.Entities = append(comp.Entities, compliancetypes.Entity{Id: id, Name: name,
 			Lei: fmt.Sprintf("SIM%017d", id), Jurisdiction: jur, ParentId: parent})
 		return id
@@ -308,8 +314,9 @@ func (c *chain) setupTxs(agents []*agent) []tx {
 	for _, a := range agents {
 		for _, acc := range a.accounts {
 			txs = append(txs, tx{from: acc, agent: a, msgs: []sdk.Msg{
-				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.cash, a.cash)},
-				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.asset, a.inventory)},
+				// 90% to the exchange, the rest stays in the bank (transfers).
+				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.cash, a.cash/10*9)},
+				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.asset, a.inventory/10*9)},
 			}})
 		}
 	}

@@ -367,11 +367,11 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 			fmt.Fprintf(&b, "<p class=note>%d abusive episodes in the ground truth; no surveillance engine ran.</p>\n", len(r.Episodes))
 			continue
 		}
-		b.WriteString(`<table><tr><th class=l>detector</th><th>episodes</th><th>detected</th><th>recall</th><th>evasion recall</th><th>alerts</th><th>precision</th><th>false alerts / 1,000 clean entity-days</th><th>time to detect (blocks, mean / max)</th></tr>` + "\n")
+		b.WriteString(`<table><tr><th class=l>detector</th><th>episodes</th><th>detected</th><th>recall</th><th>evasion recall</th><th>alerts</th><th>precision</th><th>false alerts / 1,000 clean entity-days</th><th>time to detect (blocks, median / mean / max)</th></tr>` + "\n")
 		for _, s := range r.Scores {
 			ttd := "—"
 			if s.MeanTimeToDetect >= 0 {
-				ttd = fmt.Sprintf("%d / %d", s.MeanTimeToDetect, s.MaxTimeToDetect)
+				ttd = fmt.Sprintf("%d / %d / %d", s.MedianTimeToDetect, s.MeanTimeToDetect, s.MaxTimeToDetect)
 			}
 			ev := "—"
 			if s.EvasionEpisodes > 0 {
@@ -388,6 +388,23 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 				html.EscapeString(s.Detector), s.Episodes, s.Detected, rec, ev, s.Alerts, prec, milli(s.FalsePer1000EntityDaysMilli), ttd)
 		}
 		b.WriteString("</table>\n")
+		b.WriteString(`<p class=note>An alert is a case for review, not a finding. True positive: the alert names an order or trade id of a seeded episode of its detector family (layering counts as spoofing); clean entities: those of the non-abusive agents (hard negatives included).</p>`)
+		if len(r.Alerts) > 0 {
+			b.WriteString("<table><tr><th>height</th><th class=l>detector</th><th>entities</th><th>orders</th><th class=l>evidence</th></tr>\n")
+			for i, al := range r.Alerts {
+				if i == 40 {
+					fmt.Fprintf(&b, "<tr><td colspan=5 class=l>… %d more in result.json</td></tr>\n", len(r.Alerts)-40)
+					break
+				}
+				ents := make([]string, 0, len(al.Entities))
+				for _, e := range al.Entities {
+					ents = append(ents, strconv.FormatUint(e, 10))
+				}
+				fmt.Fprintf(&b, "<tr><td>%d</td><td class=l>%s</td><td>%s</td><td>%d</td><td class=l>%s</td></tr>\n",
+					al.Height, html.EscapeString(al.Detector), strings.Join(ents, ","), len(al.OrderIDs), html.EscapeString(al.Evidence))
+			}
+			b.WriteString("</table>\n")
+		}
 	}
 
 	// Scenario.

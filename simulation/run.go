@@ -17,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	"github.com/clearchain/clearchain/surveillance"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -30,7 +31,11 @@ type Options struct {
 	Progress io.Writer
 	// Label names the run in a comparison ("A", "B").
 	Label string
-	// Detector, when set, sees every block's events (surveillance).
+	// Surveillance runs the surveillance engine (surveillance.New with
+	// DefaultParams, the scenario's ownership groups and its close
+	// interval) over every block, and scores it against the ground truth.
+	Surveillance bool
+	// Detector, when set, is used instead of the default engine.
 	Detector Detector
 	// FromGenesis is an exported genesis file to start from (the cast is
 	// added to it); "" starts from a fresh genesis.
@@ -41,19 +46,11 @@ type Options struct {
 // sees every block's FinalizeBlock events (tx results' events, then the
 // block's) and returns the alerts raised at that block.
 type Detector interface {
-	ProcessBlock(height int64, blockTime time.Time, events []abci.Event) []Alert
+	ProcessBlock(height int64, blockTime time.Time, events []abci.Event) []surveillance.Alert
 }
 
-// Alert is the simulation's view of a surveillance alert.
-type Alert struct {
-	Detector string   `json:"detector"`
-	Height   int64    `json:"height"`
-	Heights  []int64  `json:"heights,omitempty"`
-	Entities []uint64 `json:"entities,omitempty"`
-	Accounts []string `json:"accounts,omitempty"`
-	OrderIDs []uint64 `json:"order_ids,omitempty"`
-	Summary  string   `json:"summary,omitempty"`
-}
+// Alert is a surveillance alert (surveillance.Alert).
+type Alert = surveillance.Alert
 
 // Result is everything a run produced; the report is written from it.
 type Result struct {
@@ -102,6 +99,10 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	}
 	defer c.close()
 	c.agents = agents
+	det := opt.Detector
+	if det == nil && opt.Surveillance {
+		det = newEngine(s, c)
+	}
 	for _, a := range agents {
 		if !a.abusive() {
 			c.recipients = append(c.recipients, a.accounts...)
@@ -250,7 +251,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 			}
 			to, _ := attrUint(ev, "taker_order")
 			mo, _ := attrUint(ev, "maker_order")
-			id := fmt.Sprintf("%d:%d:%d", h, to, mo)
+			id := fmt.Sprintf("%d/%d/%d", h, to, mo) // surveillance's trade id
 			for _, e := range []*episode{orderEp[to], orderEp[mo]} {
 				if e != nil && !slices.Contains(e.Fills, id) {
 					e.Fills = append(e.Fills, id)
@@ -258,13 +259,8 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 			}
 		}
 		var alerts []Alert
-		if opt.Detector != nil {
-			alerts = opt.Detector.ProcessBlock(h, blockTimeOf(s, h), events)
-			for i := range alerts {
-				if alerts[i].Height == 0 {
-					alerts[i].Height = h
-				}
-			}
+		if det != nil {
+			alerts = det.ProcessBlock(h, blockTimeOf(s, h), events)
 			res.Alerts = append(res.Alerts, alerts...)
 		}
 		prevMid := v.mid()
@@ -288,7 +284,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	}
 	res.AppHash = strings.ToUpper(hex.EncodeToString(c.app.LastCommitID().Hash))
 	res.Summary = m.summary()
-	if opt.Detector != nil {
+	if det != nil {
 		res.Scores = score(s, res, agents, blocks)
 	}
 	return res, nil

@@ -354,7 +354,8 @@ func (s *Scenario) Validate() error {
 	if len(s.Agents) == 0 {
 		return fieldErr("agents", "at least one agent is needed")
 	}
-	names := map[string]bool{}
+	names := map[string]bool{}  // spec names
+	agents := map[string]bool{} // spec names and agent names (name-1, name-2, ...)
 	total := 0
 	for i, a := range s.Agents {
 		f := fmt.Sprintf("agents[%d]", i)
@@ -365,6 +366,10 @@ func (s *Scenario) Validate() error {
 			return fieldErr(f+".name", "%q is used twice", a.Name)
 		}
 		names[a.Name] = true
+		agents[a.Name] = true
+		for j := 1; j <= a.Count && a.Kind != KindWash; j++ {
+			agents[fmt.Sprintf("%s-%d", a.Name, j)] = true
+		}
 		if a.Count < 1 || a.Count > 64 {
 			return fieldErr(f+".count", "must be in [1, 64], got %d", a.Count)
 		}
@@ -392,8 +397,8 @@ func (s *Scenario) Validate() error {
 				return fieldErr(f+".window_blocks", "must be > 0 when breaker_bps is set")
 			}
 		case "revoke_licence", "freeze":
-			if !names[r.Agent] {
-				return fieldErr(f+".agent", "no agent named %q", r.Agent)
+			if !agents[r.Agent] {
+				return fieldErr(f+".agent", "no agent named %q (an agents[].name, or name-N for the N-th of its count)", r.Agent)
 			}
 		case "fee":
 			return fieldErr(f+".action", "fee changes at a height are not possible: x/exchange fees are immutable after listing (locks are computed from them); compare fee schedules with --compare and market.taker_fee_bps / market.maker_fee_bps instead")

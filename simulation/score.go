@@ -3,16 +3,18 @@ package simulation
 import (
 	"fmt"
 	"slices"
+
+	"github.com/clearchain/clearchain/surveillance"
 )
 
 // DetectorScore is one row of the detector table: a surveillance detector
 // scored against the ground truth (the abusive agents' episodes).
 type DetectorScore struct {
 	Detector string `json:"detector"`
-	// Episodes of the abuse this detector is for, and how many were
-	// detected (an alert of this detector sharing an order id with the
-	// episode, or naming one of its accounts or entities within the
-	// episode's heights plus a grace of 10 blocks).
+	// Episodes of the abuse this detector family is for, and how many
+	// were detected: named by an alert of the family through one of their
+	// order or trade ids (surveillance.Evaluate's definition, which gives
+	// the precision, recall and median delay).
 	Episodes int `json:"episodes"`
 	Detected int `json:"detected"`
 	// The same for the evasion variants alone.
@@ -33,29 +35,25 @@ type DetectorScore struct {
 	FalsePer1000EntityDaysMilli int64 `json:"false_per_1000_clean_entity_days_milli"`
 	// MeanTimeToDetect in blocks (first matching alert height - episode
 	// start), over detected episodes; -1 when none was detected.
-	MeanTimeToDetect int64 `json:"mean_time_to_detect_blocks"`
-	MaxTimeToDetect  int64 `json:"max_time_to_detect_blocks"`
+	MeanTimeToDetect   int64 `json:"mean_time_to_detect_blocks"`
+	MaxTimeToDetect    int64 `json:"max_time_to_detect_blocks"`
+	MedianTimeToDetect int64 `json:"median_time_to_detect_blocks"`
 }
 
-const detectGrace = 10
-
+// matches says an alert names an episode: one of its order ids or trade
+// ids belongs to the episode, and the detector is of the episode's family
+// (surveillance.Evaluate's definition).
 func matches(al Alert, e *episode) bool {
+	if surveillance.Family(al.Detector) != surveillance.Family(e.Detector) {
+		return false
+	}
 	for _, id := range al.OrderIDs {
 		if slices.Contains(e.OrderIDs, id) {
 			return true
 		}
 	}
-	h := al.Height
-	if h < e.Start || h > e.End+detectGrace {
-		return false
-	}
-	for _, a := range al.Accounts {
-		if slices.Contains(e.Accounts, a) {
-			return true
-		}
-	}
-	for _, ent := range al.Entities {
-		if slices.Contains(e.Entities, ent) {
+	for _, id := range al.TradeIDs {
+		if slices.Contains(e.Fills, id) {
 			return true
 		}
 	}
@@ -81,24 +79,17 @@ func score(s *Scenario, r *Result, agents []*agent, blocks int64) []DetectorScor
 	if s.DayBlocks > 0 {
 		days = (blocks + s.DayBlocks - 1) / s.DayBlocks
 	}
-	var names []string
+	var truth []surveillance.Truth
 	for _, e := range r.Episodes {
-		if !slices.Contains(names, e.Detector) {
-			names = append(names, e.Detector)
-		}
+		truth = append(truth, surveillance.Truth{Detector: e.Detector, StartHeight: e.Start, OrderIDs: e.OrderIDs, TradeIDs: e.Fills})
 	}
-	for _, al := range r.Alerts {
-		if !slices.Contains(names, al.Detector) {
-			names = append(names, al.Detector)
-		}
-	}
-	slices.Sort(names)
 	var out []DetectorScore
-	for _, d := range names {
-		ds := DetectorScore{Detector: d, MeanTimeToDetect: -1}
+	for _, q := range surveillance.Evaluate(r.Alerts, truth) {
+		d := q.Detector
+		ds := DetectorScore{Detector: d, MeanTimeToDetect: -1, MedianTimeToDetect: -1}
 		var ttdSum, ttdN int64
 		for _, e := range r.Episodes {
-			if e.Detector != d {
+			if surveillance.Family(e.Detector) != d {
 				continue
 			}
 			ds.Episodes++
@@ -107,7 +98,7 @@ func score(s *Scenario, r *Result, agents []*agent, blocks int64) []DetectorScor
 			}
 			first := int64(-1)
 			for _, al := range r.Alerts {
-				if al.Detector == d && matches(al, e) && (first < 0 || al.Height < first) {
+				if matches(al, e) && (first < 0 || al.Height < first) {
 					first = al.Height
 				}
 			}
@@ -123,13 +114,13 @@ func score(s *Scenario, r *Result, agents []*agent, blocks int64) []DetectorScor
 			}
 		}
 		for _, al := range r.Alerts {
-			if al.Detector != d {
+			if surveillance.Family(al.Detector) != d {
 				continue
 			}
 			ds.Alerts++
 			tp := false
 			for _, e := range r.Episodes {
-				if e.Detector == d && matches(al, e) {
+				if matches(al, e) {
 					tp = true
 					break
 				}
@@ -148,11 +139,10 @@ func score(s *Scenario, r *Result, agents []*agent, blocks int64) []DetectorScor
 				ds.FalseOnClean++
 			}
 		}
-		if ds.Alerts > 0 {
-			ds.PrecisionPermille = ds.TruePositives * 1000 / ds.Alerts
-		}
-		if ds.Episodes > 0 {
-			ds.RecallPermille = ds.Detected * 1000 / ds.Episodes
+		// Precision and recall as surveillance.Evaluate defines them.
+		ds.PrecisionPermille, ds.RecallPermille = int(q.PrecisionPermille), int(q.RecallPermille)
+		if q.Detected > 0 {
+			ds.MedianTimeToDetect = q.MedianDelay
 		}
 		if ds.EvasionEpisodes > 0 {
 			ds.EvasionRecallPm = ds.EvasionDetected * 1000 / ds.EvasionEpisodes
