@@ -16,8 +16,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/surveillance"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
