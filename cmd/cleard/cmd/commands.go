@@ -55,6 +55,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		keys.Commands(),
 		NewTestnetCmd(basics, tempApp.AppCodec(), txConfig),
 		simulateCmd(),
+		replayBlockCmd(),
 	)
 	guardNodeHome(rootCmd)
 }
