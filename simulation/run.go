@@ -92,6 +92,9 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	if blocks == 0 {
 		blocks = s.Blocks
 	}
+	if opt.FromGenesis != "" {
+		return nil, fmt.Errorf("simulation: --from-genesis %s: starting from an exported genesis is not implemented yet (see simulation/README.md)", opt.FromGenesis)
+	}
 	agents := newAgents(s, seed)
 	c, err := newChain(s, agents)
 	if err != nil {
