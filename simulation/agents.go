@@ -549,7 +549,7 @@ func (a *agent) wash(v *view) ([]txEpisode, bool) {
 
 // spoof (layering): phase 0 rests layer_multiple (default 8; evasion 3) ×
 // size on `levels` (default 3) levels of one side just behind the touch and
-// a small genuine order on the other side at the touch; phase 1 (evasion:
+// takes the other side's touch with a small genuine IOC; phase 1 (evasion:
 // phase 2) cancels the layer.
 func (a *agent) spoof(v *view) ([]txEpisode, bool) {
 	acc := a.accounts[0]
@@ -588,7 +588,9 @@ func (a *agent) spoof(v *view) ([]txEpisode, bool) {
 		if p == 0 {
 			p = mid
 		}
-		b.Places = append(b.Places, limit(other, v.clip(p), a.size()))
+		// The genuine order takes the other side's touch (IOC), after the
+		// layer is in the book (same batch, placed after it).
+		b.Places = append(b.Places, ioc(other, v.clip(p), a.size()))
 		return a.one(acc, b), false
 	case a.phase < cancelAt:
 		return nil, false
