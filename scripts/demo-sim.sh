@@ -12,6 +12,6 @@ info "$(echo "$REPLAY_OUT" | tail -1) ($FILL_BLOCKS blocks with fills)"
 
 SIM_DIR=${DEMO_SIM_OUT:-$(mktemp -d -t clearchain-sim-XXXXXX)}
 log "A short regulator scenario on the real app, in-process: a flash crash in 50 blocks (simulation/scenarios/demo-crash.yaml)"
-"$CLEARD" simulate --scenario simulation/scenarios/demo-crash.yaml --seed 7 --out "$SIM_DIR" --quiet | while read -r l; do info "$l"; done
+"$CLEARD" simulate --scenario simulation/scenarios/demo-crash.yaml --seed 7 --out "$SIM_DIR" --quiet | grep -v "^report: " | while read -r l; do info "$l"; done
 [[ -s "$SIM_DIR/report.html" ]] || die "no simulation report in $SIM_DIR"
 info "simulation report: $SIM_DIR/report.html (metrics.csv and result.json beside it)"

@@ -243,7 +243,7 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 		fmt.Fprintf(&b, "<p>%s<b>%s</b> — seed %d, %d blocks, final app hash <code>%s</code>. %s</p>\n",
 			lab, html.EscapeString(r.Scenario), r.Seed, len(r.Blocks), r.AppHash, html.EscapeString(desc))
 	}
-	b.WriteString(`<p class="note">The real ClearChain app ran in-process, block by block through FinalizeBlock and Commit, with simulated block times; prices in ticks, quantities in lots. Shaded blocks: market halted or cancel-only.</p>`)
+	b.WriteString(`<p class="note">The real ClearChain app ran in-process, block by block through FinalizeBlock and Commit, with simulated block times; prices in ticks, quantities in lots. Shaded blocks: market halted or cancel-only (in any of the runs).</p>`)
 
 	// Summary table.
 	b.WriteString("<h2>Summary</h2><table><tr><th class=l>metric</th>")
@@ -288,9 +288,14 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 	for _, bl := range r0.Blocks {
 		heights = append(heights, bl.Height)
 	}
-	var shade []bool
-	for _, bl := range r0.Blocks {
-		shade = append(shade, bl.Halted)
+	// Shaded: halted in any run.
+	shade := make([]bool, len(r0.Blocks))
+	for _, r := range runs {
+		for i, bl := range r.Blocks {
+			if i < len(shade) && bl.Halted {
+				shade[i] = true
+			}
+		}
 	}
 	colors := [][]string{{"#1a73e8", "#e8710a", "#888"}, {"#7b1fa2", "#188038", "#bbb"}}
 	lbl := func(r *Result, s string) string {
