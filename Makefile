@@ -111,3 +111,28 @@ contracts: ## Build the CosmWasm contracts into contracts-wasm/artifacts (instal
 
 test-contracts: ## Host-side contract tests: cargo test of contracts-wasm/ (cw-multi-test, proptest, binding golden files)
 	cd contracts-wasm && nice -n 10 cargo test --locked
+# ---- Market surveillance (surveillance/, cmd/clear-surveil; docs/surveillance.md) ----
+.PHONY: build-surveil test-surveil
+build-surveil: deps ## Build build/clear-surveil (live market surveillance, auditor page)
+	go build -o $(BUILDDIR)/clear-surveil ./cmd/clear-surveil
+
+test-surveil: build ## Detectors, clear-surveil's page in headless Chromium, and clear-surveil catching a wash trade on a node
+	bash scripts/install-chromium.sh
+	go test ./surveillance/ ./cmd/clear-surveil/ -count=1
+	E2E_CLEARD=$(BUILDDIR)/cleard go test ./tests/e2e -run TestSurveilCatchesWashTrade -count=1 -v
+
+# --- Regulator simulations (issue 18: simulation/, cleard simulate, cleard replay-block) ---
+SIM_OUT ?= $(BUILDDIR)/sim
+.PHONY: sim-scenarios sim-compare test-sim-scenarios test-replay
+sim-scenarios: build ## Run every bundled scenario (simulation/scenarios) with surveillance; reports in build/sim/<name>/report.html
+	@set -e; for f in simulation/scenarios/*.yaml; do n=$$(basename $$f .yaml); \
+	  $(BUILDDIR)/cleard simulate --scenario $$f --out $(SIM_OUT)/$$n; done
+
+sim-compare: build ## Flash crash with a 10% vs a 20% band, same seed, one report (build/sim/compare-band)
+	$(BUILDDIR)/cleard simulate --compare simulation/scenarios/flash-crash.yaml simulation/scenarios/flash-crash-band-20.yaml --out $(SIM_OUT)/compare-band
+
+test-sim-scenarios: deps ## Scenario determinism (byte-identical outputs), bad-file errors, every bundled scenario holds its invariants
+	go test ./simulation/... -count=1 -timeout 30m $(GO_TEST_FLAGS)
+
+test-replay: build ## cleard replay-block on a real node: re-executed fills equal the committed ones
+	E2E_CLEARD=$(BUILDDIR)/cleard go test ./tests/e2e -run '^TestReplayBlockEqualsCommitted$$' -count=1 -v -timeout 20m

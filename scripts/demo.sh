@@ -139,3 +139,4 @@ if grep -qE '^panic:|goroutine [0-9]+ \[' "$HOME_DIR/node.log"; then
 fi
 info "node exited with code $NODE_RC, no panic in its log"
 log "Demo complete: height $H; licences, assets, two markets, ${TRADES_TOTAL:-0} trades settled DvP; node stopped."
+source scripts/demo-sim.sh

@@ -54,6 +54,8 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		txCommand(),
 		keys.Commands(),
 		NewTestnetCmd(basics, tempApp.AppCodec(), txConfig),
+		simulateCmd(),
+		replayBlockCmd(),
 	)
 	guardNodeHome(rootCmd)
 }

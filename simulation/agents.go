@@ -1,0 +1,702 @@
+package simulation
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+const (
+	buy  = exchangetypes.Side_SIDE_BUY
+	sell = exchangetypes.Side_SIDE_SELL
+)
+
+// episode is one act of an abusive agent: the ground truth that the
+// surveillance detectors are scored against.
+type episode struct {
+	ID       int      `json:"id"`
+	Agent    string   `json:"agent"`
+	Kind     string   `json:"kind"`
+	Detector string   `json:"detector"`
+	Evasion  bool     `json:"evasion"`
+	Start    int64    `json:"start_height"`
+	End      int64    `json:"end_height"`
+	Accounts []string `json:"accounts"`
+	Entities []uint64 `json:"entities"`
+	OrderIDs []uint64 `json:"order_ids"`
+	// Fills are the trade ids ("height/taker_order/maker_order", as
+	// surveillance names them) of the fills that involve the episode's
+	// orders.
+	Fills []string `json:"fills"`
+}
+
+// agent is one simulated participant: a strategy of a kind with one or
+// more licensed accounts (each its own legal entity, optionally under one
+// parent entity).
+type agent struct {
+	kind, name string
+	spec       AgentSpec
+	accounts   []*account
+	group      string // parent entity name, "" for none
+	entity     uint64
+	rng        *rand.Rand
+	cash       int64 // minted and deposited at setup (quote units)
+	inventory  int64 // minted and deposited at setup (lots)
+
+	pos       map[string]int64 // net position (lots) per account, from fills (lookups only)
+	withdrawn bool             // liquidity withdrawal shock
+	revoked   bool
+
+	// Institution / hedger: remaining parent order.
+	parentLeft int64
+	parentSide exchangetypes.Side
+
+	// Abusive agents: planned episode starts and the current episode.
+	plan    []int64
+	cur     *episode
+	phase   int
+	started int64
+}
+
+// txEpisode links a tx to the episode it belongs to (ground truth).
+type txEpisode struct {
+	tx
+	ep *episode
+}
+
+func seededRand(seed uint64, name string) *rand.Rand {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(name))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+// newAgents builds the agents of a scenario; seeded randomised parameters
+// (episode times, abusive sizes) come from each agent's own stream.
+func newAgents(s *Scenario, seed uint64) []*agent {
+	var out []*agent
+	for _, sp := range s.Agents {
+		n := sp.Count
+		accountsPer := 1
+		if sp.Kind == KindWash {
+			n, accountsPer = 1, sp.Count
+		}
+		group := ""
+		if sp.Group || sp.Kind == KindWash || sp.Kind == KindGroupTransfer {
+			group = sp.Name + " Holding"
+		}
+		for i := range n {
+			name := sp.Name
+			if n > 1 {
+				name = fmt.Sprintf("%s-%d", sp.Name, i+1)
+			}
+			a := &agent{kind: sp.Kind, name: name, spec: sp, group: group, rng: seededRand(seed, name),
+				pos: map[string]int64{}, cash: 1_000_000_000_000, inventory: 1_000_000}
+			for j := range accountsPer {
+				an := name
+				if accountsPer > 1 {
+					an = fmt.Sprintf("%s/%c", name, 'a'+j)
+				}
+				a.accounts = append(a.accounts, newAccount(an))
+			}
+			a.planEpisodes(s)
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (a *agent) abusive() bool { _, ok := abusiveKinds[a.kind]; return ok }
+
+// planEpisodes draws the start heights of an abusive agent's episodes,
+// spread over the run with at least 2*window blocks between them.
+func (a *agent) planEpisodes(s *Scenario) {
+	if !a.abusive() {
+		return
+	}
+	n := a.spec.Episodes
+	if n == 0 {
+		n = 3
+	}
+	if a.kind == KindMarkClose {
+		// The close is the end of each day (day_blocks, else 6 windows):
+		// the episode is the window before it.
+		day := s.DayBlocks
+		if day == 0 {
+			day = a.window() * 6
+		}
+		for k := int64(1); len(a.plan) < n; k++ {
+			start := k*day - a.window() // its buys land in (close - window, close]
+			if start+a.window()+2 > s.Blocks {
+				break
+			}
+			if start > 10 && (!a.spec.Evasion || k%2 == 0) {
+				a.plan = append(a.plan, start)
+			}
+		}
+		return
+	}
+	gap := max(a.window()*2+4, 10)
+	lo, hi := int64(15), s.Blocks-a.window()-4
+	if hi <= lo {
+		return
+	}
+	slot := (hi - lo) / int64(n)
+	if slot < gap {
+		n = int((hi - lo) / gap)
+		slot = gap
+	}
+	for i := range n {
+		start := lo + int64(i)*slot
+		jitter := max(slot-gap, 1)
+		a.plan = append(a.plan, start+a.rng.Int64N(jitter))
+	}
+}
+
+func (a *agent) window() int64 {
+	if a.spec.WindowBlocks > 0 {
+		return a.spec.WindowBlocks
+	}
+	switch a.kind {
+	case KindStuffer, KindMomentum:
+		return 3
+	case KindMarkClose:
+		return 5
+	}
+	return 2
+}
+
+func (a *agent) size() uint64 {
+	if a.spec.Size > 0 {
+		return a.spec.Size
+	}
+	return 10
+}
+
+func (a *agent) activity() int {
+	if a.spec.ActivityPct > 0 {
+		return a.spec.ActivityPct
+	}
+	return 50
+}
+
+func (a *agent) chance(pct int) bool { return a.rng.IntN(100) < pct }
+
+func (a *agent) position() int64 {
+	var p int64
+	for _, acc := range a.accounts {
+		p += a.pos[acc.bech]
+	}
+	return p
+}
+
+func bps(p, b int64) int64 { return p * b / 10_000 }
+
+func limit(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
+	return exchangetypes.OrderSpec{MarketId: marketID, Side: side, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+		TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: price, Quantity: qty}
+}
+
+func ioc(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
+	o := limit(side, price, qty)
+	o.TimeInForce = exchangetypes.TimeInForce_TIME_IN_FORCE_IOC
+	return o
+}
+
+func place(acc *account, o exchangetypes.OrderSpec) sdk.Msg {
+	return &exchangetypes.MsgPlaceOrder{Owner: acc.bech, Order: o}
+}
+
+// cancelAll is a batch cancelling every resting order of acc (nil if none).
+func cancelAll(v *view, acc *account) []exchangetypes.CancelSpec {
+	var cs []exchangetypes.CancelSpec
+	for _, o := range v.live[acc.owner] {
+		cs = append(cs, exchangetypes.CancelSpec{MarketId: marketID, OrderId: o.id})
+	}
+	return cs
+}
+
+// act returns the agent's txs for the next block, given the view after
+// the last one.
+func (a *agent) act(v *view, c *chain) []txEpisode {
+	if a.revoked {
+		return nil
+	}
+	switch a.kind {
+	case KindMarketMaker:
+		return a.marketMaker(v)
+	case KindArbitrageur:
+		return a.arbitrageur(v)
+	case KindInstitution:
+		return a.institution(v, false)
+	case KindHedger:
+		return a.institution(v, true)
+	case KindNoise:
+		return a.noise(v)
+	case KindIssuer:
+		return a.issuer(v, c)
+	case KindGroupTransfer:
+		return a.groupTransfer(v, c)
+	}
+	return a.abuse(v)
+}
+
+func (a *agent) one(acc *account, msgs ...sdk.Msg) []txEpisode {
+	return []txEpisode{{tx: tx{from: acc, msgs: msgs, agent: a}}}
+}
+
+// marketMaker quotes `levels` orders a side around the oracle price (the
+// reference bot's strategy): half-spread spread_bps/2, one more half-spread
+// per level, skewed against its inventory by skew_bps per `size` lots, one
+// side only beyond max_inventory. It requotes (cancel + place in one
+// batch) every block with probability activity_pct (default 100 for market
+// makers). Without a fresh oracle price it quotes around the last trade
+// with twice the spread.
+func (a *agent) marketMaker(v *view) []txEpisode {
+	acc := a.accounts[0]
+	if a.withdrawn {
+		if cs := cancelAll(v, acc); len(cs) > 0 {
+			return a.one(acc, &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cs})
+		}
+		return nil
+	}
+	act := a.spec.ActivityPct
+	if act == 0 {
+		act = 100
+	}
+	if v.halted() || !a.chance(act) {
+		return nil
+	}
+	fair, spread := v.oracle, a.spec.SpreadBps
+	if fair == 0 {
+		fair, spread = v.reference(), spread*2
+	}
+	inv := a.position()
+	skew := -bps(fair, a.spec.SkewBps) * inv / int64(a.size())
+	half := max(bps(fair, spread)/2, 1)
+	levels := max(a.spec.Levels, 1)
+	b := &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cancelAll(v, acc)}
+	maxInv := a.spec.MaxInventory
+	for i := range levels {
+		off := half * int64(1+i)
+		if maxInv == 0 || inv < maxInv {
+			b.Places = append(b.Places, limit(buy, v.clip(fair+skew-off), a.size()))
+		}
+		if maxInv == 0 || inv > -maxInv {
+			b.Places = append(b.Places, limit(sell, v.clip(fair+skew+off), a.size()))
+		}
+	}
+	return a.one(acc, b)
+}
+
+// arbitrageur takes the book when it is more than threshold_bps away from
+// the oracle price, up to size lots, with an IOC at the oracle-side edge.
+func (a *agent) arbitrageur(v *view) []txEpisode {
+	acc := a.accounts[0]
+	if v.oracle == 0 || v.halted() {
+		return nil
+	}
+	thr := a.spec.ThresholdBps
+	if thr == 0 {
+		thr = 30
+	}
+	edge := bps(v.oracle, thr)
+	if ask := v.bestAsk(); ask > 0 && ask < v.oracle-edge && a.position() < a.maxInv() {
+		return a.one(acc, place(acc, ioc(buy, v.clip(v.oracle-edge/2), a.size())))
+	}
+	if bid := v.bestBid(); bid > 0 && bid > v.oracle+edge && a.position() > -a.maxInv() {
+		return a.one(acc, place(acc, ioc(sell, v.clip(v.oracle+edge/2), a.size())))
+	}
+	return nil
+}
+
+func (a *agent) maxInv() int64 {
+	if a.spec.MaxInventory > 0 {
+		return a.spec.MaxInventory
+	}
+	return 1 << 40
+}
+
+// institution works a parent order (10 × size lots, random side) in
+// slices of size lots every `every` blocks (default 3) as marketable IOC
+// orders at most 50 bps through the mid. A hedger (hard negative) flips
+// side after every parent order: it buys and sells the same quantity
+// with unrelated counterparties.
+func (a *agent) institution(v *view, hedger bool) []txEpisode {
+	acc := a.accounts[0]
+	every := a.spec.Every
+	if every == 0 {
+		every = 3
+	}
+	if v.halted() || v.h%every != 0 || !a.chance(a.activity()) {
+		return nil
+	}
+	if a.parentLeft <= 0 {
+		switch {
+		case hedger && a.parentSide == buy:
+			a.parentSide = sell
+		case hedger:
+			a.parentSide = buy
+		default:
+			a.parentSide = exchangetypes.Side(1 + a.rng.IntN(2))
+		}
+		a.parentLeft = int64(a.size()) * 10
+	}
+	q := min(uint64(a.parentLeft), a.size())
+	a.parentLeft -= int64(q)
+	mid := v.mid()
+	p := mid + bps(mid, 50)
+	if a.parentSide == sell {
+		p = mid - bps(mid, 50)
+	}
+	return a.one(acc, place(acc, ioc(a.parentSide, v.clip(p), q)))
+}
+
+// noise trades at random, reacting to the book: it follows the last
+// block's move of the mid and the depth imbalance (more bids: more buys),
+// places passive limits near the touch or takes with IOCs, and cancels its
+// old orders now and then. Noise traders do not check halts: their
+// refused orders show in the refusals.
+func (a *agent) noise(v *view) []txEpisode {
+	acc := a.accounts[0]
+	if !a.chance(a.activity()) {
+		return nil
+	}
+	if live := v.live[acc.owner]; len(live) > 3 || (len(live) > 0 && a.chance(20)) {
+		return a.one(acc, &exchangetypes.MsgCancelOrder{Owner: acc.bech, MarketId: marketID, OrderId: live[0].id})
+	}
+	buyPct := 50
+	mid := v.mid()
+	if v.prevMid > 0 {
+		switch {
+		case mid > v.prevMid:
+			buyPct += 15
+		case mid < v.prevMid:
+			buyPct -= 15
+		}
+	}
+	bd, ad := v.depth(v.bids, 100, true), v.depth(v.asks, 100, false)
+	switch {
+	case bd > 2*ad:
+		buyPct += 10
+	case ad > 2*bd:
+		buyPct -= 10
+	}
+	side := sell
+	if a.chance(buyPct) {
+		side = buy
+	}
+	q := 1 + a.rng.Uint64N(a.size())
+	if a.chance(40) { // take
+		p := mid + bps(mid, 100)
+		if side == sell {
+			p = mid - bps(mid, 100)
+		}
+		return a.one(acc, place(acc, ioc(side, v.clip(p), q)))
+	}
+	off := bps(mid, 5+a.rng.Int64N(40))
+	p := mid - off
+	if side == sell {
+		p = mid + off
+	}
+	return a.one(acc, place(acc, limit(side, v.clip(p), q)))
+}
+
+// issuer mints `amount` (default 1000) new lots of the asset to a random
+// account of the run every `every` blocks (default 25), as the asset's
+// issuer. It trades nothing.
+func (a *agent) issuer(v *view, c *chain) []txEpisode {
+	every := a.spec.Every
+	if every == 0 {
+		every = 25
+	}
+	if v.h%every != 0 || len(c.recipients) == 0 {
+		return nil
+	}
+	amt := a.spec.Amount
+	if amt == 0 {
+		amt = 1000
+	}
+	to := c.recipients[a.rng.IntN(len(c.recipients))]
+	return []txEpisode{{tx: tx{from: c.issuer, agent: a, msgs: []sdk.Msg{&assetstypes.MsgMint{Admin: c.issuer.bech,
+		Denom: c.asset, Amount: sdkmath.NewIntFromUint64(amt), Recipient: to.bech}}}}}
+}
+
+// groupTransfer (hard negative) moves asset between the bank accounts of
+// the entities of one group every `every` blocks (default 7): transfers,
+// not trades.
+func (a *agent) groupTransfer(v *view, c *chain) []txEpisode {
+	every := a.spec.Every
+	if every == 0 {
+		every = 7
+	}
+	if v.h%every != 0 {
+		return nil
+	}
+	var peers []*account
+	for _, b := range c.agents {
+		if b != a && b.group == a.group {
+			peers = append(peers, b.accounts[0])
+		}
+	}
+	if len(peers) == 0 {
+		return nil
+	}
+	to := peers[a.rng.IntN(len(peers))]
+	acc := a.accounts[0]
+	return a.one(acc, &banktypes.MsgSend{FromAddress: acc.bech, ToAddress: to.bech,
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(c.asset, int64(a.size())))})
+}
+
+// abuse runs an abusive agent: idle (or trading a little, so that it has a
+// usual share) outside its planned episodes.
+func (a *agent) abuse(v *view) []txEpisode {
+	if a.cur == nil {
+		if len(a.plan) == 0 || v.h < a.plan[0] || v.halted() {
+			return a.background(v)
+		}
+		a.plan = a.plan[1:]
+		a.cur = &episode{Agent: a.name, Kind: a.kind, Detector: abusiveKinds[a.kind], Evasion: a.spec.Evasion, Start: v.h + 1}
+		for _, acc := range a.accounts {
+			a.cur.Accounts = append(a.cur.Accounts, acc.bech)
+			a.cur.Entities = append(a.cur.Entities, acc.entity)
+		}
+		slices.Sort(a.cur.Entities)
+		a.cur.Entities = slices.Compact(a.cur.Entities)
+		a.phase, a.started = 0, v.h
+	}
+	ep := a.cur
+	var out []txEpisode
+	done := false
+	switch a.kind {
+	case KindWash:
+		out, done = a.wash(v)
+	case KindSpoofer:
+		out, done = a.spoof(v)
+	case KindStuffer:
+		out, done = a.stuff(v)
+	case KindMarkClose:
+		out, done = a.markClose(v)
+	case KindMomentum:
+		out, done = a.momentum(v)
+	}
+	for i := range out {
+		out[i].ep = ep
+	}
+	a.phase++
+	if done {
+		ep.End = v.h + 1
+		a.cur = nil
+	}
+	return out
+}
+
+// background: a small two-sided trade now and then (5% of blocks), so an
+// abusive agent is not a stranger to the market outside its episodes.
+func (a *agent) background(v *view) []txEpisode {
+	if v.halted() || !a.chance(5) {
+		return nil
+	}
+	acc := a.accounts[0]
+	mid := v.mid()
+	side := exchangetypes.Side(1 + a.rng.IntN(2))
+	p := mid + bps(mid, 60)
+	if side == sell {
+		p = mid - bps(mid, 60)
+	}
+	return a.one(acc, place(acc, ioc(side, v.clip(p), 1+a.rng.Uint64N(3))))
+}
+
+// wash: account a rests a limit strictly inside the spread and, in the
+// same block (evasion: the next block), account b of a sister entity takes
+// it with an IOC at the same price. Repeated for window_blocks blocks,
+// alternating direction (evasion: random sizes and directions).
+func (a *agent) wash(v *view) ([]txEpisode, bool) {
+	accA, accB := a.accounts[0], a.accounts[1]
+	if len(a.accounts) > 2 && a.spec.Evasion {
+		accB = a.accounts[1+a.rng.IntN(len(a.accounts)-1)]
+	}
+	bid, ask := v.bestBid(), v.bestAsk()
+	var p int64
+	if bid > 0 && ask-bid >= 2 {
+		p = bid + 1 + a.rng.Int64N(ask-bid-1)
+	} else {
+		p = v.mid()
+	}
+	p = v.clip(p)
+	q := a.size() * 3
+	if a.spec.Evasion {
+		q = 1 + a.rng.Uint64N(a.size())
+	}
+	restSide, takeSide := sell, buy
+	if a.phase%2 == 1 || (a.spec.Evasion && a.chance(50)) {
+		restSide, takeSide = buy, sell
+	}
+	out := []txEpisode{
+		{tx: tx{from: accA, agent: a, msgs: []sdk.Msg{place(accA, limit(restSide, p, q))}}},
+		{tx: tx{from: accB, agent: a, msgs: []sdk.Msg{place(accB, ioc(takeSide, p, q))}}},
+	}
+	return out, int64(a.phase+1) >= a.window()
+}
+
+// spoof (layering): phase 0 rests layer_multiple (default 8; evasion 3) ×
+// size on `levels` (default 3) levels of one side just behind the touch and
+// takes the other side's touch with a small genuine IOC; phase 1 (evasion:
+// phase 2) cancels the layer.
+func (a *agent) spoof(v *view) ([]txEpisode, bool) {
+	acc := a.accounts[0]
+	mult := a.spec.LayerMultiple
+	if mult == 0 {
+		mult = 8
+	}
+	if a.spec.Evasion {
+		mult = max(mult/3, 2)
+	}
+	lv := a.spec.Levels
+	if lv == 0 {
+		lv = 3
+	}
+	cancelAt := 1
+	if a.spec.Evasion {
+		cancelAt = 2
+	}
+	switch {
+	case a.phase == 0:
+		mid := v.mid()
+		side := exchangetypes.Side(1 + a.rng.IntN(2)) // the side the layer is on
+		b := &exchangetypes.MsgBatch{Owner: acc.bech}
+		tick := max(bps(mid, 5), 1)
+		for i := range lv {
+			p := mid - tick*int64(1+i)
+			if side == sell {
+				p = mid + tick*int64(1+i)
+			}
+			b.Places = append(b.Places, limit(side, v.clip(p), a.size()*uint64(mult)))
+		}
+		other, p := sell, v.bestAsk()
+		if side == sell {
+			other, p = buy, v.bestBid()
+		}
+		if p == 0 {
+			p = mid
+		}
+		// The genuine order takes the other side's touch (IOC), after the
+		// layer is in the book (same batch, placed after it).
+		b.Places = append(b.Places, ioc(other, v.clip(p), a.size()))
+		return a.one(acc, b), false
+	case a.phase < cancelAt:
+		return nil, false
+	}
+	cs := cancelAll(v, acc)
+	if len(cs) == 0 {
+		return nil, true
+	}
+	return a.one(acc, &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cs}), true
+}
+
+// stuff (quote stuffing): for window_blocks blocks (default 3) a batch of
+// burst (default 150; evasion 40) post-only orders far from the touch, the
+// previous burst cancelled in the same batch; then everything cancelled.
+func (a *agent) stuff(v *view) ([]txEpisode, bool) {
+	acc := a.accounts[0]
+	burst := a.spec.Burst
+	if burst == 0 {
+		burst = 150
+	}
+	if a.spec.Evasion {
+		burst = max(burst/4, 5)
+	}
+	b := &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cancelAll(v, acc)}
+	if int64(a.phase) >= a.window() {
+		if len(b.Cancels) == 0 {
+			return nil, true
+		}
+		return a.one(acc, b), true
+	}
+	mid := v.mid()
+	lo, hi := v.band()
+	for i := range burst {
+		side := buy
+		if i%2 == 1 {
+			side = sell
+		}
+		off := bps(mid, 150+int64(a.rng.IntN(300)))
+		p := mid - off
+		if side == sell {
+			p = mid + off
+		}
+		if hi > 0 {
+			p = min(max(p, lo), hi)
+		}
+		o := limit(side, max(p, 1), 1)
+		o.PostOnly = true
+		b.Places = append(b.Places, o)
+	}
+	if n := len(b.Cancels) + len(b.Places); n > int(exchangetypes.MaxBatchSizeLimit) {
+		b.Places = b.Places[:int(exchangetypes.MaxBatchSizeLimit)-len(b.Cancels)]
+	}
+	return a.one(acc, b), false
+}
+
+// markClose (marking the close): the close is every day_blocks (or
+// window_blocks × 6) blocks; in the window_blocks blocks before it the agent
+// buys size × 4 a block with IOCs through the ask (evasion: size, every
+// other block), and sells it back after the close.
+func (a *agent) markClose(v *view) ([]txEpisode, bool) {
+	acc := a.accounts[0]
+	w := a.window()
+	q := a.size() * 4
+	if a.spec.Evasion {
+		q = a.size()
+	}
+	mid := v.mid()
+	if int64(a.phase) < w {
+		if a.spec.Evasion && a.phase%2 == 1 {
+			return nil, false
+		}
+		return a.one(acc, place(acc, ioc(buy, v.clip(mid+bps(mid, 80)), q))), false
+	}
+	pos := a.position()
+	if pos <= 0 {
+		return nil, true
+	}
+	return a.one(acc, place(acc, ioc(sell, v.clip(mid-bps(mid, 80)), uint64(pos)))), true
+}
+
+// momentum (momentum ignition): for window_blocks blocks (default 3)
+// aggressive buys (or sells) of size × 5 sweeping the book, then one exit
+// on the other side.
+func (a *agent) momentum(v *view) ([]txEpisode, bool) {
+	acc := a.accounts[0]
+	q := a.size() * 5
+	if a.spec.Evasion {
+		q = a.size() * 2
+	}
+	if a.phase == 0 {
+		a.parentSide = exchangetypes.Side(1 + a.rng.IntN(2))
+	}
+	mid := v.mid()
+	if int64(a.phase) < a.window() {
+		p := mid + bps(mid, 150)
+		if a.parentSide == sell {
+			p = mid - bps(mid, 150)
+		}
+		return a.one(acc, place(acc, ioc(a.parentSide, v.clip(p), q))), false
+	}
+	pos := a.position()
+	switch {
+	case pos > 0:
+		return a.one(acc, place(acc, ioc(sell, v.clip(mid-bps(mid, 100)), uint64(pos)))), true
+	case pos < 0:
+		return a.one(acc, place(acc, ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), true
+	}
+	return nil, true
+}

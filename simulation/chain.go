@@ -1,0 +1,433 @@
+package simulation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/spf13/viper"
+
+	"cosmossdk.io/log/v2"
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/clearchain/clearchain/app"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
+)
+
+const (
+	// ChainID of every simulated chain.
+	ChainID  = "clearchain-sim"
+	gasLimit = 100_000_000
+	// marketID is the simulated market (the setup block lists it first).
+	marketID = uint64(1)
+	// feedID is the validator feed that prices the market in ticks.
+	feedID = "SIM/EURC"
+)
+
+// account is a key the simulation signs with. Keys are derived from fixed
+// secrets (never from the seed): the same cast on every run.
+type account struct {
+	name     string
+	priv     cryptotypes.PrivKey
+	addr     sdk.AccAddress
+	bech     string
+	num, seq uint64
+	entity   uint64
+	owner    uint64 // x/exchange engine owner id (0 until the first deposit)
+}
+
+func newAccount(name string) *account {
+	priv := secp256k1.GenPrivKeyFromSecret([]byte("clearchain-simulation/" + name))
+	addr := sdk.AccAddress(priv.PubKey().Address())
+	return &account{name: name, priv: priv, addr: addr, bech: addr.String()}
+}
+
+// tx is one transaction an agent or the regulator sends.
+type tx struct {
+	from *account
+	msgs []sdk.Msg
+	// agent that sent it (nil: the regulator, the issuer's setup).
+	agent *agent
+}
+
+// chain is the real ClearChain app, in-process, driven block by block
+// through FinalizeBlock and Commit.
+type chain struct {
+	app   *app.ClearApp
+	db    dbm.DB
+	home  string
+	txCfg client.TxConfig
+	scn   *Scenario
+
+	regulator, issuer *account
+	vals              []cmted25519.PrivKey
+	valSet            *cmttypes.ValidatorSet
+	valOps            []*account
+	cash, asset       string // denoms
+	oracleAuthority   string
+
+	agents     []*agent
+	recipients []*account // accounts the issuer mints to
+	// parents: entity → parent entity, as registered at genesis (for
+	// surveillance's ownership groups).
+	parents map[uint64]uint64
+}
+
+func blockTimeOf(s *Scenario, h int64) time.Time {
+	return s.StartTime.Add(time.Duration(h) * s.BlockTime)
+}
+
+// newChain builds the app on a fresh in-memory database and runs InitChain
+// with the scenario's genesis (the cast, the licences, the oracle feed).
+func newChain(s *Scenario, agents []*agent) (*chain, error) {
+	home, err := os.MkdirTemp("", "clearchain-sim-*")
+	if err != nil {
+		return nil, err
+	}
+	c := &chain{db: dbm.NewMemDB(), home: home, scn: s, parents: map[uint64]uint64{},
+		regulator: newAccount("venue/regulator"), issuer: newAccount("venue/issuer")}
+	appOpts := viper.New()
+	appOpts.Set(flags.FlagHome, home)
+	c.app, err = app.New(log.NewNopLogger(), c.db, true, appOpts, nil, baseapp.SetChainID(ChainID))
+	if err != nil {
+		c.close()
+		return nil, fmt.Errorf("simulation: building the app: %w", err)
+	}
+	c.txCfg = c.app.TxConfig()
+	c.oracleAuthority = c.app.OracleKeeper.ModuleAddress()
+	if c.cash, err = assetstypes.Denom(c.issuer.bech, "eurc"); err != nil {
+		return nil, err
+	}
+	if c.asset, err = assetstypes.Denom(c.issuer.bech, "sim"); err != nil {
+		return nil, err
+	}
+	var vals []*cmttypes.Validator
+	for i := range s.Oracle.Validators {
+		pk := cmted25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("clearchain-simulation/validator-%d", i)))
+		c.vals = append(c.vals, pk)
+		vals = append(vals, cmttypes.NewValidator(pk.PubKey(), 1))
+	}
+	c.valSet = cmttypes.NewValidatorSet(vals)
+	// Operators in the validator set's order (sorted by address).
+	for i, v := range c.valSet.Validators {
+		op := &account{name: fmt.Sprintf("validator-%d", i), addr: sdk.AccAddress(v.Address)}
+		op.bech = op.addr.String()
+		c.valOps = append(c.valOps, op)
+	}
+	gen, err := c.genesis(agents)
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	cp := *simtestutil.DefaultConsensusParams
+	cp.Block = &cmtproto.BlockParams{MaxBytes: 22020096, MaxGas: -1}
+	if _, err := c.app.InitChain(&abci.RequestInitChain{
+		ChainId: ChainID, InitialHeight: 1, Time: s.StartTime,
+		ConsensusParams: &cp, AppStateBytes: gen,
+	}); err != nil {
+		c.close()
+		return nil, fmt.Errorf("simulation: InitChain: %w", err)
+	}
+	// Account numbers as InitGenesis assigned them (module accounts made
+	// by earlier modules' InitGenesis take numbers too): read them from the
+	// uncommitted genesis state.
+	ctx := c.app.NewContextLegacy(false, cmtproto.Header{Height: 1, ChainID: ChainID, Time: s.StartTime})
+	for _, acc := range c.signers(agents) {
+		a := c.app.AccountKeeper.GetAccount(ctx, acc.addr)
+		if a == nil {
+			c.close()
+			return nil, fmt.Errorf("simulation: genesis account %s (%s) missing after InitChain", acc.name, acc.bech)
+		}
+		acc.num, acc.seq = a.GetAccountNumber(), a.GetSequence()
+	}
+	return c, nil
+}
+
+func (c *chain) close() {
+	if c.app != nil {
+		_ = c.app.Close()
+	}
+	_ = os.RemoveAll(c.home)
+}
+
+// signers lists every account that signs, in genesis order: account
+// numbers are their index.
+func (c *chain) signers(agents []*agent) []*account {
+	all := []*account{c.regulator, c.issuer}
+	for _, a := range agents {
+		all = append(all, a.accounts...)
+	}
+	return all
+}
+
+func (c *chain) genesis(agents []*agent) ([]byte, error) {
+	cdc := c.app.AppCodec()
+	s := c.scn
+	all := c.signers(agents)
+	var genAccs []authtypes.GenesisAccount
+	var balances []banktypes.Balance
+	for i, acc := range all {
+		acc.num, acc.seq = uint64(i), 0
+		genAccs = append(genAccs, authtypes.NewBaseAccount(acc.addr, nil, uint64(i), 0))
+		balances = append(balances, banktypes.Balance{Address: acc.bech,
+			Coins: sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1_000_000_000_000))})
+	}
+	state, err := simtestutil.GenesisStateWithValSet(cdc, c.app.DefaultGenesis(), c.valSet, genAccs, balances...)
+	if err != nil {
+		return nil, fmt.Errorf("simulation: genesis: %w", err)
+	}
+	// GenesisStateWithValSet counts every validator's bond in the supply
+	// but credits the bonded pool with one bond only: credit all of them.
+	var bank banktypes.GenesisState
+	cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bank)
+	pool := authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String()
+	for i := range bank.Balances {
+		if bank.Balances[i].Address == pool {
+			bank.Balances[i].Coins = sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdk.DefaultPowerReduction.MulRaw(int64(len(c.valSet.Validators)))))
+		}
+	}
+	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
+
+	comp := compliancetypes.DefaultGenesis()
+	comp.Params.Authority = c.regulator.bech
+	next := uint64(1)
+	entity := func(name, jur string, parent uint64) uint64 {
+		id := next
+		next++
+		if parent != 0 {
+			c.parents[id] = parent
+		}
+		comp.Entities = append(comp.Entities, compliancetypes.Entity{Id: id, Name: name,
+			Lei: fmt.Sprintf("SIM%017d", id), Jurisdiction: jur, ParentId: parent})
+		return id
+	}
+	licence := func(acc *account, ent uint64, roles ...compliancetypes.Role) {
+		acc.entity = ent
+		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: acc.bech, EntityId: ent,
+			Roles: roles, IssuedAt: s.StartTime})
+	}
+	licence(c.issuer, entity("Simulated Issuer SA", "LU", 0), compliancetypes.RoleIssuer)
+	for _, op := range c.valOps {
+		licence(op, entity("Validator "+op.name, "LU", 0), compliancetypes.RoleValidatorOperator)
+	}
+	jurs := []string{"DE", "FR", "NL", "GB", "LU", "IE"}
+	groups := map[string]uint64{} // group name → parent entity (lookups only)
+	for i, a := range agents {
+		parent := uint64(0)
+		if a.group != "" {
+			id, ok := groups[a.group]
+			if !ok {
+				id = entity(a.group, "LU", 0)
+				groups[a.group] = id
+			}
+			parent = id
+		}
+		role := compliancetypes.RoleInstitution
+		if a.kind == KindMarketMaker {
+			role = compliancetypes.RoleMarketMaker
+		}
+		for j, acc := range a.accounts {
+			name := a.name
+			if len(a.accounts) > 1 {
+				name = acc.name
+			}
+			licence(acc, entity(name, jurs[(i+j)%len(jurs)], parent), role)
+		}
+		a.entity = a.accounts[0].entity
+	}
+	comp.NextEntityId = next
+	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
+
+	ex := exchangetypes.DefaultGenesis()
+	ex.Params.Authority = c.regulator.bech
+	if s.Market.MaxOrdersPerBlock > 0 {
+		ex.Params.MaxOrdersPerBlock = uint32(s.Market.MaxOrdersPerBlock)
+	}
+	ex.Params.MaxBatchSize = exchangetypes.MaxBatchSizeLimit
+	state[exchangetypes.ModuleName] = cdc.MustMarshalJSON(ex)
+
+	if !s.Oracle.Disabled {
+		var og oracletypes.GenesisState
+		if err := cdc.UnmarshalJSON(state[oracletypes.ModuleName], &og); err != nil {
+			return nil, fmt.Errorf("simulation: oracle genesis: %w", err)
+		}
+		og.Feeds = append(og.Feeds, oracletypes.Feed{Id: feedID, Decimals: 0, MinSources: 1,
+			MaxStalenessBlocks: s.Oracle.MaxStalenessBlocks, MaxDeviationBpsPerBlock: s.Oracle.MaxDeviationBpsPerBlock,
+			BaseDenom: c.asset, QuoteDenom: c.cash})
+		state[oracletypes.ModuleName] = cdc.MustMarshalJSON(&og)
+	}
+	return json.Marshal(state)
+}
+
+// setupTxs is block 1: the issuer creates the cash token and the asset and
+// mints both to every agent account, the regulator lists the market, every
+// agent account deposits.
+func (c *chain) setupTxs(agents []*agent) []tx {
+	s := c.scn
+	issuer := c.issuer.bech
+	mint := []sdk.Msg{
+		&assetstypes.MsgCreateAsset{Issuer: issuer, Symbol: "eurc", Name: "Euro cash token", Decimals: 6,
+			Class: assetstypes.ClassCash, SupplyCap: sdkmath.ZeroInt()},
+		&assetstypes.MsgCreateAsset{Issuer: issuer, Symbol: "sim", Name: "Simulated data asset", Decimals: 0,
+			Class: assetstypes.ClassDataAsset, SupplyCap: sdkmath.ZeroInt()},
+	}
+	for _, a := range agents {
+		for _, acc := range a.accounts {
+			mint = append(mint,
+				&assetstypes.MsgMint{Admin: issuer, Denom: c.cash, Amount: sdkmath.NewInt(a.cash), Recipient: acc.bech},
+				&assetstypes.MsgMint{Admin: issuer, Denom: c.asset, Amount: sdkmath.NewInt(a.inventory), Recipient: acc.bech})
+		}
+	}
+	txs := []tx{{from: c.issuer, msgs: mint}}
+	m := s.Market
+	one := sdkmath.NewInt(1)
+	txs = append(txs, tx{from: c.regulator, msgs: []sdk.Msg{
+		&exchangetypes.MsgCreateMarket{Authority: c.regulator.bech, Market: exchangetypes.Market{
+			BaseDenom: c.asset, QuoteDenom: c.cash, TickSize: one, LotSize: one, MinNotional: sdkmath.NewInt(m.MinNotional),
+			MakerFeeBps: m.MakerFeeBps, TakerFeeBps: m.TakerFeeBps, Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+			BandBps: m.BandBps, BandHaltBlocks: m.BandHaltBlocks, BreakerBps: m.BreakerBps, BreakerWindowBlocks: m.BreakerWindowBlocks,
+		}, Reason: "simulation: " + s.Name},
+	}})
+	for _, a := range agents {
+		for _, acc := range a.accounts {
+			txs = append(txs, tx{from: acc, agent: a, msgs: []sdk.Msg{
+				// 90% to the exchange, the rest stays in the bank (transfers).
+				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.cash, a.cash/10*9)},
+				&exchangetypes.MsgDeposit{Owner: acc.bech, Amount: sdk.NewInt64Coin(c.asset, a.inventory/10*9)},
+			}})
+		}
+	}
+	return txs
+}
+
+// sign signs t with the signer's next sequence (SIGN_MODE_DIRECT, no fee).
+// secp256k1 signatures are deterministic (RFC 6979).
+func (c *chain) sign(t tx) ([]byte, error) {
+	mode, err := authsign.APISignModeToInternal(c.txCfg.SignModeHandler().DefaultMode())
+	if err != nil {
+		return nil, err
+	}
+	b := c.txCfg.NewTxBuilder()
+	if err := b.SetMsgs(t.msgs...); err != nil {
+		return nil, err
+	}
+	b.SetGasLimit(gasLimit)
+	pub := t.from.priv.PubKey()
+	sig := signing.SignatureV2{PubKey: pub, Data: &signing.SingleSignatureData{SignMode: mode}, Sequence: t.from.seq}
+	if err := b.SetSignatures(sig); err != nil {
+		return nil, err
+	}
+	bz, err := authsign.GetSignBytesAdapter(context.Background(), c.txCfg.SignModeHandler(), mode, authsign.SignerData{
+		Address: t.from.bech, ChainID: ChainID, AccountNumber: t.from.num, Sequence: t.from.seq, PubKey: pub,
+	}, b.GetTx())
+	if err != nil {
+		return nil, err
+	}
+	sig.Data.(*signing.SingleSignatureData).Signature, err = t.from.priv.Sign(bz)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.SetSignatures(sig); err != nil {
+		return nil, err
+	}
+	raw, err := c.txCfg.TxEncoder()(b.GetTx())
+	if err != nil {
+		return nil, err
+	}
+	t.from.seq++
+	return raw, nil
+}
+
+// votes is what each validator puts in its vote extension this block: a
+// price (0: an empty extension, its feeder is down) and whether it is in
+// the commit at all.
+type vote struct {
+	price  int64
+	absent bool
+}
+
+// injected encodes the proposer's first tx: the validators' vote
+// extensions of the previous height, as PrepareProposal builds it.
+func (c *chain) injected(votes []vote) ([]byte, error) {
+	info := abci.ExtendedCommitInfo{}
+	for i, v := range c.valSet.Validators {
+		ev := abci.ExtendedVoteInfo{Validator: abci.Validator{Address: v.Address, Power: v.VotingPower},
+			BlockIdFlag: cmtproto.BlockIDFlagCommit}
+		switch {
+		case votes[i].absent:
+			ev.BlockIdFlag = cmtproto.BlockIDFlagAbsent
+		case votes[i].price > 0:
+			bz, err := oracletypes.EncodeVoteExtension(oracletypes.VoteExtension{Prices: []oracletypes.FeedPrice{{FeedId: feedID, Price: votes[i].price}}})
+			if err != nil {
+				return nil, err
+			}
+			ev.VoteExtension = bz
+		}
+		info.Votes = append(info.Votes, ev)
+	}
+	return oracletypes.EncodeInjectedVotes(info, c.oracleAuthority)
+}
+
+// deliver finalizes and commits block h. A tx that fails to sign is an
+// error of the simulation itself.
+func (c *chain) deliver(h int64, injected []byte, txs []tx) (*abci.ResponseFinalizeBlock, error) {
+	raw := make([][]byte, 0, len(txs)+1)
+	if injected != nil {
+		raw = append(raw, injected)
+	}
+	for _, t := range txs {
+		bz, err := c.sign(t)
+		if err != nil {
+			return nil, fmt.Errorf("simulation: signing a tx at height %d: %w", h, err)
+		}
+		raw = append(raw, bz)
+	}
+	res, err := c.app.FinalizeBlock(&abci.RequestFinalizeBlock{
+		Txs: raw, Height: h, Time: blockTimeOf(c.scn, h),
+		NextValidatorsHash: c.valSet.Hash(), ProposerAddress: c.valSet.Validators[0].Address,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("simulation: FinalizeBlock %d: %w", h, err)
+	}
+	if _, err := c.app.Commit(); err != nil {
+		return nil, fmt.Errorf("simulation: Commit %d: %w", h, err)
+	}
+	// A failed tx still used its sequence number (the ante handler ran
+	// and incremented it) unless it failed in the ante handler before the
+	// increment; re-read the sequences of this block's signers.
+	ctx := c.queryCtx()
+	for _, t := range txs {
+		if acc := c.app.AccountKeeper.GetAccount(ctx, t.from.addr); acc != nil {
+			t.from.seq = acc.GetSequence()
+		}
+	}
+	return res, nil
+}
+
+func (c *chain) queryCtx() sdk.Context {
+	return c.app.NewContextLegacy(true, cmtproto.Header{Height: c.app.LastBlockHeight(), ChainID: ChainID,
+		Time: blockTimeOf(c.scn, c.app.LastBlockHeight())})
+}

@@ -1,0 +1,26 @@
+package simulation
+
+import (
+	"github.com/clearchain/clearchain/surveillance"
+)
+
+// SurveillanceParams are the params the simulation runs the surveillance
+// engine with: the defaults, the ownership groups registered at genesis
+// (entity → parent) and, when the scenario has days, the close every
+// day_blocks blocks (marking the close).
+func SurveillanceParams(s *Scenario, parents map[uint64]uint64) surveillance.Params {
+	p := surveillance.DefaultParams()
+	p.Parents = map[uint64]uint64{}
+	for k, v := range parents {
+		p.Parents[k] = v
+	}
+	if s.DayBlocks > p.Close.WindowBlocks {
+		p.Close.IntervalBlocks = s.DayBlocks
+		p.Close.BaselineBlocks = min(p.Close.BaselineBlocks, s.DayBlocks-p.Close.WindowBlocks)
+	}
+	return p
+}
+
+func newEngine(s *Scenario, c *chain) Detector {
+	return surveillance.New(SurveillanceParams(s, c.parents))
+}

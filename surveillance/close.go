@@ -1,0 +1,318 @@
+package surveillance
+
+import (
+	"fmt"
+	"sort"
+)
+
+// detectPending runs the detectors that need to see what happened after
+// the pattern (a reversal, an exit): marking the close and momentum
+// ignition. Both evaluate a past span from the block history.
+func (e *Engine) detectPending(b *block) []Alert {
+	out := e.detectClose(b)
+	return append(out, e.detectMomentum(b)...)
+}
+
+// lastPrice returns the last trade price in market at or before height h,
+// no earlier than lo.
+func (e *Engine) lastPrice(market uint64, lo, h int64) (int64, bool) {
+	for x := h; x >= lo; x-- {
+		b := e.blockAt(x)
+		if b == nil {
+			continue
+		}
+		for i := len(b.fills) - 1; i >= 0; i-- {
+			if b.fills[i].Market == market {
+				return b.fills[i].Price, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// groupVolume sums, per market and group, the lots bought and sold in
+// heights [lo, hi].
+type gv struct{ bought, sold uint64 }
+
+func (e *Engine) volumes(lo, hi int64, market uint64) (map[uint64]*gv, uint64) {
+	m := map[uint64]*gv{}
+	var total uint64
+	for x := lo; x <= hi; x++ {
+		b := e.blockAt(x)
+		if b == nil {
+			continue
+		}
+		for i := range b.fills {
+			f := &b.fills[i]
+			if f.Market != market {
+				continue
+			}
+			total += f.Qty
+			if g := f.BuyerGroup(); g != 0 {
+				if m[g] == nil {
+					m[g] = &gv{}
+				}
+				m[g].bought += f.Qty
+			}
+			if g := f.SellerGroup(); g != 0 {
+				if m[g] == nil {
+					m[g] = &gv{}
+				}
+				m[g].sold += f.Qty
+			}
+		}
+	}
+	return m, total
+}
+
+func (e *Engine) marketsIn(lo, hi int64) []uint64 {
+	seen := map[uint64]bool{}
+	var out []uint64
+	for x := lo; x <= hi; x++ {
+		if b := e.blockAt(x); b != nil {
+			for i := range b.fills {
+				if m := b.fills[i].Market; !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func sortedGroups(m map[uint64]*gv) []uint64 {
+	out := make([]uint64, 0, len(m))
+	for g := range m {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// detectClose raises marking_close alerts. The close C is every height
+// divisible by IntervalBlocks; it is judged at C + ReversalBlocks.
+func (e *Engine) detectClose(b *block) []Alert {
+	p := e.p.Close
+	if p.IntervalBlocks <= 0 || p.WindowBlocks <= 0 {
+		return nil
+	}
+	c := b.height - p.ReversalBlocks
+	if c <= 0 || c%p.IntervalBlocks != 0 {
+		return nil
+	}
+	wlo := c - p.WindowBlocks + 1
+	blo := wlo - p.BaselineBlocks
+	var out []Alert
+	for _, m := range e.marketsIn(wlo, c) {
+		before, ok := e.lastPrice(m, blo, wlo-1)
+		if !ok || before <= 0 {
+			continue
+		}
+		closeP, _ := e.lastPrice(m, wlo, c)
+		after, ok := e.lastPrice(m, c+1, b.height)
+		if !ok {
+			continue // no trade after the close: no reversal to see
+		}
+		win, wTotal := e.volumes(wlo, c, m)
+		base, bTotal := e.volumes(blo, wlo-1, m)
+		for _, g := range sortedGroups(win) {
+			v := win[g]
+			share := bps(int64(v.bought+v.sold), int64(wTotal))
+			baseShare := p.MinBaselineBps
+			if bv := base[g]; bv != nil && bTotal > 0 {
+				baseShare = max(baseShare, bps(int64(bv.bought+bv.sold), int64(bTotal)))
+			}
+			if share < p.MinShareBps || share < p.ShareMultiple*baseShare {
+				continue
+			}
+			dir := int64(1)
+			if v.sold > v.bought {
+				dir = -1
+			}
+			impact := bps((closeP-before)*dir, before)
+			rev := (closeP - after) * dir
+			if impact < p.MinImpactBps || rev*100 < p.MinReversalPct*(closeP-before)*dir {
+				continue
+			}
+			a := Alert{Detector: DetMarkingClose, Height: b.height, FirstHeight: wlo, Market: m, Group: g}
+			e.collect(&a, m, wlo, c, g)
+			a.Evidence = fmt.Sprintf("ownership group %d made %d.%02d%% of market %d's volume in the %d blocks before the close at height %d (usual share %d.%02d%% over the %d blocks before); it %s, moving the price %d→%d (%+d bps), which reverted to %d within %d blocks",
+				g, share/100, share%100, m, p.WindowBlocks, c, baseShare/100, baseShare%100, p.BaselineBlocks,
+				map[bool]string{true: "bought", false: "sold"}[dir > 0], before, closeP, bps(closeP-before, before), after, p.ReversalBlocks)
+			a.Score = 400 + (share/baseShare-p.ShareMultiple)*50 + (impact-p.MinImpactBps)/10
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// collect adds the evidence of group g's fills in market m, heights
+// [lo, hi], to a.
+func (e *Engine) collect(a *Alert, m uint64, lo, hi int64, g uint64) {
+	for x := lo; x <= hi; x++ {
+		b := e.blockAt(x)
+		if b == nil {
+			continue
+		}
+		for i := range b.fills {
+			f := &b.fills[i]
+			if f.Market != m {
+				continue
+			}
+			for _, side := range [2]struct {
+				acct  string
+				ent   uint64
+				order uint64
+				grp   uint64
+			}{{f.Taker, f.TakerEntity, f.TakerOrder, f.TakerGroup}, {f.Maker, f.MakerEntity, f.MakerOrder, f.MakerGroup}} {
+				if side.ent == 0 || side.grp != g {
+					continue
+				}
+				a.Entities = append(a.Entities, side.ent)
+				a.Accounts = append(a.Accounts, side.acct)
+				if len(a.TradeIDs) < maxEvidence {
+					a.TradeIDs = append(a.TradeIDs, f.TradeID)
+					a.OrderIDs = append(a.OrderIDs, side.order)
+				}
+			}
+		}
+	}
+}
+
+// detectMomentum raises momentum_ignition alerts. At height H it judges the
+// burst (E-IgniteBlocks, E], E = H - ExitBlocks: a group whose aggressive
+// (taker) trades in one direction were at least MinQty lots and
+// MinTakerShareBps of the market's taker volume, while the price moved
+// MinImpactBps that way, and which then, within ExitBlocks, traded at
+// least MinExitPct percent of that quantity back at a better average price.
+func (e *Engine) detectMomentum(b *block) []Alert {
+	p := e.p.Momentum
+	if p.IgniteBlocks <= 0 || p.ExitBlocks <= 0 {
+		return nil
+	}
+	end := b.height - p.ExitBlocks
+	lo := end - p.IgniteBlocks + 1
+	if lo <= 1 {
+		return nil
+	}
+	var out []Alert
+	for _, m := range e.marketsIn(lo, end) {
+		before, ok := e.lastPrice(m, lo-p.IgniteBlocks-p.ExitBlocks, lo-1)
+		if !ok || before <= 0 {
+			continue
+		}
+		last, _ := e.lastPrice(m, lo, end)
+		type agg struct {
+			buy, sell       uint64
+			buyNot, sellNot int64
+		}
+		takers := map[uint64]*agg{}
+		var total uint64
+		for x := lo; x <= end; x++ {
+			bb := e.blockAt(x)
+			if bb == nil {
+				continue
+			}
+			for i := range bb.fills {
+				f := &bb.fills[i]
+				if f.Market != m {
+					continue
+				}
+				total += f.Qty
+				if f.TakerEntity == 0 {
+					continue
+				}
+				g := f.TakerGroup
+				a := takers[g]
+				if a == nil {
+					a = &agg{}
+					takers[g] = a
+				}
+				if f.TakerSide == Buy {
+					a.buy += f.Qty
+					a.buyNot += f.Price * int64(f.Qty)
+				} else {
+					a.sell += f.Qty
+					a.sellNot += f.Price * int64(f.Qty)
+				}
+			}
+		}
+		groups := make([]uint64, 0, len(takers))
+		for g := range takers {
+			groups = append(groups, g)
+		}
+		sort.Slice(groups, func(i, j int) bool { return groups[i] < groups[j] })
+		for _, g := range groups {
+			t := takers[g]
+			dir, q, notional := int64(1), t.buy, t.buyNot
+			if t.sell > t.buy {
+				dir, q, notional = -1, t.sell, t.sellNot
+			}
+			if q < p.MinQty || int64(q)*10000 < p.MinTakerShareBps*int64(total) {
+				continue
+			}
+			impact := bps((last-before)*dir, before)
+			if impact < p.MinImpactBps {
+				continue
+			}
+			// The exit: the group's trades the other way after the burst.
+			exit, _ := e.volumes(end+1, b.height, m)
+			ev := exit[g]
+			if ev == nil {
+				continue
+			}
+			exitQ := ev.sold
+			if dir < 0 {
+				exitQ = ev.bought
+			}
+			if int64(exitQ)*100 < p.MinExitPct*int64(q) {
+				continue
+			}
+			exitNot := e.notional(m, end+1, b.height, g, -dir)
+			// Better price: sold above the burst's average buy (or bought
+			// below the burst's average sell): exitNot/exitQ vs notional/q.
+			if (exitNot*int64(q)-notional*int64(exitQ))*dir <= 0 {
+				continue
+			}
+			if !e.cooled(key(DetMomentumIgnition, m, g), p.CooldownBlocks) {
+				continue
+			}
+			a := Alert{Detector: DetMomentumIgnition, Height: b.height, FirstHeight: lo, Market: m, Group: g}
+			e.collect(&a, m, lo, b.height, g)
+			a.Evidence = fmt.Sprintf("ownership group %d took %d lots (%s, %d.%02d%% of taker volume) in market %d at heights %d..%d, moving the price %d→%d (%+d bps), then within %d blocks traded %d lots back at a better average (%d vs %d)",
+				g, q, map[bool]string{true: "buying", false: "selling"}[dir > 0], int64(q)*10000/int64(max(total, 1))/100,
+				int64(q)*10000/int64(max(total, 1))%100, m, lo, end, before, last, bps(last-before, before), p.ExitBlocks, exitQ,
+				exitNot/int64(max(exitQ, 1)), notional/int64(max(q, 1)))
+			a.Score = 400 + (impact-p.MinImpactBps)/10 + (int64(exitQ)*100/int64(q)-p.MinExitPct)*2
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// notional sums price × qty of group g's trades on side dir (1 buy, -1
+// sell) in market m, heights [lo, hi].
+func (e *Engine) notional(m uint64, lo, hi int64, g uint64, dir int64) int64 {
+	var n int64
+	for x := lo; x <= hi; x++ {
+		b := e.blockAt(x)
+		if b == nil {
+			continue
+		}
+		for i := range b.fills {
+			f := &b.fills[i]
+			if f.Market != m {
+				continue
+			}
+			if dir > 0 && f.BuyerGroup() == g {
+				n += f.Price * int64(f.Qty)
+			}
+			if dir < 0 && f.SellerGroup() == g {
+				n += f.Price * int64(f.Qty)
+			}
+		}
+	}
+	return n
+}

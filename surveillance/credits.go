@@ -1,0 +1,222 @@
+package surveillance
+
+import (
+	"fmt"
+	"strconv"
+)
+
+type span struct {
+	start, end uint64
+	batch      string
+	owner      string
+	id         string // retirement id
+	height     int64
+}
+
+func (s span) overlaps(a, b uint64) bool { return s.start <= b && a <= s.end }
+
+type hop struct {
+	from, to string
+	height   int64
+}
+
+type moving struct {
+	start, end uint64
+	hops       []hop
+}
+
+type claim struct {
+	claimant string
+	height   int64
+}
+
+type contractCredits struct {
+	issued  []span
+	retired []span
+	moves   []moving
+}
+
+type creditState struct {
+	byContract map[string]*contractCredits
+	claims     map[string]claim // contract|retirement id → first claim
+}
+
+func (s *creditState) init() {
+	s.byContract = map[string]*contractCredits{}
+	s.claims = map[string]claim{}
+}
+
+func (s *creditState) of(contract string) *contractCredits {
+	c := s.byContract[contract]
+	if c == nil {
+		c = &contractCredits{}
+		s.byContract[contract] = c
+	}
+	return c
+}
+
+func serialStr(contract string, a, b uint64) string {
+	return contract + ":" + strconv.FormatUint(a, 10) + "-" + strconv.FormatUint(b, 10)
+}
+
+// detectCredits raises the green-credit alerts, in event order:
+// double issuance (a serial issued twice), transfer after retirement,
+// two claims on one retirement, and circular transfer chains (a serial
+// range returning to an account it left, through accounts of more than one
+// ownership group).
+func (e *Engine) detectCredits(b *block) []Alert {
+	p := e.p.Credits
+	var out []Alert
+	for _, ev := range b.credits {
+		c := e.credits.of(ev.Contract)
+		a := Alert{Height: b.height, FirstHeight: b.height}
+		switch ev.Kind {
+		case "issued":
+			for _, s := range c.issued {
+				if s.overlaps(ev.SerialStart, ev.SerialEnd) {
+					a.Detector, a.FirstHeight = DetCreditDoubleIssue, s.height
+					a.Accounts = []string{s.owner, ev.From, ev.To}
+					a.Serials = []string{serialStr(ev.Contract, s.start, s.end), serialStr(ev.Contract, ev.SerialStart, ev.SerialEnd)}
+					a.Evidence = fmt.Sprintf("serials %d-%d of contract %s (batch %q) issued at height %d overlap serials %d-%d already issued in batch %q at height %d",
+						ev.SerialStart, ev.SerialEnd, ev.Contract, ev.Batch, b.height, s.start, s.end, s.batch, s.height)
+					a.Score = 1000
+					break
+				}
+			}
+			if len(c.issued) < p.MaxTrackedRanges {
+				c.issued = append(c.issued, span{start: ev.SerialStart, end: ev.SerialEnd, batch: ev.Batch, owner: ev.To, height: b.height})
+			}
+			e.trackMove(c, ev, b.height)
+		case "transferred":
+			for _, s := range c.retired {
+				if s.overlaps(ev.SerialStart, ev.SerialEnd) {
+					a.Detector, a.FirstHeight = DetCreditAfterRetire, s.height
+					a.Accounts = []string{s.owner, ev.From, ev.To}
+					a.Serials = []string{serialStr(ev.Contract, s.start, s.end), serialStr(ev.Contract, ev.SerialStart, ev.SerialEnd)}
+					a.Evidence = fmt.Sprintf("serials %d-%d of contract %s moved %s → %s at height %d after serials %d-%d were retired (retirement %q by %s at height %d)",
+						ev.SerialStart, ev.SerialEnd, ev.Contract, ev.From, ev.To, b.height, s.start, s.end, s.id, s.owner, s.height)
+					a.Score = 1000
+					break
+				}
+			}
+			if a.Detector == "" {
+				a = e.circular(c, ev, b.height)
+			}
+			e.trackMove(c, ev, b.height)
+		case "retired":
+			if len(c.retired) < p.MaxTrackedRanges {
+				c.retired = append(c.retired, span{start: ev.SerialStart, end: ev.SerialEnd, batch: ev.Batch, owner: ev.From, id: ev.RetirementID, height: b.height})
+			}
+		case "claimed":
+			k := ev.Contract + "|" + ev.RetirementID
+			if first, ok := e.credits.claims[k]; ok {
+				a.Detector, a.FirstHeight = DetCreditDoubleClaim, first.height
+				a.Accounts = []string{first.claimant, ev.From}
+				for _, s := range c.retired {
+					if s.id == ev.RetirementID {
+						a.Serials = append(a.Serials, serialStr(ev.Contract, s.start, s.end))
+					}
+				}
+				a.Evidence = fmt.Sprintf("retirement %q of contract %s claimed by %s at height %d was claimed again by %s at height %d",
+					ev.RetirementID, ev.Contract, first.claimant, first.height, ev.From, b.height)
+				a.Score = 1000
+			} else if ev.RetirementID != "" {
+				e.credits.claims[k] = claim{claimant: ev.From, height: b.height}
+			}
+		}
+		if a.Detector != "" {
+			for _, acct := range a.Accounts {
+				if ent := e.accounts[acct]; ent != 0 {
+					a.Entities = append(a.Entities, ent)
+				}
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// trackMove records a hop of a serial range and drops hops older than the
+// circular window.
+func (e *Engine) trackMove(c *contractCredits, ev CreditEvent, h int64) {
+	from := ev.From
+	if ev.Kind == "issued" {
+		from = ""
+	}
+	w := e.p.Credits.CircularWindowBlocks
+	for i := range c.moves {
+		m := &c.moves[i]
+		if m.start == ev.SerialStart && m.end == ev.SerialEnd {
+			for len(m.hops) > 0 && m.hops[0].height <= h-w {
+				m.hops = m.hops[1:]
+			}
+			m.hops = append(m.hops, hop{from: from, to: ev.To, height: h})
+			return
+		}
+	}
+	if len(c.moves) >= e.p.Credits.MaxTrackedRanges {
+		c.moves = c.moves[1:]
+	}
+	c.moves = append(c.moves, moving{start: ev.SerialStart, end: ev.SerialEnd, hops: []hop{{from: from, to: ev.To, height: h}}})
+}
+
+// circular checks whether transfer ev brings its serial range back to an
+// account it left within the window, through at least MinCircleHops hops
+// (this one included) whose accounts are not all in one ownership group.
+func (e *Engine) circular(c *contractCredits, ev CreditEvent, h int64) Alert {
+	p := e.p.Credits
+	for i := range c.moves {
+		m := &c.moves[i]
+		if !(m.start <= ev.SerialEnd && ev.SerialStart <= m.end) {
+			continue
+		}
+		for j := len(m.hops) - 1; j >= 0; j-- {
+			hp := m.hops[j]
+			if hp.from != ev.To || hp.height <= h-p.CircularWindowBlocks {
+				continue
+			}
+			hops := m.hops[j:]
+			if len(hops)+1 < p.MinCircleHops {
+				break
+			}
+			accts := []string{ev.From, ev.To}
+			groups := map[uint64]bool{}
+			for _, x := range hops {
+				accts = append(accts, x.from, x.to)
+			}
+			oneGroup := true
+			var g0 uint64
+			for k, acct := range accts {
+				ent := e.accounts[acct]
+				g := e.Group(ent)
+				if ent == 0 {
+					oneGroup = false
+				}
+				if k == 0 {
+					g0 = g
+				} else if g != g0 {
+					oneGroup = false
+				}
+				groups[g] = true
+			}
+			if oneGroup {
+				break // group-internal transfers: the group's own book-keeping
+			}
+			a := Alert{Detector: DetCreditCircularFlow, Height: h, FirstHeight: hp.height, Accounts: accts,
+				Serials: []string{serialStr(ev.Contract, ev.SerialStart, ev.SerialEnd)}}
+			chain := ev.To
+			for _, x := range hops {
+				chain += " → " + x.to
+			}
+			if hops[len(hops)-1].to != ev.From {
+				chain += " … " + ev.From
+			}
+			chain += " → " + ev.To
+			a.Evidence = fmt.Sprintf("serials %d-%d of contract %s came back to %s within %d blocks (heights %d..%d) through %d transfers: %s",
+				ev.SerialStart, ev.SerialEnd, ev.Contract, ev.To, h-hp.height, hp.height, h, len(hops)+1, chain)
+			a.Score = 500 + int64(len(hops))*100
+			return a
+		}
+	}
+	return Alert{}
+}

@@ -1,0 +1,186 @@
+package surveillance
+
+// Params are the detectors' thresholds. Every number is an integer (blocks,
+// lots, basis points or per mille), so runs are reproducible bit for bit.
+// README.md gives the reasoning behind each default.
+type Params struct {
+	// Parents maps an entity to its parent entity (0: none), for entities
+	// registered before the engine started following (e.g. at genesis);
+	// compliance EventEntityRegistered/Updated events add to and override it.
+	Parents map[uint64]uint64 `json:"parents,omitempty" yaml:"parents,omitempty"`
+	// AccountEntities maps an account to its entity, for green-credit
+	// events (the exchange's events carry the entity themselves).
+	AccountEntities map[string]uint64 `json:"account_entities,omitempty" yaml:"account_entities,omitempty"`
+
+	Wash     WashParams     `json:"wash" yaml:"wash"`
+	Ring     RingParams     `json:"ring" yaml:"ring"`
+	Spoof    SpoofParams    `json:"spoof" yaml:"spoof"`
+	Stuffing StuffingParams `json:"stuffing" yaml:"stuffing"`
+	Close    CloseParams    `json:"close" yaml:"close"`
+	Momentum MomentumParams `json:"momentum" yaml:"momentum"`
+	Credits  CreditParams   `json:"credits" yaml:"credits"`
+}
+
+// WashParams: trades between two entities of one ownership group (or one
+// entity with itself).
+type WashParams struct {
+	// WindowBlocks is how far back group-internal fills are counted.
+	WindowBlocks int `json:"window_blocks" yaml:"window_blocks"`
+	// MinFills is the number of group-internal fills in the window that
+	// raises an alert; MinQty their summed quantity (lots).
+	MinFills int    `json:"min_fills" yaml:"min_fills"`
+	MinQty   uint64 `json:"min_qty" yaml:"min_qty"`
+	// CooldownBlocks: no second alert for the same group and market sooner.
+	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+}
+
+// RingParams: cycles of 3..MaxLen ownership groups trading among themselves
+// and ending near flat.
+type RingParams struct {
+	WindowBlocks int `json:"window_blocks" yaml:"window_blocks"`
+	// EvalEveryBlocks: the trade graph is searched this often.
+	EvalEveryBlocks int `json:"eval_every_blocks" yaml:"eval_every_blocks"`
+	MaxLen          int `json:"max_len" yaml:"max_len"`
+	// MinEdgeQty: the smallest flow (lots) along each edge of the cycle.
+	MinEdgeQty uint64 `json:"min_edge_qty" yaml:"min_edge_qty"`
+	// MaxNetBps: each member's |bought - sold| over the window is at most
+	// this share of its gross volume (near flat).
+	MaxNetBps int64 `json:"max_net_bps" yaml:"max_net_bps"`
+	// MinShareBps: the ring's own trades are at least this share of each
+	// member's volume in the window (market makers trade with everyone).
+	MinShareBps int64 `json:"min_share_bps" yaml:"min_share_bps"`
+	// MaxNodes bounds the graph searched (the busiest groups first).
+	MaxNodes       int   `json:"max_nodes" yaml:"max_nodes"`
+	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+}
+
+// SpoofParams: own orders on one side cancelled around an own fill on the
+// other side.
+type SpoofParams struct {
+	// AroundBlocks: cancels within this many blocks before or after the
+	// fill count; orders must have lived at most MaxLifetimeBlocks.
+	AroundBlocks      int64 `json:"around_blocks" yaml:"around_blocks"`
+	MaxLifetimeBlocks int64 `json:"max_lifetime_blocks" yaml:"max_lifetime_blocks"`
+	// MinRatio: cancelled opposite-side quantity at least this many times
+	// the filled quantity.
+	MinRatio uint64 `json:"min_ratio" yaml:"min_ratio"`
+	// MinSymmetry: opposite-side cancels at least this many times the
+	// same-side cancels in the same span (market makers requote both sides).
+	MinSymmetry uint64 `json:"min_symmetry" yaml:"min_symmetry"`
+	// MinEpisodes within HistoryBlocks raise the alert (repetition).
+	MinEpisodes   int   `json:"min_episodes" yaml:"min_episodes"`
+	HistoryBlocks int64 `json:"history_blocks" yaml:"history_blocks"`
+	// LayeringMinLevels: episodes whose cancelled orders sat at this many
+	// distinct prices or more are reported as layering.
+	LayeringMinLevels int   `json:"layering_min_levels" yaml:"layering_min_levels"`
+	CooldownBlocks    int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+}
+
+// StuffingParams: bursts of order messages per block with few fills.
+type StuffingParams struct {
+	// MinMessages per entity per market per block (places + cancels) for a
+	// block to be a burst, and at least BurstMultiple times the entity's
+	// own running baseline (an integer moving average over BaselineBlocks).
+	MinMessages    uint64 `json:"min_messages" yaml:"min_messages"`
+	BurstMultiple  uint64 `json:"burst_multiple" yaml:"burst_multiple"`
+	BaselineBlocks uint64 `json:"baseline_blocks" yaml:"baseline_blocks"`
+	// MaxFillPermille: fills per 1,000 messages in a burst block at most.
+	MaxFillPermille uint64 `json:"max_fill_permille" yaml:"max_fill_permille"`
+	// MinBursts within WindowBlocks raise the alert.
+	MinBursts      int   `json:"min_bursts" yaml:"min_bursts"`
+	WindowBlocks   int64 `json:"window_blocks" yaml:"window_blocks"`
+	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+}
+
+// CloseParams: marking the close. A reference price ("close") is fixed at
+// every height divisible by IntervalBlocks, from the trades of the last
+// WindowBlocks before it.
+type CloseParams struct {
+	IntervalBlocks int64 `json:"interval_blocks" yaml:"interval_blocks"`
+	WindowBlocks   int64 `json:"window_blocks" yaml:"window_blocks"`
+	// BaselineBlocks before the window give the group's usual share.
+	BaselineBlocks int64 `json:"baseline_blocks" yaml:"baseline_blocks"`
+	// MinShareBps: the group's share of window volume at least this, and at
+	// least ShareMultiple times its baseline share (a group absent from the
+	// baseline counts MinBaselineBps).
+	MinShareBps    int64 `json:"min_share_bps" yaml:"min_share_bps"`
+	ShareMultiple  int64 `json:"share_multiple" yaml:"share_multiple"`
+	MinBaselineBps int64 `json:"min_baseline_bps" yaml:"min_baseline_bps"`
+	// MinImpactBps: the close moved at least this from the last price
+	// before the window, in the direction the group traded.
+	MinImpactBps int64 `json:"min_impact_bps" yaml:"min_impact_bps"`
+	// ReversalBlocks after the close, the price gave back at least
+	// MinReversalPct percent of the impact.
+	ReversalBlocks int64 `json:"reversal_blocks" yaml:"reversal_blocks"`
+	MinReversalPct int64 `json:"min_reversal_pct" yaml:"min_reversal_pct"`
+}
+
+// MomentumParams: aggressive one-way trading that moves the price, then an
+// exit the other way at a profit while the move fades.
+type MomentumParams struct {
+	// IgniteBlocks: the span of the aggressive burst.
+	IgniteBlocks int64 `json:"ignite_blocks" yaml:"ignite_blocks"`
+	// MinTakerShareBps of the market's taker volume in the burst, in one
+	// direction, and at least MinQty lots.
+	MinTakerShareBps int64  `json:"min_taker_share_bps" yaml:"min_taker_share_bps"`
+	MinQty           uint64 `json:"min_qty" yaml:"min_qty"`
+	// MinImpactBps: the price moved at least this during the burst.
+	MinImpactBps int64 `json:"min_impact_bps" yaml:"min_impact_bps"`
+	// ExitBlocks after the burst the group traded at least MinExitPct
+	// percent of the burst quantity the other way, at a better average
+	// price than its burst average.
+	ExitBlocks     int64 `json:"exit_blocks" yaml:"exit_blocks"`
+	MinExitPct     int64 `json:"min_exit_pct" yaml:"min_exit_pct"`
+	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+}
+
+// CreditParams: green-credit integrity.
+type CreditParams struct {
+	// CircularWindowBlocks: a serial range that comes back to an account it
+	// left within this many blocks through MinCircleHops transfers, not
+	// all within one ownership group, is a circular chain.
+	CircularWindowBlocks int64 `json:"circular_window_blocks" yaml:"circular_window_blocks"`
+	MinCircleHops        int   `json:"min_circle_hops" yaml:"min_circle_hops"`
+	// MaxTrackedRanges bounds the serial ranges kept per contract.
+	MaxTrackedRanges int `json:"max_tracked_ranges" yaml:"max_tracked_ranges"`
+}
+
+// DefaultParams returns the documented defaults (README.md).
+func DefaultParams() Params {
+	return Params{
+		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 100},
+		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
+			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
+		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MinEpisodes: 3,
+			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 200},
+		Stuffing: StuffingParams{MinMessages: 200, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
+			MinBursts: 3, WindowBlocks: 20, CooldownBlocks: 100},
+		Close: CloseParams{IntervalBlocks: 100, WindowBlocks: 5, BaselineBlocks: 95, MinShareBps: 3000, ShareMultiple: 3,
+			MinBaselineBps: 500, MinImpactBps: 100, ReversalBlocks: 5, MinReversalPct: 50},
+		Momentum: MomentumParams{IgniteBlocks: 3, MinTakerShareBps: 5000, MinQty: 20, MinImpactBps: 150,
+			ExitBlocks: 10, MinExitPct: 50, CooldownBlocks: 50},
+		Credits: CreditParams{CircularWindowBlocks: 1000, MinCircleHops: 2, MaxTrackedRanges: 1 << 16},
+	}
+}
+
+// MaxWindow is the number of blocks the engine keeps: a follower that
+// restarts re-reads this many blocks before its resume height to rebuild the
+// detectors' state.
+func (p Params) MaxWindow() int { return p.maxWindow() }
+
+// maxWindow is the history the engine keeps: the longest look-back any
+// detector needs, plus the look-ahead of the delayed ones.
+func (p Params) maxWindow() int {
+	m := p.Wash.WindowBlocks
+	for _, v := range []int64{int64(p.Ring.WindowBlocks), 2*p.Spoof.AroundBlocks + p.Spoof.MaxLifetimeBlocks + 1,
+		p.Close.WindowBlocks + p.Close.BaselineBlocks + p.Close.ReversalBlocks + 1,
+		2*p.Momentum.IgniteBlocks + p.Momentum.ExitBlocks + 1} {
+		if int(v) > m {
+			m = int(v)
+		}
+	}
+	if m < 1 {
+		m = 1
+	}
+	return m
+}

@@ -1,0 +1,311 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSurveilCatchesWashTrade: on a running node, two licensed entities
+// under one parent (an ownership group) trade with each other twice; the
+// real clear-surveil binary, following the node's RPC, raises a wash_trade
+// alert naming both entities, the group and the trades, serves it on its
+// auditor page, and after a restart resumes from its stored height without
+// repeating the alert.
+func TestSurveilCatchesWashTrade(t *testing.T) {
+	needBinary(t)
+	dir := t.TempDir()
+	home := filepath.Join(dir, "node")
+	const chainID = "e2e-surveil-1"
+	rpcPort, p2pPort, grpcPort, webPort := freePort(t), freePort(t), freePort(t), freePort(t)
+	rpc := fmt.Sprintf("http://127.0.0.1:%d", rpcPort)
+	kr := []string{"--keyring-backend", "test", "--home", home}
+
+	mustCleard(t, "init", "surveil-node", "--chain-id", chainID, "--home", home)
+	keys := []string{"validator", "regulator", "issuer", "desk_a", "desk_b", "client"}
+	addr := map[string]string{}
+	for _, k := range keys {
+		mustCleard(t, append([]string{"keys", "add", k}, kr...)...)
+		addr[k] = strings.TrimSpace(mustCleard(t, append([]string{"keys", "show", k, "-a"}, kr...)...))
+		amt := "5000000000uclear"
+		if k == "validator" {
+			amt = "1000000000000uclear"
+		}
+		mustCleard(t, "genesis", "add-genesis-account", addr[k], amt, "--home", home)
+	}
+	mustCleard(t, "genesis", "set-regulator", addr["regulator"], "--home", home)
+	editJSON(t, filepath.Join(home, "config", "genesis.json"), func(g map[string]any) {
+		g["app_state"].(map[string]any)["exchange"].(map[string]any)["params"].(map[string]any)["authority"] = addr["regulator"]
+	})
+	mustCleard(t, append([]string{"genesis", "grant-licence", "validator", "validator-operator", "--lei", "5299000SURVVALIDATOR",
+		"--entity-name", "Surveil Validator SA", "--jurisdiction", "LU"}, kr...)...)
+	mustCleard(t, append([]string{"genesis", "gentx", "validator", "500000000000uclear", "--chain-id", chainID}, kr...)...)
+	mustCleard(t, "genesis", "collect-gentxs", "--home", home)
+	cfg := filepath.Join(home, "config", "config.toml")
+	bz, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bz = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(bz, []byte(`timeout_commit = "300ms"`))
+	if err := os.WriteFile(cfg, bz, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	node := exec.Command(cleardBin, "start", "--home", home, "--rpc.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", rpcPort),
+		"--p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", p2pPort), "--grpc.address", fmt.Sprintf("127.0.0.1:%d", grpcPort),
+		"--rpc.pprof_laddr", "", "--api.enable=false", "--log_level", "warn")
+	logf, err := os.Create(filepath.Join(dir, "node.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Env = append(os.Environ(), "HOME="+fakeHome)
+	node.Stdout, node.Stderr = logf, logf
+	if err := node.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = node.Process.Kill()
+		_ = node.Wait()
+		_ = logf.Close()
+		if t.Failed() {
+			bz, _ := os.ReadFile(filepath.Join(dir, "node.log"))
+			t.Logf("node log tail:\n%s", lastLines(string(bz), 20))
+		}
+	})
+	waitHeight(t, rpc, 2, 90*time.Second)
+
+	tx := func(from string, args ...string) {
+		t.Helper()
+		full := append(append([]string{"tx"}, args...), "--from", from, "--chain-id", chainID, "--node", rpc,
+			"--gas", "2000000", "--fees", "5000uclear", "--yes", "--output", "json")
+		out := mustCleard(t, append(full, kr...)...)
+		var r struct {
+			Code   uint32 `json:"code"`
+			TxHash string `json:"txhash"`
+			RawLog string `json:"raw_log"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Code != 0 {
+			t.Fatalf("tx %v: %v %s", args, err, out)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			if _, code, ok := txResult(rpc, r.TxHash); ok {
+				if code != 0 {
+					t.Fatalf("tx %v failed in its block with code %d", args, code)
+				}
+				return
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		t.Fatalf("tx %v (%s) not committed", args, r.TxHash)
+	}
+	query := func(args ...string) string {
+		return mustCleard(t, append(append([]string{"query"}, args...), "--node", rpc, "--output", "json")...)
+	}
+	entityID := func(lei string) string {
+		var r struct {
+			Entities []struct{ ID, Lei string } `json:"entities"`
+		}
+		if err := json.Unmarshal([]byte(query("compliance", "entities")), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range r.Entities {
+			if e.Lei == lei {
+				return e.ID
+			}
+		}
+		t.Fatalf("no entity %s", lei)
+		return ""
+	}
+
+	// One parent, two trading desks registered as separate legal entities
+	// under it, an unrelated client, and an issuer.
+	tx("regulator", "compliance", "register-entity", "Holding Group plc", "5493000HOLDINGGRP001", "GB", "--reason", "onboarding")
+	parent := entityID("5493000HOLDINGGRP001")
+	tx("regulator", "compliance", "register-entity", "Desk A Ltd", "5493000HOLDINGDESKA1", "GB", "--parent-id", parent, "--reason", "onboarding")
+	tx("regulator", "compliance", "register-entity", "Desk B GmbH", "5493000HOLDINGDESKB1", "DE", "--parent-id", parent, "--reason", "onboarding")
+	tx("regulator", "compliance", "register-entity", "Client SA", "969500CLIENTSA000001", "FR", "--reason", "onboarding")
+	tx("regulator", "compliance", "register-entity", "Issuer Ltd", "213800ISSUERLTD00001", "DE", "--reason", "onboarding")
+	entA, entB := entityID("5493000HOLDINGDESKA1"), entityID("5493000HOLDINGDESKB1")
+	tx("regulator", "compliance", "grant-licence", addr["desk_a"], entA, "institution", "--reason", "onboarding")
+	tx("regulator", "compliance", "grant-licence", addr["desk_b"], entB, "institution", "--reason", "onboarding")
+	tx("regulator", "compliance", "grant-licence", addr["client"], entityID("969500CLIENTSA000001"), "institution", "--reason", "onboarding")
+	tx("regulator", "compliance", "grant-licence", addr["issuer"], entityID("213800ISSUERLTD00001"), "issuer", "--reason", "onboarding")
+	tx("issuer", "assets", "create", "eurc", "Euro cash token", "cash", "--decimals", "6")
+	tx("issuer", "assets", "create", "wthr", "Weather dataset shares", "data-asset", "--decimals", "0")
+	eurc, wthr := "asset/"+addr["issuer"]+"/eurc", "asset/"+addr["issuer"]+"/wthr"
+	for _, who := range []string{"desk_a", "desk_b", "client"} {
+		tx("issuer", "assets", "mint", eurc, "1000000000", addr[who])
+		tx("issuer", "assets", "mint", wthr, "1000", addr[who])
+	}
+	tx("regulator", "exchange", "create-market", fmt.Sprintf(`{"base_denom":%q,"quote_denom":%q,"tick_size":"1","lot_size":"1","min_notional":"1","maker_fee_bps":0,"taker_fee_bps":10,"mode":"MARKET_MODE_CONTINUOUS"}`, wthr, eurc))
+	for _, who := range []string{"desk_a", "desk_b", "client"} {
+		tx(who, "exchange", "deposit", "500000000"+eurc)
+		tx(who, "exchange", "deposit", "500"+wthr)
+	}
+	order := func(side string, price, qty int) string {
+		return fmt.Sprintf(`{"market_id":1,"side":"SIDE_%s","price":%d,"quantity":%d}`, side, price, qty)
+	}
+	// Normal business first: the client trades with each desk.
+	tx("client", "exchange", "place", order("SELL", 1250, 5))
+	tx("desk_a", "exchange", "place", order("BUY", 1250, 5))
+	// The wash: desk A sells to desk B, and B sells it back.
+	tx("desk_a", "exchange", "place", order("SELL", 1251, 10))
+	tx("desk_b", "exchange", "place", order("BUY", 1251, 10))
+	tx("desk_b", "exchange", "place", order("SELL", 1252, 10))
+	tx("desk_a", "exchange", "place", order("BUY", 1252, 10))
+	washHeight := latestHeight(t, rpc)
+
+	// The real clear-surveil binary follows the node.
+	bin := filepath.Join(dir, "clear-surveil")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/clear-surveil")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building clear-surveil: %v\n%s", err, out)
+	}
+	shome := filepath.Join(dir, "surveil")
+	web := fmt.Sprintf("http://127.0.0.1:%d", webPort)
+	run := func(tag string) (*exec.Cmd, *bytes.Buffer) {
+		var logs bytes.Buffer
+		cmd := exec.Command(bin, "--node", rpc, "--home", shome, "--listen", fmt.Sprintf("127.0.0.1:%d", webPort),
+			"--poll", "200ms", "--log-every", "10")
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+			if t.Failed() {
+				t.Logf("clear-surveil (%s) log:\n%s", tag, lastLines(logs.String(), 30))
+			}
+		})
+		return cmd, &logs
+	}
+	type alert struct {
+		ID, Detector   string
+		Height, Market int64
+		Group          uint64
+		Entities       []uint64
+		Accounts       []string
+		TradeIDs       []string `json:"trade_ids"`
+		Evidence       string
+	}
+	washAlerts := func() []alert {
+		var as []alert
+		resp, err := http.Get(web + "/api/alerts?detector=wash_trade")
+		if err != nil {
+			return nil
+		}
+		defer resp.Body.Close()
+		_ = json.NewDecoder(resp.Body).Decode(&as)
+		return as
+	}
+	waitFollowed := func(h int64) {
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			var st struct{ Height int64 }
+			if resp, err := http.Get(web + "/healthz"); err == nil {
+				_ = json.NewDecoder(resp.Body).Decode(&st)
+				resp.Body.Close()
+				if st.Height >= h {
+					return
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Fatalf("clear-surveil did not follow to height %d", h)
+	}
+
+	cmd, logs := run("first")
+	waitFollowed(washHeight)
+	as := washAlerts()
+	if len(as) != 1 {
+		t.Fatalf("want one wash_trade alert, got %+v", as)
+	}
+	a := as[0]
+	p, _ := strconv.ParseUint(parent, 10, 64)
+	if a.Group != p || fmt.Sprint(a.Entities) != fmt.Sprintf("[%s %s]", entA, entB) || len(a.TradeIDs) != 2 ||
+		strings.Join(a.Accounts, ",") != strings.Join(sorted(addr["desk_a"], addr["desk_b"]), ",") {
+		t.Fatalf("alert: %+v (parent %s, desks %s %s)", a, parent, entA, entB)
+	}
+	resp, err := http.Get(web + "/alert?id=" + a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := readAll(resp)
+	if !strings.Contains(page, addr["desk_b"]) || !strings.Contains(page, "ownership group "+parent) {
+		t.Fatalf("auditor page:\n%s", page)
+	}
+	if !strings.Contains(logs.String(), "ALERT") || !strings.Contains(logs.String(), "progress") {
+		t.Fatalf("log lacks the alert or progress:\n%s", logs.String())
+	}
+
+	// Restart: it resumes from its stored height; the alert stays, once.
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	cmd2, logs2 := run("second")
+	_ = cmd2
+	waitFollowed(latestHeight(t, rpc))
+	if !strings.Contains(logs2.String(), "resuming") {
+		t.Fatalf("second run did not resume:\n%s", logs2.String())
+	}
+	if as := washAlerts(); len(as) != 1 || as[0].ID != a.ID {
+		t.Fatalf("after restart: %+v", as)
+	}
+}
+
+func sorted(a, b string) []string {
+	if a > b {
+		return []string{b, a}
+	}
+	return []string{a, b}
+}
+
+func readAll(resp *http.Response) (string, error) {
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, err := b.ReadFrom(resp.Body)
+	return b.String(), err
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func editJSON(t *testing.T, path string, f func(map[string]any)) {
+	t.Helper()
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g map[string]any
+	if err := json.Unmarshal(bz, &g); err != nil {
+		t.Fatal(err)
+	}
+	f(g)
+	if bz, err = json.MarshalIndent(g, "", " "); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bz, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
