@@ -89,7 +89,7 @@ proto-gen: ## Regenerate *.pb.go from proto/ (offline: buf + gocosmos)
 bench: deps ## Benchmarks of the engine, oracle and EndBlock (see docs/benchmarks.md)
 	go test -run '^$$' -bench . -benchmem -count 1 ./matching/ ./oracle/ ./x/...
 
-BENCH_E2E_FLAGS ?= --accounts 300 --duration 30s --batch-rate 200 --batch-size 50 --single-rate 100 --send-rate 100 --drain 120s
+BENCH_E2E_FLAGS ?= --accounts 300 --duration 30s --batch-rate 200 --batch-size 50 --single-rate 100 --send-rate 100 --drain 300s
 
 bench-e2e: build ## One node on loopback under load: orders/s, tx/s, latency, block times, CPU per order (docs/benchmarks.md)
 	@bash scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)

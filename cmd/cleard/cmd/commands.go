@@ -37,7 +37,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 	basics := tempApp.BasicModuleManager
 	txConfig := tempApp.TxConfig()
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(basics, app.DefaultNodeHome),
+		initCmd(basics, app.DefaultNodeHome), // genutil's, with a bounded block.max_gas (config.go)
 		debug.Cmd(),
 		confixcmd.ConfigCommand(),
 		pruning.Cmd(newApp, app.DefaultNodeHome),

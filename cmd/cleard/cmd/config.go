@@ -1,11 +1,18 @@
 package cmd
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 
+	"github.com/cosmos/cosmos-sdk/server"
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/clearchain/clearchain/app"
 
@@ -70,4 +77,38 @@ func initAppConfig() (string, any) {
 	srv.IndexEvents = IndexEvents
 	cfg := clearAppConfig{Config: *srv, Wasm: wasmtypes.DefaultNodeConfig(), Oracle: app.DefaultOracleConfig()}
 	return serverconfig.DefaultConfigTemplate + wasmtypes.DefaultConfigTemplate() + app.OracleConfigTemplate, cfg
+}
+
+// BlockMaxGas is the consensus param block.max_gas that `cleard init`
+// writes into genesis instead of CometBFT's -1 (unbounded): with no
+// bound, the proposer reaps the whole mempool into one block, which then
+// takes tens of seconds while CheckTx waits (docs/benchmarks.md, "Node
+// throughput", runs 4 and 5). 100M gas is ~2,100 batched orders (~47k gas
+// each), ~800 single-order txs (~125k) or ~1,100 bank sends (~90k).
+const BlockMaxGas = 100_000_000
+
+// initCmd is genutil's init, then block.max_gas set to BlockMaxGas.
+func initCmd(basics module.BasicManager, home string) *cobra.Command {
+	cmd := genutilcli.InitCmd(basics, home)
+	run := cmd.RunE
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := run(cmd, args); err != nil {
+			return err
+		}
+		return setBlockMaxGas(server.GetServerContextFromCmd(cmd).Config.GenesisFile(), BlockMaxGas)
+	}
+	return cmd
+}
+
+// setBlockMaxGas sets block.max_gas in the genesis file at path.
+func setBlockMaxGas(path string, gas int64) error {
+	g, err := genutiltypes.AppGenesisFromFile(path)
+	if err != nil {
+		return fmt.Errorf("genesis %s: %w", path, err)
+	}
+	if g.Consensus == nil || g.Consensus.Params == nil {
+		return fmt.Errorf("genesis %s has no consensus params", path)
+	}
+	g.Consensus.Params.Block.MaxGas = gas
+	return g.SaveAs(path)
 }

@@ -2,9 +2,14 @@ package cmd
 
 import (
 	"bytes"
+	"io"
+	"path/filepath"
 	"testing"
 	"text/template"
 	"time"
+
+	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 )
 
 // TestInitConfigIndexesOnlyWhatClientsQuery: app.toml from `cleard init`
@@ -31,5 +36,28 @@ func TestInitConfigIndexesOnlyWhatClientsQuery(t *testing.T) {
 func TestInitConfigRPCWriteTimeoutServesLargeBlockResults(t *testing.T) {
 	if got := initCometBFTConfig().RPC.TimeoutBroadcastTxCommit; got < 30*time.Second {
 		t.Fatalf("timeout_broadcast_tx_commit = %s: the RPC write timeout stays at 10 s", got)
+	}
+}
+
+// TestInitBoundsBlockGas: `cleard init` writes a bounded block.max_gas into
+// genesis (CometBFT's default -1 lets one block take the whole mempool).
+func TestInitBoundsBlockGas(t *testing.T) {
+	home := t.TempDir()
+	root, err := NewRootCmd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root.SetArgs([]string{"init", "gas-test", "--chain-id", "gas-test", "--home", home})
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	if err := svrcmd.Execute(root, "", home); err != nil {
+		t.Fatal(err)
+	}
+	g, err := genutiltypes.AppGenesisFromFile(filepath.Join(home, "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Consensus.Params.Block.MaxGas; got != BlockMaxGas {
+		t.Fatalf("genesis block.max_gas = %d, want %d", got, BlockMaxGas)
 	}
 }
