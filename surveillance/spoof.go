@@ -59,7 +59,8 @@ func (s *spoofState) init() {
 // the fills of height h = H - AroundBlocks: for each group that filled on
 // one side, the group's own cancels of orders on the other side within
 // [h-AroundBlocks, h+AroundBlocks], of orders that lived at most
-// MaxLifetimeBlocks, must sum to MinRatio × the filled quantity and to
+// MaxLifetimeBlocks and rested across the fill (placed at or before h,
+// cancelled at or after it), must sum to MinRatio × the filled quantity and to
 // MinSymmetry × its same-side cancels in that span. Such a fill is an
 // episode; MinEpisodes within HistoryBlocks raise the alert.
 func (e *Engine) detectSpoofing(b *block) []Alert {
@@ -145,8 +146,12 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 				if c.Market != k.mg.market || !userCancel(c.Reason) {
 					continue
 				}
+				// Orders of the group in this market, short-lived, resting
+				// across the fill: placed at or before it, cancelled at or
+				// after it.
 				o, ok := s.orders[c.OrderID]
-				if !ok || o.group != k.mg.group || c.Height-o.height > p.MaxLifetimeBlocks {
+				if !ok || o.group != k.mg.group || o.market != k.mg.market || c.Height-o.height > p.MaxLifetimeBlocks ||
+					o.height > h || c.Height < h {
 					continue
 				}
 				if o.side == k.side {
