@@ -391,3 +391,27 @@ func TestVenueCancelsAreNotTheOwners(t *testing.T) {
 	}
 	c.only(surveillance.DetLayering)
 }
+
+// Hard negative: a market maker whose cancels in a spell are lopsided (it
+// pulls its asks around a fill on its bid) but which trades on both sides
+// in the same span, as market makers do: not spoofing.
+func TestSpoofing_MarketMakerTradingBothSides(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	for i := 0; i < 3; i++ {
+		var ids []uint64
+		for l := 0; l < 3; l++ {
+			ids = append(ids, c.place(1, 71, S, 1010+int64(l)*5, 100))
+		}
+		c.place(1, 71, B, 1000, 10)
+		c.end()
+		c.fill(1, 91, 71, S, 1000, 10) // its bid is hit
+		c.fill(1, 92, 71, B, 1010, 10) // and its ask is lifted
+		c.end()
+		for _, id := range ids {
+			c.cancel(1, 71, id, 90)
+		}
+		c.end()
+		c.background(1, 10, 1000)
+	}
+	c.none(surveillance.DetSpoofing, surveillance.DetLayering)
+}

@@ -61,7 +61,9 @@ func (s *spoofState) init() {
 // [h-AroundBlocks, h+AroundBlocks], of orders that lived at most
 // MaxLifetimeBlocks and rested across the fill (placed at or before h,
 // cancelled at or after it), must sum to MinRatio × the filled quantity and to
-// MinSymmetry × its same-side cancels in that span. Such a fill is an
+// MinSymmetry × its same-side cancels in that span, and its own fills on the
+// other side in the span at most MaxOppositeFillPct percent of the filled
+// quantity (the shown side does not trade). Such a fill is an
 // episode; MinEpisodes within HistoryBlocks raise the alert.
 func (e *Engine) detectSpoofing(b *block) []Alert {
 	p := e.p.Spoof
@@ -135,12 +137,21 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 	var out []Alert
 	for _, k := range keys {
 		ep := filled[k]
-		var same uint64
+		var same, oppFilled uint64
 		prices := map[int64]bool{}
 		for ch := h - p.AroundBlocks; ch <= h+p.AroundBlocks; ch++ {
 			cb := e.blockAt(ch)
 			if cb == nil {
 				continue
+			}
+			for i := range cb.fills {
+				f := &cb.fills[i]
+				if f.Market != k.mg.market {
+					continue
+				}
+				if (k.side == Buy && f.SellerGroup() == k.mg.group) || (k.side == Sell && f.BuyerGroup() == k.mg.group) {
+					oppFilled += f.Qty
+				}
 			}
 			for _, c := range cb.cancels {
 				if c.Market != k.mg.market || !userCancel(c.Reason) {
@@ -165,7 +176,8 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 			}
 		}
 		ep.levels = len(prices)
-		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinSymmetry*same {
+		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinSymmetry*same ||
+			oppFilled*100 > p.MaxOppositeFillPct*ep.filled {
 			continue
 		}
 		eps := append(s.episodes[k.mg], *ep)
