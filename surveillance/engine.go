@@ -271,13 +271,6 @@ func uniqStr(s []string) []string {
 }
 
 // per mille helpers (integers only: outputs are byte-identical everywhere).
-func permille(num, den uint64) int64 {
-	if den == 0 {
-		return 0
-	}
-	return int64(num * 1000 / den)
-}
-
 func bps(num, den int64) int64 {
 	if den == 0 {
 		return 0
