@@ -203,6 +203,32 @@ func TestMarkingClose(t *testing.T) {
 	}
 }
 
+// A market with its own reference schedule (a batch auction every 50
+// blocks): the close at 100 still counts there; with an interval of 0 the
+// market is not watched; with 30 the heights do not line up.
+func TestMarkingClose_MarketIntervals(t *testing.T) {
+	for iv, want := range map[int64]int{50: 1, 0: 0, 30: 0} {
+		p := surveillance.DefaultParams()
+		p.Close.MarketIntervals = map[uint64]int64{1: iv}
+		c := newChain(t, p)
+		c.background(1, 90, 1000)
+		c.fill(1, 85, 90, B, 1000, 2)
+		c.background(1, 5, 1000)
+		for i := 0; i < 5; i++ {
+			c.fill(1, 91, 90, B, 1000+int64(i)*5, 5)
+			c.fill(1, 85, 90, B, 1010+int64(i)*5, 40)
+			c.end()
+		}
+		for i := 0; i < 5; i++ {
+			c.fill(1, 91, 90, S, 1000, 5)
+			c.end()
+		}
+		if n := c.count(surveillance.DetMarkingClose); n != want {
+			t.Errorf("interval %d: %d alerts, want %d", iv, n, want)
+		}
+	}
+}
+
 // Hard negative: an institution executing a large order into the close
 // whose impact holds (no reversal).
 func TestMarkingClose_NoReversal(t *testing.T) {

@@ -101,7 +101,11 @@ type StuffingParams struct {
 // WindowBlocks before it.
 type CloseParams struct {
 	IntervalBlocks int64 `json:"interval_blocks" yaml:"interval_blocks"`
-	WindowBlocks   int64 `json:"window_blocks" yaml:"window_blocks"`
+	// MarketIntervals overrides IntervalBlocks per market, e.g. a
+	// batch-auction market's auction_interval_blocks (its auctions are its
+	// reference prices); 0 turns the detector off for that market.
+	MarketIntervals map[uint64]int64 `json:"market_intervals,omitempty" yaml:"market_intervals,omitempty"`
+	WindowBlocks    int64            `json:"window_blocks" yaml:"window_blocks"`
 	// BaselineBlocks before the window give the group's usual share.
 	BaselineBlocks int64 `json:"baseline_blocks" yaml:"baseline_blocks"`
 	// MinShareBps: the group's share of window volume at least this, and at
