@@ -159,7 +159,7 @@ func DefaultParams() Params {
 		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 100},
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
 			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
-		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MaxOppositeFillPct: 25, MinEpisodes: 3,
+		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 3,
 			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 200},
 		Stuffing: StuffingParams{MinMessages: 200, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
 			MinBursts: 3, WindowBlocks: 20, CooldownBlocks: 100},
