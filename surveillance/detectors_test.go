@@ -155,13 +155,30 @@ func TestQuoteStuffing_Bursts(t *testing.T) {
 	}
 }
 
-// Hard negatives: a market maker quoting heavily but steadily from its
-// first block; bursts that trade (a fill ratio above the threshold).
+// A newcomer that bursts from its very first block (no history: its
+// average starts at zero) is caught too.
+func TestQuoteStuffing_NewcomerBursts(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	c.background(1, 10, 1000)
+	for i := 0; i < 3; i++ {
+		stuffBlock(c, 83, 150)
+		c.end()
+	}
+	if a := c.only(surveillance.DetQuoteStuffing); a.Group != 83 || a.FirstHeight != 11 || a.Height != 13 {
+		t.Fatalf("alert: %+v", a)
+	}
+}
+
+// Hard negatives: a market maker quoting heavily from its first block whose
+// quotes trade (5 fills per 300 messages: 1.7%, above MaxFillPermille);
+// an established participant's occasional busy block that trades.
 func TestQuoteStuffing_HardNegatives(t *testing.T) {
 	c := newChain(t, surveillance.DefaultParams())
 	for i := 0; i < 40; i++ {
 		stuffBlock(c, 81, 150) // 300 messages every block
-		c.fill(1, 91, 81, S, 900, 1)
+		for k := 0; k < 5; k++ {
+			c.fill(1, 91, 81, S, 900, 1)
+		}
 		if i%10 == 5 { // and a busy burst that trades
 			stuffBlock(c, 82, 150)
 			for k := 0; k < 20; k++ {
