@@ -92,20 +92,28 @@ func sortedGroups(m map[uint64]*gv) []uint64 {
 }
 
 // detectClose raises marking_close alerts. The close C is every height
-// divisible by IntervalBlocks; it is judged at C + ReversalBlocks.
+// divisible by the market's interval (MarketIntervals, else
+// IntervalBlocks); it is judged at C + ReversalBlocks.
 func (e *Engine) detectClose(b *block) []Alert {
 	p := e.p.Close
-	if p.IntervalBlocks <= 0 || p.WindowBlocks <= 0 {
+	if p.WindowBlocks <= 0 {
 		return nil
 	}
 	c := b.height - p.ReversalBlocks
-	if c <= 0 || c%p.IntervalBlocks != 0 {
+	if c <= 0 {
 		return nil
 	}
 	wlo := c - p.WindowBlocks + 1
 	blo := wlo - p.BaselineBlocks
 	var out []Alert
 	for _, m := range e.marketsIn(wlo, c) {
+		iv := p.IntervalBlocks
+		if v, ok := p.MarketIntervals[m]; ok {
+			iv = v
+		}
+		if iv <= 0 || c%iv != 0 {
+			continue
+		}
 		before, ok := e.lastPrice(m, blo, wlo-1)
 		if !ok || before <= 0 {
 			continue

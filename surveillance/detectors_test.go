@@ -155,13 +155,30 @@ func TestQuoteStuffing_Bursts(t *testing.T) {
 	}
 }
 
-// Hard negatives: a market maker quoting heavily but steadily from its
-// first block; bursts that trade (a fill ratio above the threshold).
+// A newcomer that bursts from its very first block (no history: its
+// average starts at zero) is caught too.
+func TestQuoteStuffing_NewcomerBursts(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	c.background(1, 10, 1000)
+	for i := 0; i < 3; i++ {
+		stuffBlock(c, 83, 150)
+		c.end()
+	}
+	if a := c.only(surveillance.DetQuoteStuffing); a.Group != 83 || a.FirstHeight != 11 || a.Height != 13 {
+		t.Fatalf("alert: %+v", a)
+	}
+}
+
+// Hard negatives: a market maker quoting heavily from its first block whose
+// quotes trade (5 fills per 300 messages: 1.7%, above MaxFillPermille);
+// an established participant's occasional busy block that trades.
 func TestQuoteStuffing_HardNegatives(t *testing.T) {
 	c := newChain(t, surveillance.DefaultParams())
 	for i := 0; i < 40; i++ {
 		stuffBlock(c, 81, 150) // 300 messages every block
-		c.fill(1, 91, 81, S, 900, 1)
+		for k := 0; k < 5; k++ {
+			c.fill(1, 91, 81, S, 900, 1)
+		}
 		if i%10 == 5 { // and a busy burst that trades
 			stuffBlock(c, 82, 150)
 			for k := 0; k < 20; k++ {
@@ -200,6 +217,32 @@ func TestMarkingClose(t *testing.T) {
 	a := c.only(surveillance.DetMarkingClose)
 	if a.Group != 85 || a.Height != 105 || a.FirstHeight != 96 || len(a.TradeIDs) != 5 {
 		t.Fatalf("alert: %+v", a)
+	}
+}
+
+// A market with its own reference schedule (a batch auction every 50
+// blocks): the close at 100 still counts there; with an interval of 0 the
+// market is not watched; with 30 the heights do not line up.
+func TestMarkingClose_MarketIntervals(t *testing.T) {
+	for iv, want := range map[int64]int{50: 1, 0: 0, 30: 0} {
+		p := surveillance.DefaultParams()
+		p.Close.MarketIntervals = map[uint64]int64{1: iv}
+		c := newChain(t, p)
+		c.background(1, 90, 1000)
+		c.fill(1, 85, 90, B, 1000, 2)
+		c.background(1, 5, 1000)
+		for i := 0; i < 5; i++ {
+			c.fill(1, 91, 90, B, 1000+int64(i)*5, 5)
+			c.fill(1, 85, 90, B, 1010+int64(i)*5, 40)
+			c.end()
+		}
+		for i := 0; i < 5; i++ {
+			c.fill(1, 91, 90, S, 1000, 5)
+			c.end()
+		}
+		if n := c.count(surveillance.DetMarkingClose); n != want {
+			t.Errorf("interval %d: %d alerts, want %d", iv, n, want)
+		}
 	}
 }
 
@@ -390,4 +433,28 @@ func TestVenueCancelsAreNotTheOwners(t *testing.T) {
 		c.background(1, 10, 1000)
 	}
 	c.only(surveillance.DetLayering)
+}
+
+// Hard negative: a market maker whose cancels in a spell are lopsided (it
+// pulls its asks around a fill on its bid) but which trades on both sides
+// in the same span, as market makers do: not spoofing.
+func TestSpoofing_MarketMakerTradingBothSides(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	for i := 0; i < 3; i++ {
+		var ids []uint64
+		for l := 0; l < 3; l++ {
+			ids = append(ids, c.place(1, 71, S, 1010+int64(l)*5, 100))
+		}
+		c.place(1, 71, B, 1000, 10)
+		c.end()
+		c.fill(1, 91, 71, S, 1000, 10) // its bid is hit
+		c.fill(1, 92, 71, B, 1010, 10) // and its ask is lifted
+		c.end()
+		for _, id := range ids {
+			c.cancel(1, 71, id, 90)
+		}
+		c.end()
+		c.background(1, 10, 1000)
+	}
+	c.none(surveillance.DetSpoofing, surveillance.DetLayering)
 }

@@ -37,9 +37,11 @@ type Alert struct {
 	Detector string `json:"detector"`
 	// Height is the block at which the alert was raised; FirstHeight the
 	// earliest block of its evidence.
-	Height      int64  `json:"height"`
-	FirstHeight int64  `json:"first_height"`
-	Market      uint64 `json:"market,omitempty"`
+	Height      int64 `json:"height"`
+	FirstHeight int64 `json:"first_height"`
+	// Time is the time of the block at Height (the block header's).
+	Time   time.Time `json:"time"`
+	Market uint64    `json:"market,omitempty"`
 	// Entities are legal-entity ids; Group the ownership group (root
 	// parent entity) they were grouped under, when the detector groups.
 	Entities []uint64 `json:"entities,omitempty"`
@@ -118,6 +120,7 @@ func (e *Engine) ProcessBlock(height int64, blockTime time.Time, events []abci.E
 	out = append(out, e.detectCredits(b)...)
 	for i := range out {
 		normalize(&out[i])
+		out[i].Time = blockTime
 	}
 	sort.SliceStable(out, func(i, j int) bool { return alertLess(&out[i], &out[j]) })
 	for i := range out {
@@ -268,13 +271,6 @@ func uniqStr(s []string) []string {
 }
 
 // per mille helpers (integers only: outputs are byte-identical everywhere).
-func permille(num, den uint64) int64 {
-	if den == 0 {
-		return 0
-	}
-	return int64(num * 1000 / den)
-}
-
 func bps(num, den int64) int64 {
 	if den == 0 {
 		return 0

@@ -224,9 +224,6 @@ func (e *Engine) parseBlock(height int64, events []abci.Event) *block {
 				MakerOrder: a.u64("maker_order", "maker_order_id"), Price: a.i64("price"), Qty: a.u64("qty", "quantity"),
 				TakerSide: parseSide(a.get("taker_side")), Taker: a.get("taker"), Maker: a.get("maker"),
 				TakerEntity: a.u64("taker_entity"), MakerEntity: a.u64("maker_entity"), Height: height, TradeID: a.get("trade_id")}
-			if h := a.i64("height"); h != 0 {
-				f.Height = h
-			}
 			if f.TradeID == "" {
 				f.TradeID = strconv.FormatInt(f.Height, 10) + "/" + strconv.FormatUint(f.TakerOrder, 10) + "/" + strconv.FormatUint(f.MakerOrder, 10)
 			}

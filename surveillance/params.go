@@ -67,6 +67,10 @@ type SpoofParams struct {
 	// MinSymmetry: opposite-side cancels at least this many times the
 	// same-side cancels in the same span (market makers requote both sides).
 	MinSymmetry uint64 `json:"min_symmetry" yaml:"min_symmetry"`
+	// MaxOppositeFillPct: the group's own fills on the cancelled side in the
+	// span are at most this percent of the filled quantity (a two-sided
+	// market maker trades on both sides; a spoofer's shown side does not).
+	MaxOppositeFillPct uint64 `json:"max_opposite_fill_pct" yaml:"max_opposite_fill_pct"`
 	// MinEpisodes within HistoryBlocks raise the alert (repetition).
 	MinEpisodes   int   `json:"min_episodes" yaml:"min_episodes"`
 	HistoryBlocks int64 `json:"history_blocks" yaml:"history_blocks"`
@@ -97,7 +101,11 @@ type StuffingParams struct {
 // WindowBlocks before it.
 type CloseParams struct {
 	IntervalBlocks int64 `json:"interval_blocks" yaml:"interval_blocks"`
-	WindowBlocks   int64 `json:"window_blocks" yaml:"window_blocks"`
+	// MarketIntervals overrides IntervalBlocks per market, e.g. a
+	// batch-auction market's auction_interval_blocks (its auctions are its
+	// reference prices); 0 turns the detector off for that market.
+	MarketIntervals map[uint64]int64 `json:"market_intervals,omitempty" yaml:"market_intervals,omitempty"`
+	WindowBlocks    int64            `json:"window_blocks" yaml:"window_blocks"`
 	// BaselineBlocks before the window give the group's usual share.
 	BaselineBlocks int64 `json:"baseline_blocks" yaml:"baseline_blocks"`
 	// MinShareBps: the group's share of window volume at least this, and at
@@ -151,7 +159,7 @@ func DefaultParams() Params {
 		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 100},
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
 			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
-		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MinEpisodes: 3,
+		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 3,
 			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 200},
 		Stuffing: StuffingParams{MinMessages: 200, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
 			MinBursts: 3, WindowBlocks: 20, CooldownBlocks: 100},

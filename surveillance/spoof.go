@@ -59,8 +59,11 @@ func (s *spoofState) init() {
 // the fills of height h = H - AroundBlocks: for each group that filled on
 // one side, the group's own cancels of orders on the other side within
 // [h-AroundBlocks, h+AroundBlocks], of orders that lived at most
-// MaxLifetimeBlocks, must sum to MinRatio × the filled quantity and to
-// MinSymmetry × its same-side cancels in that span. Such a fill is an
+// MaxLifetimeBlocks and rested across the fill (placed at or before h,
+// cancelled at or after it), must sum to MinRatio × the filled quantity and to
+// MinSymmetry × its same-side cancels in that span, and its own fills on the
+// other side in the span at most MaxOppositeFillPct percent of the filled
+// quantity (the shown side does not trade). Such a fill is an
 // episode; MinEpisodes within HistoryBlocks raise the alert.
 func (e *Engine) detectSpoofing(b *block) []Alert {
 	p := e.p.Spoof
@@ -134,19 +137,32 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 	var out []Alert
 	for _, k := range keys {
 		ep := filled[k]
-		var same uint64
+		var same, oppFilled uint64
 		prices := map[int64]bool{}
 		for ch := h - p.AroundBlocks; ch <= h+p.AroundBlocks; ch++ {
 			cb := e.blockAt(ch)
 			if cb == nil {
 				continue
 			}
+			for i := range cb.fills {
+				f := &cb.fills[i]
+				if f.Market != k.mg.market {
+					continue
+				}
+				if (k.side == Buy && f.SellerGroup() == k.mg.group) || (k.side == Sell && f.BuyerGroup() == k.mg.group) {
+					oppFilled += f.Qty
+				}
+			}
 			for _, c := range cb.cancels {
 				if c.Market != k.mg.market || !userCancel(c.Reason) {
 					continue
 				}
+				// Orders of the group in this market, short-lived, resting
+				// across the fill: placed at or before it, cancelled at or
+				// after it.
 				o, ok := s.orders[c.OrderID]
-				if !ok || o.group != k.mg.group || c.Height-o.height > p.MaxLifetimeBlocks {
+				if !ok || o.group != k.mg.group || o.market != k.mg.market || c.Height-o.height > p.MaxLifetimeBlocks ||
+					o.height > h || c.Height < h {
 					continue
 				}
 				if o.side == k.side {
@@ -160,7 +176,8 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 			}
 		}
 		ep.levels = len(prices)
-		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinSymmetry*same {
+		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinSymmetry*same ||
+			oppFilled*100 > p.MaxOppositeFillPct*ep.filled {
 			continue
 		}
 		eps := append(s.episodes[k.mg], *ep)

@@ -10,7 +10,6 @@ type stuffKey = mgKey
 type stuffEntry struct {
 	base     uint64 // moving average of messages per block ×1000
 	lastH    int64
-	seeded   bool
 	bursts   []int64
 	msgs     uint64
 	entities []uint64
@@ -91,20 +90,17 @@ func (e *Engine) detectStuffing(b *block) []Alert {
 			st = &stuffEntry{}
 			e.stuff.m[k] = st
 		}
-		// Decay the average over the blocks the group sent nothing.
-		for gap := b.height - st.lastH - 1; st.seeded && gap > 0 && st.base > 0; gap-- {
+		// Decay the average over the blocks the group sent nothing (a
+		// newcomer's average starts at zero: silent before).
+		for gap := b.height - st.lastH - 1; gap > 0 && st.base > 0; gap-- {
 			st.base -= (st.base + n - 1) / n
 			if gap > int64(8*n) {
 				st.base = 0
 			}
 		}
-		burst := st.seeded && c.msgs >= p.MinMessages && c.msgs*1000 >= p.BurstMultiple*st.base &&
+		burst := c.msgs >= p.MinMessages && c.msgs*1000 >= p.BurstMultiple*st.base &&
 			c.fills*1000 <= p.MaxFillPermille*c.msgs
-		if !st.seeded {
-			st.base, st.seeded = c.msgs*1000, true
-		} else {
-			st.base = st.base + c.msgs*1000/n - st.base/n
-		}
+		st.base = st.base + c.msgs*1000/n - st.base/n
 		st.lastH = b.height
 		for len(st.bursts) > 0 && st.bursts[0] <= b.height-p.WindowBlocks {
 			st.bursts = st.bursts[1:]

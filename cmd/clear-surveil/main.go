@@ -43,7 +43,7 @@ func newRootCmd() *cobra.Command {
 		node, home, listen, paramsFile string
 		from, every                    int64
 		poll                           time.Duration
-		once                           bool
+		once, nodeEntities             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "clear-surveil",
@@ -87,6 +87,21 @@ surveillance.Params; defaults documented in surveillance/README.md).`,
 			src, err := newRPCSource(node)
 			if err != nil {
 				return err
+			}
+			if nodeEntities {
+				parents, err := src.entityParents(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if p.Parents == nil {
+					p.Parents = map[uint64]uint64{}
+				}
+				for id, parent := range parents {
+					if _, set := p.Parents[id]; !set {
+						p.Parents[id] = parent
+					}
+				}
+				log.Info("ownership from the node", "entities", len(parents))
 			}
 			if err := os.MkdirAll(home, 0o700); err != nil {
 				return fmt.Errorf("clear-surveil: --home: %w", err)
@@ -139,5 +154,6 @@ surveillance.Params; defaults documented in surveillance/README.md).`,
 	fl.Int64Var(&every, "log-every", 100, "log progress every this many blocks")
 	fl.DurationVar(&poll, "poll", time.Second, "how often to ask the node for new blocks")
 	fl.BoolVar(&once, "once", false, "exit once caught up with the node's latest height")
+	fl.BoolVar(&nodeEntities, "entities-from-node", true, "read every entity's parent from the node's compliance module at start (entities registered at genesis emit no events); --params parents win")
 	return cmd
 }

@@ -81,7 +81,7 @@ var pages = template.Must(template.New("base").Funcs(template.FuncMap{
 {{define "index"}}{{template "head" .}}<table id="counts"><tr><th>detector</th><th>alerts</th></tr>
 {{range .Counts}}<tr><td class="det">{{.Name}}</td><td>{{.N}}</td></tr>{{end}}</table><h2>Latest</h2>{{template "table" .}}</body></html>{{end}}
 {{define "alert"}}{{template "head" .}}{{with .Alert}}<table id="alert">
-<tr><th>detector</th><td class="det">{{.Detector}}</td></tr><tr><th>raised at height</th><td>{{.Height}}</td></tr>
+<tr><th>detector</th><td class="det">{{.Detector}}</td></tr><tr><th>raised at height</th><td>{{.Height}} ({{.Time.UTC.Format "2006-01-02 15:04:05 UTC"}})</td></tr>
 <tr><th>evidence from height</th><td>{{.FirstHeight}}</td></tr><tr><th>market</th><td>{{.Market}}</td></tr>
 <tr><th>ownership group</th><td>{{.Group}}</td></tr>
 <tr><th>entities</th><td>{{range .Entities}}<a href="/entity?id={{.}}">{{.}}</a> {{end}}</td></tr>
