@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/matching"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -190,8 +191,19 @@ func TestEveryReasonTextHasACode(t *testing.T) {
 	require.Greater(t, n, 20)
 	for _, text := range []string{"asset-paused", "sweep-pending", "market-halted", "market-cancel-only", "market-post-only",
 		"ineligible", "force-cancel", "account-revoked", "account-expired", "account-frozen", "heartbeat-lapsed",
-		"insufficient-balance", "duplicate-client-id", "owner-order-cap", "filled", "expired"} {
+		"insufficient-balance", "duplicate-client-id", "owner-order-cap", "filled", "expired", "limit-state",
+		keeper.ReasonOwnerOrderLimit} {
 		require.NotEqual(t, types.OrderReason_ORDER_REASON_UNSPECIFIED, types.ReasonCode(text), "keeper reason %q", text)
+	}
+	// The reasons of the work-budget paths: a place cancelled or
+	// mass-cancelled in-block before it ran, and the cancels and rejections
+	// of every sweep cause (heartbeat lapse, force-cancel, barred accounts).
+	require.Equal(t, types.OrderReason_ORDER_REASON_CANCELLED_BY_OWNER, types.ReasonCode(matching.ReasonCancelled.String()))
+	require.Equal(t, types.OrderReason_ORDER_REASON_MASS_CANCELLED, types.ReasonCode(matching.ReasonMassCancel.String()))
+	require.Equal(t, types.OrderReason_ORDER_REASON_HEARTBEAT_LAPSED, types.ReasonCode(keeper.CancelReasonOf(keeper.CauseHeartbeat)))
+	require.Equal(t, types.OrderReason_ORDER_REASON_FORCE_CANCELLED, types.ReasonCode(keeper.CancelReasonOf(keeper.CauseForceCancel)))
+	for _, cause := range []compliancetypes.BarCause{compliancetypes.BarRevoked, compliancetypes.BarExpired, compliancetypes.BarFrozen} {
+		require.Equal(t, types.OrderReason_ORDER_REASON_LICENCE_BARRED, types.ReasonCode(keeper.CancelReasonOf(cause.String())), cause.String())
 	}
 	require.Equal(t, types.OrderReason_ORDER_REASON_LICENCE_BARRED, types.ReasonCode("account-frozen"))
 	require.Equal(t, types.OrderReason_ORDER_REASON_IOC_REMAINDER, types.ReasonCode("unfilled"))

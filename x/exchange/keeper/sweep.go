@@ -20,8 +20,8 @@ import (
 // names ("revoked", "expired", "frozen").
 const (
 	CauseForceCancel = "force-cancel"
-	// CauseHeartbeat is the cause (and the cancel reason) of the sweep of
-	// an owner whose dead-man switch lapsed.
+	// CauseHeartbeat is the cause of the sweep of an owner whose dead-man
+	// switch lapsed (its cancel reason is types.ReasonTextHeartbeatLapsed).
 	CauseHeartbeat = "heartbeat"
 	// complianceActor is the actor of sweeps queued by compliance's
 	// lifecycle hook.
@@ -188,10 +188,14 @@ type seqTask struct {
 	task types.SweepTask
 }
 
-// cancelReason is the reason of the order cancels and rejections of a task.
+// cancelReason is the reason of the order cancels and rejections of a task:
+// one of the texts of types.ReasonCode.
 func cancelReason(t *types.SweepTask) string {
-	if t.Cause == CauseForceCancel || t.Cause == CauseHeartbeat {
-		return t.Cause
+	switch t.Cause {
+	case CauseForceCancel:
+		return types.ReasonTextForceCancel
+	case CauseHeartbeat:
+		return types.ReasonTextHeartbeatLapsed
 	}
 	return "account-" + t.Cause
 }
