@@ -107,7 +107,12 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 		c, id, mm, bid, _ := deployedMaker(t)
 		taker := c.account("taker", 2, false, coin("ubase", 10_000))
 		c.deposit(taker, coin("ubase", 10_000))
-		// The taker's sell runs before the maker's batch and fills the bid.
+		// Cancels run first within a block, so the bid can fill before the
+		// batch's cancel only in an earlier block: with one command a block,
+		// the taker's sell (queued first) runs and fills the bid while the
+		// batch, sent in the same block while the bid was live, is carried
+		// over.
+		c.setParams(func(p *types.Params) { p.MaxOrdersPerBlock = 1 })
 		c.mustPlace(taker, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 100, Quantity: 10,
 			TimeInForce: types.TimeInForce_TIME_IN_FORCE_IOC})
 		var res *types.MsgBatchResponse
@@ -118,10 +123,18 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 				Places:  []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10)}})
 			return err
 		}))
-		ctx := c.endBlockEvents()
-		_, ok := c.order(res.OrderIds[0])
+		c.endBlock()
+		_, ok := c.order(bid)
+		require.False(t, ok, "the taker filled the bid")
+		var reasons []string
+		for i := 0; i < 2; i++ { // the carried-over cancel, then the place
+			reasons = append(reasons, rejectReasons(c.endBlockEvents())...)
+		}
+		_, ok = c.order(res.OrderIds[0])
 		require.False(t, ok, "the place had nothing to draw on")
-		require.Contains(t, rejectReasons(ctx), "insufficient-balance")
+		require.Contains(t, reasons, "insufficient-balance")
+		_, locked := c.bal(mm, "uquote")
+		require.Zero(t, locked, "the rejected place holds no lock")
 	})
 }
 
@@ -391,9 +404,13 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 		return types.OrderSpec{MarketId: id, Side: side, Price: price, Quantity: qty, ClientOrderId: cid}
 	}
 	sell, buy := types.Side_SIDE_SELL, types.Side_SIDE_BUY
+	// The ask the post-only buy below would cross rests from an earlier
+	// block: post-only places run in the first pass, before this block's
+	// other places (cancels first).
+	cancelled := c.mustPlace(alice, spec(sell, 120, 5, "a-cancel"))
+	c.endBlock()
 	filled := c.mustPlace(alice, spec(sell, 100, 10, "a-fill"))
 	part := c.mustPlace(alice, spec(sell, 101, 10, "a-part"))
-	cancelled := c.mustPlace(alice, spec(sell, 120, 5, "a-cancel"))
 	exp := spec(sell, 130, 5, "a-exp")
 	exp.TimeInForce, exp.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
 	expired := c.mustPlace(alice, exp)
@@ -454,14 +471,13 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 	for c.height <= fillHeight+4 {
 		c.endBlock()
 	}
-	gone := 0
-	for _, w := range want[:2] {
-		if _, err := c.status(w.id); err != nil {
-			gone++
-		}
-	}
-	require.Equal(t, 2, gone)
+	// In the block's order: the post-only rejection (first pass), then the
+	// resting ask the taker filled, then the taker.
 	_, err = c.status(rejected)
+	require.Error(t, err, "the first of the block is pruned")
+	_, err = c.status(filled)
+	require.Error(t, err, "the second of the block is pruned")
+	_, err = c.status(taker)
 	require.NoError(t, err, "the third of the block waits for the next block's budget")
 	for i := 0; i < 4; i++ {
 		c.endBlock()
