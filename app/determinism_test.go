@@ -632,7 +632,7 @@ func TestMatchingDeterminism(t *testing.T) {
 	}
 	for _, typ := range []string{"clearchain.exchange.v1.EventOrderTriggered", "clearchain.exchange.v1.EventOrderExpired",
 		"clearchain.exchange.v1.EventOrderCancelled", "clearchain.exchange.v1.EventHeartbeatExpired", "exchange_sweep",
-		`reason "owner-order-cap"`, `reason "heartbeat"`, `reason "mass-cancel"`} {
+		`reason "owner-order-cap"`, `reason "heartbeat-lapsed"`, `reason "mass-cancel"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
 	require.Positive(t, a.maxCarried, "no command was ever carried over to the next block")

@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/matching"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -106,7 +107,12 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 		c, id, mm, bid, _ := deployedMaker(t)
 		taker := c.account("taker", 2, false, coin("ubase", 10_000))
 		c.deposit(taker, coin("ubase", 10_000))
-		// The taker's sell runs before the maker's batch and fills the bid.
+		// Cancels run first within a block, so the bid can fill before the
+		// batch's cancel only in an earlier block: with one command a block,
+		// the taker's sell (queued first) runs and fills the bid while the
+		// batch, sent in the same block while the bid was live, is carried
+		// over.
+		c.setParams(func(p *types.Params) { p.MaxOrdersPerBlock = 1 })
 		c.mustPlace(taker, types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 100, Quantity: 10,
 			TimeInForce: types.TimeInForce_TIME_IN_FORCE_IOC})
 		var res *types.MsgBatchResponse
@@ -117,10 +123,18 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 				Places:  []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10)}})
 			return err
 		}))
-		ctx := c.endBlockEvents()
-		_, ok := c.order(res.OrderIds[0])
+		c.endBlock()
+		_, ok := c.order(bid)
+		require.False(t, ok, "the taker filled the bid")
+		var reasons []string
+		for i := 0; i < 2; i++ { // the carried-over cancel, then the place
+			reasons = append(reasons, rejectReasons(c.endBlockEvents())...)
+		}
+		_, ok = c.order(res.OrderIds[0])
 		require.False(t, ok, "the place had nothing to draw on")
-		require.Contains(t, rejectReasons(ctx), "insufficient-balance")
+		require.Contains(t, reasons, "insufficient-balance")
+		_, locked := c.bal(mm, "uquote")
+		require.Zero(t, locked, "the rejected place holds no lock")
 	})
 }
 
@@ -190,8 +204,19 @@ func TestEveryReasonTextHasACode(t *testing.T) {
 	require.Greater(t, n, 20)
 	for _, text := range []string{"asset-paused", "sweep-pending", "market-halted", "market-cancel-only", "market-post-only",
 		"ineligible", "force-cancel", "account-revoked", "account-expired", "account-frozen", "heartbeat-lapsed",
-		"insufficient-balance", "duplicate-client-id", "owner-order-cap", "filled", "expired"} {
+		"insufficient-balance", "duplicate-client-id", "owner-order-cap", "filled", "expired", "limit-state",
+		keeper.ReasonOwnerOrderLimit} {
 		require.NotEqual(t, types.OrderReason_ORDER_REASON_UNSPECIFIED, types.ReasonCode(text), "keeper reason %q", text)
+	}
+	// The reasons of the work-budget paths: a place cancelled or
+	// mass-cancelled in-block before it ran, and the cancels and rejections
+	// of every sweep cause (heartbeat lapse, force-cancel, barred accounts).
+	require.Equal(t, types.OrderReason_ORDER_REASON_CANCELLED_BY_OWNER, types.ReasonCode(matching.ReasonCancelled.String()))
+	require.Equal(t, types.OrderReason_ORDER_REASON_MASS_CANCELLED, types.ReasonCode(matching.ReasonMassCancel.String()))
+	require.Equal(t, types.OrderReason_ORDER_REASON_HEARTBEAT_LAPSED, types.ReasonCode(keeper.CancelReasonOf(keeper.CauseHeartbeat)))
+	require.Equal(t, types.OrderReason_ORDER_REASON_FORCE_CANCELLED, types.ReasonCode(keeper.CancelReasonOf(keeper.CauseForceCancel)))
+	for _, cause := range []compliancetypes.BarCause{compliancetypes.BarRevoked, compliancetypes.BarExpired, compliancetypes.BarFrozen} {
+		require.Equal(t, types.OrderReason_ORDER_REASON_LICENCE_BARRED, types.ReasonCode(keeper.CancelReasonOf(cause.String())), cause.String())
 	}
 	require.Equal(t, types.OrderReason_ORDER_REASON_LICENCE_BARRED, types.ReasonCode("account-frozen"))
 	require.Equal(t, types.OrderReason_ORDER_REASON_IOC_REMAINDER, types.ReasonCode("unfilled"))
@@ -379,9 +404,13 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 		return types.OrderSpec{MarketId: id, Side: side, Price: price, Quantity: qty, ClientOrderId: cid}
 	}
 	sell, buy := types.Side_SIDE_SELL, types.Side_SIDE_BUY
+	// The ask the post-only buy below would cross rests from an earlier
+	// block: post-only places run in the first pass, before this block's
+	// other places (cancels first).
+	cancelled := c.mustPlace(alice, spec(sell, 120, 5, "a-cancel"))
+	c.endBlock()
 	filled := c.mustPlace(alice, spec(sell, 100, 10, "a-fill"))
 	part := c.mustPlace(alice, spec(sell, 101, 10, "a-part"))
-	cancelled := c.mustPlace(alice, spec(sell, 120, 5, "a-cancel"))
 	exp := spec(sell, 130, 5, "a-exp")
 	exp.TimeInForce, exp.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
 	expired := c.mustPlace(alice, exp)
@@ -442,14 +471,13 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 	for c.height <= fillHeight+4 {
 		c.endBlock()
 	}
-	gone := 0
-	for _, w := range want[:2] {
-		if _, err := c.status(w.id); err != nil {
-			gone++
-		}
-	}
-	require.Equal(t, 2, gone)
+	// In the block's order: the post-only rejection (first pass), then the
+	// resting ask the taker filled, then the taker.
 	_, err = c.status(rejected)
+	require.Error(t, err, "the first of the block is pruned")
+	_, err = c.status(filled)
+	require.Error(t, err, "the second of the block is pruned")
+	_, err = c.status(taker)
 	require.NoError(t, err, "the third of the block waits for the next block's budget")
 	for i := 0; i < 4; i++ {
 		c.endBlock()

@@ -172,7 +172,7 @@ func (r *marketRun) limitRefusal(s matching.Side, p int64, market bool) string {
 		return ""
 	}
 	if s == matching.Buy && p > r.st.LimitHigh || s == matching.Sell && p < r.st.LimitLow {
-		return "limit-state"
+		return types.ReasonTextLimitState
 	}
 	return ""
 }

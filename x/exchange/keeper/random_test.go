@@ -241,7 +241,7 @@ func TestRandomizedBlocksUnderBudgetKeepInvariant(t *testing.T) {
 		s.block(t, rng)
 	}
 	t.Logf("paths seen: %v", s.seen)
-	for _, path := range []string{"clearchain.exchange.v1.EventHeartbeatExpired", `"heartbeat"`, `"owner-order-cap"`,
+	for _, path := range []string{"clearchain.exchange.v1.EventHeartbeatExpired", `"heartbeat-lapsed"`, `"owner-order-cap"`,
 		`"band"`, "clearchain.exchange.v1.EventOrderTriggered", "pending", `"mass-cancel"`} {
 		require.NotZero(t, s.seen[path], "the random blocks never took %s", path)
 	}

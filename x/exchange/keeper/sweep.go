@@ -1,8 +1,10 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,8 +22,8 @@ import (
 // names ("revoked", "expired", "frozen").
 const (
 	CauseForceCancel = "force-cancel"
-	// CauseHeartbeat is the cause (and the cancel reason) of the sweep of
-	// an owner whose dead-man switch lapsed.
+	// CauseHeartbeat is the cause of the sweep of an owner whose dead-man
+	// switch lapsed (its cancel reason is types.ReasonTextHeartbeatLapsed).
 	CauseHeartbeat = "heartbeat"
 	// complianceActor is the actor of sweeps queued by compliance's
 	// lifecycle hook.
@@ -188,10 +190,14 @@ type seqTask struct {
 	task types.SweepTask
 }
 
-// cancelReason is the reason of the order cancels and rejections of a task.
+// cancelReason is the reason of the order cancels and rejections of a task:
+// one of the texts of types.ReasonCode.
 func cancelReason(t *types.SweepTask) string {
-	if t.Cause == CauseForceCancel || t.Cause == CauseHeartbeat {
-		return t.Cause
+	switch t.Cause {
+	case CauseForceCancel:
+		return types.ReasonTextForceCancel
+	case CauseHeartbeat:
+		return types.ReasonTextHeartbeatLapsed
 	}
 	return "account-" + t.Cause
 }
@@ -339,22 +345,34 @@ func (k Keeper) sweepTask(ctx sdk.Context, markets []types.Market, led *ledger, 
 	if hasOwner {
 		st.swept[owner] = reason
 		var ids []uint64
+		var seqs [][2]uint64 // (seq, id) of the owner's orders in a market
 		for _, m := range markets {
 			if m.Id < t.NextMarketId || k.bookOf(m).OwnerCount(matching.OwnerID(owner)) == 0 {
 				continue
 			}
 			r := k.newRun(ctx, m, led, mm, params)
 			r.cancelReason = reason
-			ids = ids[:0]
-			more := false
+			// The owner index's order is not time priority (most recently
+			// linked first, reverse load order after a restart), so the
+			// orders are taken in acceptance order (Seq): which ones a
+			// budget-limited sweep cancels, and the order of their cancels,
+			// events and statuses, must not depend on when the node last
+			// restarted (TestRestartUnderBudgetRebuildsBooks).
+			seqs = seqs[:0]
 			r.book.OwnerOrders(matching.OwnerID(owner), func(o matching.Order) bool {
-				if used+len(ids) >= budget {
-					more = true
-					return false
-				}
-				ids = append(ids, uint64(o.ID))
+				seqs = append(seqs, [2]uint64{o.Seq, uint64(o.ID)})
 				return true
 			})
+			slices.SortFunc(seqs, func(a, b [2]uint64) int { return cmp.Compare(a[0], b[0]) })
+			ids = ids[:0]
+			more := false
+			for _, so := range seqs {
+				if used+len(ids) >= budget {
+					more = true
+					break
+				}
+				ids = append(ids, so[1])
+			}
 			for _, id := range ids {
 				r.cancel(id, owner)
 			}

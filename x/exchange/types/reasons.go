@@ -23,6 +23,9 @@ const (
 	ReasonTextOwnerOrderCap       = "owner-order-cap"
 	ReasonTextFilled              = "filled"
 	ReasonTextExpired             = "expired"
+	// ReasonTextLimitState: a limit order priced beyond the limit prices
+	// of a market in the circuit breaker's limit state (code OUTSIDE_BAND).
+	ReasonTextLimitState = "limit-state"
 )
 
 // reasonCodes maps every reason text in use to its code. Texts not listed
@@ -70,6 +73,7 @@ var reasonCodes = map[string]OrderReason{
 	ReasonTextOwnerOrderCap:       OrderReason_ORDER_REASON_OWNER_ORDER_CAP,
 	ReasonTextFilled:              OrderReason_ORDER_REASON_FILLED,
 	ReasonTextExpired:             OrderReason_ORDER_REASON_EXPIRED,
+	ReasonTextLimitState:          OrderReason_ORDER_REASON_OUTSIDE_BAND,
 }
 
 // ReasonCode returns the code of a reason text (UNSPECIFIED if unknown).
