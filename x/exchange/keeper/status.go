@@ -17,8 +17,10 @@ import (
 // Order status (README.md, "Order status"): the keeper remembers how much
 // each live order has filled (in memory, stored for the orders that stay
 // partly filled across blocks) and, for params.status_window_blocks blocks,
-// how each finished order ended. Statuses are written when an order leaves
-// the book (or is rejected by EndBlock) and pruned under a per-block budget.
+// how each finished order ended. A status is taken when an order leaves the
+// book (or is rejected by EndBlock); the block's statuses are stored as one
+// value (StatusBlocks) at the end of EndBlock, indexed in memory, and pruned
+// block by block under a budget.
 
 // clientKey names a live order by its owner and client order id.
 type clientKey struct {
