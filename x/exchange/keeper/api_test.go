@@ -84,7 +84,7 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 			var err error
 			res, err = c.msgs.Batch(ctx, &types.MsgBatch{Owner: mm.String(),
 				Cancels: []types.CancelSpec{{MarketId: id, OrderId: bid}, {MarketId: id, OrderId: ask}},
-				Places: []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10), limit(id, types.Side_SIDE_SELL, 111, 10)}})
+				Places:  []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10), limit(id, types.Side_SIDE_SELL, 111, 10)}})
 			return err
 		}))
 		require.Len(t, res.OrderIds, 2)
