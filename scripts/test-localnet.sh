@@ -178,8 +178,8 @@ flow_round() {
     hs+=("$(tx_async gamma exchange cancel-replace 1 "$bid" 1230 $((20 + r)))") || exit 1
   else
     hs+=("$(tx_async gamma exchange batch --cancels "{\"market_id\":1,\"order_id\":$ask}" \
-      --places "$(order 1 BUY $((1235 + 5 * (r % 3))) 20 ",\"client_order_id\":\"mm-b$r\"")" \
-      --places "$(order 1 SELL $((1265 + 5 * (r % 3))) 20 ",\"client_order_id\":\"mm-a$r\"")")") || exit 1
+      --places "$(order 1 BUY $((1235 + 5 * (r % 3))) 20 ",\"client_order_id\":\"flow-b$r\"")" \
+      --places "$(order 1 SELL $((1265 + 5 * (r % 3))) 20 ",\"client_order_id\":\"flow-a$r\"")")") || exit 1
   fi
   hs+=("$(tx_async alpha exchange place "$(order 1 BUY 1260 4)")") || exit 1
   if (( r % 2 == 1 )); then
