@@ -125,8 +125,20 @@ func BenchmarkEndBlock(b *testing.B) {
 // ms/block is their mean, max-ms/block the slowest, work/block the orders
 // touched (events) per timed block.
 //
-//	go test ./x/exchange/keeper -run '^$' -bench EndBlockAdversarial -benchtime 3x
+// Sub-benchmarks: the default budget, and a budget of 10k.
+//
+//	go test ./x/exchange/keeper -run '^$' -bench EndBlockAdversarial -benchtime 2x
 func BenchmarkEndBlockAdversarial(b *testing.B) {
+	for _, budget := range []uint32{0, 10_000} {
+		name := "budget=default"
+		if budget != 0 {
+			name = fmt.Sprintf("budget=%d", budget)
+		}
+		b.Run(name, func(b *testing.B) { benchAdversarial(b, budget) })
+	}
+}
+
+func benchAdversarial(b *testing.B, budget uint32) {
 	const (
 		traders    = 1000
 		resting    = 100_000
@@ -145,6 +157,7 @@ func BenchmarkEndBlockAdversarial(b *testing.B) {
 	id := c.createMarket(m)
 	p := types.DefaultParams()
 	p.MaxOrdersPerBlock = 200_000
+	p.MaxWorkPerBlock = budget
 	if err := c.k.SetParams(c.ctx, gov, p); err != nil {
 		b.Fatal(err)
 	}

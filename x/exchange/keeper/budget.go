@@ -14,7 +14,8 @@ import (
 //   - the sweep queue (lapsed heartbeats, barred accounts, force-cancels)
 //     gets at most half of it (and at most max_sweep_orders_per_block);
 //   - each market may use what is left minus a reserve of a quarter of the
-//     budget shared by the markets after it (so no market starves another).
+//     budget shared by the markets after it, and at least its share of that
+//     quarter (so no market starves another).
 //     In it: the first pass (cancels, mass cancels, post-only places) runs
 //     while the budget lasts (at least one command), and if it is held the
 //     market's other commands carry over with it, so no taker jumps a queued
@@ -42,10 +43,11 @@ func (b *workBudget) sweepShare(max int) int {
 
 // marketLimit is what a market may use when later markets follow it: what is
 // left minus their reserve (a quarter of the budget shared among the
-// markets), at least 1.
+// markets), and never less than its own share of that quarter (earlier
+// markets' second passes may have used more than the budget), at least 1.
 func (b *workBudget) marketLimit(later, markets int) int {
-	reserve := later * (b.total / (4 * max(markets, 1)))
-	return clampMin(b.left-reserve, 1)
+	share := b.total / (4 * max(markets, 1))
+	return clampMin(max(b.left-later*share, share), 1)
 }
 
 func clampMin(v, lo int) int {
