@@ -73,6 +73,10 @@ func (k Keeper) UpdateMarket(ctx context.Context, msg *types.MsgUpdateMarket) er
 	if err := k.checkAuthority(ctx, msg.Authority); err != nil {
 		return err
 	}
+	// Also on the governance and contract paths, which skip ValidateBasic.
+	if err := msg.ValidateBasic(); err != nil {
+		return err
+	}
 	m, err := k.Markets.Get(ctx, msg.MarketId)
 	if err != nil {
 		return errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", msg.MarketId)

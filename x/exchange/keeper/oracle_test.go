@@ -125,6 +125,15 @@ func TestMarketOracleFeedValidated(t *testing.T) {
 		_, err := oc.msgs.UpdateMarket(ctx, &types.MsgUpdateMarket{Authority: gov, MarketId: id, UpdateOracle: true, OracleFeed: "NOPE/USD"})
 		return err
 	})
+	// A feed without update_oracle would be ignored: refused.
+	oc.refused(types.ErrInvalidMarket, func(ctx sdk.Context) error {
+		_, err := oc.msgs.UpdateMarket(ctx, &types.MsgUpdateMarket{Authority: gov, MarketId: id, OracleFeed: "BASE/QUOTE"})
+		return err
+	})
+	oc.refused(types.ErrInvalidMarket, func(ctx sdk.Context) error {
+		_, err := oc.msgs.UpdateMarket(ctx, &types.MsgUpdateMarket{Authority: gov, MarketId: id, LimitStateBlocks: 3})
+		return err
+	})
 	oc.refused(types.ErrUnauthorized, func(ctx sdk.Context) error {
 		_, err := oc.msgs.UpdateMarket(ctx, &types.MsgUpdateMarket{Authority: addrOf("mallory").String(), MarketId: id,
 			UpdateOracle: true, OracleFeed: "BASE/QUOTE"})

@@ -269,6 +269,14 @@ func (m *MsgUpdateMarket) ValidateBasic() error {
 	if _, ok := MarketStatus_name[int32(m.Status)]; !ok {
 		return errorsmod.Wrapf(ErrInvalidMarket, "status %d", m.Status)
 	}
+	// Settings that would be ignored are refused: they mean a forgotten
+	// update_* flag.
+	if !m.UpdateOracle && (m.OracleFeed != "" || m.OracleExponent != 0) {
+		return errorsmod.Wrap(ErrInvalidMarket, "oracle_feed or oracle_exponent without update_oracle")
+	}
+	if !m.UpdateLimitState && m.LimitStateBlocks != 0 {
+		return errorsmod.Wrap(ErrInvalidMarket, "limit_state_blocks without update_limit_state")
+	}
 	return nil
 }
 
