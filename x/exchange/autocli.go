@@ -31,7 +31,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Stats", Use: "stats [market-id]", Short: "Last price, volume, best bid/ask",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "market_id"}}},
 				{RpcMethod: "OrderStatus", Use: "order-status [order-id]",
-					Short: "An order's status: open, or filled/cancelled/expired/rejected with its reason (kept status_window_blocks blocks)",
+					Short:          "An order's status: open, or filled/cancelled/expired/rejected with its reason (kept status_window_blocks blocks)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "order_id"}}},
 				{RpcMethod: "OrderStatusByClientID", Use: "order-status-by-client-id [owner] [client-order-id]",
 					Short:          "The status of an owner's order named by its client order id",

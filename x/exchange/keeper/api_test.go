@@ -85,7 +85,7 @@ func TestAttackRequotingNeedsFreshCollateral(t *testing.T) {
 			var err error
 			res, err = c.msgs.Batch(ctx, &types.MsgBatch{Owner: mm.String(),
 				Cancels: []types.CancelSpec{{MarketId: id, OrderId: bid}, {MarketId: id, OrderId: ask}},
-				Places: []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10), limit(id, types.Side_SIDE_SELL, 111, 10)}})
+				Places:  []types.OrderSpec{limit(id, types.Side_SIDE_BUY, 99, 10), limit(id, types.Side_SIDE_SELL, 111, 10)}})
 			return err
 		}))
 		require.Len(t, res.OrderIds, 2)
@@ -412,7 +412,7 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 	filled := c.mustPlace(alice, spec(sell, 100, 10, "a-fill"))
 	part := c.mustPlace(alice, spec(sell, 101, 10, "a-part"))
 	exp := spec(sell, 130, 5, "a-exp")
-	exp.TimeInForce, exp.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
+	exp.TimeInForce, exp.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+2
 	expired := c.mustPlace(alice, exp)
 	taker := c.mustPlace(bob, spec(buy, 101, 14, "b-take"))
 	po := spec(buy, 125, 1, "b-po")
@@ -465,23 +465,28 @@ func TestOrderStatusOfFinishedOrders(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(4), st.FilledQuantity)
 
-	// Pruned once the window (4) passed: 3 finished at the first block, at most
-	// 2 a block.
+	// Pruned once the window (4) passed: the 3 statuses of the first block
+	// go together (one store value a block).
 	require.LessOrEqual(t, c.height, fillHeight+4)
 	for c.height <= fillHeight+4 {
 		c.endBlock()
 	}
-	// In the block's order: the post-only rejection (first pass), then the
-	// resting ask the taker filled, then the taker.
-	_, err = c.status(rejected)
-	require.Error(t, err, "the first of the block is pruned")
-	_, err = c.status(filled)
-	require.Error(t, err, "the second of the block is pruned")
-	_, err = c.status(taker)
-	require.NoError(t, err, "the third of the block waits for the next block's budget")
-	for i := 0; i < 4; i++ {
-		c.endBlock()
+	for _, id := range []uint64{filled, taker, rejected} {
+		_, err := c.status(id)
+		require.Error(t, err, "order %d still kept", id)
 	}
+	_, err = c.status(cancelled)
+	require.NoError(t, err, "finished a block later")
+	// A shorter window makes two blocks due at once; the budget (1 status)
+	// prunes one block a block.
+	p.StatusWindowBlocks, p.MaxStatusPrunesPerBlock = 1, 1
+	require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+	c.endBlock()
+	_, err = c.status(cancelled)
+	require.Error(t, err)
+	_, err = c.status(expired)
+	require.NoError(t, err, "waits for the next block's budget")
+	c.endBlock()
 	for _, w := range want {
 		if w.state == types.OrderState_ORDER_STATE_OPEN {
 			continue

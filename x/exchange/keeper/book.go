@@ -24,7 +24,7 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	}
 	m := newMemState()
 	k.mem.books, k.mem.metas, k.mem.clientIDs, k.mem.owners, k.mem.encoded = m.books, m.metas, m.clientIDs, m.owners, m.encoded
-	k.mem.byClient, k.mem.filled = m.byClient, m.filled
+	k.mem.byClient, k.mem.filled, k.mem.statusAt, k.mem.statusCID = m.byClient, m.filled, m.statusAt, m.statusCID
 	// Books are created for the markets that have stored state; the others
 	// get theirs when EndBlock first runs them.
 	bookFor := func(id uint64) (*matching.Book, error) {
@@ -82,6 +82,9 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 		return err
 	}
 	if err := k.loadFilled(ctx); err != nil {
+		return err
+	}
+	if err := k.loadStatuses(ctx); err != nil {
 		return err
 	}
 	for _, b := range k.mem.books {

@@ -65,13 +65,11 @@ type Keeper struct {
 	// Filled: order id → lots filled so far, for the live orders that have
 	// partly filled (the fills of finished orders are in their status).
 	Filled collections.Map[uint64, uint64]
-	// Statuses: order id → status of an order that finished within
-	// params.status_window_blocks; StatusByClient: (owner, client order id)
-	// → order id of those that had a client id; StatusIndex: (finish height,
-	// market) → the ids finished then (types.EncodeIDs), for pruning.
-	Statuses       collections.Map[uint64, types.OrderStatus]
-	StatusByClient collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
-	StatusIndex    collections.Map[int64, []byte]
+	// StatusBlocks: finish height → the statuses of the orders that
+	// finished in that block (types.AppendStatus records), kept
+	// params.status_window_blocks blocks: one key a block, however many
+	// orders finished.
+	StatusBlocks collections.Map[int64, []byte]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
@@ -106,7 +104,12 @@ type memState struct {
 	// The block's order bookkeeping, written by EndBlock's last step
 	// (flushOrders): orders whose fills changed, orders that finished.
 	filledDirty []matching.OrderID
-	finished    []uint64
+	finished    []types.OrderStatus
+	// statusAt: order id → the height of the StatusBlocks value holding
+	// its status; statusCID: (owner, client order id) → the latest such
+	// order. Rebuilt from StatusBlocks at load.
+	statusAt  map[uint64]int64
+	statusCID map[statusClientKey]uint64
 	owners    map[uint64]ownerInfo
 	height    int64 // last EndBlock height run
 	// heightStr is the EndBlock height in decimal (fill events).
@@ -201,10 +204,7 @@ func NewKeeper(
 		SweepSeq:     collections.NewSequence(sb, types.SweepSeqKey, "sweep_seq"),
 		Doomed:       collections.NewKeySet(sb, types.DoomedKey, "doomed", collections.Uint64Key),
 		Filled:       collections.NewMap(sb, types.FilledKey, "filled", collections.Uint64Key, collections.Uint64Value),
-		Statuses:     collections.NewMap(sb, types.StatusesKey, "statuses", collections.Uint64Key, codec.CollValue[types.OrderStatus](cdc)),
-		StatusByClient: collections.NewMap(sb, types.StatusByClientKey, "status_by_client",
-			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
-		StatusIndex:  collections.NewMap(sb, types.StatusIndexKey, "status_index", collections.Int64Key, collections.BytesValue),
+		StatusBlocks: collections.NewMap(sb, types.StatusBlocksKey, "status_blocks", collections.Int64Key, collections.BytesValue),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),
@@ -234,6 +234,8 @@ func newMemState() *memState {
 		clientIDs: map[matching.OrderID]string{},
 		byClient:  map[clientKey]matching.OrderID{},
 		filled:    map[matching.OrderID]filledQty{},
+		statusAt:  map[uint64]int64{},
+		statusCID: map[statusClientKey]uint64{},
 		owners:    map[uint64]ownerInfo{},
 		encoded:   map[uint64]map[matching.LevelKey][]byte{},
 	}

@@ -636,4 +636,3 @@ func (k Keeper) Batch(ctx context.Context, owner sdk.AccAddress, cancels []types
 	}
 	return ids, results, nil
 }
-

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -18,8 +17,10 @@ import (
 // Order status (README.md, "Order status"): the keeper remembers how much
 // each live order has filled (in memory, stored for the orders that stay
 // partly filled across blocks) and, for params.status_window_blocks blocks,
-// how each finished order ended. Statuses are written when an order leaves
-// the book (or is rejected by EndBlock) and pruned under a per-block budget.
+// how each finished order ended. A status is taken when an order leaves the
+// book (or is rejected by EndBlock); the block's statuses are stored as one
+// value (StatusBlocks) at the end of EndBlock, indexed in memory, and pruned
+// block by block under a budget.
 
 // clientKey names a live order by its owner and client order id.
 type clientKey struct {
@@ -108,20 +109,34 @@ func (r *marketRun) finished(id matching.OrderID, owner uint64, side matching.Si
 		r.fail(err)
 		return
 	}
-	st := types.OrderStatus{OrderId: uint64(id), MarketId: r.m.Id, Owner: oi.str, ClientOrderId: cid,
-		Side: types.ProtoSide(side), Price: price, Quantity: f.qty + left, FilledQuantity: f.qty, State: state,
-		Reason: types.ReasonCode(reason), ReasonText: reason, Height: r.ctx.BlockHeight()}
-	if err := k.Statuses.Set(r.gctx, uint64(id), st); err != nil {
-		r.fail(err)
-		return
-	}
-	if cid != "" {
-		if err := k.StatusByClient.Set(r.gctx, collections.Join(oi.addr, cid), uint64(id)); err != nil {
-			r.fail(err)
-			return
+	k.mem.finished = append(k.mem.finished, types.OrderStatus{OrderId: uint64(id), MarketId: r.m.Id, Owner: oi.str,
+		ClientOrderId: cid, Side: types.ProtoSide(side), Price: price, Quantity: f.qty + left, FilledQuantity: f.qty,
+		State: state, Reason: types.ReasonCode(reason), ReasonText: reason, Height: r.ctx.BlockHeight()})
+}
+
+// statusClientKey names a finished order by owner (bech32) and client id.
+type statusClientKey struct{ owner, cid string }
+
+// loadStatuses rebuilds the status index from StatusBlocks (book load,
+// mem.mu held).
+func (k Keeper) loadStatuses(ctx context.Context) error {
+	return k.StatusBlocks.Walk(ctx, nil, func(h int64, bz []byte) (bool, error) {
+		err := types.DecodeStatuses(bz, func(st *types.OrderStatus) bool {
+			k.indexStatus(st, h)
+			return true
+		})
+		if err != nil {
+			return true, errorsmod.Wrapf(types.ErrInvariant, "statuses of block %d: %v", h, err)
 		}
+		return false, nil
+	})
+}
+
+func (k Keeper) indexStatus(st *types.OrderStatus, h int64) {
+	k.mem.statusAt[st.OrderId] = h
+	if st.ClientOrderId != "" {
+		k.mem.statusCID[statusClientKey{st.Owner, st.ClientOrderId}] = st.OrderId
 	}
-	k.mem.finished = append(k.mem.finished, uint64(id))
 }
 
 // flushOrders is EndBlock's last step for the order API: it stores the
@@ -144,84 +159,69 @@ func (k Keeper) flushOrders(ctx context.Context, p types.Params) error {
 		}
 	}
 	k.mem.filledDirty = k.mem.filledDirty[:0]
-	if len(k.mem.finished) > 0 {
-		if err := k.StatusIndex.Set(ctx, h, types.EncodeIDs(k.mem.finished)); err != nil {
+	if n := len(k.mem.finished); n > 0 {
+		// One store value for the block's finished orders, however many.
+		bz := make([]byte, 0, n*128)
+		for i := range k.mem.finished {
+			var err error
+			if bz, err = types.AppendStatus(bz, &k.mem.finished[i]); err != nil {
+				return errorsmod.Wrapf(types.ErrInvariant, "status of order %d: %v", k.mem.finished[i].OrderId, err)
+			}
+			k.indexStatus(&k.mem.finished[i], h)
+		}
+		if err := k.StatusBlocks.Set(ctx, h, bz); err != nil {
 			return err
 		}
+		clear(k.mem.finished)
 		k.mem.finished = k.mem.finished[:0]
 	}
 	return k.pruneStatuses(ctx, h, p)
 }
 
-// pruneStatuses deletes the statuses of orders that finished more than
-// status_window_blocks ago, oldest first, at most the budget a block.
+// pruneStatuses deletes the statuses of blocks more than
+// status_window_blocks ago, oldest first: whole blocks, at least one a
+// block, then more while fewer than max_status_prunes_per_block statuses
+// were dropped.
 func (k Keeper) pruneStatuses(ctx context.Context, h int64, p types.Params) error {
 	budget := int(p.MaxStatusPrunesPerBlock)
 	if budget == 0 {
 		budget = DefaultMaxStatusPrunesPerBlock
 	}
 	cutoff := h - int64(p.StatusWindowBlocks)
-	type rest struct {
-		height int64
-		ids    []uint64
-	}
 	var done []int64
-	var partial *rest
-	err := k.StatusIndex.Walk(ctx, new(collections.Range[int64]).EndInclusive(cutoff), func(height int64, bz []byte) (bool, error) {
-		ids, err := types.DecodeIDs(bz)
-		if err != nil {
-			return true, errorsmod.Wrapf(types.ErrInvariant, "status index at %d: %v", height, err)
-		}
-		n := min(len(ids), budget)
-		for _, id := range ids[:n] {
-			if err := k.dropStatus(ctx, id); err != nil {
-				return true, err
-			}
-		}
-		budget -= n
-		if n < len(ids) {
-			partial = &rest{height, ids[n:]}
+	dropped := 0
+	err := k.StatusBlocks.Walk(ctx, new(collections.Range[int64]).EndInclusive(cutoff), func(height int64, bz []byte) (bool, error) {
+		if len(done) > 0 && dropped >= budget {
 			return true, nil
 		}
+		err := types.DecodeStatuses(bz, func(st *types.OrderStatus) bool {
+			if k.mem.statusAt[st.OrderId] == height {
+				delete(k.mem.statusAt, st.OrderId)
+			}
+			if st.ClientOrderId != "" {
+				key := statusClientKey{st.Owner, st.ClientOrderId}
+				if k.mem.statusCID[key] == st.OrderId {
+					delete(k.mem.statusCID, key)
+				}
+			}
+			dropped++
+			return true
+		})
+		if err != nil {
+			return true, errorsmod.Wrapf(types.ErrInvariant, "statuses of block %d: %v", height, err)
+		}
 		done = append(done, height)
-		return budget == 0, nil
+		return false, nil
 	})
 	if err != nil {
 		return err
 	}
 	for _, height := range done {
-		if err := k.StatusIndex.Remove(ctx, height); err != nil {
+		if err := k.StatusBlocks.Remove(ctx, height); err != nil {
 			return err
 		}
 	}
-	if partial != nil {
-		return k.StatusIndex.Set(ctx, partial.height, types.EncodeIDs(partial.ids))
-	}
 	return nil
-}
-
-// dropStatus deletes order id's status and its client id entry (if that
-// still names this order).
-func (k Keeper) dropStatus(ctx context.Context, id uint64) error {
-	st, err := k.Statuses.Get(ctx, id)
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if st.ClientOrderId != "" {
-		addr, err := sdk.AccAddressFromBech32(st.Owner)
-		if err != nil {
-			return errorsmod.Wrapf(types.ErrInvariant, "status of order %d: owner %q", id, st.Owner)
-		}
-		key := collections.Join(addr, st.ClientOrderId)
-		if cur, err := k.StatusByClient.Get(ctx, key); err == nil && cur == id {
-			if err := k.StatusByClient.Remove(ctx, key); err != nil {
-				return err
-			}
-		}
-	}
-	return k.Statuses.Remove(ctx, id)
 }
 
 // OrderStatus returns order id's status: open (queued, carried over, or in
@@ -256,8 +256,10 @@ func (q Querier) OrderStatusByClientID(ctx context.Context, req *types.QueryOrde
 			return q.OrderStatus(ctx, &types.QueryOrderStatusRequest{OrderId: id})
 		}
 	}
-	id, err := q.StatusByClient.Get(ctx, collections.Join(addr, req.ClientOrderId))
-	if err != nil {
+	q.mem.mu.RLock()
+	id, ok := q.mem.statusCID[statusClientKey{addr.String(), req.ClientOrderId}]
+	q.mem.mu.RUnlock()
+	if !ok {
 		return nil, status.Errorf(codes.NotFound, "%s has no open or recent order with client order id %q", req.Owner, req.ClientOrderId)
 	}
 	return q.OrderStatus(ctx, &types.QueryOrderStatusRequest{OrderId: id})
@@ -292,9 +294,23 @@ func (q Querier) orderStatus(ctx context.Context, id uint64) (types.OrderStatus,
 				Side: v.Side, Price: v.Price, Quantity: v.Quantity + f, FilledQuantity: f, State: types.OrderState_ORDER_STATE_OPEN}, nil
 		}
 	}
+	h, ok := q.mem.statusAt[id]
 	q.mem.mu.RUnlock()
-	st, err := q.Statuses.Get(ctx, id)
-	if err != nil {
+	var st types.OrderStatus
+	found := false
+	if ok {
+		if bz, err := q.StatusBlocks.Get(ctx, h); err == nil {
+			if err := types.DecodeStatuses(bz, func(s *types.OrderStatus) bool {
+				if s.OrderId == id {
+					st, found = *s, true
+				}
+				return !found
+			}); err != nil {
+				return st, status.Error(codes.Internal, err.Error())
+			}
+		}
+	}
+	if !found {
 		return st, status.Errorf(codes.NotFound, "order %d is neither open nor finished within the status window", id)
 	}
 	return st, nil

@@ -38,12 +38,10 @@ var (
 	SweepsKey       = collections.NewPrefix(18)
 	SweepSeqKey     = collections.NewPrefix(19)
 	DoomedKey       = collections.NewPrefix(20)
-	// The order API (statuses of finished orders, fills of live orders):
+	// The order API (fills of live orders, statuses of finished orders):
 	// prefixes from 40, clear of the other parts' new ones.
-	FilledKey         = collections.NewPrefix(40)
-	StatusesKey       = collections.NewPrefix(41)
-	StatusByClientKey = collections.NewPrefix(42)
-	StatusIndexKey    = collections.NewPrefix(43)
+	FilledKey       = collections.NewPrefix(40)
+	StatusBlocksKey = collections.NewPrefix(41)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)

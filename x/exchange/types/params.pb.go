@@ -61,8 +61,9 @@ type Params struct {
 	// status_window_blocks: how many blocks the status of a finished order
 	// (filled, cancelled, expired, rejected) is kept; 0 keeps none.
 	StatusWindowBlocks uint32 `protobuf:"varint,12,opt,name=status_window_blocks,json=statusWindowBlocks,proto3" json:"status_window_blocks,omitempty"`
-	// max_status_prunes_per_block bounds the finished-order statuses EndBlock
-	// deletes per block once their window passed; the rest carries over.
+	// max_status_prunes_per_block bounds the pruning of statuses whose window
+	// passed: EndBlock deletes whole blocks of statuses, at least one a block,
+	// more while fewer than this many statuses were dropped; the rest waits.
 	// 0 means the default (20000).
 	MaxStatusPrunesPerBlock uint32 `protobuf:"varint,13,opt,name=max_status_prunes_per_block,json=maxStatusPrunesPerBlock,proto3" json:"max_status_prunes_per_block,omitempty"`
 }

@@ -119,23 +119,36 @@ func ErrorReason(err error) OrderReason {
 	return OrderReason_ORDER_REASON_UNSPECIFIED
 }
 
-// EncodeIDs encodes order ids as 8 bytes each, big-endian (status index).
-func EncodeIDs(ids []uint64) []byte {
-	out := make([]byte, 0, 8*len(ids))
-	for _, id := range ids {
-		out = binary.BigEndian.AppendUint64(out, id)
+// AppendStatus appends one status record of a StatusBlocks value: its
+// protobuf size (uvarint), then its protobuf encoding.
+func AppendStatus(dst []byte, st *OrderStatus) ([]byte, error) {
+	n := st.Size()
+	dst = binary.AppendUvarint(dst, uint64(n))
+	l := len(dst)
+	dst = append(dst, make([]byte, n)...)
+	if _, err := st.MarshalToSizedBuffer(dst[l : l+n]); err != nil {
+		return dst[:l], err
 	}
-	return out
+	return dst, nil
 }
 
-// DecodeIDs decodes EncodeIDs.
-func DecodeIDs(bz []byte) ([]uint64, error) {
-	if len(bz)%8 != 0 {
-		return nil, badEncoding("id list of %d bytes", len(bz))
+// DecodeStatuses decodes the records of a StatusBlocks value in order,
+// calling fn with each (reused: copy what you keep) until it returns false.
+func DecodeStatuses(bz []byte, fn func(st *OrderStatus) bool) error {
+	var st OrderStatus
+	for len(bz) > 0 {
+		n, k := binary.Uvarint(bz)
+		if k <= 0 || n > uint64(len(bz)-k) {
+			return badEncoding("status record length")
+		}
+		st.Reset()
+		if err := st.Unmarshal(bz[k : k+int(n)]); err != nil {
+			return badEncoding("status record: %v", err)
+		}
+		if !fn(&st) {
+			return nil
+		}
+		bz = bz[k+int(n):]
 	}
-	out := make([]uint64, len(bz)/8)
-	for i := range out {
-		out[i] = binary.BigEndian.Uint64(bz[8*i:])
-	}
-	return out, nil
+	return nil
 }
