@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
@@ -111,8 +113,12 @@ func NewCachedSigVerificationDecorator(inner ante.SigVerificationDecorator, ak a
 }
 
 // signersNow returns each signer's account number and public key in ctx,
-// false if an account or key is missing.
+// false if an account or key is missing. It reads on a gas meter of its
+// own: the tx's gas must not depend on whether this node checked the tx
+// (gas used is in the block's results hash; a node replaying blocks after
+// a restart has an empty cache).
 func (d CachedSigVerificationDecorator) signersNow(ctx sdk.Context, tx sdk.Tx) ([]verifiedSigner, bool) {
+	ctx = ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
 	sigTx, ok := tx.(authsigning.Tx)
 	if !ok {
 		return nil, false

@@ -78,3 +78,24 @@ func TestSigCache_KeyChangeForcesVerification(t *testing.T) {
 	require.False(t, sameSigners(a, []verifiedSigner{{accNum: 7, pubKey: []byte("k2")}}))
 	require.False(t, sameSigners(a, nil))
 }
+
+// TestSigCache_GasUsedIsTheSameOnAHitAndAMiss: the gas a delivered tx uses
+// is part of the block's results hash, so it must not depend on whether
+// this node checked the tx (a restarted node replaying blocks never did).
+// Failed before the fix: a hit read the signers' accounts on the tx's gas
+// meter (96817 against 95280 gas; a restarted localnet node halted on
+// "wrong Block.Header.LastResultsHash").
+func TestSigCache_GasUsedIsTheSameOnAHitAndAMiss(t *testing.T) {
+	checked, unchecked := newGateEnv(t), newGateEnv(t)
+	rawA := sigCacheSend(checked, checked.inst, checked.plain)
+	rawB := sigCacheSend(unchecked, unchecked.inst, unchecked.plain)
+	require.Equal(t, rawA, rawB, "the two chains must sign the same tx")
+	require.Zero(t, checkTx(t, checked, rawA).Code)
+	hit := checked.deliverRaw(rawA)
+	miss := unchecked.deliverRaw(rawB)
+	require.Zero(t, hit[0].Code, hit[0].Log)
+	require.Zero(t, miss[0].Code, miss[0].Log)
+	h, _ := checked.app.SigCache.Stats()
+	require.Equal(t, uint64(1), h, "the checked chain must deliver from the cache")
+	require.Equal(t, miss[0].GasUsed, hit[0].GasUsed, "gas used depends on the signature cache")
+}
