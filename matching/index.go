@@ -94,20 +94,6 @@ func (m *idMap) put(k uint64, v int32) int {
 	return i
 }
 
-// set replaces the value of a present key.
-func (m *idMap) set(k uint64, v int32) {
-	mask := len(m.keys) - 1
-	for i := m.home(k); ; i = (i + 1) & mask {
-		if m.vals[i] < 0 {
-			panic("matching: idMap.set of a missing key")
-		}
-		if m.keys[i] == k {
-			m.vals[i] = v
-			return
-		}
-	}
-}
-
 // del removes k and reports whether it was present.
 func (m *idMap) del(k uint64) bool {
 	mask := len(m.keys) - 1

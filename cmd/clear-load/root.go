@@ -255,8 +255,8 @@ func report(out io.Writer, f runFlags, w *world, txs []*loadTx, blocks []*block,
 	txH map[*loadTx]int64, failed, refused int) error {
 	// Per stream: committed txs and the last height holding one.
 	type agg struct {
-		txs, orders int
-		lastH       int64
+		txs   int
+		lastH int64
 	}
 	st := map[string]*agg{kindBatch: {}, kindSingle: {}, kindSend: {}}
 	for _, tx := range txs {
