@@ -81,7 +81,7 @@ func seededRand(seed uint64, name string) *rand.Rand {
 
 // newAgents builds the agents of a scenario; seeded randomised parameters
 // (episode times, abusive sizes) come from each agent's own stream.
-func newAgents(s *Scenario, seed uint64) []*agent {
+func newAgents(s *Scenario, seed uint64, ns string) []*agent {
 	var out []*agent
 	for _, sp := range s.Agents {
 		n := sp.Count
@@ -105,7 +105,7 @@ func newAgents(s *Scenario, seed uint64) []*agent {
 				if accountsPer > 1 {
 					an = fmt.Sprintf("%s/%c", name, 'a'+j)
 				}
-				a.accounts = append(a.accounts, newAccount(an))
+				a.accounts = append(a.accounts, newAccount(ns, an))
 			}
 			a.planEpisodes(s)
 			out = append(out, a)
@@ -200,13 +200,15 @@ func (a *agent) position() int64 {
 
 func bps(p, b int64) int64 { return p * b / 10_000 }
 
-func limit(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
-	return exchangetypes.OrderSpec{MarketId: marketID, Side: side, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+// limit is a GTC limit order in the simulated market.
+func (v *view) limit(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
+	return exchangetypes.OrderSpec{MarketId: v.market, Side: side, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
 		TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: price, Quantity: qty}
 }
 
-func ioc(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
-	o := limit(side, price, qty)
+// ioc is an immediate-or-cancel limit order in the simulated market.
+func (v *view) ioc(side exchangetypes.Side, price int64, qty uint64) exchangetypes.OrderSpec {
+	o := v.limit(side, price, qty)
 	o.TimeInForce = exchangetypes.TimeInForce_TIME_IN_FORCE_IOC
 	return o
 }
@@ -219,7 +221,7 @@ func place(acc *account, o exchangetypes.OrderSpec) sdk.Msg {
 func cancelAll(v *view, acc *account) []exchangetypes.CancelSpec {
 	var cs []exchangetypes.CancelSpec
 	for _, o := range v.live[acc.owner] {
-		cs = append(cs, exchangetypes.CancelSpec{MarketId: marketID, OrderId: o.id})
+		cs = append(cs, exchangetypes.CancelSpec{MarketId: v.market, OrderId: o.id})
 	}
 	return cs
 }
@@ -288,10 +290,10 @@ func (a *agent) marketMaker(v *view) []txEpisode {
 	for i := range levels {
 		off := half * int64(1+i)
 		if maxInv == 0 || inv < maxInv {
-			b.Places = append(b.Places, limit(buy, v.clip(fair+skew-off), a.size()))
+			b.Places = append(b.Places, v.limit(buy, v.clip(fair+skew-off), a.size()))
 		}
 		if maxInv == 0 || inv > -maxInv {
-			b.Places = append(b.Places, limit(sell, v.clip(fair+skew+off), a.size()))
+			b.Places = append(b.Places, v.limit(sell, v.clip(fair+skew+off), a.size()))
 		}
 	}
 	return a.one(acc, b)
@@ -310,10 +312,10 @@ func (a *agent) arbitrageur(v *view) []txEpisode {
 	}
 	edge := bps(v.oracle, thr)
 	if ask := v.bestAsk(); ask > 0 && ask < v.oracle-edge && a.position() < a.maxInv() {
-		return a.one(acc, place(acc, ioc(buy, v.clip(v.oracle-edge/2), a.size())))
+		return a.one(acc, place(acc, v.ioc(buy, v.clip(v.oracle-edge/2), a.size())))
 	}
 	if bid := v.bestBid(); bid > 0 && bid > v.oracle+edge && a.position() > -a.maxInv() {
-		return a.one(acc, place(acc, ioc(sell, v.clip(v.oracle+edge/2), a.size())))
+		return a.one(acc, place(acc, v.ioc(sell, v.clip(v.oracle+edge/2), a.size())))
 	}
 	return nil
 }
@@ -357,7 +359,7 @@ func (a *agent) institution(v *view, hedger bool) []txEpisode {
 	if a.parentSide == sell {
 		p = mid - bps(mid, 50)
 	}
-	return a.one(acc, place(acc, ioc(a.parentSide, v.clip(p), q)))
+	return a.one(acc, place(acc, v.ioc(a.parentSide, v.clip(p), q)))
 }
 
 // noise trades at random, reacting to the book: it follows the last
@@ -371,7 +373,7 @@ func (a *agent) noise(v *view) []txEpisode {
 		return nil
 	}
 	if live := v.live[acc.owner]; len(live) > 3 || (len(live) > 0 && a.chance(20)) {
-		return a.one(acc, &exchangetypes.MsgCancelOrder{Owner: acc.bech, MarketId: marketID, OrderId: live[0].id})
+		return a.one(acc, &exchangetypes.MsgCancelOrder{Owner: acc.bech, MarketId: v.market, OrderId: live[0].id})
 	}
 	buyPct := 50
 	mid := v.mid()
@@ -400,14 +402,14 @@ func (a *agent) noise(v *view) []txEpisode {
 		if side == sell {
 			p = mid - bps(mid, 100)
 		}
-		return a.one(acc, place(acc, ioc(side, v.clip(p), q)))
+		return a.one(acc, place(acc, v.ioc(side, v.clip(p), q)))
 	}
 	off := bps(mid, 5+a.rng.Int64N(40))
 	p := mid - off
 	if side == sell {
 		p = mid + off
 	}
-	return a.one(acc, place(acc, limit(side, v.clip(p), q)))
+	return a.one(acc, place(acc, v.limit(side, v.clip(p), q)))
 }
 
 // issuer mints `amount` (default 1000) new lots of the asset to a random
@@ -512,7 +514,7 @@ func (a *agent) background(v *view) []txEpisode {
 	if side == sell {
 		p = mid - bps(mid, 60)
 	}
-	return a.one(acc, place(acc, ioc(side, v.clip(p), 1+a.rng.Uint64N(3))))
+	return a.one(acc, place(acc, v.ioc(side, v.clip(p), 1+a.rng.Uint64N(3))))
 }
 
 // wash: account a rests a limit strictly inside the spread and, in the
@@ -541,58 +543,67 @@ func (a *agent) wash(v *view) ([]txEpisode, bool) {
 		restSide, takeSide = buy, sell
 	}
 	out := []txEpisode{
-		{tx: tx{from: accA, agent: a, msgs: []sdk.Msg{place(accA, limit(restSide, p, q))}}},
-		{tx: tx{from: accB, agent: a, msgs: []sdk.Msg{place(accB, ioc(takeSide, p, q))}}},
+		{tx: tx{from: accA, agent: a, msgs: []sdk.Msg{place(accA, v.limit(restSide, p, q))}}},
+		{tx: tx{from: accB, agent: a, msgs: []sdk.Msg{place(accB, v.ioc(takeSide, p, q))}}},
 	}
 	return out, int64(a.phase+1) >= a.window()
 }
 
-// spoof (layering): phase 0 rests layer_multiple (default 8; evasion 3) ×
-// size on `levels` (default 3) levels of one side just behind the touch and
-// takes the other side's touch with a small genuine IOC; phase 1 (evasion:
-// phase 2) cancels the layer.
+// spoof (layering): phase 0 places, in one batch, a small genuine limit
+// order (size lots) one tick inside the spread on one side, and the layer:
+// layer_multiple (default 8) × size on `levels` (default 3) prices of the
+// other side just behind that side's touch — shown interest that tilts the
+// book (the noise traders lean with the depth imbalance) towards the
+// genuine order. From the next block on, as soon as the genuine order has
+// traded (or after window_blocks + 1 blocks, default 3), everything still
+// resting is cancelled in one batch. Evasion: the layer is a third of the
+// size on one price, kept one block longer (cancelled size ≈ 2–3× the
+// fill, under the detector's MinRatio).
 func (a *agent) spoof(v *view) ([]txEpisode, bool) {
 	acc := a.accounts[0]
 	mult := a.spec.LayerMultiple
 	if mult == 0 {
 		mult = 8
 	}
-	if a.spec.Evasion {
-		mult = max(mult/3, 2)
-	}
 	lv := a.spec.Levels
 	if lv == 0 {
 		lv = 3
 	}
-	cancelAt := 1
+	hold := a.window() + 1
 	if a.spec.Evasion {
-		cancelAt = 2
+		mult, lv, hold = max(mult/3, 2), 1, hold+1
 	}
-	switch {
-	case a.phase == 0:
+	if a.phase == 0 {
 		mid := v.mid()
-		side := exchangetypes.Side(1 + a.rng.IntN(2)) // the side the layer is on
+		tick := max(bps(mid, 2), 1)
+		a.parentSide = exchangetypes.Side(1 + a.rng.IntN(2)) // the layer's side
+		bid, ask := v.bestBid(), v.bestAsk()
+		if bid == 0 || ask == 0 || ask-bid < 2*tick {
+			bid, ask = mid-tick, mid+tick
+		}
 		b := &exchangetypes.MsgBatch{Owner: acc.bech}
-		tick := max(bps(mid, 5), 1)
 		for i := range lv {
-			p := mid - tick*int64(1+i)
-			if side == sell {
-				p = mid + tick*int64(1+i)
+			p := bid - tick*int64(1+i)
+			if a.parentSide == sell {
+				p = ask + tick*int64(1+i)
 			}
-			b.Places = append(b.Places, limit(side, v.clip(p), a.size()*uint64(mult)))
+			b.Places = append(b.Places, v.limit(a.parentSide, v.clip(p), a.size()*uint64(mult)))
 		}
-		other, p := sell, v.bestAsk()
-		if side == sell {
-			other, p = buy, v.bestBid()
+		// The genuine order: inside the spread on the other side.
+		if a.parentSide == buy {
+			b.Places = append(b.Places, v.limit(sell, v.clip(ask-tick), a.size()))
+		} else {
+			b.Places = append(b.Places, v.limit(buy, v.clip(bid+tick), a.size()))
 		}
-		if p == 0 {
-			p = mid
-		}
-		// The genuine order takes the other side's touch (IOC), after the
-		// layer is in the book (same batch, placed after it).
-		b.Places = append(b.Places, ioc(other, v.clip(p), a.size()))
 		return a.one(acc, b), false
-	case a.phase < cancelAt:
+	}
+	genuineLeft := false
+	for _, o := range v.live[acc.owner] {
+		if o.side != a.parentSide && o.qty == a.size() {
+			genuineLeft = true
+		}
+	}
+	if genuineLeft && a.phase < int(hold) {
 		return nil, false
 	}
 	cs := cancelAll(v, acc)
@@ -636,7 +647,7 @@ func (a *agent) stuff(v *view) ([]txEpisode, bool) {
 		if hi > 0 {
 			p = min(max(p, lo), hi)
 		}
-		o := limit(side, max(p, 1), 1)
+		o := v.limit(side, max(p, 1), 1)
 		o.PostOnly = true
 		b.Places = append(b.Places, o)
 	}
@@ -648,8 +659,11 @@ func (a *agent) stuff(v *view) ([]txEpisode, bool) {
 
 // markClose (marking the close): the close is every day_blocks (or
 // window_blocks × 6) blocks; in the window_blocks blocks before it the agent
-// buys size × 4 a block with IOCs through the ask (evasion: size, every
-// other block), and sells it back after the close.
+// buys size × 4 a block with IOCs through the ask, and in the last block
+// rests a bid for size × 12 at 30 bps above the mid (the asks placed in the
+// block trade at its price: the closing print is its own); after the close
+// it cancels what is left and sells its position back (evasion: size with
+// IOCs, every other block, no closing bid).
 func (a *agent) markClose(v *view) ([]txEpisode, bool) {
 	acc := a.accounts[0]
 	w := a.window()
@@ -662,13 +676,23 @@ func (a *agent) markClose(v *view) ([]txEpisode, bool) {
 		if a.spec.Evasion && a.phase%2 == 1 {
 			return nil, false
 		}
-		return a.one(acc, place(acc, ioc(buy, v.clip(mid+bps(mid, 80)), q))), false
+		if int64(a.phase) == w-1 && !a.spec.Evasion {
+			// The last block before the close: a bid well above the
+			// market for 12 × size, resting, so that every ask placed in
+			// the block trades at its price whatever the order of the
+			// block's txs; the closing print is the marker's.
+			return a.one(acc, place(acc, v.limit(buy, v.clip(mid+bps(mid, 30)), a.size()*12))), false
+		}
+		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 80)), q))), false
 	}
-	pos := a.position()
-	if pos <= 0 {
+	b := &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cancelAll(v, acc)}
+	if pos := a.position(); pos > 0 {
+		b.Places = append(b.Places, v.ioc(sell, v.clip(mid-bps(mid, 80)), uint64(pos)))
+	}
+	if len(b.Cancels)+len(b.Places) == 0 {
 		return nil, true
 	}
-	return a.one(acc, place(acc, ioc(sell, v.clip(mid-bps(mid, 80)), uint64(pos)))), true
+	return a.one(acc, b), true
 }
 
 // momentum (momentum ignition): for window_blocks blocks (default 3)
@@ -689,14 +713,14 @@ func (a *agent) momentum(v *view) ([]txEpisode, bool) {
 		if a.parentSide == sell {
 			p = mid - bps(mid, 150)
 		}
-		return a.one(acc, place(acc, ioc(a.parentSide, v.clip(p), q))), false
+		return a.one(acc, place(acc, v.ioc(a.parentSide, v.clip(p), q))), false
 	}
 	pos := a.position()
 	switch {
 	case pos > 0:
-		return a.one(acc, place(acc, ioc(sell, v.clip(mid-bps(mid, 100)), uint64(pos)))), true
+		return a.one(acc, place(acc, v.ioc(sell, v.clip(mid-bps(mid, 100)), uint64(pos)))), true
 	case pos < 0:
-		return a.one(acc, place(acc, ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), true
+		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), true
 	}
 	return nil, true
 }

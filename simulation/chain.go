@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -28,6 +29,7 @@ import (
 	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/clearchain/clearchain/app"
@@ -41,9 +43,8 @@ const (
 	// ChainID of every simulated chain.
 	ChainID  = "clearchain-sim"
 	gasLimit = 100_000_000
-	// marketID is the simulated market (the setup block lists it first).
-	marketID = uint64(1)
-	// feedID is the validator feed that prices the market in ticks.
+	// feedID is the validator feed that prices the market in ticks (on an
+	// exported state that has it already: SIM<n>/EURC, see addCast).
 	feedID = "SIM/EURC"
 )
 
@@ -59,8 +60,11 @@ type account struct {
 	owner    uint64 // x/exchange engine owner id (0 until the first deposit)
 }
 
-func newAccount(name string) *account {
-	priv := secp256k1.GenPrivKeyFromSecret([]byte("clearchain-simulation/" + name))
+// ns is "" on a fresh chain; with --from-genesis it names the exported
+// state's height, so that a state exported from a simulation run can host a
+// new cast (other keys) without account clashes.
+func newAccount(ns, name string) *account {
+	priv := secp256k1.GenPrivKeyFromSecret([]byte("clearchain-simulation/" + ns + name))
 	addr := sdk.AccAddress(priv.PubKey().Address())
 	return &account{name: name, priv: priv, addr: addr, bech: addr.String()}
 }
@@ -87,7 +91,15 @@ type chain struct {
 	valSet            *cmttypes.ValidatorSet
 	valOps            []*account
 	cash, asset       string // denoms
-	oracleAuthority   string
+	// market is the simulated market's id: 1 on a fresh chain, the next
+	// free id on an exported one (its markets keep theirs).
+	market uint64
+	// base is the height before the run's first block: 0 on a fresh
+	// chain, the exported state's height with --from-genesis. The run's
+	// heights (metrics, rules, shocks, surveillance) count from it.
+	base            int64
+	feed            string // the oracle feed pricing the market
+	oracleAuthority string
 
 	agents     []*agent
 	recipients []*account // accounts the issuer mints to
@@ -102,13 +114,22 @@ func blockTimeOf(s *Scenario, h int64) time.Time {
 
 // newChain builds the app on a fresh in-memory database and runs InitChain
 // with the scenario's genesis (the cast, the licences, the oracle feed).
-func newChain(s *Scenario, agents []*agent) (*chain, error) {
+//
+// With fromGenesis (an exported genesis, `cleard export`) the app starts
+// from that state instead: its accounts, balances, entities, licences,
+// markets, books and oracle feeds, at its height (the blocks continue from
+// its initial_height) and with its validator set (the validators' vote
+// extensions are simulated as on a fresh chain; the app does not verify
+// their signatures in FinalizeBlock, CometBFT does). The cast is added on
+// top (see genesisFrom) and trades a market of its own, listed in block 1
+// with the next free market id.
+func newChain(s *Scenario, agents []*agent, exported *genutiltypes.AppGenesis, ns string) (*chain, error) {
 	home, err := os.MkdirTemp("", "clearchain-sim-*")
 	if err != nil {
 		return nil, err
 	}
-	c := &chain{db: dbm.NewMemDB(), home: home, scn: s, parents: map[uint64]uint64{},
-		regulator: newAccount("venue/regulator"), issuer: newAccount("venue/issuer")}
+	c := &chain{db: dbm.NewMemDB(), home: home, scn: s, parents: map[uint64]uint64{}, market: 1,
+		regulator: newAccount(ns, "venue/regulator"), issuer: newAccount(ns, "venue/issuer"), feed: feedID}
 	appOpts := viper.New()
 	appOpts.Set(flags.FlagHome, home)
 	c.app, err = app.New(log.NewNopLogger(), c.db, true, appOpts, nil, baseapp.SetChainID(ChainID))
@@ -125,10 +146,17 @@ func newChain(s *Scenario, agents []*agent) (*chain, error) {
 		return nil, err
 	}
 	var vals []*cmttypes.Validator
-	for i := range s.Oracle.Validators {
-		pk := cmted25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("clearchain-simulation/validator-%d", i)))
-		c.vals = append(c.vals, pk)
-		vals = append(vals, cmttypes.NewValidator(pk.PubKey(), 1))
+	if exported != nil {
+		for _, v := range exported.Consensus.Validators {
+			vals = append(vals, cmttypes.NewValidator(v.PubKey, v.Power))
+		}
+		c.base = max(exported.InitialHeight, 1) - 1
+	} else {
+		for i := range s.Oracle.Validators {
+			pk := cmted25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("clearchain-simulation/validator-%d", i)))
+			c.vals = append(c.vals, pk)
+			vals = append(vals, cmttypes.NewValidator(pk.PubKey(), 1))
+		}
 	}
 	c.valSet = cmttypes.NewValidatorSet(vals)
 	// Operators in the validator set's order (sorted by address).
@@ -137,7 +165,12 @@ func newChain(s *Scenario, agents []*agent) (*chain, error) {
 		op.bech = op.addr.String()
 		c.valOps = append(c.valOps, op)
 	}
-	gen, err := c.genesis(agents)
+	var gen []byte
+	if exported != nil {
+		gen, err = c.genesisFrom(agents, exported.AppState)
+	} else {
+		gen, err = c.genesis(agents)
+	}
 	if err != nil {
 		c.close()
 		return nil, err
@@ -145,7 +178,7 @@ func newChain(s *Scenario, agents []*agent) (*chain, error) {
 	cp := *simtestutil.DefaultConsensusParams
 	cp.Block = &cmtproto.BlockParams{MaxBytes: 22020096, MaxGas: -1}
 	if _, err := c.app.InitChain(&abci.RequestInitChain{
-		ChainId: ChainID, InitialHeight: 1, Time: s.StartTime,
+		ChainId: ChainID, InitialHeight: c.base + 1, Time: s.StartTime,
 		ConsensusParams: &cp, AppStateBytes: gen,
 	}); err != nil {
 		c.close()
@@ -154,7 +187,7 @@ func newChain(s *Scenario, agents []*agent) (*chain, error) {
 	// Account numbers as InitGenesis assigned them (module accounts made
 	// by earlier modules' InitGenesis take numbers too): read them from the
 	// uncommitted genesis state.
-	ctx := c.app.NewContextLegacy(false, cmtproto.Header{Height: 1, ChainID: ChainID, Time: s.StartTime})
+	ctx := c.app.NewContextLegacy(false, cmtproto.Header{Height: c.base + 1, ChainID: ChainID, Time: s.StartTime})
 	for _, acc := range c.signers(agents) {
 		a := c.app.AccountKeeper.GetAccount(ctx, acc.addr)
 		if a == nil {
@@ -185,7 +218,6 @@ func (c *chain) signers(agents []*agent) []*account {
 
 func (c *chain) genesis(agents []*agent) ([]byte, error) {
 	cdc := c.app.AppCodec()
-	s := c.scn
 	all := c.signers(agents)
 	var genAccs []authtypes.GenesisAccount
 	var balances []banktypes.Balance
@@ -210,10 +242,88 @@ func (c *chain) genesis(agents []*agent) ([]byte, error) {
 		}
 	}
 	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
+	if err := c.addCast(state, agents, compliancetypes.DefaultGenesis(), true); err != nil {
+		return nil, err
+	}
+	return json.Marshal(state)
+}
 
-	comp := compliancetypes.DefaultGenesis()
+// genesisFrom is an exported app state with the cast added: the signers
+// as new accounts (account numbers after the exported ones) funded with
+// the bond denom (the supply grows by as much), the issuer and the agents
+// as new entities and licences (ids after the exported ones; the exported
+// entities' parents feed surveillance's ownership groups), the simulated
+// regulator as the compliance and exchange authority (the live chain's
+// authority key is not the simulation's), and the simulation's oracle feed.
+// Everything exported — markets, books, balances, licences, feeds — is
+// kept as it is.
+func (c *chain) genesisFrom(agents []*agent, appState json.RawMessage) ([]byte, error) {
+	cdc := c.app.AppCodec()
+	var state map[string]json.RawMessage
+	if err := json.Unmarshal(appState, &state); err != nil {
+		return nil, fmt.Errorf("simulation: --from-genesis: app_state: %w", err)
+	}
+	for _, m := range []string{authtypes.ModuleName, banktypes.ModuleName, compliancetypes.ModuleName, exchangetypes.ModuleName} {
+		if len(state[m]) == 0 {
+			return nil, fmt.Errorf("simulation: --from-genesis: app_state.%s is missing", m)
+		}
+	}
+	var auth authtypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[authtypes.ModuleName], &auth); err != nil {
+		return nil, fmt.Errorf("simulation: --from-genesis: app_state.auth: %w", err)
+	}
+	accs, err := authtypes.UnpackAccounts(auth.Accounts)
+	if err != nil {
+		return nil, fmt.Errorf("simulation: --from-genesis: app_state.auth.accounts: %w", err)
+	}
+	next := uint64(0)
+	for _, a := range accs {
+		next = max(next, a.GetAccountNumber()+1)
+	}
+	var add authtypes.GenesisAccounts
+	var bank banktypes.GenesisState
+	cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bank)
+	fund := sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1_000_000_000_000))
+	for i, acc := range c.signers(agents) {
+		for _, a := range accs {
+			if a.GetAddress().Equals(acc.addr) {
+				return nil, fmt.Errorf("simulation: --from-genesis: the exported state already has the simulation's account %s (%s): was it exported from a simulation run?", acc.name, acc.bech)
+			}
+		}
+		add = append(add, authtypes.NewBaseAccount(acc.addr, nil, next+uint64(i), 0))
+		bank.Balances = append(bank.Balances, banktypes.Balance{Address: acc.bech, Coins: fund})
+		bank.Supply = bank.Supply.Add(fund...)
+	}
+	accs = append(accs, add...)
+	if auth.Accounts, err = authtypes.PackAccounts(accs); err != nil {
+		return nil, err
+	}
+	state[authtypes.ModuleName] = cdc.MustMarshalJSON(&auth)
+	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
+	var comp compliancetypes.GenesisState
+	if err := cdc.UnmarshalJSON(state[compliancetypes.ModuleName], &comp); err != nil {
+		return nil, fmt.Errorf("simulation: --from-genesis: app_state.compliance: %w", err)
+	}
+	for _, e := range comp.Entities {
+		if e.ParentId != 0 {
+			c.parents[e.Id] = e.ParentId
+		}
+	}
+	if err := c.addCast(state, agents, &comp, false); err != nil {
+		return nil, err
+	}
+	return json.Marshal(state)
+}
+
+// addCast writes into state the compliance entities and licences of the
+// issuer, the agents (and, on a fresh chain, the validator operators), the
+// simulated regulator as authority of compliance and the exchange, the
+// scenario's exchange params, and the simulation's oracle feed.
+func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp *compliancetypes.GenesisState, fresh bool) error {
+	cdc := c.app.AppCodec()
+	s := c.scn
 	comp.Params.Authority = c.regulator.bech
-	next := uint64(1)
+	next := max(comp.NextEntityId, 1)
 	entity := func(name, jur string, parent uint64) uint64 {
 		id := next
 		next++
@@ -231,7 +341,9 @@ func (c *chain) genesis(agents []*agent) ([]byte, error) {
 	}
 	licence(c.issuer, entity("Simulated Issuer SA", "LU", 0), compliancetypes.RoleIssuer)
 	for _, op := range c.valOps {
-		licence(op, entity("Validator "+op.name, "LU", 0), compliancetypes.RoleValidatorOperator)
+		if fresh {
+			licence(op, entity("Validator "+op.name, "LU", 0), compliancetypes.RoleValidatorOperator)
+		}
 	}
 	jurs := []string{"DE", "FR", "NL", "GB", "LU", "IE"}
 	groups := map[string]uint64{} // group name → parent entity (lookups only)
@@ -262,6 +374,11 @@ func (c *chain) genesis(agents []*agent) ([]byte, error) {
 	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
 
 	ex := exchangetypes.DefaultGenesis()
+	if !fresh {
+		if err := cdc.UnmarshalJSON(state[exchangetypes.ModuleName], ex); err != nil {
+			return fmt.Errorf("simulation: --from-genesis: app_state.exchange: %w", err)
+		}
+	}
 	ex.Params.Authority = c.regulator.bech
 	if s.Market.MaxOrdersPerBlock > 0 {
 		ex.Params.MaxOrdersPerBlock = uint32(s.Market.MaxOrdersPerBlock)
@@ -272,14 +389,17 @@ func (c *chain) genesis(agents []*agent) ([]byte, error) {
 	if !s.Oracle.Disabled {
 		var og oracletypes.GenesisState
 		if err := cdc.UnmarshalJSON(state[oracletypes.ModuleName], &og); err != nil {
-			return nil, fmt.Errorf("simulation: oracle genesis: %w", err)
+			return fmt.Errorf("simulation: oracle genesis: %w", err)
 		}
-		og.Feeds = append(og.Feeds, oracletypes.Feed{Id: feedID, Decimals: 0, MinSources: 1,
+		for n := 2; slices.ContainsFunc(og.Feeds, func(f oracletypes.Feed) bool { return f.Id == c.feed }); n++ {
+			c.feed = fmt.Sprintf("SIM%d/EURC", n) // a state exported from a simulation has SIM/EURC
+		}
+		og.Feeds = append(og.Feeds, oracletypes.Feed{Id: c.feed, Decimals: 0, MinSources: 1,
 			MaxStalenessBlocks: s.Oracle.MaxStalenessBlocks, MaxDeviationBpsPerBlock: s.Oracle.MaxDeviationBpsPerBlock,
 			BaseDenom: c.asset, QuoteDenom: c.cash})
 		state[oracletypes.ModuleName] = cdc.MustMarshalJSON(&og)
 	}
-	return json.Marshal(state)
+	return nil
 }
 
 // setupTxs is block 1: the issuer creates the cash token and the asset and
@@ -380,7 +500,7 @@ func (c *chain) injected(votes []vote) ([]byte, error) {
 		case votes[i].absent:
 			ev.BlockIdFlag = cmtproto.BlockIDFlagAbsent
 		case votes[i].price > 0:
-			bz, err := oracletypes.EncodeVoteExtension(oracletypes.VoteExtension{Prices: []oracletypes.FeedPrice{{FeedId: feedID, Price: votes[i].price}}})
+			bz, err := oracletypes.EncodeVoteExtension(oracletypes.VoteExtension{Prices: []oracletypes.FeedPrice{{FeedId: c.feed, Price: votes[i].price}}})
 			if err != nil {
 				return nil, err
 			}
@@ -406,7 +526,7 @@ func (c *chain) deliver(h int64, injected []byte, txs []tx) (*abci.ResponseFinal
 		raw = append(raw, bz)
 	}
 	res, err := c.app.FinalizeBlock(&abci.RequestFinalizeBlock{
-		Txs: raw, Height: h, Time: blockTimeOf(c.scn, h),
+		Txs: raw, Height: c.base + h, Time: blockTimeOf(c.scn, h),
 		NextValidatorsHash: c.valSet.Hash(), ProposerAddress: c.valSet.Validators[0].Address,
 	})
 	if err != nil {
@@ -429,5 +549,41 @@ func (c *chain) deliver(h int64, injected []byte, txs []tx) (*abci.ResponseFinal
 
 func (c *chain) queryCtx() sdk.Context {
 	return c.app.NewContextLegacy(true, cmtproto.Header{Height: c.app.LastBlockHeight(), ChainID: ChainID,
-		Time: blockTimeOf(c.scn, c.app.LastBlockHeight())})
+		Time: blockTimeOf(c.scn, c.app.LastBlockHeight()-c.base)})
+}
+
+// findMarket sets c.market to the market the setup block listed: the one
+// trading the simulation's asset against its cash token (1 on a fresh
+// chain; after the exported markets with --from-genesis).
+func (c *chain) findMarket() error {
+	found := false
+	err := c.app.ExchangeKeeper.Markets.Walk(c.queryCtx(), nil, func(id uint64, m exchangetypes.Market) (bool, error) {
+		if m.BaseDenom == c.asset && m.QuoteDenom == c.cash {
+			c.market, found = id, true
+		}
+		return found, nil
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("simulation: the setup block listed no %s/%s market", c.asset, c.cash)
+	}
+	return err
+}
+
+// export writes the committed state in the format of `cleard export`:
+// the app's ExportAppStateAndValidators wrapped in an AppGenesis as the
+// SDK's export command does (validators and consensus params in
+// `consensus`, initial_height = the next height).
+func (c *chain) export(path string) error {
+	ex, err := c.app.ExportAppStateAndValidators(false, nil, nil)
+	if err != nil {
+		return fmt.Errorf("simulation: exporting the state: %w", err)
+	}
+	g := genutiltypes.NewAppGenesisWithVersion(ChainID, ex.AppState)
+	g.GenesisTime = c.scn.StartTime
+	g.InitialHeight = ex.Height
+	g.Consensus = genutiltypes.NewConsensusGenesis(ex.ConsensusParams, ex.Validators)
+	if err := g.SaveAs(path); err != nil {
+		return fmt.Errorf("simulation: writing %s: %w", path, err)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/clearchain/clearchain/surveillance"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
@@ -40,6 +41,11 @@ type Options struct {
 	// FromGenesis is an exported genesis file to start from (the cast is
 	// added to it); "" starts from a fresh genesis.
 	FromGenesis string
+	// ExportGenesis, when set, receives the state after the last block in
+	// the format of `cleard export` (the app's ExportAppStateAndValidators
+	// in an AppGenesis with the validators, the consensus params and
+	// initial_height = last height + 1), which FromGenesis reads.
+	ExportGenesis string
 }
 
 // Detector is what the simulation needs from a surveillance engine: it
@@ -92,11 +98,20 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	if blocks == 0 {
 		blocks = s.Blocks
 	}
+	var exported *genutiltypes.AppGenesis
+	ns := ""
 	if opt.FromGenesis != "" {
-		return nil, fmt.Errorf("simulation: --from-genesis %s: starting from an exported genesis is not implemented yet (see simulation/README.md)", opt.FromGenesis)
+		var err error
+		if exported, err = genutiltypes.AppGenesisFromFile(opt.FromGenesis); err != nil {
+			return nil, fmt.Errorf("simulation: --from-genesis %s: %w", opt.FromGenesis, err)
+		}
+		if exported.Consensus == nil || len(exported.Consensus.Validators) == 0 {
+			return nil, fmt.Errorf("simulation: --from-genesis %s: consensus.validators is empty (give the output of `cleard export`)", opt.FromGenesis)
+		}
+		ns = fmt.Sprintf("from-height-%d/", exported.InitialHeight)
 	}
-	agents := newAgents(s, seed)
-	c, err := newChain(s, agents)
+	agents := newAgents(s, seed, ns)
+	c, err := newChain(s, agents, exported, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +149,9 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		if r.Code != 0 {
 			return nil, fmt.Errorf("simulation: setup tx %d failed (code %d): %s", i, r.Code, r.Log)
 		}
+	}
+	if err := c.findMarket(); err != nil {
+		return nil, err
 	}
 	c.ownerIDs(agents)
 	path := newPricePath(s, seed)
@@ -286,6 +304,11 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		res.Alerts = []Alert{}
 	}
 	res.AppHash = strings.ToUpper(hex.EncodeToString(c.app.LastCommitID().Hash))
+	if opt.ExportGenesis != "" {
+		if err := c.export(opt.ExportGenesis); err != nil {
+			return nil, err
+		}
+	}
 	res.Summary = m.summary()
 	if det != nil {
 		res.Scores = score(s, res, agents, blocks)
@@ -316,7 +339,7 @@ func (c *chain) ruleTxs(h int64, agents map[string]*agent) []tx {
 			reason = "simulation rule: " + r.Action
 		}
 		status := func(st exchangetypes.MarketStatus) {
-			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: marketID, Status: st, Reason: reason})
+			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: c.market, Status: st, Reason: reason})
 		}
 		switch r.Action {
 		case "halt":
@@ -328,10 +351,10 @@ func (c *chain) ruleTxs(h int64, agents map[string]*agent) []tx {
 		case "post_only":
 			status(exchangetypes.MarketStatus_MARKET_STATUS_POST_ONLY)
 		case "band":
-			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: marketID, UpdateBand: true,
+			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: c.market, UpdateBand: true,
 				BandBps: r.BandBps, BandHaltBlocks: max(r.BandHaltBlocks, c.scn.Market.BandHaltBlocks), Reason: reason})
 		case "breaker":
-			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: marketID, UpdateBreaker: true,
+			msgs = append(msgs, &exchangetypes.MsgUpdateMarket{Authority: reg, MarketId: c.market, UpdateBreaker: true,
 				BreakerBps: r.BreakerBps, BreakerWindowBlocks: r.WindowBlocks, Reason: reason})
 		case "revoke_licence", "freeze":
 			a := agents[r.Agent]

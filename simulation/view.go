@@ -25,6 +25,7 @@ type liveOrder struct {
 // the exogenous price and what the agents know of their own fills.
 type view struct {
 	h           int64
+	market      uint64 // the simulated market's id
 	fundamental int64
 	oracle      int64 // 0: no fresh oracle price
 	last        int64 // last trade price (0: none yet)
@@ -118,18 +119,18 @@ func (v *view) depth(levels []level, bps int64, bid bool) uint64 {
 func (c *chain) readView(h int64, fundamental int64) (*view, error) {
 	ctx := c.queryCtx()
 	k := c.app.ExchangeKeeper
-	v := &view{h: h, fundamental: fundamental, live: map[uint64][]liveOrder{}}
-	if p, _, ok := c.app.OracleKeeper.PriceOf(ctx, feedID); ok {
+	v := &view{h: h, market: c.market, fundamental: fundamental, live: map[uint64][]liveOrder{}}
+	if p, _, ok := c.app.OracleKeeper.PriceOf(ctx, c.feed); ok {
 		v.oracle = p
 	}
-	if m, err := k.Markets.Get(ctx, marketID); err == nil {
+	if m, err := k.Markets.Get(ctx, c.market); err == nil {
 		v.status, v.bandBps = m.Status, m.BandBps
 	}
-	if st, err := k.MarketStates.Get(ctx, marketID); err == nil {
+	if st, err := k.MarketStates.Get(ctx, c.market); err == nil {
 		v.last, v.haltedUntil = st.LastPrice, st.HaltedUntil
 	}
 	for _, kind := range []uint32{1, 2} {
-		rng := collections.NewSuperPrefixedTripleRange[uint64, uint32, int64](marketID, kind)
+		rng := collections.NewSuperPrefixedTripleRange[uint64, uint32, int64](c.market, kind)
 		var levels []level
 		err := k.Levels.Walk(ctx, rng, func(key collections.Triple[uint64, uint32, int64], bz []byte) (bool, error) {
 			l := level{price: key.K3()}

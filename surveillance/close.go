@@ -114,17 +114,24 @@ func (e *Engine) detectClose(b *block) []Alert {
 		if iv <= 0 || c%iv != 0 {
 			continue
 		}
-		before, ok := e.lastPrice(m, blo, wlo-1)
-		if !ok || before <= 0 {
+		// The close is the last print at or before the close height (what
+		// a marker pushes); it is compared with the volume-weighted price
+		// of the WindowBlocks before the window and, for the reversal, of
+		// the ReversalBlocks after the close — averages, because a single
+		// print there would mostly measure the bid-ask bounce of whichever
+		// order traded last.
+		before, ok := e.vwap(m, max(blo, wlo-p.WindowBlocks), wlo-1)
+		if !ok {
 			continue
 		}
 		closeP, _ := e.lastPrice(m, wlo, c)
-		after, ok := e.lastPrice(m, c+1, b.height)
+		after, ok := e.vwap(m, c+1, b.height)
 		if !ok {
 			continue // no trade after the close: no reversal to see
 		}
 		win, wTotal := e.volumes(wlo, c, m)
 		base, bTotal := e.volumes(blo, wlo-1, m)
+		afterVol, _ := e.volumes(c+1, b.height, m)
 		for _, g := range sortedGroups(win) {
 			v := win[g]
 			share := bps(int64(v.bought+v.sold), int64(wTotal))
@@ -144,11 +151,24 @@ func (e *Engine) detectClose(b *block) []Alert {
 			if impact < p.MinImpactBps || rev*100 < p.MinReversalPct*(closeP-before)*dir {
 				continue
 			}
+			// The unwind: the group's own trades the other way after the
+			// close (a marker holds the position only to set the price; an
+			// institution working an order into the close keeps it).
+			net, unwound := int64(v.bought)-int64(v.sold), int64(0)
+			if av := afterVol[g]; av != nil {
+				unwound = int64(av.sold)
+				if dir < 0 {
+					unwound = int64(av.bought)
+				}
+			}
+			if unwound*100 < p.MinUnwindPct*net*dir {
+				continue
+			}
 			a := Alert{Detector: DetMarkingClose, Height: b.height, FirstHeight: wlo, Market: m, Group: g}
 			e.collect(&a, m, wlo, c, g)
-			a.Evidence = fmt.Sprintf("ownership group %d made %d.%02d%% of market %d's volume in the %d blocks before the close at height %d (usual share %d.%02d%% over the %d blocks before); it %s, moving the price %d→%d (%+d bps), which reverted to %d within %d blocks",
+			a.Evidence = fmt.Sprintf("ownership group %d made %d.%02d%% of market %d's volume in the %d blocks before the close at height %d (usual share %d.%02d%% over the %d blocks before); it %s, moving the price from an average of %d to a close of %d (%+d bps), which came back to an average of %d in the %d blocks after, while it traded %d of its net %d lots back",
 				g, share/100, share%100, m, p.WindowBlocks, c, baseShare/100, baseShare%100, p.BaselineBlocks,
-				map[bool]string{true: "bought", false: "sold"}[dir > 0], before, closeP, bps(closeP-before, before), after, p.ReversalBlocks)
+				map[bool]string{true: "bought", false: "sold"}[dir > 0], before, closeP, bps(closeP-before, before), after, p.ReversalBlocks, unwound, net*dir)
 			a.Score = 400 + (share/baseShare-p.ShareMultiple)*50 + (impact-p.MinImpactBps)/10
 			out = append(out, a)
 		}
@@ -211,7 +231,6 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 		if !ok || before <= 0 {
 			continue
 		}
-		last, _ := e.lastPrice(m, lo, end)
 		type agg struct {
 			buy, sell       uint64
 			buyNot, sellNot int64
@@ -229,7 +248,9 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 					continue
 				}
 				total += f.Qty
-				if f.TakerEntity == 0 {
+				// Group-internal fills move no risk to anyone else (the
+				// wash detector's): they are not aggression on the market.
+				if f.TakerEntity == 0 || (f.MakerEntity != 0 && f.MakerGroup == f.TakerGroup) {
 					continue
 				}
 				g := f.TakerGroup
@@ -261,6 +282,12 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 			if q < p.MinQty || int64(q)*10000 < p.MinTakerShareBps*int64(total) {
 				continue
 			}
+			// The move is measured at the furthest print of the burst in
+			// its direction: on a venue whose market makers requote around
+			// the oracle every block the price does not stay where a sweep
+			// left it, and the last print of the span is often the other
+			// side's.
+			last := e.extremePrice(m, lo, end, dir)
 			impact := bps((last-before)*dir, before)
 			if impact < p.MinImpactBps {
 				continue
@@ -279,9 +306,11 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 				continue
 			}
 			exitNot := e.notional(m, end+1, b.height, g, -dir)
-			// Better price: sold above the burst's average buy (or bought
-			// below the burst's average sell): exitNot/exitQ vs notional/q.
-			if (exitNot*int64(q)-notional*int64(exitQ))*dir <= 0 {
+			// The exit's cost against the burst: (burst average - exit
+			// average) in the burst's direction; negative is a profit.
+			burstAvg, exitAvg := notional/int64(q), exitNot/int64(max(exitQ, 1))
+			cost := (burstAvg - exitAvg) * dir
+			if (p.MaxExitCostBps == 0 && cost >= 0) || cost*10000 > p.MaxExitCostBps*burstAvg {
 				continue
 			}
 			if !e.cooled(key(DetMomentumIgnition, m, g), p.CooldownBlocks) {
@@ -289,7 +318,7 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 			}
 			a := Alert{Detector: DetMomentumIgnition, Height: b.height, FirstHeight: lo, Market: m, Group: g}
 			e.collect(&a, m, lo, b.height, g)
-			a.Evidence = fmt.Sprintf("ownership group %d took %d lots (%s, %d.%02d%% of taker volume) in market %d at heights %d..%d, moving the price %d→%d (%+d bps), then within %d blocks traded %d lots back at a better average (%d vs %d)",
+			a.Evidence = fmt.Sprintf("ownership group %d took %d lots (%s, %d.%02d%% of taker volume) in market %d at heights %d..%d, moving the price %d→%d (%+d bps), then within %d blocks traded %d lots back (average %d vs the burst's %d)",
 				g, q, map[bool]string{true: "buying", false: "selling"}[dir > 0], int64(q)*10000/int64(max(total, 1))/100,
 				int64(q)*10000/int64(max(total, 1))%100, m, lo, end, before, last, bps(last-before, before), p.ExitBlocks, exitQ,
 				exitNot/int64(max(exitQ, 1)), notional/int64(max(q, 1)))
@@ -298,6 +327,51 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 		}
 	}
 	return out
+}
+
+// vwap is the volume-weighted average trade price in market m, heights
+// [lo, hi] (ok false when nothing traded).
+func (e *Engine) vwap(m uint64, lo, hi int64) (int64, bool) {
+	var not, qty int64
+	for h := lo; h <= hi; h++ {
+		b := e.blockAt(h)
+		if b == nil {
+			continue
+		}
+		for i := range b.fills {
+			if f := &b.fills[i]; f.Market == m {
+				not += f.Price * int64(f.Qty)
+				qty += int64(f.Qty)
+			}
+		}
+	}
+	if qty == 0 {
+		return 0, false
+	}
+	return not / qty, true
+}
+
+// extremePrice is the furthest trade price in market m, heights [lo, hi],
+// in direction dir: the highest for dir > 0, the lowest for dir < 0 (0
+// when nothing traded).
+func (e *Engine) extremePrice(m uint64, lo, hi int64, dir int64) int64 {
+	var x int64
+	for h := lo; h <= hi; h++ {
+		b := e.blockAt(h)
+		if b == nil {
+			continue
+		}
+		for i := range b.fills {
+			f := &b.fills[i]
+			if f.Market != m {
+				continue
+			}
+			if x == 0 || (dir > 0 && f.Price > x) || (dir < 0 && f.Price < x) {
+				x = f.Price
+			}
+		}
+	}
+	return x
 }
 
 // notional sums price × qty of group g's trades on side dir (1 buy, -1

@@ -64,6 +64,9 @@ type SpoofParams struct {
 	// MinRatio: cancelled opposite-side quantity at least this many times
 	// the filled quantity.
 	MinRatio uint64 `json:"min_ratio" yaml:"min_ratio"`
+	// MinCancelledQty: and at least this many lots (a few lots pulled
+	// around a fill is a small trader changing its mind, not shown size).
+	MinCancelledQty uint64 `json:"min_cancelled_qty" yaml:"min_cancelled_qty"`
 	// MinSymmetry: opposite-side cancels at least this many times the
 	// same-side cancels in the same span (market makers requote both sides).
 	MinSymmetry uint64 `json:"min_symmetry" yaml:"min_symmetry"`
@@ -121,6 +124,9 @@ type CloseParams struct {
 	// MinReversalPct percent of the impact.
 	ReversalBlocks int64 `json:"reversal_blocks" yaml:"reversal_blocks"`
 	MinReversalPct int64 `json:"min_reversal_pct" yaml:"min_reversal_pct"`
+	// MinUnwindPct: in the same ReversalBlocks the group traded at least
+	// this percent of its window's net quantity back (0: not required).
+	MinUnwindPct int64 `json:"min_unwind_pct" yaml:"min_unwind_pct"`
 }
 
 // MomentumParams: aggressive one-way trading that moves the price, then an
@@ -137,8 +143,12 @@ type MomentumParams struct {
 	// ExitBlocks after the burst the group traded at least MinExitPct
 	// percent of the burst quantity the other way, at a better average
 	// price than its burst average.
-	ExitBlocks     int64 `json:"exit_blocks" yaml:"exit_blocks"`
-	MinExitPct     int64 `json:"min_exit_pct" yaml:"min_exit_pct"`
+	ExitBlocks int64 `json:"exit_blocks" yaml:"exit_blocks"`
+	MinExitPct int64 `json:"min_exit_pct" yaml:"min_exit_pct"`
+	// MaxExitCostBps: the exit's average price may be worse than the
+	// burst's average by at most this (bps of the burst average). 0
+	// demands a better price (the exit profited from the move).
+	MaxExitCostBps int64 `json:"max_exit_cost_bps" yaml:"max_exit_cost_bps"`
 	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
 }
 
@@ -156,17 +166,17 @@ type CreditParams struct {
 // DefaultParams returns the documented defaults (README.md).
 func DefaultParams() Params {
 	return Params{
-		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 100},
+		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 20},
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
 			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
-		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 3,
-			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 200},
-		Stuffing: StuffingParams{MinMessages: 200, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
-			MinBursts: 3, WindowBlocks: 20, CooldownBlocks: 100},
+		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinCancelledQty: 20, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 2,
+			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20},
+		Stuffing: StuffingParams{MinMessages: 50, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
+			MinBursts: 2, WindowBlocks: 20, CooldownBlocks: 20},
 		Close: CloseParams{IntervalBlocks: 100, WindowBlocks: 5, BaselineBlocks: 95, MinShareBps: 3000, ShareMultiple: 3,
-			MinBaselineBps: 500, MinImpactBps: 100, ReversalBlocks: 5, MinReversalPct: 50},
-		Momentum: MomentumParams{IgniteBlocks: 3, MinTakerShareBps: 5000, MinQty: 20, MinImpactBps: 150,
-			ExitBlocks: 10, MinExitPct: 50, CooldownBlocks: 50},
+			MinBaselineBps: 500, MinImpactBps: 20, ReversalBlocks: 5, MinReversalPct: 50, MinUnwindPct: 50},
+		Momentum: MomentumParams{IgniteBlocks: 3, MinTakerShareBps: 5000, MinQty: 40, MinImpactBps: 20,
+			ExitBlocks: 10, MinExitPct: 50, MaxExitCostBps: 100, CooldownBlocks: 20},
 		Credits: CreditParams{CircularWindowBlocks: 1000, MinCircleHops: 2, MaxTrackedRanges: 1 << 16},
 	}
 }

@@ -176,7 +176,7 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 			}
 		}
 		ep.levels = len(prices)
-		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinSymmetry*same ||
+		if ep.opposite < p.MinRatio*ep.filled || ep.opposite < p.MinCancelledQty || ep.opposite < p.MinSymmetry*same ||
 			oppFilled*100 > p.MaxOppositeFillPct*ep.filled {
 			continue
 		}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,95 +22,11 @@ import (
 // auditor page, and after a restart resumes from its stored height without
 // repeating the alert.
 func TestSurveilCatchesWashTrade(t *testing.T) {
-	needBinary(t)
-	dir := t.TempDir()
-	home := filepath.Join(dir, "node")
-	const chainID = "e2e-surveil-1"
-	rpcPort, p2pPort, grpcPort, webPort := freePort(t), freePort(t), freePort(t), freePort(t)
-	rpc := fmt.Sprintf("http://127.0.0.1:%d", rpcPort)
-	kr := []string{"--keyring-backend", "test", "--home", home}
-
-	mustCleard(t, "init", "surveil-node", "--chain-id", chainID, "--home", home)
-	keys := []string{"validator", "regulator", "issuer", "desk_a", "desk_b", "client"}
-	addr := map[string]string{}
-	for _, k := range keys {
-		mustCleard(t, append([]string{"keys", "add", k}, kr...)...)
-		addr[k] = strings.TrimSpace(mustCleard(t, append([]string{"keys", "show", k, "-a"}, kr...)...))
-		amt := "5000000000uclear"
-		if k == "validator" {
-			amt = "1000000000000uclear"
-		}
-		mustCleard(t, "genesis", "add-genesis-account", addr[k], amt, "--home", home)
-	}
-	mustCleard(t, "genesis", "set-regulator", addr["regulator"], "--home", home)
-	editJSON(t, filepath.Join(home, "config", "genesis.json"), func(g map[string]any) {
-		g["app_state"].(map[string]any)["exchange"].(map[string]any)["params"].(map[string]any)["authority"] = addr["regulator"]
-	})
-	mustCleard(t, append([]string{"genesis", "grant-licence", "validator", "validator-operator", "--lei", "5299000SURVVALIDATOR",
-		"--entity-name", "Surveil Validator SA", "--jurisdiction", "LU"}, kr...)...)
-	mustCleard(t, append([]string{"genesis", "gentx", "validator", "500000000000uclear", "--chain-id", chainID}, kr...)...)
-	mustCleard(t, "genesis", "collect-gentxs", "--home", home)
-	cfg := filepath.Join(home, "config", "config.toml")
-	bz, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bz = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(bz, []byte(`timeout_commit = "300ms"`))
-	if err := os.WriteFile(cfg, bz, 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	node := exec.Command(cleardBin, "start", "--home", home, "--rpc.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", rpcPort),
-		"--p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", p2pPort), "--grpc.address", fmt.Sprintf("127.0.0.1:%d", grpcPort),
-		"--rpc.pprof_laddr", "", "--api.enable=false", "--log_level", "warn")
-	logf, err := os.Create(filepath.Join(dir, "node.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	node.Env = append(os.Environ(), "HOME="+fakeHome)
-	node.Stdout, node.Stderr = logf, logf
-	if err := node.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = node.Process.Kill()
-		_ = node.Wait()
-		_ = logf.Close()
-		if t.Failed() {
-			bz, _ := os.ReadFile(filepath.Join(dir, "node.log"))
-			t.Logf("node log tail:\n%s", lastLines(string(bz), 20))
-		}
-	})
-	waitHeight(t, rpc, 2, 90*time.Second)
-
-	tx := func(from string, args ...string) {
-		t.Helper()
-		full := append(append([]string{"tx"}, args...), "--from", from, "--chain-id", chainID, "--node", rpc,
-			"--gas", "2000000", "--fees", "5000uclear", "--yes", "--output", "json")
-		out := mustCleard(t, append(full, kr...)...)
-		var r struct {
-			Code   uint32 `json:"code"`
-			TxHash string `json:"txhash"`
-			RawLog string `json:"raw_log"`
-		}
-		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Code != 0 {
-			t.Fatalf("tx %v: %v %s", args, err, out)
-		}
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if _, code, ok := txResult(rpc, r.TxHash); ok {
-				if code != 0 {
-					t.Fatalf("tx %v failed in its block with code %d", args, code)
-				}
-				return
-			}
-			time.Sleep(150 * time.Millisecond)
-		}
-		t.Fatalf("tx %v (%s) not committed", args, r.TxHash)
-	}
-	query := func(args ...string) string {
-		return mustCleard(t, append(append([]string{"query"}, args...), "--node", rpc, "--output", "json")...)
-	}
+	n := startSingleNode(t, "e2e-surveil-1", "5299000SURVVALIDATOR",
+		[]string{"validator", "regulator", "issuer", "desk_a", "desk_b", "client"}, nil)
+	tx := func(from string, args ...string) { t.Helper(); n.tx(from, args...) }
+	query, addr, dir, rpc := n.query, n.addr, n.dir, n.rpc
+	webPort := freePort(t)
 	entityID := func(lei string) string {
 		var r struct {
 			Entities []struct{ ID, Lei string } `json:"entities"`
