@@ -1,16 +1,22 @@
 package simulation
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/clearchain/clearchain/app"
+	"github.com/clearchain/clearchain/contracts-wasm/envelope"
 	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -59,6 +65,9 @@ type agent struct {
 	// Institution / hedger: remaining parent order.
 	parentLeft int64
 	parentSide exchangetypes.Side
+
+	// Data buyer: the block from which its licence has lapsed.
+	licenceUntil int64
 
 	// Abusive agents: planned episode starts and the current episode.
 	plan    []int64
@@ -247,6 +256,8 @@ func (a *agent) act(v *view, c *chain) []txEpisode {
 		return a.issuer(v, c)
 	case KindGroupTransfer:
 		return a.groupTransfer(v, c)
+	case KindDataBuyer:
+		return a.dataBuyer(v, c)
 	}
 	return a.abuse(v)
 }
@@ -723,4 +734,31 @@ func (a *agent) momentum(v *view) ([]txEpisode, bool) {
 		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), true
 	}
 	return nil, true
+}
+
+// dataBuyer buys an access licence to the simulation's dataset from the
+// data-asset contract (wasm, the real contract of contracts-wasm/): a
+// MsgExecuteContract `buy_licence` paying the dataset's price, with the
+// buyer's X25519 public key (derived from its name), whenever it holds no
+// live licence and draws activity_pct (default 50). The licence lasts
+// `every` blocks (the dataset's terms: every × block_time seconds); the
+// agent buys again when it has lapsed. The payment is shared among the
+// bonded shares (the issuer bonds all of them at setup).
+func (a *agent) dataBuyer(v *view, c *chain) []txEpisode {
+	if c.dataAsset == "" || v.h < a.licenceUntil || !a.chance(a.activity()) {
+		return nil
+	}
+	acc := a.accounts[0]
+	seed := sha256.Sum256([]byte("clearchain-simulation/x25519/" + acc.name))
+	pub, _, err := envelope.NewKeyPair(rand.NewChaCha8(seed))
+	if err != nil {
+		return nil
+	}
+	msg, err := json.Marshal(map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": pub[:]}})
+	if err != nil {
+		return nil
+	}
+	a.licenceUntil = v.h + c.licenceBlocks + 1
+	return a.one(acc, &wasmtypes.MsgExecuteContract{Sender: acc.bech, Contract: c.dataAsset, Msg: msg,
+		Funds: sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewIntFromUint64(c.licencePrice)))})
 }

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
+	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -97,8 +100,16 @@ type chain struct {
 	// base is the height before the run's first block: 0 on a fresh
 	// chain, the exported state's height with --from-genesis. The run's
 	// heights (metrics, rules, shocks, surveillance) count from it.
-	base            int64
-	feed            string // the oracle feed pricing the market
+	base int64
+	feed string // the oracle feed pricing the market
+
+	// The data-asset contract (with data buyers): its address, the
+	// dataset's licence price (bond denom) and duration (blocks), the
+	// contract's wasm code.
+	dataAsset       string
+	licencePrice    uint64
+	licenceBlocks   int64
+	dataAssetWasm   []byte
 	oracleAuthority string
 
 	agents     []*agent
@@ -339,7 +350,17 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: acc.bech, EntityId: ent,
 			Roles: roles, IssuedAt: s.StartTime})
 	}
-	licence(c.issuer, entity("Simulated Issuer SA", "LU", 0), compliancetypes.RoleIssuer)
+	issuerEntity := entity("Simulated Issuer SA", "LU", 0)
+	licence(c.issuer, issuerEntity, compliancetypes.RoleIssuer)
+	if err := c.planDataAsset(agents, fresh); err != nil {
+		return err
+	}
+	if c.dataAsset != "" {
+		// The contract mints the dataset's shares: an issuer, licensed
+		// under the issuer's entity.
+		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: c.dataAsset, EntityId: issuerEntity,
+			Roles: []compliancetypes.Role{compliancetypes.RoleIssuer}, IssuedAt: s.StartTime})
+	}
 	for _, op := range c.valOps {
 		if fresh {
 			licence(op, entity("Validator "+op.name, "LU", 0), compliancetypes.RoleValidatorOperator)
@@ -422,6 +443,9 @@ func (c *chain) setupTxs(agents []*agent) []tx {
 		}
 	}
 	txs := []tx{{from: c.issuer, msgs: mint}}
+	if c.dataAsset != "" {
+		txs = append(txs, tx{from: c.issuer, msgs: c.dataAssetSetup()})
+	}
 	m := s.Market
 	one := sdkmath.NewInt(1)
 	txs = append(txs, tx{from: c.regulator, msgs: []sdk.Msg{
@@ -586,4 +610,83 @@ func (c *chain) export(path string) error {
 		return fmt.Errorf("simulation: writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// planDataAsset: with data buyers in the cast, the data-asset contract is
+// stored and instantiated in the setup block (code 1, instance 1 on a
+// fresh chain: its address is known before genesis, which must license
+// it). Its wasm is contracts-wasm/artifacts/data_asset.wasm, looked up
+// from the working directory upwards. The first data buyer's `amount`
+// (default 1000) is the licence price in the bond denom and its `every`
+// (default 30) the licence's length in blocks.
+func (c *chain) planDataAsset(agents []*agent, fresh bool) error {
+	var spec *AgentSpec
+	for _, a := range agents {
+		if a.kind == KindDataBuyer {
+			spec = &a.spec
+			break
+		}
+	}
+	if spec == nil {
+		return nil
+	}
+	if !fresh {
+		return fmt.Errorf("simulation: --from-genesis: data buyers need a fresh chain (the data-asset contract's address is fixed before genesis only there)")
+	}
+	path, err := findUp(filepath.Join("contracts-wasm", "artifacts", "data_asset.wasm"))
+	if err != nil {
+		return fmt.Errorf("simulation: data buyers: %w", err)
+	}
+	if c.dataAssetWasm, err = os.ReadFile(path); err != nil {
+		return fmt.Errorf("simulation: data buyers: %w", err)
+	}
+	c.dataAsset = wasmkeeper.BuildContractAddressClassic(1, 1).String()
+	c.licencePrice, c.licenceBlocks = spec.Amount, spec.Every
+	if c.licencePrice == 0 {
+		c.licencePrice = 1000
+	}
+	if c.licenceBlocks == 0 {
+		c.licenceBlocks = 30
+	}
+	return nil
+}
+
+// dataAssetSetup is the issuer's setup of the dataset: store the
+// data-asset contract, instantiate it (the simulated regulator may revoke
+// licences), register one dataset (100 shares to the issuer, the licence
+// terms) and bond its shares so that licence revenue has an owner.
+func (c *chain) dataAssetSetup() []sdk.Msg {
+	issuer := c.issuer.bech
+	js := func(v any) []byte { bz, _ := json.Marshal(v); return bz }
+	secs := int64(c.scn.BlockTime.Seconds()) * c.licenceBlocks
+	shares := "asset/" + c.dataAsset + "/ds1"
+	return []sdk.Msg{
+		&wasmtypes.MsgStoreCode{Sender: issuer, WASMByteCode: c.dataAssetWasm},
+		&wasmtypes.MsgInstantiateContract{Sender: issuer, Admin: issuer, CodeID: 1, Label: "data-asset",
+			Msg: js(map[string]string{"regulator": c.regulator.bech})},
+		&wasmtypes.MsgExecuteContract{Sender: issuer, Contract: c.dataAsset, Msg: js(map[string]any{"register": map[string]any{
+			"content_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+			"metadata_uri": "sim://dataset/1", "schema": "csv: ts,meter_id,kwh", "total_shares": "100",
+			"terms": map[string]any{"price": map[string]string{"denom": app.BondDenom, "amount": fmt.Sprint(c.licencePrice)},
+				"duration_secs": secs, "usage_terms": "simulation"},
+		}})},
+		&wasmtypes.MsgExecuteContract{Sender: issuer, Contract: c.dataAsset, Msg: js(map[string]any{"bond": map[string]any{}}),
+			Funds: sdk.NewCoins(sdk.NewInt64Coin(shares, 100))},
+	}
+}
+
+// findUp looks for rel in the working directory and its parents.
+func findUp(rel string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for range 6 {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		dir = filepath.Dir(dir)
+	}
+	return "", fmt.Errorf("%s not found in the working directory or its parents (run from the repository)", rel)
 }

@@ -73,6 +73,8 @@ type Summary struct {
 	InvariantsOK      bool           `json:"invariants_ok"`
 	BrokenInvariants  []string       `json:"broken_invariants,omitempty"`
 	Alerts            int            `json:"alerts"`
+	// LicencesBought: data buyers' buy_licence calls that succeeded.
+	LicencesBought int `json:"licences_bought,omitempty"`
 }
 
 type metrics struct {

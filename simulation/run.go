@@ -165,6 +165,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	orderEp := map[uint64]*episode{} // order id → episode (lookups only)
 	var episodes []*episode
 	bar := newProgress(opt.Progress, blocks, opt.Label+" "+s.Name)
+	licences := 0
 	last := blocks + 1
 	for h := int64(2); h <= last; h++ {
 		fund := path.step(h)
@@ -232,6 +233,11 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		results := r.TxResults
 		if injected != nil {
 			results = results[1:]
+		}
+		for i, tr := range results {
+			if tr.Code == 0 && txs[i].agent != nil && txs[i].agent.kind == KindDataBuyer {
+				licences++
+			}
 		}
 		// Ground truth: the orders each episode placed.
 		for i, tr := range results {
@@ -310,6 +316,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		}
 	}
 	res.Summary = m.summary()
+	res.Summary.LicencesBought = licences
 	if det != nil {
 		res.Scores = score(s, res, agents, blocks)
 	}

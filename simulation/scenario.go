@@ -178,6 +178,7 @@ const (
 	KindIssuer        = "issuer"
 	KindHedger        = "hedger"
 	KindGroupTransfer = "group_transfer"
+	KindDataBuyer     = "data_buyer"
 	KindWash          = "wash_trader"
 	KindSpoofer       = "spoofer"
 	KindStuffer       = "quote_stuffer"
@@ -195,7 +196,7 @@ var abusiveKinds = map[string]string{
 	KindMomentum:  "momentum_ignition",
 }
 
-var agentKinds = []string{KindMarketMaker, KindArbitrageur, KindInstitution, KindNoise, KindIssuer, KindHedger,
+var agentKinds = []string{KindMarketMaker, KindArbitrageur, KindInstitution, KindNoise, KindIssuer, KindHedger, KindDataBuyer,
 	KindGroupTransfer, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum}
 
 // LoadScenario reads and validates a scenario file.
