@@ -696,14 +696,18 @@ func (a *agent) markClose(v *view) ([]txEpisode, bool) {
 		}
 		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 80)), q))), false
 	}
+	// The unwind: sell the position back with IOCs over up to 4 blocks
+	// (the book's bids are shallower than what it bought).
 	b := &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cancelAll(v, acc)}
-	if pos := a.position(); pos > 0 {
+	pos := a.position()
+	if pos > 0 {
 		b.Places = append(b.Places, v.ioc(sell, v.clip(mid-bps(mid, 80)), uint64(pos)))
 	}
+	done := pos <= 0 || int64(a.phase) >= w+3
 	if len(b.Cancels)+len(b.Places) == 0 {
-		return nil, true
+		return nil, done
 	}
-	return a.one(acc, b), true
+	return a.one(acc, b), done
 }
 
 // momentum (momentum ignition): for window_blocks blocks (default 3)

@@ -281,6 +281,9 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 	row("takers cut at the band", func(s Summary) string { return strconv.Itoa(s.BandCuts) })
 	row("blocks without a fresh oracle price", func(s Summary) string { return strconv.Itoa(s.StaleOracleBlocks) })
 	row("surveillance alerts", func(s Summary) string { return strconv.Itoa(s.Alerts) })
+	if runs[0].Summary.LicencesBought > 0 {
+		row("data licences bought (data-asset contract)", func(s Summary) string { return strconv.Itoa(s.LicencesBought) })
+	}
 	b.WriteString("</table>\n")
 
 	// Charts.

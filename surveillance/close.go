@@ -120,6 +120,11 @@ func (e *Engine) detectClose(b *block) []Alert {
 		// the ReversalBlocks after the close — averages, because a single
 		// print there would mostly measure the bid-ask bounce of whichever
 		// order traded last.
+		// The usual share is measured away from the previous close: its
+		// window and reversal are when this very pattern happens (a group
+		// marking every close would otherwise make its own unwind its
+		// usual share).
+		blo := max(blo, c-iv+p.ReversalBlocks+1)
 		before, ok := e.vwap(m, max(blo, wlo-p.WindowBlocks), wlo-1)
 		if !ok {
 			continue
@@ -167,7 +172,7 @@ func (e *Engine) detectClose(b *block) []Alert {
 			a := Alert{Detector: DetMarkingClose, Height: b.height, FirstHeight: wlo, Market: m, Group: g}
 			e.collect(&a, m, wlo, c, g)
 			a.Evidence = fmt.Sprintf("ownership group %d made %d.%02d%% of market %d's volume in the %d blocks before the close at height %d (usual share %d.%02d%% over the %d blocks before); it %s, moving the price from an average of %d to a close of %d (%+d bps), which came back to an average of %d in the %d blocks after, while it traded %d of its net %d lots back",
-				g, share/100, share%100, m, p.WindowBlocks, c, baseShare/100, baseShare%100, p.BaselineBlocks,
+				g, share/100, share%100, m, p.WindowBlocks, c, baseShare/100, baseShare%100, wlo-blo,
 				map[bool]string{true: "bought", false: "sold"}[dir > 0], before, closeP, bps(closeP-before, before), after, p.ReversalBlocks, unwound, net*dir)
 			a.Score = 400 + (share/baseShare-p.ShareMultiple)*50 + (impact-p.MinImpactBps)/10
 			out = append(out, a)

@@ -14,7 +14,7 @@ import (
 // in-process.
 func simulateCmd() *cobra.Command {
 	var (
-		scenario, out, fromGenesis string
+		scenario, out, fromGenesis, exportGenesis string
 		compare                    []string
 		seed                       uint64
 		blocks                     int64
@@ -42,8 +42,13 @@ outputs.
 --compare A.yaml B.yaml runs two rule sets on the same seed and writes one report
 with both side by side (metrics-A.csv, metrics-B.csv, ...).
 
---from-genesis FILE starts from an exported genesis (cleard export) instead of
-a fresh one: the scenario's cast is added to it.`,
+--from-genesis FILE starts from an exported state (the output of cleard export)
+instead of a fresh genesis: its accounts, balances, entities, licences, markets,
+books and feeds are kept, the blocks continue from its height, its validators
+vote; the scenario's cast is added (new accounts, entities and licences, the
+simulated regulator as authority) and trades a market of its own, listed with
+the next free id. --export-genesis FILE writes the state after the last block
+in the same format (to chain runs, or to inspect it).`,
 		Example: `  cleard simulate --scenario simulation/scenarios/flash-crash.yaml --seed 7 --blocks 300 --out /tmp/sim
   cleard simulate --compare band-10.yaml band-20.yaml --seed 7 --out /tmp/cmp`,
 		Args: cobra.MaximumNArgs(1),
@@ -86,6 +91,9 @@ a fresh one: the scenario's cast is added to it.`,
 					label = string(rune('A' + i))
 				}
 				opt := simulation.Options{Seed: seed, Blocks: blocks, Progress: progress, Label: label, FromGenesis: fromGenesis}
+				if exportGenesis != "" && len(files) == 1 {
+					opt.ExportGenesis = exportGenesis
+				}
 				opt.Surveillance = !noSurveillance
 				r, err := simulation.Run(s, opt)
 				if err != nil {
@@ -123,6 +131,7 @@ a fresh one: the scenario's cast is added to it.`,
 	f.Int64Var(&blocks, "blocks", 0, "blocks after the setup block (0: the scenario's)")
 	f.StringVar(&out, "out", "", "output directory")
 	f.StringVar(&fromGenesis, "from-genesis", "", "start from this exported genesis file (cleard export) instead of a fresh chain")
+	f.StringVar(&exportGenesis, "export-genesis", "", "write the state after the last block to this file, in the format of cleard export (not with --compare)")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")
 	f.BoolVar(&noSurveillance, "no-surveillance", false, "do not run the surveillance engine over the blocks")
 	return cmd
