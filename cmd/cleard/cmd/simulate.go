@@ -15,10 +15,10 @@ import (
 func simulateCmd() *cobra.Command {
 	var (
 		scenario, out, fromGenesis, exportGenesis string
-		compare                    []string
-		seed                       uint64
-		blocks                     int64
-		quiet, noSurveillance      bool
+		compare                                   []string
+		seed                                      uint64
+		blocks                                    int64
+		quiet, noSurveillance                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
