@@ -246,10 +246,14 @@ func (k Keeper) TransferAdmin(ctx context.Context, admin sdk.AccAddress, denom s
 }
 
 // SendRestriction stops transfers of paused assets, except to and from the
-// assets module account (burning) and the regulator's forced transfers.
-// Register it with bankKeeper.AppendSendRestriction.
+// assets module account (burning) and the regulator's forced transfers, and
+// queues every move of a contract-administered data-asset denom for its
+// contract (moves.go; never an error). Register it with
+// bankKeeper.AppendSendRestriction, last, so only moves that happen are
+// queued.
 func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
 	if compliancetypes.IsForcedTransfer(ctx) || from.Equals(k.moduleAddr) || to.Equals(k.moduleAddr) {
+		k.recordMoves(ctx, from, to, amt)
 		return to, nil
 	}
 	for _, c := range amt {
@@ -257,6 +261,7 @@ func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, am
 			return nil, errorsmod.Wrapf(types.ErrPaused, "%s cannot move while paused", c.Denom)
 		}
 	}
+	k.recordMoves(ctx, from, to, amt)
 	return to, nil
 }
 
