@@ -26,12 +26,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	"github.com/clearchain/clearchain/contracts-wasm/envelope"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
@@ -777,4 +779,66 @@ func (e *assetEnv) offerStateUnchanged(before daProvenance, shares string, mid u
 	var out json.RawMessage
 	require.Error(e.t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}, &out))
 	require.Error(e.t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "o"}}, &out))
+}
+
+// Liveness of the share-move queue: moves of contract-administered shares
+// also happen inside EndBlock (x/exchange sweeps fees to the fee collector
+// by bank send), so x/assets' send restriction runs there. It queues the
+// move and runs no contract code — a contract that fails, panics or burns
+// gas has no say in a send — so settlement goes on and the block commits.
+// Here the dataset's shares are the quote of a market with a taker fee: the
+// fee sweep in EndBlock is queued for the contract, whose own state (its
+// cursor) is untouched until something calls it.
+func TestShareMoves_EndBlockFeeSweepIsQueuedWithoutRunningTheContract(t *testing.T) {
+	e := newAssetEnv(t)
+	reg := registerMsg(datasetHash)
+	reg["register"].(map[string]any)["total_shares"] = "1000000"
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, reg))
+	shares := "asset/" + e.da.String() + "/ds1"
+	one := sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: e.regulator.addr.String(), Market: exchangetypes.Market{
+		BaseDenom: BondDenom, QuoteDenom: shares, TickSize: one, LotSize: one, MinNotional: one, TakerFeeBps: 100,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, BondDenom)
+	require.NoError(t, err)
+	var mid uint64
+	for _, id := range ids {
+		m, err := e.app.ExchangeKeeper.Markets.Get(e.ctx(), id)
+		require.NoError(t, err)
+		if m.QuoteDenom == shares {
+			mid = id
+		}
+	}
+	require.NotZero(t, mid)
+	e.mustDeliver(e.issuer, &banktypes.MsgSend{FromAddress: e.issuer.addr.String(), ToAddress: e.buyer.addr.String(),
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(shares, 500_000))})
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_SELL, Price: 50, Quantity: 1000}})
+	queued := func() []assetstypes.ShareMove {
+		m, _, err := e.app.AssetsKeeper.PendingMoves(e.ctx(), e.da.String(), 0, 0)
+		require.NoError(t, err)
+		return m
+	}
+	before := len(queued())
+	feeCollector := authtypes.NewModuleAddress(authtypes.FeeCollectorName)
+	feesBefore := e.balance(feeCollector, shares)
+	// The buyer takes: 50,000 shares of notional, a 1% taker fee in shares,
+	// swept to the fee collector in EndBlock.
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 60_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 50, Quantity: 1000}})
+	require.Equal(t, int64(500), e.balance(feeCollector, shares)-feesBefore, "the fee was swept in EndBlock")
+	moves := queued()
+	require.Len(t, moves, before+2, "the deposit and the EndBlock sweep")
+	sweep := moves[len(moves)-1]
+	require.Equal(t, "", sweep.From, "x/exchange's escrow")
+	require.Equal(t, "", sweep.To, "the fee collector")
+	require.Equal(t, "500", sweep.Amount.String())
+	require.Equal(t, uint64(e.height), sweep.Height)
+	var cursor uint64
+	require.NoError(t, e.query(e.da, map[string]any{"move_cursor": map[string]any{}}, &cursor))
+	require.Zero(t, cursor, "no contract code ran in the sends")
+	// The contract applies them when called; blocks went on meanwhile.
+	e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	require.Empty(t, queued())
 }
