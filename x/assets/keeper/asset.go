@@ -252,16 +252,22 @@ func (k Keeper) TransferAdmin(ctx context.Context, admin sdk.AccAddress, denom s
 // bankKeeper.AppendSendRestriction, last, so only moves that happen are
 // queued.
 func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
-	if compliancetypes.IsForcedTransfer(ctx) || from.Equals(k.moduleAddr) || to.Equals(k.moduleAddr) {
-		k.recordMoves(ctx, from, to, amt)
-		return to, nil
-	}
+	exempt := compliancetypes.IsForcedTransfer(ctx) || from.Equals(k.moduleAddr) || to.Equals(k.moduleAddr)
+	var data []movedAsset
 	for _, c := range amt {
-		if k.IsPaused(ctx, c.Denom) {
+		// One read of the asset per denom serves both checks.
+		a, err := k.GetAsset(ctx, c.Denom)
+		if err != nil {
+			continue
+		}
+		if a.Paused && !exempt {
 			return nil, errorsmod.Wrapf(types.ErrPaused, "%s cannot move while paused", c.Denom)
 		}
+		if a.Class == types.ClassDataAsset && c.Amount.IsPositive() {
+			data = append(data, movedAsset{a, c.Amount})
+		}
 	}
-	k.recordMoves(ctx, from, to, amt)
+	k.recordMoves(ctx, from, to, data)
 	return to, nil
 }
 

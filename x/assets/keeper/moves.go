@@ -70,23 +70,22 @@ func (k Keeper) party(addr sdk.AccAddress) string {
 	return s
 }
 
-// recordMoves queues the moves of amt from → to for their contracts. It
-// never returns an error: a failed write is logged and skipped.
-func (k Keeper) recordMoves(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) {
-	for _, c := range amt {
-		if !types.IsAssetDenom(c.Denom) || !c.Amount.IsPositive() {
-			continue
-		}
-		a, err := k.GetAsset(ctx, c.Denom)
-		if err != nil {
-			continue
-		}
-		admin, ok := k.trackedAdmin(ctx, a)
+// movedAsset is one data-asset coin of a send, with its asset record.
+type movedAsset struct {
+	asset  types.Asset
+	amount sdkmath.Int
+}
+
+// recordMoves queues the moves from → to for their contracts. It never
+// returns an error: a failed write is logged and skipped.
+func (k Keeper) recordMoves(ctx context.Context, from, to sdk.AccAddress, moved []movedAsset) {
+	for _, m := range moved {
+		admin, ok := k.trackedAdmin(ctx, m.asset)
 		if !ok {
 			continue
 		}
-		if err := k.queueMove(ctx, admin, c.Denom, k.party(from), k.party(to), c.Amount); err != nil {
-			sdk.UnwrapSDKContext(ctx).Logger().Error("assets: share move not queued", "denom", c.Denom, "err", err)
+		if err := k.queueMove(ctx, admin, m.asset.Denom, k.party(from), k.party(to), m.amount); err != nil {
+			sdk.UnwrapSDKContext(ctx).Logger().Error("assets: share move not queued", "denom", m.asset.Denom, "err", err)
 		}
 	}
 }
