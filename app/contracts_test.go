@@ -26,13 +26,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	"github.com/clearchain/clearchain/contracts-wasm/envelope"
+	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -367,11 +370,16 @@ type assetEnv struct {
 }
 
 func newAssetEnv(t *testing.T) *assetEnv {
+	return newAssetEnvRoles(t, compliancetypes.RoleIssuer)
+}
+
+// newAssetEnvRoles is newAssetEnv with the contract licensed for roles.
+func newAssetEnvRoles(t *testing.T, roles ...compliancetypes.Role) *assetEnv {
 	da := wasmkeeper.BuildContractAddressClassic(1, 1)
 	buyer := newDetAccount("contracts-data-buyer")
 	e := &assetEnv{
 		gateEnv: newGateEnv(t,
-			contractLicence(da, compliancetypes.RoleIssuer)),
+			contractLicence(da, roles...)),
 		da: da, buyer: buyer, gas: map[string]uint64{},
 	}
 	e.fund(buyer)
@@ -438,11 +446,9 @@ func TestDataAsset_RegisterTradeLicenceDeliverClaim(t *testing.T) {
 	e.mustDeliver(e.buyer, &exchangetypes.MsgWithdraw{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 40)})
 	require.Equal(t, int64(40), e.balance(e.buyer.addr, shares))
 
-	// Both shareholders bond: 60 and 40.
-	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 60)))
-	e.gas["data-asset bond"] = uint64(r.GasUsed)
-	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, map[string]any{"bond": map[string]any{}}, sdk.NewInt64Coin(shares, 40)))
-
+	// Nobody bonds: every share held in an account earns. The institution
+	// has none left (sold), the issuer 60, the buyer 40 bought on the
+	// exchange.
 	// The buyer buys a licence with its X25519 key.
 	pub, priv, err := envelope.NewKeyPair(detRand("buyer-envelope-key"))
 	require.NoError(t, err)
@@ -482,18 +488,24 @@ func TestDataAsset_RegisterTradeLicenceDeliverClaim(t *testing.T) {
 	require.Equal(t, before+400, e.balance(e.buyer.addr, BondDenom))
 	require.Equal(t, int64(0), e.balance(e.da, BondDenom))
 
-	var prov struct {
-		Entries []struct {
-			Kind string `json:"kind"`
-		} `json:"entries"`
-	}
-	require.NoError(t, e.query(e.da, map[string]any{"provenance": map[string]any{"dataset_id": 1}}, &prov))
+	prov := e.provenance(1)
 	var kinds []string
 	for _, p := range prov.Entries {
 		kinds = append(kinds, p.Kind)
 	}
-	require.Equal(t, []string{"registered", "shares_minted", "shares_transferred", "shares_bonded", "shares_bonded",
+	// Every move of the shares is in the history, the exchange's included:
+	// the mint, both legs of the transfer through the contract, the
+	// institution's deposit into the exchange escrow and the buyer's
+	// withdrawal of what it bought.
+	require.Equal(t, []string{"registered", "shares_minted", "shares_transferred",
+		"shares_moved", "shares_moved", "shares_moved", "shares_moved", "shares_moved",
 		"licence_bought", "key_delivered", "revenue_claimed", "revenue_claimed"}, kinds)
+	require.Equal(t, "from="+e.inst.addr.String()+" to=module amount=40 move=4", prov.Entries[6].Detail)
+	require.Equal(t, "from=module to="+e.buyer.addr.String()+" amount=40 move=5", prov.Entries[7].Detail)
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, map[string]any{"claim": map[string]any{"dataset_id": 1}})}, "nothing to claim")
+	moves, _, err := e.app.AssetsKeeper.PendingMoves(e.ctx(), e.da.String(), 0, 0)
+	require.NoError(t, err)
+	require.Empty(t, moves, "the contract acknowledged what it applied")
 
 	// The regulator revokes the licence: access ends.
 	e.mustDeliver(e.regulator, execMsg(e.regulator, e.da, map[string]any{"revoke_licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String(), "reason": "breach"}}))
@@ -528,6 +540,20 @@ func TestDataAsset_RefusedCleanlyWithStateUnchanged(t *testing.T) {
 	e.mustDeliver(e.regulator, &compliancetypes.MsgFreezeAccount{Authority: e.regulator.addr.String(), Address: e.buyer.addr.String(), Reason: "test"})
 	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": make([]byte, 32)}}, sdk.NewInt64Coin(BondDenom, 1000))}, "frozen")
 	require.Error(t, e.query(e.da, map[string]any{"licence": map[string]any{"dataset_id": 1, "buyer": e.buyer.addr.String()}}, &lic))
+}
+
+type daProvenance struct {
+	Entries []struct {
+		Kind   string `json:"kind"`
+		Detail string `json:"detail"`
+		Height uint64 `json:"height"`
+	} `json:"entries"`
+}
+
+func (e *assetEnv) provenance(id uint64) daProvenance {
+	var p daProvenance
+	require.NoError(e.t, e.query(e.da, map[string]any{"provenance": map[string]any{"dataset_id": id, "limit": 100}}, &p))
+	return p
 }
 
 // detRand is a deterministic byte stream for test keys.
@@ -583,4 +609,236 @@ func (e *gateEnv) licenseBuyer(a *detAccount) {
 	e.mustDeliver(e.regulator, &compliancetypes.MsgRegisterEntity{Authority: reg, Name: "Buyer Corp SA", Lei: "529900T8BM49AURSDO55", Jurisdiction: "FR", Reason: "onboarding"})
 	e.mustDeliver(e.regulator, &compliancetypes.MsgGrantLicence{Authority: reg, Address: a.addr.String(), EntityId: 2,
 		Roles: []compliancetypes.Role{compliancetypes.RoleInstitution}, ExpiresAt: detGenesisTime.AddDate(10, 0, 0), Reason: "onboarding"})
+}
+
+// sharesMarket registers dataset 1 (100 shares to the issuer) and lists its
+// shares against the bond denom; it returns the share denom and market.
+func (e *assetEnv) sharesMarket() (string, uint64) {
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	shares := "asset/" + e.da.String() + "/ds1"
+	one := sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: e.regulator.addr.String(), Market: exchangetypes.Market{
+		BaseDenom: shares, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, shares)
+	require.NoError(e.t, err)
+	require.Len(e.t, ids, 1)
+	return shares, ids[0]
+}
+
+func offerMsg(mid uint64, price, qty, cid string) map[string]any {
+	return map[string]any{"offer_shares": map[string]any{"market_id": mid, "price": price, "quantity": qty, "client_order_id": cid}}
+}
+
+// depth is the book's best ask and bid quantity (0 when empty).
+func (e *gateEnv) depth(mid uint64) (ask, bid uint64) {
+	d, err := exchangekeeper.NewQuerier(e.app.ExchangeKeeper).Depth(e.ctx(), &exchangetypes.QueryDepthRequest{MarketId: mid, Levels: 1})
+	require.NoError(e.t, err)
+	if len(d.Asks) > 0 {
+		ask = d.Asks[0].Quantity
+	}
+	if len(d.Bids) > 0 {
+		bid = d.Bids[0].Quantity
+	}
+	return ask, bid
+}
+
+// The data-asset contract offers its owner's shares on x/exchange through
+// the place_order binding, in its own name: the order rests, a licensed
+// buyer fills part of it, the owner cancels the rest through the contract
+// (cancel_order by client id). Failed before this change: the contract had
+// no offer_shares and the bindings no deposit or cancel by client id.
+func TestDataAsset_ContractOffersSharesOnTheExchange(t *testing.T) {
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarket()
+
+	r := e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, offerMsg(mid, "100", "30", "offer-1"), sdk.NewInt64Coin(shares, 30)))
+	e.gas["data-asset offer_shares"] = uint64(r.GasUsed)
+	ask, _ := e.depth(mid)
+	require.Equal(t, uint64(30), ask, "the contract's sell order rests")
+	st, err := exchangekeeper.NewQuerier(e.app.ExchangeKeeper).OrderStatusByClientID(e.ctx(),
+		&exchangetypes.QueryOrderStatusByClientIDRequest{Owner: e.da.String(), ClientOrderId: "offer-1"})
+	require.NoError(t, err)
+	require.Equal(t, exchangetypes.OrderState_ORDER_STATE_OPEN, st.Status.State)
+	require.Equal(t, int64(70), e.balance(e.issuer.addr, shares))
+	b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, shares)
+	require.NoError(t, err)
+	require.Equal(t, "30", b.Locked.String())
+
+	// A licensed buyer takes 20.
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 20}})
+	e.mustDeliver(e.buyer, &exchangetypes.MsgWithdraw{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 20)})
+	require.Equal(t, int64(20), e.balance(e.buyer.addr, shares))
+	ask, _ = e.depth(mid)
+	require.Equal(t, uint64(10), ask)
+	q, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+	require.NoError(t, err)
+	require.True(t, q.Free.IsPositive(), "the proceeds are the contract's")
+
+	// Only the seller (or the regulator) cancels; then the rest leaves the book.
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}})}, "only the seller or the regulator")
+	r = e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}))
+	e.gas["data-asset cancel_offer"] = uint64(r.GasUsed)
+	ask, _ = e.depth(mid)
+	require.Zero(t, ask)
+	b, err = e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, shares)
+	require.NoError(t, err)
+	require.Equal(t, "10", b.Free.String())
+	require.Equal(t, "0", b.Locked.String())
+	var offer struct {
+		Cancelled bool   `json:"cancelled"`
+		Shares    string `json:"shares"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}, &offer))
+	require.True(t, offer.Cancelled)
+
+	// The history has the offer, its cancellation and the moves: the
+	// contract's deposit into the escrow and the buyer's withdrawal.
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	e.gas["data-asset sync_moves (4 moves)"] = uint64(r.GasUsed)
+	var kinds []string
+	for _, p := range e.provenance(1).Entries {
+		kinds = append(kinds, p.Kind)
+	}
+	require.Equal(t, []string{"registered", "shares_minted", "shares_offered", "offer_cancelled",
+		"shares_moved", "shares_moved", "shares_moved", "shares_moved"}, kinds)
+	logGas(t, e.gas)
+}
+
+// A contract without a trading licence cannot offer: x/exchange refuses its
+// deposit where the state changes (and the router before it), and the
+// contract's own writes roll back with it. So does a frozen one. Malformed,
+// oversized and overflowing offers are refused with state unchanged.
+func TestDataAsset_OfferRefusedCleanlyWithStateUnchanged(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		roles  []compliancetypes.Role
+		freeze bool
+		want   string
+	}{
+		{"issuer licence only", []compliancetypes.Role{compliancetypes.RoleIssuer}, false, "lacks licence role MARKET_MAKER or INSTITUTION for /clearchain.exchange.v1.MsgDeposit"},
+		{"frozen contract", []compliancetypes.Role{compliancetypes.RoleIssuer, compliancetypes.RoleInstitution}, true, "frozen"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newAssetEnvRoles(t, c.roles...)
+			shares, mid := e.sharesMarket()
+			if c.freeze {
+				e.freeze(e.da)
+			}
+			before := e.provenance(1)
+			e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, offerMsg(mid, "100", "30", "offer-1"), sdk.NewInt64Coin(shares, 30))}, c.want)
+			e.offerStateUnchanged(before, shares, mid)
+		})
+	}
+
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarket()
+	before := e.provenance(1)
+	thirty := sdk.NewInt64Coin(shares, 30)
+	for _, b := range []struct {
+		name  string
+		msg   any
+		funds []sdk.Coin
+		want  string
+	}{
+		{"price above i64", offerMsg(mid, "9223372036854775808", "30", "o"), []sdk.Coin{thirty}, "price/quantity is invalid"},
+		{"zero quantity", offerMsg(mid, "100", "0", "o"), nil, "send exactly one coin"},
+		{"quantity above u64", offerMsg(mid, "100", "18446744073709551616", "o"), []sdk.Coin{thirty}, "Serialization"},
+		{"client id too long", offerMsg(mid, "100", "30", strings.Repeat("c", 65)), []sdk.Coin{thirty}, "client_order_id is invalid"},
+		{"client id with a space", offerMsg(mid, "100", "30", "my offer"), []sdk.Coin{thirty}, "client_order_id is invalid"},
+		{"fewer shares than offered", offerMsg(mid, "100", "30", "o"), []sdk.Coin{sdk.NewInt64Coin(shares, 29)}, "send the offered quantity"},
+		{"unknown market", offerMsg(99, "100", "30", "o"), []sdk.Coin{thirty}, "Querier contract error"},
+		{"not the owner's", offerMsg(mid, "100", "30", "o"), []sdk.Coin{sdk.NewInt64Coin(BondDenom, 30)}, "send exactly one coin"},
+		{"oversized", offerMsg(mid, "100", "30", strings.Repeat("c", 200_000)), []sdk.Coin{thirty}, ""},
+	} {
+		var want []string
+		if b.want != "" {
+			want = append(want, b.want)
+		}
+		e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.da, b.msg, b.funds...)}, want...)
+		e.offerStateUnchanged(before, shares, mid)
+	}
+	// Someone else than the owner, with shares of its own.
+	e.mustDeliver(e.issuer, &banktypes.MsgSend{FromAddress: e.issuer.addr.String(), ToAddress: e.buyer.addr.String(), Amount: sdk.NewCoins(sdk.NewInt64Coin(shares, 5))})
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.da, offerMsg(mid, "100", "5", "o"), sdk.NewInt64Coin(shares, 5))}, "only the owner")
+}
+
+// offerStateUnchanged: no offer, nothing on the book or the contract's
+// exchange balance, the issuer's shares and the history as before.
+func (e *assetEnv) offerStateUnchanged(before daProvenance, shares string, mid uint64) {
+	e.t.Helper()
+	ask, bid := e.depth(mid)
+	require.Zero(e.t, ask+bid)
+	b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, shares)
+	require.NoError(e.t, err)
+	require.True(e.t, b.Free.IsZero() && b.Locked.IsZero())
+	require.Equal(e.t, int64(100), e.balance(e.issuer.addr, shares))
+	require.Equal(e.t, before, e.provenance(1))
+	var out json.RawMessage
+	require.Error(e.t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}, &out))
+	require.Error(e.t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "o"}}, &out))
+}
+
+// Liveness of the share-move queue: moves of contract-administered shares
+// also happen inside EndBlock (x/exchange sweeps fees to the fee collector
+// by bank send), so x/assets' send restriction runs there. It queues the
+// move and runs no contract code — a contract that fails, panics or burns
+// gas has no say in a send — so settlement goes on and the block commits.
+// Here the dataset's shares are the quote of a market with a taker fee: the
+// fee sweep in EndBlock is queued for the contract, whose own state (its
+// cursor) is untouched until something calls it.
+func TestShareMoves_EndBlockFeeSweepIsQueuedWithoutRunningTheContract(t *testing.T) {
+	e := newAssetEnv(t)
+	reg := registerMsg(datasetHash)
+	reg["register"].(map[string]any)["total_shares"] = "1000000"
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, reg))
+	shares := "asset/" + e.da.String() + "/ds1"
+	one := sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: e.regulator.addr.String(), Market: exchangetypes.Market{
+		BaseDenom: BondDenom, QuoteDenom: shares, TickSize: one, LotSize: one, MinNotional: one, TakerFeeBps: 100,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, BondDenom)
+	require.NoError(t, err)
+	var mid uint64
+	for _, id := range ids {
+		m, err := e.app.ExchangeKeeper.Markets.Get(e.ctx(), id)
+		require.NoError(t, err)
+		if m.QuoteDenom == shares {
+			mid = id
+		}
+	}
+	require.NotZero(t, mid)
+	e.mustDeliver(e.issuer, &banktypes.MsgSend{FromAddress: e.issuer.addr.String(), ToAddress: e.buyer.addr.String(),
+		Amount: sdk.NewCoins(sdk.NewInt64Coin(shares, 500_000))})
+	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_SELL, Price: 50, Quantity: 1000}})
+	queued := func() []assetstypes.ShareMove {
+		m, _, err := e.app.AssetsKeeper.PendingMoves(e.ctx(), e.da.String(), 0, 0)
+		require.NoError(t, err)
+		return m
+	}
+	before := len(queued())
+	feeCollector := authtypes.NewModuleAddress(authtypes.FeeCollectorName)
+	feesBefore := e.balance(feeCollector, shares)
+	// The buyer takes: 50,000 shares of notional, a 1% taker fee in shares,
+	// swept to the fee collector in EndBlock.
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(shares, 60_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 50, Quantity: 1000}})
+	require.Equal(t, int64(500), e.balance(feeCollector, shares)-feesBefore, "the fee was swept in EndBlock")
+	moves := queued()
+	require.Len(t, moves, before+2, "the deposit and the EndBlock sweep")
+	sweep := moves[len(moves)-1]
+	require.Equal(t, "", sweep.From, "x/exchange's escrow")
+	require.Equal(t, "", sweep.To, "the fee collector")
+	require.Equal(t, "500", sweep.Amount.String())
+	require.Equal(t, uint64(e.height), sweep.Height)
+	var cursor uint64
+	require.NoError(t, e.query(e.da, map[string]any{"move_cursor": map[string]any{}}, &cursor))
+	require.Zero(t, cursor, "no contract code ran in the sends")
+	// The contract applies them when called; blocks went on meanwhile.
+	e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	require.Empty(t, queued())
 }

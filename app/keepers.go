@@ -253,6 +253,9 @@ func newKeepers(
 		k.ExchangeKeeper,
 		newValidatorLifecycle(&k),
 	})
+	// Moves of contract-administered data-asset shares are queued for their
+	// contract (wasm.go, x/assets/keeper/moves.go).
+	k.AssetsKeeper.SetMoveTracking(contractCheck(k.WasmKeeper), moduleAccountAddresses())
 	k.BankKeeper.AppendSendRestriction(k.AssetsKeeper.SendRestriction)
 	return k, nil
 }

@@ -45,6 +45,9 @@ type ContractMsg struct {
 	Burn        *ContractBurn        `json:"burn,omitempty"`
 	PlaceOrder  *ContractPlaceOrder  `json:"place_order,omitempty"`
 	CancelOrder *ContractCancelOrder `json:"cancel_order,omitempty"`
+	Deposit     *ContractFunds       `json:"deposit,omitempty"`
+	Withdraw    *ContractFunds       `json:"withdraw,omitempty"`
+	AckMoves    *ContractAckMoves    `json:"ack_moves,omitempty"`
 }
 
 // ContractCreateAsset is ClearChainMsg::CreateAsset.
@@ -82,18 +85,57 @@ type ContractPlaceOrder struct {
 	ClientOrderID string `json:"client_order_id"`
 }
 
-// ContractCancelOrder is ClearChainMsg::CancelOrder.
+// ContractCancelOrder is ClearChainMsg::CancelOrder: by order id, or by
+// client order id when the order id is 0.
 type ContractCancelOrder struct {
-	MarketID uint64 `json:"market_id"`
-	OrderID  uint64 `json:"order_id"`
+	MarketID      uint64 `json:"market_id"`
+	OrderID       uint64 `json:"order_id"`
+	ClientOrderID string `json:"client_order_id"`
+}
+
+// ContractFunds is ClearChainMsg::Deposit and ::Withdraw.
+type ContractFunds struct {
+	Denom  string `json:"denom"`
+	Amount string `json:"amount"`
+}
+
+// ContractAckMoves is ClearChainMsg::AckMoves. It becomes no sdk.Msg: the
+// messenger of wasm.go hands it to x/assets directly, for the calling
+// contract's own queue.
+type ContractAckMoves struct {
+	UpTo uint64 `json:"up_to"`
 }
 
 // ContractQuery is clearchain_bindings::ClearChainQuery: exactly one field set.
 type ContractQuery struct {
-	Eligibility *ContractEligibilityQuery `json:"eligibility,omitempty"`
-	OraclePrice *ContractOraclePriceQuery `json:"oracle_price,omitempty"`
-	MarketInfo  *ContractMarketQuery      `json:"market_info,omitempty"`
-	BookTop     *ContractMarketQuery      `json:"book_top,omitempty"`
+	Eligibility  *ContractEligibilityQuery  `json:"eligibility,omitempty"`
+	OraclePrice  *ContractOraclePriceQuery  `json:"oracle_price,omitempty"`
+	MarketInfo   *ContractMarketQuery       `json:"market_info,omitempty"`
+	BookTop      *ContractMarketQuery       `json:"book_top,omitempty"`
+	PendingMoves *ContractPendingMovesQuery `json:"pending_moves,omitempty"`
+}
+
+// ContractPendingMovesQuery is ClearChainQuery::PendingMoves.
+type ContractPendingMovesQuery struct {
+	Admin      string `json:"admin"`
+	StartAfter uint64 `json:"start_after"`
+	Limit      uint32 `json:"limit"`
+}
+
+// ContractShareMove is clearchain_bindings::ShareMove.
+type ContractShareMove struct {
+	Seq    uint64 `json:"seq"`
+	Denom  string `json:"denom"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Amount string `json:"amount"`
+	Height uint64 `json:"height"`
+}
+
+// ContractPendingMovesResponse is clearchain_bindings::PendingMovesResponse.
+type ContractPendingMovesResponse struct {
+	Moves []ContractShareMove `json:"moves"`
+	More  bool                `json:"more"`
 }
 
 // ContractEligibilityQuery is ClearChainQuery::Eligibility.
@@ -225,7 +267,8 @@ func EncodeContractMsg(contract sdk.AccAddress, raw json.RawMessage) ([]sdk.Msg,
 	if err := decodeStrict(raw, &m, "message"); err != nil {
 		return nil, err
 	}
-	if countSet(m.CreateAsset != nil, m.Mint != nil, m.Burn != nil, m.PlaceOrder != nil, m.CancelOrder != nil) != 1 {
+	if countSet(m.CreateAsset != nil, m.Mint != nil, m.Burn != nil, m.PlaceOrder != nil, m.CancelOrder != nil,
+		m.Deposit != nil, m.Withdraw != nil, m.AckMoves != nil) != 1 {
 		return nil, errorsmod.Wrap(wasmtypes.ErrInvalidMsg, "clearchain message: exactly one variant expected")
 	}
 	signer := contract.String()
@@ -281,8 +324,29 @@ func EncodeContractMsg(contract sdk.AccAddress, raw json.RawMessage) ([]sdk.Msg,
 			MarketId: o.MarketID, Side: side, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT, TimeInForce: tif,
 			Price: int64(price), Quantity: qty, ClientOrderId: o.ClientOrderID,
 		}}}, nil
+	case m.CancelOrder != nil:
+		c := m.CancelOrder
+		return []sdk.Msg{&exchangetypes.MsgCancelOrder{Owner: signer, MarketId: c.MarketID, OrderId: c.OrderID, ClientOrderId: c.ClientOrderID}}, nil
+	case m.Deposit != nil, m.Withdraw != nil:
+		f, what := m.Deposit, "deposit"
+		if f == nil {
+			f, what = m.Withdraw, "withdraw"
+		}
+		amt, err := parseUint128(f.Amount, what+" amount", true)
+		if err != nil {
+			return nil, err
+		}
+		if err := sdk.ValidateDenom(f.Denom); err != nil {
+			return nil, errorsmod.Wrapf(wasmtypes.ErrInvalidMsg, "clearchain %s: denom: %v", what, err)
+		}
+		coin := sdk.NewCoin(f.Denom, amt)
+		if what == "deposit" {
+			return []sdk.Msg{&exchangetypes.MsgDeposit{Owner: signer, Amount: coin}}, nil
+		}
+		return []sdk.Msg{&exchangetypes.MsgWithdraw{Owner: signer, Amount: coin}}, nil
 	default:
-		return []sdk.Msg{&exchangetypes.MsgCancelOrder{Owner: signer, MarketId: m.CancelOrder.MarketID, OrderId: m.CancelOrder.OrderID}}, nil
+		// The messenger (wasm.go) handles ack_moves before the encoder.
+		return nil, errorsmod.Wrap(wasmtypes.ErrInvalidMsg, "clearchain ack_moves: not a module message")
 	}
 }
 
@@ -295,7 +359,7 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 	if err := decodeStrict(raw, &r, "query"); err != nil {
 		return nil, errorsmod.Wrap(wasmtypes.ErrQueryFailed, err.Error())
 	}
-	if countSet(r.Eligibility != nil, r.OraclePrice != nil, r.MarketInfo != nil, r.BookTop != nil) != 1 {
+	if countSet(r.Eligibility != nil, r.OraclePrice != nil, r.MarketInfo != nil, r.BookTop != nil, r.PendingMoves != nil) != 1 {
 		return nil, errorsmod.Wrap(wasmtypes.ErrQueryFailed, "clearchain query: exactly one variant expected")
 	}
 	switch {
@@ -321,6 +385,20 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 			MarketID: m.Id, BaseDenom: m.BaseDenom, QuoteDenom: m.QuoteDenom,
 			TickSize: m.TickSize.String(), LotSize: m.LotSize.String(), Status: m.Status.String(),
 		})
+	case r.PendingMoves != nil:
+		p := r.PendingMoves
+		if _, err := sdk.AccAddressFromBech32(p.Admin); err != nil {
+			return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain pending_moves: admin: %v", err)
+		}
+		moves, more, err := q.k.AssetsKeeper.PendingMoves(ctx, p.Admin, p.StartAfter, p.Limit)
+		if err != nil {
+			return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain pending_moves: %v", err)
+		}
+		resp := ContractPendingMovesResponse{Moves: make([]ContractShareMove, len(moves)), More: more}
+		for i, m := range moves {
+			resp.Moves[i] = ContractShareMove{Seq: m.Seq, Denom: m.Denom, From: m.From, To: m.To, Amount: m.Amount.String(), Height: m.Height}
+		}
+		return json.Marshal(resp)
 	default:
 		d, err := exchangekeeper.NewQuerier(q.k.ExchangeKeeper).Depth(ctx, &exchangetypes.QueryDepthRequest{MarketId: r.BookTop.MarketID, Levels: 1})
 		if err != nil {

@@ -70,13 +70,15 @@ func TestBindingsGolden_EveryFileIsChecked(t *testing.T) {
 	}
 }
 
-var goldenMessages = []string{"msg_create_asset", "msg_mint", "msg_burn", "msg_place_order", "msg_cancel_order"}
-var goldenQueries = []string{"query_eligibility", "query_oracle_price", "query_market_info", "query_book_top"}
+var goldenMessages = []string{"msg_create_asset", "msg_mint", "msg_burn", "msg_place_order", "msg_cancel_order",
+	"msg_cancel_order_by_client_id", "msg_deposit", "msg_withdraw", "msg_ack_moves"}
+var goldenQueries = []string{"query_eligibility", "query_oracle_price", "query_market_info", "query_book_top", "query_pending_moves"}
 var goldenResponses = map[string]func() any{
-	"resp_eligibility":  func() any { return &ContractEligibilityResponse{} },
-	"resp_oracle_price": func() any { return &ContractOraclePriceResponse{} },
-	"resp_market_info":  func() any { return &ContractMarketInfoResponse{} },
-	"resp_book_top":     func() any { return &ContractBookTopResponse{} },
+	"resp_eligibility":   func() any { return &ContractEligibilityResponse{} },
+	"resp_oracle_price":  func() any { return &ContractOraclePriceResponse{} },
+	"resp_market_info":   func() any { return &ContractMarketInfoResponse{} },
+	"resp_book_top":      func() any { return &ContractBookTopResponse{} },
+	"resp_pending_moves": func() any { return &ContractPendingMovesResponse{} },
 }
 var goldenEnums = map[string]func(string) bool{
 	"class_data_asset": func(s string) bool { _, ok := contractAssetClasses[s]; return ok },
@@ -143,6 +145,20 @@ func TestBindingsGolden_EncoderBuildsTheNativeMessages(t *testing.T) {
 	co := enc("msg_cancel_order").(*exchangetypes.MsgCancelOrder)
 	require.Equal(t, c, co.Owner)
 	require.Equal(t, uint64(42), co.OrderId)
+	co = enc("msg_cancel_order_by_client_id").(*exchangetypes.MsgCancelOrder)
+	require.Equal(t, uint64(0), co.OrderId)
+	require.Equal(t, "offer-1", co.ClientOrderId)
+
+	d := enc("msg_deposit").(*exchangetypes.MsgDeposit)
+	require.Equal(t, c, d.Owner)
+	require.Equal(t, "40asset/clear1contract/ds1", d.Amount.String())
+	w := enc("msg_withdraw").(*exchangetypes.MsgWithdraw)
+	require.Equal(t, c, w.Owner)
+	require.Equal(t, "340282366920938463463374607431768211455ucusd", w.Amount.String())
+
+	// ack_moves is no module message: the messenger (wasm.go) handles it.
+	_, err = EncodeContractMsg(contract, golden(t, "msg_ack_moves"))
+	require.ErrorIs(t, err, wasmtypes.ErrInvalidMsg)
 }
 
 func TestBindings_MalformedOversizedOverflowingRefused(t *testing.T) {
@@ -166,7 +182,11 @@ func TestBindings_MalformedOversizedOverflowingRefused(t *testing.T) {
 		"quantity above u64":  `{"place_order":{"market_id":1,"side":"buy","price":"1","quantity":"18446744073709551616","time_in_force":"gtc","client_order_id":""}}`,
 		"unknown side":        `{"place_order":{"market_id":1,"side":"short","price":"1","quantity":"1","time_in_force":"gtc","client_order_id":""}}`,
 		"bad recipient":       `{"mint":{"denom":"d","amount":"1","recipient":"cosmos1notours"}}`,
-		"market id overflow":  `{"cancel_order":{"market_id":18446744073709551616,"order_id":1}}`,
+		"market id overflow":  `{"cancel_order":{"market_id":18446744073709551616,"order_id":1,"client_order_id":""}}`,
+		"deposit zero":        `{"deposit":{"denom":"ucusd","amount":"0"}}`,
+		"deposit above u128":  `{"deposit":{"denom":"ucusd","amount":"340282366920938463463374607431768211456"}}`,
+		"withdraw bad denom":  `{"withdraw":{"denom":"1!","amount":"5"}}`,
+		"ack above u64":       `{"ack_moves":{"up_to":18446744073709551616}}`,
 		"oversized":           `{"burn":{"denom":"` + strings.Repeat("a", MaxContractBindingBytes) + `","amount":"1"}}`,
 	} {
 		_, err := EncodeContractMsg(contract, []byte(raw))

@@ -56,6 +56,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		NewTestnetCmd(basics, tempApp.AppCodec(), txConfig),
 		simulateCmd(),
 		replayBlockCmd(),
+		envelopeCmd(),
 	)
 	guardNodeHome(rootCmd)
 }

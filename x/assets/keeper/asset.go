@@ -246,17 +246,28 @@ func (k Keeper) TransferAdmin(ctx context.Context, admin sdk.AccAddress, denom s
 }
 
 // SendRestriction stops transfers of paused assets, except to and from the
-// assets module account (burning) and the regulator's forced transfers.
-// Register it with bankKeeper.AppendSendRestriction.
+// assets module account (burning) and the regulator's forced transfers, and
+// queues every move of a contract-administered data-asset denom for its
+// contract (moves.go; never an error). Register it with
+// bankKeeper.AppendSendRestriction, last, so only moves that happen are
+// queued.
 func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
-	if compliancetypes.IsForcedTransfer(ctx) || from.Equals(k.moduleAddr) || to.Equals(k.moduleAddr) {
-		return to, nil
-	}
+	exempt := compliancetypes.IsForcedTransfer(ctx) || from.Equals(k.moduleAddr) || to.Equals(k.moduleAddr)
+	var data []movedAsset
 	for _, c := range amt {
-		if k.IsPaused(ctx, c.Denom) {
+		// One read of the asset per denom serves both checks.
+		a, err := k.GetAsset(ctx, c.Denom)
+		if err != nil {
+			continue
+		}
+		if a.Paused && !exempt {
 			return nil, errorsmod.Wrapf(types.ErrPaused, "%s cannot move while paused", c.Denom)
 		}
+		if a.Class == types.ClassDataAsset && c.Amount.IsPositive() {
+			data = append(data, movedAsset{a, c.Amount})
+		}
 	}
+	k.recordMoves(ctx, from, to, data)
 	return to, nil
 }
 

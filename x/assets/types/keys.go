@@ -43,6 +43,11 @@ const (
 // Store prefixes. Each is declared once here and never reused.
 var (
 	AssetsKey = collections.NewPrefix(0)
+	// MovesKey: (admin, seq) → ShareMove, the queue of bank moves of the
+	// data-asset denoms a contract administers (keeper/moves.go).
+	MovesKey = collections.NewPrefix(1)
+	// MoveSeqKey: admin → the last move sequence given out.
+	MoveSeqKey = collections.NewPrefix(2)
 )
 
 // symbolRe: a lower-case letter then 2-15 lower-case letters or digits. The

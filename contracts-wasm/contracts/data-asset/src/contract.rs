@@ -1,9 +1,11 @@
 //! Entry points: each only dispatches.
 
-use clearchain_bindings::{asset_denom, AssetClass, ClearChainMsg, ClearChainQuerier, ClearChainQuery};
+use clearchain_bindings::{
+    asset_denom, AssetClass, ClearChainMsg, ClearChainQuerier, ClearChainQuery, OrderSide, ShareMove, TimeInForce,
+};
 use cosmwasm_std::{
     entry_point, to_json_binary, Addr, BankMsg, Binary, Coin, Deps, DepsMut, Env, MessageInfo, Order, Response,
-    StdResult, Uint128,
+    StdResult, Uint128, Uint64,
 };
 use cw_storage_plus::Bound;
 use sha2::{Digest, Sha256};
@@ -12,8 +14,8 @@ use crate::error::ContractError;
 use crate::msg::{AccessResponse, ExecuteMsg, InstantiateMsg, MigrateMsg, PositionResponse, ProvenanceResponse, QueryMsg};
 use crate::revenue::Pool;
 use crate::state::{
-    Config, Dataset, Envelope, Licence, ProvenanceEntry, Terms, BY_DENOM, BY_HASH, CONFIG, DATASETS, LICENCES,
-    NEXT_DATASET, NEXT_PROVENANCE, POOLS, POSITIONS, PROVENANCE,
+    Config, Dataset, Envelope, Licence, Offer, ProvenanceEntry, Terms, BY_DENOM, BY_HASH, CONFIG, DATASETS, LICENCES,
+    MOVE_CURSOR, NEXT_DATASET, NEXT_PROVENANCE, OFFERS, POOLS, POSITIONS, PROVENANCE,
 };
 
 pub const CONTRACT_NAME: &str = "crates.io:clearchain-data-asset";
@@ -28,6 +30,10 @@ pub const MAX_SEALED: usize = 512;
 pub const MIN_SEALED: usize = 48 + 16;
 const DEFAULT_LIMIT: u32 = 30;
 const MAX_LIMIT: u32 = 100;
+/// Share moves applied per call (one page of x/assets' queue).
+pub const MOVES_PER_SYNC: u32 = 100;
+/// Longest client order id of an offer (x/exchange's limit).
+pub const MAX_CLIENT_ORDER_ID: usize = 64;
 
 type ChainResponse = Response<ClearChainMsg>;
 
@@ -79,9 +85,18 @@ pub fn execute(
         } => revoke_licence(deps, env, info, dataset_id, buyer, reason),
         ExecuteMsg::RevokeDataset { dataset_id, reason } => revoke_dataset(deps, env, info, dataset_id, reason),
         ExecuteMsg::TransferShares { recipient } => transfer_shares(deps, env, info, recipient),
-        ExecuteMsg::Bond {} => bond(deps, env, info),
-        ExecuteMsg::Unbond { dataset_id, amount } => unbond(deps, env, info, dataset_id, amount),
         ExecuteMsg::Claim { dataset_id } => claim(deps, env, info, dataset_id),
+        ExecuteMsg::OfferShares {
+            market_id,
+            price,
+            quantity,
+            client_order_id,
+        } => offer_shares(deps, env, info, market_id, price, quantity, client_order_id),
+        ExecuteMsg::CancelOffer {
+            market_id,
+            client_order_id,
+        } => cancel_offer(deps, env, info, market_id, client_order_id),
+        ExecuteMsg::SyncMoves {} => sync_moves(deps, env, info),
     }
 }
 
@@ -125,7 +140,7 @@ pub fn query(deps: Deps<ClearChainQuery>, env: Env, msg: QueryMsg) -> Result<Bin
             let mut p = POSITIONS.may_load(deps.storage, (dataset_id, &addr))?.unwrap_or_default();
             pool.settle(&mut p)?;
             to_json_binary(&PositionResponse {
-                bonded: p.bonded,
+                shares: p.shares,
                 claimable: p.owed,
             })?
         }
@@ -143,6 +158,11 @@ pub fn query(deps: Deps<ClearChainQuery>, env: Env, msg: QueryMsg) -> Result<Bin
                 .collect::<StdResult<Vec<_>>>()?;
             to_json_binary(&ProvenanceResponse { entries })?
         }
+        QueryMsg::Offer {
+            market_id,
+            client_order_id,
+        } => to_json_binary(&load_offer(deps, market_id, &client_order_id)?)?,
+        QueryMsg::MoveCursor {} => to_json_binary(&MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0))?,
     })
 }
 
@@ -275,7 +295,7 @@ fn set_terms(
 }
 
 fn buy_licence(
-    deps: DepsMut<ClearChainQuery>,
+    mut deps: DepsMut<ClearChainQuery>,
     env: Env,
     info: MessageInfo,
     id: u64,
@@ -305,6 +325,12 @@ fn buy_licence(
             });
         }
     }
+    // Revenue goes to the shares held when it is paid: every move before
+    // this payment must be applied first.
+    let (applied, more) = apply_moves(deps.branch(), &env)?;
+    if more {
+        return Err(ContractError::MovesBacklog { applied });
+    }
     let paid = Uint128::try_from(ds.terms.price.amount).map_err(|e| cosmwasm_std::StdError::msg(e.to_string()))?;
     let mut pool = POOLS.load(deps.storage, id)?;
     pool.pay(paid)?;
@@ -329,7 +355,7 @@ fn buy_licence(
         &info.sender,
         format!("paid={} expires={}", lic.paid, expires.seconds()),
     )?;
-    Ok(Response::new()
+    Ok(with_ack(Response::new(), &deps, applied)?
         .add_attribute("action", "buy_licence")
         .add_attribute("dataset_id", id.to_string())
         .add_attribute("buyer", info.sender)
@@ -480,53 +506,6 @@ fn transfer_shares(
         .add_attribute("dataset_id", ds.id.to_string()))
 }
 
-fn bond(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo) -> Result<ChainResponse, ContractError> {
-    let (ds, coin) = shares_sent(deps.as_ref(), &info)?;
-    let n = Uint128::try_from(coin.amount).map_err(|e| cosmwasm_std::StdError::msg(e.to_string()))?;
-    let mut pool = POOLS.load(deps.storage, ds.id)?;
-    let mut p = POSITIONS.may_load(deps.storage, (ds.id, &info.sender))?.unwrap_or_default();
-    pool.bond(&mut p, n)?;
-    POOLS.save(deps.storage, ds.id, &pool)?;
-    POSITIONS.save(deps.storage, (ds.id, &info.sender), &p)?;
-    record(deps.storage, &env, ds.id, "shares_bonded", &info.sender, format!("amount={n}"))?;
-    Ok(Response::new()
-        .add_attribute("action", "bond")
-        .add_attribute("dataset_id", ds.id.to_string())
-        .add_attribute("amount", n))
-}
-
-fn unbond(
-    deps: DepsMut<ClearChainQuery>,
-    env: Env,
-    info: MessageInfo,
-    id: u64,
-    amount: Uint128,
-) -> Result<ChainResponse, ContractError> {
-    no_funds(&info)?;
-    let ds = load_dataset(deps.as_ref(), id)?;
-    let mut pool = POOLS.load(deps.storage, id)?;
-    let mut p = POSITIONS.may_load(deps.storage, (id, &info.sender))?.unwrap_or_default();
-    if amount.is_zero() || amount > p.bonded {
-        return Err(ContractError::NotEnoughBonded {
-            id,
-            address: info.sender.to_string(),
-            bonded: p.bonded.to_string(),
-            asked: amount.to_string(),
-        });
-    }
-    pool.unbond(&mut p, amount)?;
-    POOLS.save(deps.storage, id, &pool)?;
-    POSITIONS.save(deps.storage, (id, &info.sender), &p)?;
-    record(deps.storage, &env, id, "shares_unbonded", &info.sender, format!("amount={amount}"))?;
-    Ok(Response::new()
-        .add_message(BankMsg::Send {
-            to_address: info.sender.to_string(),
-            amount: vec![Coin::new(amount, ds.share_denom)],
-        })
-        .add_attribute("action", "unbond")
-        .add_attribute("dataset_id", id.to_string()))
-}
-
 fn claim(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo, id: u64) -> Result<ChainResponse, ContractError> {
     no_funds(&info)?;
     let ds = load_dataset(deps.as_ref(), id)?;
@@ -547,6 +526,237 @@ fn claim(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo, id: u64) -
         .add_attribute("action", "claim")
         .add_attribute("dataset_id", id.to_string())
         .add_attribute("amount", amount))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn offer_shares(
+    deps: DepsMut<ClearChainQuery>,
+    env: Env,
+    info: MessageInfo,
+    market_id: u64,
+    price: Uint64,
+    quantity: Uint64,
+    client_order_id: String,
+) -> Result<ChainResponse, ContractError> {
+    let (ds, coin) = shares_sent(deps.as_ref(), &info)?;
+    if info.sender != ds.owner {
+        return Err(ContractError::Unauthorized { who: "the owner" });
+    }
+    if ds.revoked {
+        return Err(ContractError::DatasetRevoked { id: ds.id });
+    }
+    if client_order_id.is_empty()
+        || client_order_id.len() > MAX_CLIENT_ORDER_ID
+        || !client_order_id.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(ContractError::InvalidField {
+            field: "client_order_id",
+            why: format!("1-{MAX_CLIENT_ORDER_ID} bytes of printable ASCII without spaces"),
+        });
+    }
+    if price.is_zero() || price.u64() > i64::MAX as u64 || quantity.is_zero() {
+        return Err(ContractError::InvalidField {
+            field: "price/quantity",
+            why: "a positive price up to 2^63-1 ticks and a positive quantity".into(),
+        });
+    }
+    let market = ClearChainQuerier::new(&deps.querier).market_info(market_id)?;
+    if market.base_denom != ds.share_denom {
+        return Err(ContractError::WrongMarket {
+            market_id,
+            id: ds.id,
+            base: market.base_denom,
+            shares: ds.share_denom,
+        });
+    }
+    let shares = Uint128::from(quantity.u64())
+        .checked_mul(market.lot_size)
+        .map_err(|e| cosmwasm_std::StdError::msg(e.to_string()))?;
+    if Uint128::try_from(coin.amount).ok() != Some(shares) {
+        return Err(ContractError::WrongOfferFunds {
+            want: format!("{shares}{}", ds.share_denom),
+            got: coin.to_string(),
+        });
+    }
+    if OFFERS.has(deps.storage, (market_id, &client_order_id)) {
+        return Err(ContractError::OfferExists {
+            market_id,
+            client_order_id,
+        });
+    }
+    OFFERS.save(
+        deps.storage,
+        (market_id, &client_order_id),
+        &Offer {
+            dataset_id: ds.id,
+            market_id,
+            client_order_id: client_order_id.clone(),
+            seller: info.sender.clone(),
+            price,
+            quantity,
+            shares,
+            cancelled: false,
+        },
+    )?;
+    record(
+        deps.storage,
+        &env,
+        ds.id,
+        "shares_offered",
+        &info.sender,
+        format!("market={market_id} client_order_id={client_order_id} price={price} quantity={quantity}"),
+    )?;
+    Ok(Response::new()
+        .add_message(ClearChainMsg::Deposit {
+            denom: ds.share_denom.clone(),
+            amount: shares,
+        })
+        .add_message(ClearChainMsg::PlaceOrder {
+            market_id,
+            side: OrderSide::Sell,
+            price,
+            quantity,
+            time_in_force: TimeInForce::Gtc,
+            client_order_id: client_order_id.clone(),
+        })
+        .add_attribute("action", "offer_shares")
+        .add_attribute("dataset_id", ds.id.to_string())
+        .add_attribute("market_id", market_id.to_string())
+        .add_attribute("client_order_id", client_order_id))
+}
+
+fn cancel_offer(
+    deps: DepsMut<ClearChainQuery>,
+    env: Env,
+    info: MessageInfo,
+    market_id: u64,
+    client_order_id: String,
+) -> Result<ChainResponse, ContractError> {
+    no_funds(&info)?;
+    let mut offer = load_offer(deps.as_ref(), market_id, &client_order_id)?;
+    if info.sender != offer.seller && info.sender != CONFIG.load(deps.storage)?.regulator {
+        return Err(ContractError::Unauthorized {
+            who: "the seller or the regulator",
+        });
+    }
+    offer.cancelled = true;
+    OFFERS.save(deps.storage, (market_id, &client_order_id), &offer)?;
+    record(
+        deps.storage,
+        &env,
+        offer.dataset_id,
+        "offer_cancelled",
+        &info.sender,
+        format!("market={market_id} client_order_id={client_order_id}"),
+    )?;
+    Ok(Response::new()
+        .add_message(ClearChainMsg::CancelOrder {
+            market_id,
+            order_id: 0,
+            client_order_id: client_order_id.clone(),
+        })
+        .add_attribute("action", "cancel_offer")
+        .add_attribute("dataset_id", offer.dataset_id.to_string())
+        .add_attribute("client_order_id", client_order_id))
+}
+
+fn sync_moves(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo) -> Result<ChainResponse, ContractError> {
+    no_funds(&info)?;
+    let mut deps = deps;
+    let (applied, more) = apply_moves(deps.branch(), &env)?;
+    Ok(with_ack(Response::new(), &deps, applied)?
+        .add_attribute("action", "sync_moves")
+        .add_attribute("applied", applied.to_string())
+        .add_attribute("more", more.to_string()))
+}
+
+/// Applies up to one page of the share moves x/assets queued for this
+/// contract: each enters its dataset's provenance, and the shares move
+/// between the revenue positions (only accounts earn: "" — a module account
+/// such as the x/exchange escrow — and the contract itself do not). Returns
+/// how many it applied and whether more are pending.
+fn apply_moves(deps: DepsMut<ClearChainQuery>, env: &Env) -> Result<(u64, bool), ContractError> {
+    let cursor = MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0);
+    let page = ClearChainQuerier::new(&deps.querier).pending_moves(
+        env.contract.address.as_str(),
+        cursor,
+        MOVES_PER_SYNC,
+    )?;
+    let mut last = cursor;
+    for m in &page.moves {
+        apply_move(deps.storage, env, m)?;
+        last = m.seq;
+    }
+    MOVE_CURSOR.save(deps.storage, &last)?;
+    Ok((page.moves.len() as u64, page.more))
+}
+
+fn apply_move(store: &mut dyn cosmwasm_std::Storage, env: &Env, m: &ShareMove) -> Result<(), ContractError> {
+    let Some(id) = BY_DENOM.may_load(store, &m.denom)? else {
+        return Ok(());
+    };
+    let me = env.contract.address.as_str();
+    let earns = |a: &str| !a.is_empty() && a != me;
+    let mut pool = POOLS.load(store, id)?;
+    if earns(&m.from) {
+        let from = Addr::unchecked(&m.from);
+        let mut p = POSITIONS.may_load(store, (id, &from))?.unwrap_or_default();
+        // Every move since the mint is applied in order, so the position
+        // holds the amount; min() only guards against a broken queue.
+        let n = m.amount.min(p.shares);
+        pool.remove(&mut p, n)?;
+        POSITIONS.save(store, (id, &from), &p)?;
+    }
+    if earns(&m.to) {
+        let to = Addr::unchecked(&m.to);
+        let mut p = POSITIONS.may_load(store, (id, &to))?.unwrap_or_default();
+        pool.add(&mut p, m.amount)?;
+        POSITIONS.save(store, (id, &to), &p)?;
+    }
+    POOLS.save(store, id, &pool)?;
+    let name = |a: &str| if a.is_empty() { "module".to_string() } else { a.to_string() };
+    // The actor: who the shares left, else who received them.
+    let actor = if !m.from.is_empty() {
+        m.from.as_str()
+    } else if !m.to.is_empty() {
+        m.to.as_str()
+    } else {
+        me
+    };
+    let seq = NEXT_PROVENANCE.may_load(store, id)?.unwrap_or(1);
+    NEXT_PROVENANCE.save(store, id, &(seq + 1))?;
+    PROVENANCE.save(
+        store,
+        (id, seq),
+        &ProvenanceEntry {
+            seq,
+            height: m.height,
+            time: env.block.time,
+            kind: "shares_moved".to_string(),
+            actor: Addr::unchecked(actor),
+            detail: format!("from={} to={} amount={} move={}", name(&m.from), name(&m.to), m.amount, m.seq),
+        },
+    )?;
+    Ok(())
+}
+
+/// Adds the acknowledgement of the applied moves, if any, so x/assets drops
+/// them from its queue.
+fn with_ack(r: ChainResponse, deps: &DepsMut<ClearChainQuery>, applied: u64) -> StdResult<ChainResponse> {
+    if applied == 0 {
+        return Ok(r);
+    }
+    let up_to = MOVE_CURSOR.load(deps.storage)?;
+    Ok(r.add_message(ClearChainMsg::AckMoves { up_to }))
+}
+
+fn load_offer(deps: Deps<ClearChainQuery>, market_id: u64, client_order_id: &str) -> Result<Offer, ContractError> {
+    OFFERS
+        .may_load(deps.storage, (market_id, client_order_id))?
+        .ok_or_else(|| ContractError::OfferNotFound {
+            market_id,
+            client_order_id: client_order_id.to_string(),
+        })
 }
 
 /// Why a licence gives no access now, if it does not.

@@ -43,8 +43,20 @@ pub enum ContractError {
     #[error("data-asset: {buyer} already holds an active licence on dataset {id}")]
     LicenceActive { id: u64, buyer: String },
 
-    #[error("data-asset: {address} has {bonded} bonded shares of dataset {id}, asked {asked}")]
-    NotEnoughBonded { id: u64, address: String, bonded: String, asked: String },
+    #[error("data-asset: market {market_id} trades {base}, not dataset {id}'s shares {shares}")]
+    WrongMarket { market_id: u64, id: u64, base: String, shares: String },
+
+    #[error("data-asset: send the offered quantity in shares: {want} (got {got})")]
+    WrongOfferFunds { want: String, got: String },
+
+    #[error("data-asset: no offer {client_order_id} on market {market_id}")]
+    OfferNotFound { market_id: u64, client_order_id: String },
+
+    #[error("data-asset: offer {client_order_id} on market {market_id} exists")]
+    OfferExists { market_id: u64, client_order_id: String },
+
+    #[error("data-asset: more than {applied} share moves are pending: call sync_moves first")]
+    MovesBacklog { applied: u64 },
 
     #[error("data-asset: nothing to claim on dataset {id}")]
     NothingToClaim { id: u64 },

@@ -1,7 +1,7 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Binary, Timestamp, Uint128};
+use cosmwasm_std::{Binary, Timestamp, Uint128, Uint64};
 
-use crate::state::{Config, Dataset, Licence, ProvenanceEntry, Terms};
+use crate::state::{Config, Dataset, Licence, Offer, ProvenanceEntry, Terms};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -26,7 +26,9 @@ pub enum ExecuteMsg {
     SetTerms { dataset_id: u64, terms: Terms },
     /// Buys an access licence, paying exactly the price; `buyer_pubkey` is
     /// the buyer's X25519 public key (32 bytes) the key will be sealed to.
-    /// The payment is shared among the bonded shares.
+    /// The payment is shared among all shares held in accounts (pending
+    /// share moves are applied first; refused while more than one page is
+    /// pending: call `sync_moves`).
     BuyLicence { dataset_id: u64, buyer_pubkey: Binary },
     /// The owner posts the dataset key sealed to the buyer's public key; the
     /// contract keeps it and its SHA-256.
@@ -46,12 +48,27 @@ pub enum ExecuteMsg {
     RevokeDataset { dataset_id: u64, reason: String },
     /// Moves the shares sent with the message to `recipient`, on record.
     TransferShares { recipient: String },
-    /// Bonds the shares sent with the message: they earn licence revenue.
-    Bond {},
-    /// Returns `amount` bonded shares.
-    Unbond { dataset_id: u64, amount: Uint128 },
     /// Pays out the sender's revenue.
     Claim { dataset_id: u64 },
+    /// The dataset's owner offers the shares sent with the message (exactly
+    /// `quantity` lots of the market's base, the dataset's shares) on
+    /// x/exchange: the contract deposits them and places a GTC sell limit
+    /// order in its own name, so the contract itself needs a trading
+    /// licence; x/exchange decides. `client_order_id` names the offer.
+    OfferShares {
+        market_id: u64,
+        price: Uint64,
+        quantity: Uint64,
+        client_order_id: String,
+    },
+    /// The offer's seller or the regulator cancels an offer (by its client
+    /// order id; x/exchange cancels it in EndBlock).
+    CancelOffer { market_id: u64, client_order_id: String },
+    /// Applies up to one page (100) of the share moves x/assets queued for
+    /// this contract (bank sends, exchange deposits and withdrawals, mints,
+    /// burns): each enters its dataset's provenance and moves the revenue
+    /// positions. Anyone may call it.
+    SyncMoves {},
 }
 
 #[cw_serde]
@@ -71,7 +88,8 @@ pub enum QueryMsg {
     /// Whether `address` may use the dataset now.
     #[returns(AccessResponse)]
     Access { dataset_id: u64, address: String },
-    /// Bonded shares and claimable revenue.
+    /// Shares earning revenue (held in the account, as of the last applied
+    /// move) and claimable revenue.
     #[returns(PositionResponse)]
     Position { dataset_id: u64, address: String },
     /// The dataset's history, oldest first.
@@ -81,6 +99,12 @@ pub enum QueryMsg {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// An offer of shares on x/exchange.
+    #[returns(Offer)]
+    Offer { market_id: u64, client_order_id: String },
+    /// The last share move applied (see `sync_moves`).
+    #[returns(u64)]
+    MoveCursor {},
 }
 
 #[cw_serde]
@@ -92,7 +116,7 @@ pub struct AccessResponse {
 
 #[cw_serde]
 pub struct PositionResponse {
-    pub bonded: Uint128,
+    pub shares: Uint128,
     pub claimable: Uint128,
 }
 

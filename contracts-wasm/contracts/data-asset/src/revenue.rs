@@ -1,7 +1,10 @@
-//! The revenue index: licence revenue is shared among the bonded shares of
-//! a dataset without a loop over holders. Each payment raises the index
-//! (revenue per bonded share, scaled by `SCALE`); a holder's due is its
-//! bonded shares times the rise of the index since it last settled. The
+//! The revenue index: licence revenue is shared among the earning shares of
+//! a dataset — every share held in an account, as the contract learns from
+//! the share moves x/assets queues for it (shares in a module account, such
+//! as the x/exchange escrow, or in the contract itself earn nothing) —
+//! without a loop over holders. Each payment raises the index
+//! (revenue per earning share, scaled by `SCALE`); a holder's due is its
+//! earning shares times the rise of the index since it last settled. The
 //! part of a payment the integer division leaves is carried, scaled, into
 //! the next payment, so nothing is lost: what holders can claim plus the
 //! carry always equals what was paid, up to one unit per holder settlement
@@ -17,11 +20,11 @@ pub const SCALE: u128 = 1_000_000_000_000_000_000;
 #[cw_serde]
 #[derive(Default, Eq)]
 pub struct Pool {
-    /// Revenue per bonded share, times `SCALE`.
+    /// Revenue per earning share, times `SCALE`.
     pub index: Uint256,
-    /// Shares bonded to earn revenue.
-    pub bonded: Uint128,
-    /// Scaled revenue not yet in the index: paid while nothing was bonded,
+    /// Shares earning revenue (held in accounts).
+    pub shares: Uint128,
+    /// Scaled revenue not yet in the index: paid while nothing earned,
     /// or left by the division.
     pub carry: Uint256,
     /// All revenue paid in.
@@ -32,7 +35,7 @@ pub struct Pool {
 #[cw_serde]
 #[derive(Default, Eq)]
 pub struct Position {
-    pub bonded: Uint128,
+    pub shares: Uint128,
     /// The pool index when the position last settled.
     pub index: Uint256,
     /// Settled, not yet claimed revenue.
@@ -49,15 +52,15 @@ impl Pool {
         self.distribute()
     }
 
-    /// Moves the carry into the index when shares are bonded.
+    /// Moves the carry into the index when shares earn.
     fn distribute(&mut self) -> Result<(), StdError> {
-        if self.bonded.is_zero() {
+        if self.shares.is_zero() {
             return Ok(());
         }
-        let bonded = Uint256::from(self.bonded);
-        let rise = self.carry.checked_div(bonded).map_err(|e| StdError::msg(e.to_string()))?;
+        let shares = Uint256::from(self.shares);
+        let rise = self.carry.checked_div(shares).map_err(|e| StdError::msg(e.to_string()))?;
         self.index = self.index.checked_add(rise)?;
-        self.carry = self.carry.checked_sub(rise.checked_mul(bonded)?)?;
+        self.carry = self.carry.checked_sub(rise.checked_mul(shares)?)?;
         Ok(())
     }
 
@@ -65,30 +68,30 @@ impl Pool {
     /// settled moves into `owed`.
     pub fn settle(&self, p: &mut Position) -> Result<(), StdError> {
         let rise = self.index.checked_sub(p.index)?;
-        let earned = Uint256::from(p.bonded).checked_mul(rise)? / Uint256::from(SCALE);
+        let earned = Uint256::from(p.shares).checked_mul(rise)? / Uint256::from(SCALE);
         let earned = Uint128::try_from(earned).map_err(|e| StdError::msg(e.to_string()))?;
         p.owed = p.owed.checked_add(earned)?;
         p.index = self.index;
         Ok(())
     }
 
-    /// Bonds `n` more shares of `p` (settling it first).
-    pub fn bond(&mut self, p: &mut Position, n: Uint128) -> Result<(), StdError> {
+    /// Gives `p` `n` more shares (settling it first).
+    pub fn add(&mut self, p: &mut Position, n: Uint128) -> Result<(), StdError> {
         self.settle(p)?;
-        p.bonded = p.bonded.checked_add(n)?;
-        self.bonded = self.bonded.checked_add(n)?;
-        // Revenue carried while nothing was bonded goes to the first bonders.
+        p.shares = p.shares.checked_add(n)?;
+        self.shares = self.shares.checked_add(n)?;
+        // Revenue carried while nothing earned goes to the first holders.
         self.distribute()?;
-        // Those first bonders are settled at the new index without earning
+        // Those first holders are settled at the new index without earning
         // the carry they made possible, so give it to them explicitly.
         self.settle(p)
     }
 
-    /// Unbonds `n` shares of `p` (settling it first).
-    pub fn unbond(&mut self, p: &mut Position, n: Uint128) -> Result<(), StdError> {
+    /// Takes `n` shares from `p` (settling it first).
+    pub fn remove(&mut self, p: &mut Position, n: Uint128) -> Result<(), StdError> {
         self.settle(p)?;
-        p.bonded = p.bonded.checked_sub(n).map_err(|e: OverflowError| StdError::from(e))?;
-        self.bonded = self.bonded.checked_sub(n)?;
+        p.shares = p.shares.checked_sub(n).map_err(|e: OverflowError| StdError::from(e))?;
+        self.shares = self.shares.checked_sub(n)?;
         Ok(())
     }
 
@@ -125,7 +128,7 @@ mod tests {
         /// Whatever the order of payments, bonds, unbonds and claims:
         /// holders never get more than was paid in; what they are short of
         /// is the carry plus at most one unit per settlement (rounding
-        /// down); and a holder's due is proportional to its bonded shares.
+        /// down); and a holder's due is proportional to its earning shares.
         #[test]
         fn revenue_is_conserved(ops in prop::collection::vec(op(), 1..200)) {
             let mut pool = Pool::default();
@@ -135,16 +138,16 @@ mod tests {
             for o in ops {
                 match o {
                     Op::Pay(a) => pool.pay(Uint128::from(a)).unwrap(),
-                    Op::Bond(h, n) => { pool.bond(&mut pos[h], Uint128::from(n)).unwrap(); settlements += 2; }
+                    Op::Bond(h, n) => { pool.add(&mut pos[h], Uint128::from(n)).unwrap(); settlements += 2; }
                     Op::Unbond(h, n) => {
-                        let n = Uint128::from(n).min(pos[h].bonded);
-                        pool.unbond(&mut pos[h], n).unwrap();
+                        let n = Uint128::from(n).min(pos[h].shares);
+                        pool.remove(&mut pos[h], n).unwrap();
                         settlements += 1;
                     }
                     Op::Claim(h) => { claimed += pool.claim(&mut pos[h]).unwrap(); settlements += 1; }
                 }
-                let bonded: Uint128 = pos.iter().map(|p| p.bonded).sum();
-                prop_assert_eq!(bonded, pool.bonded);
+                let held: Uint128 = pos.iter().map(|p| p.shares).sum();
+                prop_assert_eq!(held, pool.shares);
             }
             for p in pos.iter_mut() {
                 pool.settle(p).unwrap();
@@ -164,8 +167,8 @@ mod tests {
         fn dues_are_pro_rata(a in 1u64..1_000_000, b in 1u64..1_000_000, paid in 1u64..u64::MAX) {
             let mut pool = Pool::default();
             let (mut pa, mut pb) = (Position::default(), Position::default());
-            pool.bond(&mut pa, Uint128::from(a)).unwrap();
-            pool.bond(&mut pb, Uint128::from(b)).unwrap();
+            pool.add(&mut pa, Uint128::from(a)).unwrap();
+            pool.add(&mut pb, Uint128::from(b)).unwrap();
             pool.pay(Uint128::from(paid)).unwrap();
             let (ca, cb) = (pool.claim(&mut pa).unwrap().u128(), pool.claim(&mut pb).unwrap().u128());
             let total = u128::from(paid);
@@ -180,7 +183,7 @@ mod tests {
         let mut pool = Pool::default();
         pool.pay(Uint128::new(1000)).unwrap();
         let mut p = Position::default();
-        pool.bond(&mut p, Uint128::new(3)).unwrap();
+        pool.add(&mut p, Uint128::new(3)).unwrap();
         assert_eq!(pool.claim(&mut p).unwrap(), Uint128::new(999));
         assert!(pool.carry > Uint256::zero());
     }

@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Binary, Coin, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Coin, Timestamp, Uint128, Uint64};
 use cw_storage_plus::{Item, Map};
 
 use crate::revenue::{Pool, Position};
@@ -68,12 +68,30 @@ pub struct ProvenanceEntry {
     pub seq: u64,
     pub height: u64,
     pub time: Timestamp,
-    /// registered, shares_minted, shares_transferred, shares_bonded,
-    /// shares_unbonded, licence_bought, key_delivered, licence_revoked,
-    /// revenue_claimed, terms_updated, dataset_revoked.
+    /// registered, shares_minted, shares_transferred, shares_moved (a bank
+    /// move x/assets queued: sends, exchange deposits and withdrawals;
+    /// `height` is the move's), shares_offered, offer_cancelled,
+    /// licence_bought, key_delivered, licence_revoked, revenue_claimed,
+    /// terms_updated, dataset_revoked.
     pub kind: String,
     pub actor: Addr,
     pub detail: String,
+}
+
+/// Shares offered on x/exchange by the contract for a dataset's owner.
+#[cw_serde]
+pub struct Offer {
+    pub dataset_id: u64,
+    pub market_id: u64,
+    pub client_order_id: String,
+    pub seller: Addr,
+    /// Limit price in ticks.
+    pub price: Uint64,
+    /// Lots offered.
+    pub quantity: Uint64,
+    /// Shares deposited for it.
+    pub shares: Uint128,
+    pub cancelled: bool,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
@@ -86,3 +104,6 @@ pub const POOLS: Map<u64, Pool> = Map::new("pools");
 pub const POSITIONS: Map<(u64, &Addr), Position> = Map::new("positions");
 pub const PROVENANCE: Map<(u64, u64), ProvenanceEntry> = Map::new("provenance");
 pub const NEXT_PROVENANCE: Map<u64, u64> = Map::new("next_provenance");
+pub const OFFERS: Map<(u64, &str), Offer> = Map::new("offers");
+/// The sequence of the last share move applied.
+pub const MOVE_CURSOR: Item<u64> = Item::new("move_cursor");

@@ -117,16 +117,26 @@ fn an_unlicensed_owner_cannot_register() {
     assert!(format!("{err:?}").contains("not a licensed issuer"), "{err:?}");
 }
 
+/// Records a bank move of dataset 1's shares in the stand-in's queue, as
+/// x/assets' send restriction does on chain ("" is a module account: the
+/// x/exchange escrow).
+fn moved(e: &mut Env, denom: &str, from: &str, to: &str, amount: u128) {
+    let da = e.da.clone();
+    e.app.init_modules(|_, _, s| ChainModule::record_move(s, &da, denom, from, to, amount));
+}
+
 #[test]
-fn licence_revenue_goes_to_bonded_shareholders_and_the_key_is_delivered() {
+fn licence_revenue_goes_to_every_holder_and_the_key_is_delivered() {
     let mut e = setup();
     let ds = register(&mut e);
-    // The owner keeps 60 shares and bonds them; alice gets 40 and bonds them.
+    let (owner, alice, bob, da) = (e.owner.to_string(), e.alice.to_string(), e.bob.to_string(), e.da.to_string());
+    // The owner keeps 60 shares; alice gets 40 through the contract (on
+    // chain x/assets queues both legs of the move).
     e.app
         .execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::TransferShares { recipient: e.alice.to_string() }, &[coin(40, &ds.share_denom)])
         .unwrap();
-    e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Bond {}, &[coin(60, &ds.share_denom)]).unwrap();
-    e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Bond {}, &[coin(40, &ds.share_denom)]).unwrap();
+    moved(&mut e, &ds.share_denom, &owner, &da, 40);
+    moved(&mut e, &ds.share_denom, &da, &alice, 40);
 
     // Bob buys a licence with his X25519 key.
     let pk = Binary::from([9u8; 32]);
@@ -150,7 +160,8 @@ fn licence_revenue_goes_to_bonded_shareholders_and_the_key_is_delivered() {
     assert_eq!(env.sealed_key, sealed);
     assert_eq!(env.hash.len(), 64);
 
-    // 1000 paid: 600 to the owner's bonded shares, 400 to alice's.
+    // 1000 paid: 600 to the owner's shares, 400 to alice's.
+    assert_eq!(position(&e, &e.owner).shares, Uint128::new(60));
     assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
     assert_eq!(position(&e, &e.alice).claimable, Uint128::new(400));
     e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap();
@@ -158,19 +169,60 @@ fn licence_revenue_goes_to_bonded_shareholders_and_the_key_is_delivered() {
     let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap_err();
     assert!(format!("{err:?}").contains("nothing to claim"), "{err:?}");
 
-    // Unbonding returns the shares; what they earned stays claimable.
-    e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Unbond { dataset_id: 1, amount: Uint128::new(60) }, &[]).unwrap();
-    assert_eq!(bal(&e, &e.owner, &ds.share_denom), 60);
-    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
-    let err = e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::Unbond { dataset_id: 1, amount: Uint128::new(1) }, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("bonded shares"), "{err:?}");
+    // Alice deposits her 40 on the exchange (escrow: they earn nothing
+    // there); a licence paid meanwhile goes to the owner alone.
+    moved(&mut e, &ds.share_denom, &alice, "", 40);
+    e.app.update_block(|b| b.time = b.time.plus_seconds(3600));
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    // 600 + 1000 × 60/60 rounded down (the index keeps the remainder).
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(1599));
+    assert_eq!(position(&e, &e.alice).claimable, Uint128::zero());
+    // Bob buys them on the exchange and withdraws them: the next licence
+    // pays him his 40%.
+    moved(&mut e, &ds.share_denom, "", &bob, 40);
+    e.app.update_block(|b| b.time = b.time.plus_seconds(3600));
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    assert_eq!(position(&e, &e.bob).claimable, Uint128::new(400));
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(2199));
 
     let prov: ProvenanceResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Provenance { dataset_id: 1, start_after: None, limit: None }).unwrap();
     let kinds: Vec<_> = prov.entries.iter().map(|p| p.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["registered", "shares_minted", "shares_transferred", "shares_bonded", "shares_bonded", "licence_bought", "key_delivered", "revenue_claimed", "shares_unbonded"]
+        [
+            "registered", "shares_minted", "shares_transferred", "shares_moved", "shares_moved", "shares_moved", "licence_bought",
+            "key_delivered", "revenue_claimed", "shares_moved", "licence_bought", "shares_moved", "licence_bought"
+        ]
     );
+    assert_eq!(prov.entries[11].detail, format!("from=module to={bob} amount=40 move=5"));
+}
+
+#[test]
+fn a_backlog_of_moves_is_applied_before_revenue_is_paid() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    let (owner, alice) = (e.owner.to_string(), e.alice.to_string());
+    // 150 moves of one share back and forth, then 40 to alice: more than a
+    // page (the mint was move 1).
+    for i in 0..150 {
+        if i % 2 == 0 {
+            moved(&mut e, &ds.share_denom, &owner, &alice, 1);
+        } else {
+            moved(&mut e, &ds.share_denom, &alice, &owner, 1);
+        }
+    }
+    moved(&mut e, &ds.share_denom, &owner, &alice, 40);
+    let buy = ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([9u8; 32]) };
+    let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap_err();
+    assert!(format!("{err:?}").contains("call sync_moves first"), "{err:?}");
+    // Anyone syncs; the payment then goes by the holdings after every move.
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::SyncMoves {}, &[]).unwrap();
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    let cursor: u64 = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::MoveCursor {}).unwrap();
+    assert_eq!(cursor, 152);
+    assert_eq!(position(&e, &e.alice).shares, Uint128::new(40));
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
+    assert_eq!(position(&e, &e.alice).claimable, Uint128::new(400));
 }
 
 #[test]

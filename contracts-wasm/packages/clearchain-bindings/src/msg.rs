@@ -46,8 +46,24 @@ pub enum ClearChainMsg {
         /// The contract's own reference (at most 64 bytes, may be empty).
         client_order_id: String,
     },
-    /// Cancels one of the contract's orders.
-    CancelOrder { market_id: u64, order_id: u64 },
+    /// Cancels one of the contract's orders, named by `order_id` or, when
+    /// `order_id` is 0, by the contract's `client_order_id`.
+    CancelOrder {
+        market_id: u64,
+        order_id: u64,
+        client_order_id: String,
+    },
+    /// Moves `amount` of `denom` from the contract's bank balance to its
+    /// x/exchange balance (what its sell or buy orders lock). The contract
+    /// needs a trading licence (INSTITUTION or MARKET_MAKER).
+    Deposit { denom: String, amount: Uint128 },
+    /// Moves `amount` of `denom` of the contract's free x/exchange balance
+    /// back to its bank balance.
+    Withdraw { denom: String, amount: Uint128 },
+    /// Drops the share moves of the assets the contract administers up to
+    /// and including `up_to` from x/assets' queue (see
+    /// `ClearChainQuery::PendingMoves`), at most 200 of them per message.
+    AckMoves { up_to: u64 },
 }
 
 impl CustomMsg for ClearChainMsg {}

@@ -2,8 +2,11 @@
 //! tests of contracts (feature `multitest`). It keeps the rules a contract
 //! meets on chain that the contracts' own tests depend on — ISSUER licence
 //! to create and mint, admin-only mint and burn, supply caps, frozen
-//! accounts not eligible — and nothing else. x/exchange is not emulated:
-//! orders run against the real app in the Go tests (app/contracts_test.go).
+//! accounts not eligible, the queue of share moves (mints are recorded;
+//! tests record bank moves with `ChainModule::record_move`, as x/assets'
+//! send restriction does on chain) — and nothing else. x/exchange is not
+//! emulated: orders run against the real app in the Go tests
+//! (app/contracts_test.go).
 
 use cosmwasm_std::{
     to_json_binary, Addr, Api, BankMsg, Binary, BlockInfo, Coin, CosmosMsg, CustomMsg, CustomQuery, Empty,
@@ -13,12 +16,17 @@ use cw_multi_test::{AppResponse, BankSudo, CosmosRouter, Module, SudoMsg};
 use cw_storage_plus::Map;
 use serde::de::DeserializeOwned;
 
-use crate::{asset_denom, ClearChainMsg, ClearChainQuery, EligibilityResponse, OraclePriceResponse};
+use crate::{
+    asset_denom, ClearChainMsg, ClearChainQuery, EligibilityResponse, OraclePriceResponse, PendingMovesResponse,
+    ShareMove,
+};
 
 const ASSETS: Map<&str, (String, Uint128, Uint128)> = Map::new("clearchain_mock_assets"); // denom → (admin, cap, supply)
 const ROLES: Map<(&str, &str), ()> = Map::new("clearchain_mock_roles"); // (address, ROLE)
 const FROZEN: Map<&str, ()> = Map::new("clearchain_mock_frozen");
 const PRICES: Map<&str, (u64, u32)> = Map::new("clearchain_mock_prices");
+const MOVES: Map<(&str, u64), ShareMove> = Map::new("clearchain_mock_moves"); // (admin, seq)
+const NEXT_MOVE: Map<&str, u64> = Map::new("clearchain_mock_next_move");
 
 /// The native modules as a cw-multi-test custom module.
 #[derive(Default)]
@@ -36,6 +44,22 @@ impl ChainModule {
     /// Sets a feed's price.
     pub fn set_price(storage: &mut dyn Storage, feed: &str, price: u64, decimals: u32) {
         PRICES.save(storage, feed, &(price, decimals)).unwrap();
+    }
+
+    /// Records a bank move of `denom` (administered by `admin`) as x/assets'
+    /// send restriction does on chain; "" stands for a module account.
+    pub fn record_move(storage: &mut dyn Storage, admin: &Addr, denom: &str, from: &str, to: &str, amount: u128) {
+        let seq = NEXT_MOVE.may_load(storage, admin.as_str()).unwrap().unwrap_or(1);
+        NEXT_MOVE.save(storage, admin.as_str(), &(seq + 1)).unwrap();
+        let m = ShareMove {
+            seq,
+            denom: denom.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+            amount: Uint128::new(amount),
+            height: 0,
+        };
+        MOVES.save(storage, (admin.as_str(), seq), &m).unwrap();
     }
 
     fn eligible(storage: &dyn Storage, addr: &str, action: &str) -> EligibilityResponse {
@@ -125,6 +149,7 @@ impl Module for ChainModule {
                 }
                 ASSETS.save(storage, &denom, &(admin, cap, supply))?;
                 api.addr_validate(&recipient)?;
+                Self::record_move(storage, &sender, &denom, "", &recipient, amount.u128());
                 router.sudo(
                     api,
                     storage,
@@ -152,7 +177,21 @@ impl Module for ChainModule {
                     }),
                 )
             }
-            ClearChainMsg::PlaceOrder { .. } | ClearChainMsg::CancelOrder { .. } => Err(StdError::msg(
+            ClearChainMsg::AckMoves { up_to } => {
+                let keys = MOVES
+                    .prefix(sender.as_str())
+                    .keys(storage, None, Some(cw_storage_plus::Bound::inclusive(up_to)), cosmwasm_std::Order::Ascending)
+                    .take(200)
+                    .collect::<StdResult<Vec<_>>>()?;
+                for k in keys {
+                    MOVES.remove(storage, (sender.as_str(), k));
+                }
+                Ok(AppResponse::default())
+            }
+            ClearChainMsg::PlaceOrder { .. }
+            | ClearChainMsg::CancelOrder { .. }
+            | ClearChainMsg::Deposit { .. }
+            | ClearChainMsg::Withdraw { .. } => Err(StdError::msg(
                 "multitest: x/exchange is not emulated; orders run in the real app (app/contracts_test.go)",
             )),
         }
@@ -177,6 +216,27 @@ impl Module for ChainModule {
                     price: Uint64::new(p.map_or(0, |p| p.0)),
                     decimals: p.map_or(0, |p| p.1),
                 })
+            }
+            ClearChainQuery::PendingMoves {
+                admin,
+                start_after,
+                limit,
+            } => {
+                let limit = limit.min(100) as usize;
+                let mut moves = MOVES
+                    .prefix(admin.as_str())
+                    .range(
+                        storage,
+                        Some(cw_storage_plus::Bound::exclusive(start_after)),
+                        None,
+                        cosmwasm_std::Order::Ascending,
+                    )
+                    .take(limit + 1)
+                    .map(|r| r.map(|(_, m)| m))
+                    .collect::<StdResult<Vec<_>>>()?;
+                let more = moves.len() > limit;
+                moves.truncate(limit);
+                to_json_binary(&PendingMovesResponse { moves, more })
             }
             ClearChainQuery::MarketInfo { .. } | ClearChainQuery::BookTop { .. } => Err(StdError::msg(
                 "multitest: x/exchange is not emulated; market queries run in the real app",

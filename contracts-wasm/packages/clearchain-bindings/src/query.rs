@@ -23,6 +23,17 @@ pub enum ClearChainQuery {
     /// x/exchange: the best bid and ask of a market.
     #[returns(BookTopResponse)]
     BookTop { market_id: u64 },
+    /// x/assets: bank moves of the data-asset denoms `admin` administers
+    /// (oldest first, after sequence `start_after`, at most `limit`, at most
+    /// 100), recorded by x/assets' send restriction without running any
+    /// contract code. A contract pulls them and acknowledges them with
+    /// `ClearChainMsg::AckMoves`.
+    #[returns(PendingMovesResponse)]
+    PendingMoves {
+        admin: String,
+        start_after: u64,
+        limit: u32,
+    },
 }
 
 impl CustomQuery for ClearChainQuery {}
@@ -76,6 +87,27 @@ pub struct BookTopResponse {
     pub best_ask: Option<PriceLevel>,
 }
 
+/// One bank move of an administered denom. `from` or `to` is empty for a
+/// module account (minting, burning, x/exchange escrow: deposits and
+/// withdrawals).
+#[cw_serde]
+pub struct ShareMove {
+    pub seq: u64,
+    pub denom: String,
+    pub from: String,
+    pub to: String,
+    pub amount: Uint128,
+    pub height: u64,
+}
+
+/// Answer to [`ClearChainQuery::PendingMoves`].
+#[cw_serde]
+pub struct PendingMovesResponse {
+    pub moves: Vec<ShareMove>,
+    /// Moves left after these (the queue's length beyond them).
+    pub more: bool,
+}
+
 /// Typed helpers over a querier of [`ClearChainQuery`].
 pub struct ClearChainQuerier<'a> {
     q: &'a QuerierWrapper<'a, ClearChainQuery>,
@@ -106,5 +138,13 @@ impl<'a> ClearChainQuerier<'a> {
 
     pub fn book_top(&self, market_id: u64) -> StdResult<BookTopResponse> {
         self.q.query(&QueryRequest::Custom(ClearChainQuery::BookTop { market_id }))
+    }
+
+    pub fn pending_moves(&self, admin: &str, start_after: u64, limit: u32) -> StdResult<PendingMovesResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::PendingMoves {
+            admin: admin.to_string(),
+            start_after,
+            limit,
+        }))
     }
 }

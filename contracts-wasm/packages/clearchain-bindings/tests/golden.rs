@@ -62,7 +62,37 @@ fn messages() {
             client_order_id: "dataset-1-shares".into(),
         },
     );
-    check("msg_cancel_order", ClearChainMsg::CancelOrder { market_id: 7, order_id: 42 });
+    check(
+        "msg_cancel_order",
+        ClearChainMsg::CancelOrder {
+            market_id: 7,
+            order_id: 42,
+            client_order_id: "".into(),
+        },
+    );
+    check(
+        "msg_cancel_order_by_client_id",
+        ClearChainMsg::CancelOrder {
+            market_id: 7,
+            order_id: 0,
+            client_order_id: "offer-1".into(),
+        },
+    );
+    check(
+        "msg_deposit",
+        ClearChainMsg::Deposit {
+            denom: "asset/clear1contract/ds1".into(),
+            amount: Uint128::new(40),
+        },
+    );
+    check(
+        "msg_withdraw",
+        ClearChainMsg::Withdraw {
+            denom: "ucusd".into(),
+            amount: Uint128::new(340282366920938463463374607431768211455),
+        },
+    );
+    check("msg_ack_moves", ClearChainMsg::AckMoves { up_to: 18446744073709551615 });
     for (name, class) in [("data_asset", AssetClass::DataAsset), ("cash", AssetClass::Cash), ("other", AssetClass::Other)] {
         check(&format!("class_{name}"), class);
     }
@@ -87,6 +117,14 @@ fn queries() {
     check("query_oracle_price", ClearChainQuery::OraclePrice { feed_id: "CUSD/EUR".into() });
     check("query_market_info", ClearChainQuery::MarketInfo { market_id: 1 });
     check("query_book_top", ClearChainQuery::BookTop { market_id: 1 });
+    check(
+        "query_pending_moves",
+        ClearChainQuery::PendingMoves {
+            admin: "clear1contract".into(),
+            start_after: 3,
+            limit: 100,
+        },
+    );
 }
 
 #[test]
@@ -126,6 +164,30 @@ fn responses() {
                 quantity: Uint64::new(5),
             }),
             best_ask: None,
+        },
+    );
+    check(
+        "resp_pending_moves",
+        PendingMovesResponse {
+            moves: vec![
+                ShareMove {
+                    seq: 4,
+                    denom: "asset/clear1contract/ds1".into(),
+                    from: "clear1seller".into(),
+                    to: "".into(),
+                    amount: Uint128::new(40),
+                    height: 12,
+                },
+                ShareMove {
+                    seq: 5,
+                    denom: "asset/clear1contract/ds1".into(),
+                    from: "".into(),
+                    to: "clear1buyer".into(),
+                    amount: Uint128::new(40),
+                    height: 14,
+                },
+            ],
+            more: false,
         },
     );
 }
