@@ -22,34 +22,132 @@ const MaxClientOrderIDLen = types.MaxClientOrderIDLen
 // given kind now (place: anything that may trade; postOnly: a post-only
 // limit order).
 func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bool) (types.Market, types.MarketState, error) {
+	cm := k.readMarket(ctx, id)
+	return cm.m, cm.st, k.checkTradable(ctx, cm, place, postOnly)
+}
+
+// marketView is what a tx reads of a market to place or cancel on it: the
+// market, its state, a paused asset, its reference price (for bands and
+// min notional). A message reads it once per market (msgCache), not once
+// per order.
+type marketView struct {
+	m           types.Market
+	st          types.MarketState
+	err         error // reading the market or its state
+	paused      string
+	isPaused    bool
+	ref         int64
+	hasRef      bool
+	terms       *terms
+	minNotional big.Int
+	// The owner's eligibility on this market (msgCache only).
+	eligChecked bool
+	entity      uint64
+	eligErr     error
+}
+
+// readMarket reads market id and what placing on it needs.
+func (k Keeper) readMarket(ctx context.Context, id uint64) *marketView {
+	cm := &marketView{}
 	m, err := k.Markets.Get(ctx, id)
 	if err != nil {
-		return m, types.MarketState{}, errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
+		cm.err = errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
+		return cm
 	}
-	st, err := k.marketState(ctx, id)
-	if err != nil {
-		return m, st, err
+	cm.m = m
+	if cm.st, cm.err = k.marketState(ctx, id); cm.err != nil {
+		return cm
 	}
-	if !place {
-		return m, st, nil
+	cm.paused, cm.isPaused = k.pausedDenom(ctx, m)
+	cm.ref, cm.hasRef = k.referencePrice(ctx, m, cm.st)
+	cm.terms = newTerms(m)
+	if !m.MinNotional.IsNil() {
+		cm.minNotional.Set(m.MinNotional.BigInt())
 	}
+	return cm
+}
+
+// checkTradable returns an error unless market cm accepts orders of the
+// given kind now (place: anything that may trade; postOnly: a post-only
+// limit order).
+func (k Keeper) checkTradable(ctx context.Context, cm *marketView, place, postOnly bool) error {
+	if cm.err != nil || !place {
+		return cm.err
+	}
+	m, st, id := cm.m, cm.st, cm.m.Id
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	switch {
 	case m.Status == types.MarketStatus_MARKET_STATUS_HALTED:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
 	case st.HaltedUntil > h:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
 	case st.OracleStale:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted: its oracle feed %s has no fresh price", id, m.OracleFeed)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted: its oracle feed %s has no fresh price", id, m.OracleFeed)
 	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
-		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
+		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
-		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
+		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
 	}
-	if d, ok := k.pausedDenom(ctx, m); ok {
-		return m, st, errorsmod.Wrapf(types.ErrAssetPaused, "market %d: %s is paused by its issuer", id, d)
+	if cm.isPaused {
+		return errorsmod.Wrapf(types.ErrAssetPaused, "market %d: %s is paused by its issuer", id, cm.paused)
 	}
-	return m, st, nil
+	return nil
+}
+
+// msgCache is what one message (a MsgPlaceOrder, or a MsgBatch with all its
+// items) reads once instead of once per order: each market it names and the
+// owner's eligibility on it, and the owner's id. It lives for one message
+// only, never across messages or txs, and holds only state that the
+// message's own items do not change, so every node reads the same state
+// and charges the same gas whatever it has cached. A nil *msgCache reads
+// every time.
+type msgCache struct {
+	markets map[uint64]*marketView
+	ownerID uint64 // 0: not read yet (or a new owner, assigned per item)
+}
+
+func newMsgCache() *msgCache { return &msgCache{markets: map[uint64]*marketView{}} }
+
+// market returns the view of market id, read on first use.
+func (c *msgCache) market(ctx context.Context, k Keeper, id uint64) *marketView {
+	if c == nil {
+		return k.readMarket(ctx, id)
+	}
+	if cm, ok := c.markets[id]; ok {
+		return cm
+	}
+	cm := k.readMarket(ctx, id)
+	c.markets[id] = cm
+	return cm
+}
+
+// owner returns owner's engine id (assigned on first use). Only an id read
+// from the store is kept: a new one is assigned inside an item, which a best
+// effort batch may roll back.
+func (c *msgCache) owner(ctx context.Context, k Keeper, addr sdk.AccAddress) (uint64, error) {
+	if c != nil && c.ownerID != 0 {
+		return c.ownerID, nil
+	}
+	if c != nil {
+		if id, ok := k.lookupOwnerID(ctx, addr); ok {
+			c.ownerID = id
+			return id, nil
+		}
+	}
+	return k.ownerID(ctx, addr)
+}
+
+// eligible returns owner's legal entity for trading market cm (checked on
+// first use in a message).
+func (c *msgCache) eligible(ctx context.Context, k Keeper, owner sdk.AccAddress, ownerID uint64, cm *marketView) (uint64, error) {
+	if c == nil {
+		return k.checkEligible(ctx, owner, ownerID, cm.m)
+	}
+	if !cm.eligChecked {
+		cm.entity, cm.eligErr = k.checkEligible(ctx, owner, ownerID, cm.m)
+		cm.eligChecked = true
+	}
+	return cm.entity, cm.eligErr
 }
 
 // pausedDenom returns the paused denom of market m (base first), if any:
@@ -130,14 +228,15 @@ func ownEntity(ownerID uint64) uint64 { return 1<<63 | ownerID }
 // (oracle, else last trade); without a reference, at its price. So a market
 // buy with a far worst price cannot slip under the minimum, nor a market
 // sell with a worst price of 1 tick be refused for it.
-func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.MarketState, t matching.OrderType, side matching.Side, price int64, qty uint64) error {
+func (k Keeper) validateTerms(cm *marketView, t matching.OrderType, side matching.Side, price int64, qty uint64) error {
+	m := cm.m
 	if price < 1 || price > int64(matching.MaxPrice) {
 		return errorsmod.Wrapf(types.ErrBadTick, "price %d ticks not in [1, %d]", price, matching.MaxPrice)
 	}
 	if qty < 1 || qty > uint64(matching.MaxQty) {
 		return errorsmod.Wrapf(types.ErrBadLot, "quantity %d lots not in [1, %d]", qty, matching.MaxQty)
 	}
-	ref, hasRef := k.referencePrice(ctx, m, st)
+	ref, hasRef := cm.ref, cm.hasRef
 	at := price
 	if hasRef {
 		if side == matching.Buy {
@@ -148,9 +247,11 @@ func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.Mark
 	}
 	var n big.Int
 	n.SetUint64(qty)
-	n.Mul(&n, big.NewInt(at))
-	n.Mul(&n, m.TickSize.BigInt())
-	if n.Cmp(m.MinNotional.BigInt()) < 0 {
+	var p big.Int
+	p.SetInt64(at)
+	n.Mul(&n, &p)
+	n.Mul(&n, &cm.terms.tick)
+	if n.Cmp(&cm.minNotional) < 0 {
 		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s%s (%d lots at %d ticks, what the order can trade at) < %s%s",
 			n.String(), m.QuoteDenom, qty, at, m.MinNotional, m.QuoteDenom)
 	}
@@ -176,10 +277,11 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 // from free balance when EndBlock runs the order), then from free balance.
 func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types.OrderSpec, credit batchCredit) (uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	m, st, err := k.tradingMarket(ctx, spec.MarketId, true, spec.PostOnly)
-	if err != nil {
+	cm := credit.cache.market(ctx, k, spec.MarketId)
+	if err := k.checkTradable(ctx, cm, true, spec.PostOnly); err != nil {
 		return 0, err
 	}
+	m := cm.m
 	side := types.EngineSide(spec.Side)
 	if side == matching.SideNone {
 		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "side %s", spec.Side)
@@ -220,10 +322,10 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	case tif != matching.GTB && spec.ExpireBlock != 0, tif != matching.GTT && spec.ExpireTime != 0:
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "expiry set on an order that is not GTB/GTT")
 	}
-	if err := k.validateTerms(ctx, m, st, typ, side, spec.Price, spec.Quantity); err != nil {
+	if err := k.validateTerms(cm, typ, side, spec.Price, spec.Quantity); err != nil {
 		return 0, err
 	}
-	ownerID, err := k.ownerID(ctx, owner)
+	ownerID, err := credit.cache.owner(ctx, k, owner)
 	if err != nil {
 		return 0, err
 	}
@@ -234,11 +336,11 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 			return 0, errorsmod.Wrapf(types.ErrDuplicateClientID, "%q is order %d's", spec.ClientOrderId, id)
 		}
 	}
-	entity, err := k.checkEligible(ctx, owner, ownerID, m)
+	entity, err := credit.cache.eligible(ctx, k, owner, ownerID, cm)
 	if err != nil {
 		return 0, err
 	}
-	amt, denom := newTerms(m).lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
+	amt, denom := cm.terms.lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
 	pre, err := k.lockFromCredit(ctx, owner, denom, amt, credit)
 	if err != nil {
 		return 0, errorsmod.Wrapf(err, "order on market %d", m.Id)
@@ -351,8 +453,8 @@ func (k Keeper) CancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 // cancelOrder is CancelOrder; with credit (a batch) it adds the cancelled
 // order's lock to credit, for the batch's places.
 func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, credit batchCredit) (uint64, bool, error) {
-	m, _, err := k.tradingMarket(ctx, marketID, false, false)
-	if err != nil {
+	cm := credit.cache.market(ctx, k, marketID)
+	if err := k.checkTradable(ctx, cm, false, false); err != nil {
 		return 0, false, err
 	}
 	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
@@ -366,7 +468,7 @@ func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 	credited := false
 	if credit.cancelled != nil && !credit.cancelled[o.Id] {
 		credit.cancelled[o.Id] = true
-		amt, denom := newTerms(m).lockInt(types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+		amt, denom := cm.terms.lockInt(types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
 		credit.add(denom, amt)
 		credited = true
 	}
@@ -380,10 +482,11 @@ func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 // increase, if any, from free balance; EndBlock settles the rest when the
 // replace runs. It returns the order's id.
 func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, price int64, qty uint64) (uint64, error) {
-	m, st, err := k.tradingMarket(ctx, marketID, true, true)
-	if err != nil {
+	cm := k.readMarket(ctx, marketID)
+	if err := k.checkTradable(ctx, cm, true, true); err != nil {
 		return 0, err
 	}
+	m := cm.m
 	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
 	if err != nil {
 		return 0, err
@@ -402,13 +505,13 @@ func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketI
 		open = qty - f
 	}
 	if open > 0 {
-		if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, open); err != nil {
+		if err := k.validateTerms(cm, matching.Limit, side, price, open); err != nil {
 			return 0, err
 		}
-	} else if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, qty); err != nil {
+	} else if err := k.validateTerms(cm, matching.Limit, side, price, qty); err != nil {
 		return 0, err
 	}
-	t := newTerms(m)
+	t := cm.terms
 	newLock, denom := t.lockInt(side, matching.Price(price), matching.Qty(open))
 	curLock, _ := t.lockInt(side, matching.Price(o.Price), matching.Qty(o.Quantity))
 	pre := sdkmath.ZeroInt()
@@ -533,10 +636,11 @@ func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side ty
 type batchCredit struct {
 	amounts   map[string]sdkmath.Int
 	cancelled map[uint64]bool
+	cache     *msgCache // what the message reads once (nil: read per order)
 }
 
 func newBatchCredit() batchCredit {
-	return batchCredit{amounts: map[string]sdkmath.Int{}, cancelled: map[uint64]bool{}}
+	return batchCredit{amounts: map[string]sdkmath.Int{}, cancelled: map[uint64]bool{}, cache: newMsgCache()}
 }
 
 func (c batchCredit) add(denom string, amt sdkmath.Int) {
