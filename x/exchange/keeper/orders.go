@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -40,7 +41,9 @@ type marketView struct {
 	hasRef      bool
 	terms       *terms
 	minNotional big.Int
-	// The owner's eligibility on this market (msgCache only).
+	// The owner's live orders in the market's book (msgCache only; -1: not
+	// read yet) and its eligibility on it.
+	live        int
 	eligChecked bool
 	entity      uint64
 	eligErr     error
@@ -48,7 +51,7 @@ type marketView struct {
 
 // readMarket reads market id and what placing on it needs.
 func (k Keeper) readMarket(ctx context.Context, id uint64) *marketView {
-	cm := &marketView{}
+	cm := &marketView{live: -1}
 	m, err := k.Markets.Get(ctx, id)
 	if err != nil {
 		cm.err = errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
@@ -102,8 +105,37 @@ func (k Keeper) checkTradable(ctx context.Context, cm *marketView, place, postOn
 // and charges the same gas whatever it has cached. A nil *msgCache reads
 // every time.
 type msgCache struct {
-	markets map[uint64]*marketView
-	ownerID uint64 // 0: not read yet (or a new owner, assigned per item)
+	markets   map[uint64]*marketView
+	ownerID   uint64 // 0: not read yet (or a new owner, assigned per item)
+	params    types.Params
+	hasParams bool
+}
+
+// getParams returns the module params, read once per message.
+func (c *msgCache) getParams(ctx context.Context, k Keeper) types.Params {
+	if c == nil {
+		return k.GetParams(ctx)
+	}
+	if !c.hasParams {
+		c.params, c.hasParams = k.GetParams(ctx), true
+	}
+	return c.params
+}
+
+// liveCount returns owner's live orders (resting and stops) in the book of
+// market cm as of the last EndBlock, read once per message.
+func (c *msgCache) liveCount(ctx context.Context, k Keeper, ownerID uint64, cm *marketView) (int, error) {
+	if c != nil && cm.live >= 0 {
+		return cm.live, nil
+	}
+	n, err := k.bookOwnerCount(ctx, cm.m.Id, ownerID)
+	if err != nil {
+		return 0, err
+	}
+	if c != nil {
+		cm.live = n
+	}
+	return n, nil
 }
 
 func newMsgCache() *msgCache { return &msgCache{markets: map[uint64]*marketView{}} }
@@ -325,8 +357,16 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	if err := k.validateTerms(cm, typ, side, spec.Price, spec.Quantity); err != nil {
 		return 0, err
 	}
+	if typ == matching.Limit {
+		if err := limitStateRefusal(cm, side, spec.Price); err != nil {
+			return 0, err
+		}
+	}
 	ownerID, err := credit.cache.owner(ctx, k, owner)
 	if err != nil {
+		return 0, err
+	}
+	if err := k.checkOwnerCap(ctx, credit.cache, ownerID, cm); err != nil {
 		return 0, err
 	}
 	if spec.ClientOrderId != "" {
@@ -372,6 +412,9 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 		if err := k.QueueClientIDs.Set(ctx, collections.Join(ownerID, spec.ClientOrderId), id); err != nil {
 			return 0, err
 		}
+	}
+	if err := k.addQueuedCount(ctx, ownerID, m.Id, 1); err != nil {
+		return 0, err
 	}
 	emitOrderPlaced(sdkCtx, &cmd, owner.String())
 	return id, nil
@@ -465,6 +508,11 @@ func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 		Order: types.LevelOrder{Id: o.Id, OwnerId: ownerID}}); err != nil {
 		return 0, false, err
 	}
+	if credit.cancelled == nil || !credit.cancelled[o.Id] {
+		if err := k.addQueuedCount(ctx, ownerID, marketID, -1); err != nil {
+			return 0, false, err
+		}
+	}
 	credited := false
 	if credit.cancelled != nil && !credit.cancelled[o.Id] {
 		credit.cancelled[o.Id] = true
@@ -498,6 +546,9 @@ func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketI
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "stop orders are cancelled, not replaced")
 	}
 	side := types.EngineSide(o.Side)
+	if err := limitStateRefusal(cm, side, price); err != nil {
+		return 0, err
+	}
 	open := qty
 	if f := k.filledOf(o.Id); f >= qty {
 		open = 0 // EndBlock cancels the order: nothing is left to trade
@@ -583,7 +634,116 @@ func (k Keeper) MassCancel(ctx context.Context, owner sdk.AccAddress, marketID u
 	}
 	cmd := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MASS_CANCEL, MarketId: marketID,
 		Order: types.LevelOrder{OwnerId: ownerID, Side: side}}
-	return k.enqueue(ctx, cmd)
+	if err := k.enqueue(ctx, cmd); err != nil {
+		return err
+	}
+	return k.countMassCancel(ctx, ownerID, marketID, side)
+}
+
+// limitStateRefusal refuses a limit price beyond the limit prices of a
+// market in its LULD limit state (a buy above the upper limit, a sell below
+// the lower one), as EndBlock would: the limit state read here is the one
+// the previous EndBlock left, which the next EndBlock applies before it
+// runs the block's orders (it ends a limit state only after them). An order
+// carried over to a later block by the work budget is checked again there.
+func limitStateRefusal(cm *marketView, side matching.Side, price int64) error {
+	st := cm.st
+	if st.LimitUntil == 0 {
+		return nil
+	}
+	if side == matching.Buy && price > st.LimitHigh || side == matching.Sell && price < st.LimitLow {
+		return errorsmod.Wrapf(types.ErrLimitState, "market %d is in a limit state until height %d: %s at %d outside the limits [%d, %d]",
+			cm.m.Id, st.LimitUntil, side, price, st.LimitLow, st.LimitHigh)
+	}
+	return nil
+}
+
+// checkOwnerCap refuses a place that would take the owner beyond
+// max_open_orders_per_owner orders in market cm: its live orders (resting
+// and stops, as of the last EndBlock) plus its places queued this block
+// less its cancels queued this block (EndBlock runs cancels first). It is
+// conservative where DeliverTx cannot know better: resting orders that the
+// block's takers will fill still count (EndBlock, which counts as the
+// block's places run, remains the check of record; places carried over from
+// an earlier block by the work budget are counted only there).
+func (k Keeper) checkOwnerCap(ctx context.Context, c *msgCache, ownerID uint64, cm *marketView) error {
+	limit := c.getParams(ctx, k).OpenOrderCap()
+	live, err := c.liveCount(ctx, k, ownerID, cm)
+	if err != nil {
+		return err
+	}
+	queued, err := k.QueueOwnerCounts.Get(ctx, collections.Join(ownerID, cm.m.Id))
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if n := int64(live) + queued; n >= int64(limit) {
+		return errorsmod.Wrapf(types.ErrOwnerOrderCap, "market %d: %d live and %d queued orders this block, max_open_orders_per_owner %d",
+			cm.m.Id, live, queued, limit)
+	}
+	return nil
+}
+
+// addQueuedCount adds d to owner's places less cancels queued this block in
+// market marketID.
+func (k Keeper) addQueuedCount(ctx context.Context, ownerID, marketID uint64, d int64) error {
+	key := collections.Join(ownerID, marketID)
+	n, err := k.QueueOwnerCounts.Get(ctx, key)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return k.QueueOwnerCounts.Set(ctx, key, n+d)
+}
+
+// countMassCancel counts a mass cancel of owner on side (UNSPECIFIED:
+// both) of market marketID (0: every market) against its queued count: as
+// many cancels as it has live orders there in the book.
+func (k Keeper) countMassCancel(ctx context.Context, ownerID, marketID uint64, side types.Side) error {
+	k.mem.mu.Lock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		k.mem.mu.Unlock()
+		return err
+	}
+	engSide := types.EngineSide(side)
+	counts := map[uint64]int64{}
+	var markets []uint64
+	for id, b := range k.mem.books {
+		if b == nil || marketID != 0 && id != marketID {
+			continue
+		}
+		n := int64(0)
+		b.OwnerOrders(matching.OwnerID(ownerID), func(o matching.Order) bool {
+			if engSide == matching.SideNone || o.Side == engSide {
+				n++
+			}
+			return true
+		})
+		if n > 0 {
+			counts[id] = n
+			markets = append(markets, id)
+		}
+	}
+	k.mem.mu.Unlock()
+	slices.Sort(markets) // store writes in a fixed order
+	for _, id := range markets {
+		if err := k.addQueuedCount(ctx, ownerID, id, -counts[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bookOwnerCount returns owner's live orders in market id's book.
+func (k Keeper) bookOwnerCount(ctx context.Context, marketID, ownerID uint64) (int, error) {
+	k.mem.mu.Lock()
+	defer k.mem.mu.Unlock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		return 0, err
+	}
+	b := k.mem.books[marketID]
+	if b == nil {
+		return 0, nil
+	}
+	return b.OwnerCount(matching.OwnerID(ownerID)), nil
 }
 
 // hasOrders reports whether owner has an order a mass cancel of market
