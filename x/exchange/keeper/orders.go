@@ -372,7 +372,9 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	if spec.ClientOrderId != "" {
 		if id, found, err := k.liveByClientID(ctx, ownerID, spec.ClientOrderId); err != nil {
 			return 0, err
-		} else if found {
+		} else if found && !credit.cancelled[id] {
+			// A batch's own cancel of that order frees its client id for
+			// the batch's places: EndBlock runs the cancel first.
 			return 0, errorsmod.Wrapf(types.ErrDuplicateClientID, "%q is order %d's", spec.ClientOrderId, id)
 		}
 	}
