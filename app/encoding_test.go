@@ -7,7 +7,6 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -25,8 +24,8 @@ func TestSignerCodecReadsExchangeSignersWithoutDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	exchangetypes.RegisterInterfaces(enc.InterfaceRegistry)
-	pc := enc.Codec.(*codec.ProtoCodec)
-	sc := newSignerCodec(pc, fastSignerMsgs)
+	sc := enc.Codec.(signerCodec)
+	pc := sc.ProtoCodec
 	if len(sc.fast) != len(fastSignerMsgs) {
 		t.Fatalf("fast path for %d of %d messages", len(sc.fast), len(fastSignerMsgs))
 	}
@@ -60,6 +59,11 @@ func TestSignerCodecReadsExchangeSignersWithoutDecoding(t *testing.T) {
 		if len(got) != 1 || !bytes.Equal(got[0], want[0]) {
 			t.Fatalf("%T: signers %x, want %x", msg, got, want)
 		}
+		// The decoded message (the compliance gate's question).
+		v1, _, err := sc.GetMsgV1Signers(msg)
+		if err != nil || len(v1) != 1 || !bytes.Equal(v1[0], want[0]) {
+			t.Fatalf("%T: v1 signers %x %v, want %x", msg, v1, err, want)
+		}
 		// What baseapp reads from the protov2 message: the event's sender.
 		s1, err := pc.GetMsgV2Signers(gotV2)
 		if err != nil {
@@ -76,6 +80,12 @@ func TestSignerCodecReadsExchangeSignersWithoutDecoding(t *testing.T) {
 	t.Logf("MsgBatch(50) signer: %.0f allocs (SDK) -> %.0f", slow, fast)
 	if fast*10 > slow {
 		t.Fatalf("fast path %.0f allocs, SDK path %.0f: expected at least 10x fewer", fast, slow)
+	}
+	slow = testing.AllocsPerRun(20, func() { _, _, _ = pc.GetMsgV1Signers(batch) })
+	fast = testing.AllocsPerRun(20, func() { _, _, _ = sc.GetMsgV1Signers(batch) })
+	t.Logf("MsgBatch(50) v1 signer: %.0f allocs (SDK) -> %.0f", slow, fast)
+	if fast*10 > slow {
+		t.Fatalf("v1 fast path %.0f allocs, SDK path %.0f: expected at least 10x fewer", fast, slow)
 	}
 	// A bad owner: the SDK's error.
 	bad, _ := codectypes.NewAnyWithValue(&exchangetypes.MsgBatch{Owner: "nope", Places: places[:1]})
