@@ -608,6 +608,9 @@ func runDet(t *testing.T, w *detWorld, seed uint64, restartAt int64) *detChain {
 				c.txOK++
 			} else {
 				c.txFailed++
+				if r.Codespace == exchangetypes.ModuleName && r.Code == exchangetypes.ErrOwnerOrderCap.ABCICode() {
+					c.events["deliver owner-order-cap"]++ // refused in DeliverTx (issue 14)
+				}
 			}
 		}
 		if h == restartAt {
@@ -632,9 +635,12 @@ func TestMatchingDeterminism(t *testing.T) {
 	}
 	for _, typ := range []string{"clearchain.exchange.v1.EventOrderTriggered", "clearchain.exchange.v1.EventOrderExpired",
 		"clearchain.exchange.v1.EventOrderCancelled", "clearchain.exchange.v1.EventHeartbeatExpired", "exchange_sweep",
-		`reason "owner-order-cap"`, `reason "heartbeat-lapsed"`, `reason "mass-cancel"`} {
+		`reason "heartbeat-lapsed"`, `reason "mass-cancel"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
+	// The owner cap: refused in DeliverTx, or rejected in EndBlock (carried over).
+	require.Positive(t, a.events[`reason "owner-order-cap"`]+a.events["deliver owner-order-cap"], "no owner-order-cap in %d blocks", detBlocks)
+	t.Logf("  %6d owner-order-cap refused in DeliverTx", a.events["deliver owner-order-cap"])
 	require.Positive(t, a.maxCarried, "no command was ever carried over to the next block")
 	require.GreaterOrEqual(t, a.trades, uint64(50), "too few trades: matching is not exercised")
 	require.GreaterOrEqual(t, a.fills, 50, "too few fill events")

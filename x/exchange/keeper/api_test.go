@@ -660,3 +660,49 @@ func TestMinNotionalOnWhatTheOrderCanTradeAt(t *testing.T) {
 		TimeInForce: types.TimeInForce_TIME_IN_FORCE_IOC, Price: 1, Quantity: 20})
 	c.endBlock()
 }
+
+// TestBatchCancelThenReuseClientID: a market maker's requote in one batch —
+// cancel "bid-1", place a new "bid-1" — was refused as a duplicate live
+// client id (the cancel runs only in EndBlock). The batch's own cancel
+// frees the id for its places (EndBlock runs cancels first): the old order
+// is cancelled, the new one rests under the id, and cancel by client id
+// then names the new order. A second place reusing it in the same batch,
+// or a cancel in another tx of the block, does not free it.
+func TestBatchCancelThenReuseClientID(t *testing.T) {
+	c, id, mm, bid, _ := deployedMaker(t)
+	res, err := c.batchTx(mm, []types.CancelSpec{{MarketId: id, ClientOrderId: "bid-1"}},
+		[]types.OrderSpec{{MarketId: id, Side: types.Side_SIDE_BUY, Price: 99, Quantity: 10, ClientOrderId: "bid-1"}}, false)
+	require.NoError(t, err)
+	nb := res.OrderIds[0]
+	require.NotEqual(t, bid, nb)
+	// Not twice in one batch.
+	c.refused(types.ErrDuplicateClientID, func(ctx sdk.Context) error {
+		_, err := c.msgs.Batch(ctx, &types.MsgBatch{Owner: mm.String(), Cancels: []types.CancelSpec{{MarketId: id, ClientOrderId: "ask-1"}},
+			Places: []types.OrderSpec{
+				{MarketId: id, Side: types.Side_SIDE_SELL, Price: 111, Quantity: 5, ClientOrderId: "ask-1"},
+				{MarketId: id, Side: types.Side_SIDE_SELL, Price: 112, Quantity: 5, ClientOrderId: "ask-1"}}})
+		return err
+	})
+	c.endBlock()
+	_, ok := c.order(bid)
+	require.False(t, ok, "the cancelled order is live")
+	o, ok := c.order(nb)
+	require.True(t, ok, "the new order is not live")
+	require.Equal(t, "bid-1", o.ClientOrderId)
+	require.Equal(t, int64(99), o.Price)
+	free, locked := c.bal(mm, "uquote")
+	require.Equal(t, [2]int64{10, 1000}, [2]int64{free, locked}, "99x10 plus fee locked, the old lock released")
+	got, err := c.cancelByClientID(mm, id, "bid-1")
+	require.NoError(t, err)
+	require.Equal(t, nb, got)
+	// A cancel in an earlier tx of the block does not free the id for a
+	// place in another tx.
+	_, err = c.cancelByClientID(mm, id, "ask-1")
+	require.NoError(t, err)
+	c.refused(types.ErrDuplicateClientID, func(ctx sdk.Context) error {
+		_, err := c.msgs.PlaceOrder(ctx, &types.MsgPlaceOrder{Owner: mm.String(),
+			Order: types.OrderSpec{MarketId: id, Side: types.Side_SIDE_SELL, Price: 111, Quantity: 5, ClientOrderId: "ask-1"}})
+		return err
+	})
+	c.endBlock()
+}

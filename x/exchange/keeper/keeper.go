@@ -79,6 +79,9 @@ type Keeper struct {
 	// QueueClientIDs: (owner id, client order id) → id of a place queued
 	// this block.
 	QueueClientIDs collections.Map[collections.Pair[uint64, string], uint64]
+	// QueueOwnerCounts: (owner id, market id) → places less cancels of the
+	// owner queued this block (see orders.go, checkOwnerCap).
+	QueueOwnerCounts collections.Map[collections.Pair[uint64, uint64], int64]
 
 	mem *memState
 }
@@ -211,6 +214,8 @@ func NewKeeper(
 		QueueIDs: collections.NewMap(tsb, types.OrderIndexKey, "queue_ids", collections.Uint64Key, cmdValue),
 		QueueClientIDs: collections.NewMap(tsb, types.QueueClientIDsKey, "queue_client_ids",
 			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), collections.Uint64Value),
+		QueueOwnerCounts: collections.NewMap(tsb, types.QueueOwnerCountsKey, "queue_owner_counts",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), collections.Int64Value),
 
 		mem: newMemState(),
 	}

@@ -62,10 +62,11 @@ func TestBreakerEntersLimitStateBeforePause(t *testing.T) {
 
 	// In the limit state: a buy above the upper limit is rejected; a bid at
 	// the limit rests (the market stays at its limit).
-	above := c.mustPlace(d, limit(id, types.Side_SIDE_BUY, 111, 1))
+	// (Refused in DeliverTx now: TestLimitStateRefusedInDeliverTx.)
+	_, err = c.place(d, limit(id, types.Side_SIDE_BUY, 111, 1))
+	require.ErrorIs(t, err, types.ErrLimitState)
 	c.mustPlace(b, limit(id, types.Side_SIDE_BUY, 110, 1))
 	ctx = c.endBlockEvents() // h+1
-	require.True(t, rejectedWith(ctx, above, "limit-state"))
 	require.False(t, hasEvent(ctx, "clearchain.exchange.v1.EventMarketHalted"))
 	_, dLocked := c.bal(d, "uquote")
 	require.Zero(t, dLocked)

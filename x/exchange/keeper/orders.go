@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -22,34 +23,163 @@ const MaxClientOrderIDLen = types.MaxClientOrderIDLen
 // given kind now (place: anything that may trade; postOnly: a post-only
 // limit order).
 func (k Keeper) tradingMarket(ctx context.Context, id uint64, place, postOnly bool) (types.Market, types.MarketState, error) {
+	cm := k.readMarket(ctx, id)
+	return cm.m, cm.st, k.checkTradable(ctx, cm, place, postOnly)
+}
+
+// marketView is what a tx reads of a market to place or cancel on it: the
+// market, its state, a paused asset, its reference price (for bands and
+// min notional). A message reads it once per market (msgCache), not once
+// per order.
+type marketView struct {
+	m           types.Market
+	st          types.MarketState
+	err         error // reading the market or its state
+	paused      string
+	isPaused    bool
+	ref         int64
+	hasRef      bool
+	terms       *terms
+	minNotional big.Int
+	// The owner's live orders in the market's book (msgCache only; -1: not
+	// read yet) and its eligibility on it.
+	live        int
+	eligChecked bool
+	entity      uint64
+	eligErr     error
+}
+
+// readMarket reads market id and what placing on it needs.
+func (k Keeper) readMarket(ctx context.Context, id uint64) *marketView {
+	cm := &marketView{live: -1}
 	m, err := k.Markets.Get(ctx, id)
 	if err != nil {
-		return m, types.MarketState{}, errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
+		cm.err = errorsmod.Wrapf(types.ErrMarketNotFound, "market %d", id)
+		return cm
 	}
-	st, err := k.marketState(ctx, id)
-	if err != nil {
-		return m, st, err
+	cm.m = m
+	if cm.st, cm.err = k.marketState(ctx, id); cm.err != nil {
+		return cm
 	}
-	if !place {
-		return m, st, nil
+	cm.paused, cm.isPaused = k.pausedDenom(ctx, m)
+	cm.ref, cm.hasRef = k.referencePrice(ctx, m, cm.st)
+	cm.terms = newTerms(m)
+	if !m.MinNotional.IsNil() {
+		cm.minNotional.Set(m.MinNotional.BigInt())
 	}
+	return cm
+}
+
+// checkTradable returns an error unless market cm accepts orders of the
+// given kind now (place: anything that may trade; postOnly: a post-only
+// limit order).
+func (k Keeper) checkTradable(ctx context.Context, cm *marketView, place, postOnly bool) error {
+	if cm.err != nil || !place {
+		return cm.err
+	}
+	m, st, id := cm.m, cm.st, cm.m.Id
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	switch {
 	case m.Status == types.MarketStatus_MARKET_STATUS_HALTED:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d", id)
 	case st.HaltedUntil > h:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted by its circuit breaker until height %d", id, st.HaltedUntil)
 	case st.OracleStale:
-		return m, st, errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted: its oracle feed %s has no fresh price", id, m.OracleFeed)
+		return errorsmod.Wrapf(types.ErrMarketHalted, "market %d halted: its oracle feed %s has no fresh price", id, m.OracleFeed)
 	case m.Status == types.MarketStatus_MARKET_STATUS_CANCEL_ONLY:
-		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
+		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is cancel-only", id)
 	case m.Status == types.MarketStatus_MARKET_STATUS_POST_ONLY && !postOnly:
-		return m, st, errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
+		return errorsmod.Wrapf(types.ErrMarketStatus, "market %d is post-only", id)
 	}
-	if d, ok := k.pausedDenom(ctx, m); ok {
-		return m, st, errorsmod.Wrapf(types.ErrAssetPaused, "market %d: %s is paused by its issuer", id, d)
+	if cm.isPaused {
+		return errorsmod.Wrapf(types.ErrAssetPaused, "market %d: %s is paused by its issuer", id, cm.paused)
 	}
-	return m, st, nil
+	return nil
+}
+
+// msgCache is what one message (a MsgPlaceOrder, or a MsgBatch with all its
+// items) reads once instead of once per order: each market it names and the
+// owner's eligibility on it, and the owner's id. It lives for one message
+// only, never across messages or txs, and holds only state that the
+// message's own items do not change, so every node reads the same state
+// and charges the same gas whatever it has cached. A nil *msgCache reads
+// every time.
+type msgCache struct {
+	markets   map[uint64]*marketView
+	ownerID   uint64 // 0: not read yet (or a new owner, assigned per item)
+	params    types.Params
+	hasParams bool
+}
+
+// getParams returns the module params, read once per message.
+func (c *msgCache) getParams(ctx context.Context, k Keeper) types.Params {
+	if c == nil {
+		return k.GetParams(ctx)
+	}
+	if !c.hasParams {
+		c.params, c.hasParams = k.GetParams(ctx), true
+	}
+	return c.params
+}
+
+// liveCount returns owner's live orders (resting and stops) in the book of
+// market cm as of the last EndBlock, read once per message.
+func (c *msgCache) liveCount(ctx context.Context, k Keeper, ownerID uint64, cm *marketView) (int, error) {
+	if c != nil && cm.live >= 0 {
+		return cm.live, nil
+	}
+	n, err := k.bookOwnerCount(ctx, cm.m.Id, ownerID)
+	if err != nil {
+		return 0, err
+	}
+	if c != nil {
+		cm.live = n
+	}
+	return n, nil
+}
+
+func newMsgCache() *msgCache { return &msgCache{markets: map[uint64]*marketView{}} }
+
+// market returns the view of market id, read on first use.
+func (c *msgCache) market(ctx context.Context, k Keeper, id uint64) *marketView {
+	if c == nil {
+		return k.readMarket(ctx, id)
+	}
+	if cm, ok := c.markets[id]; ok {
+		return cm
+	}
+	cm := k.readMarket(ctx, id)
+	c.markets[id] = cm
+	return cm
+}
+
+// owner returns owner's engine id (assigned on first use). Only an id read
+// from the store is kept: a new one is assigned inside an item, which a best
+// effort batch may roll back.
+func (c *msgCache) owner(ctx context.Context, k Keeper, addr sdk.AccAddress) (uint64, error) {
+	if c != nil && c.ownerID != 0 {
+		return c.ownerID, nil
+	}
+	if c != nil {
+		if id, ok := k.lookupOwnerID(ctx, addr); ok {
+			c.ownerID = id
+			return id, nil
+		}
+	}
+	return k.ownerID(ctx, addr)
+}
+
+// eligible returns owner's legal entity for trading market cm (checked on
+// first use in a message).
+func (c *msgCache) eligible(ctx context.Context, k Keeper, owner sdk.AccAddress, ownerID uint64, cm *marketView) (uint64, error) {
+	if c == nil {
+		return k.checkEligible(ctx, owner, ownerID, cm.m)
+	}
+	if !cm.eligChecked {
+		cm.entity, cm.eligErr = k.checkEligible(ctx, owner, ownerID, cm.m)
+		cm.eligChecked = true
+	}
+	return cm.entity, cm.eligErr
 }
 
 // pausedDenom returns the paused denom of market m (base first), if any:
@@ -130,14 +260,15 @@ func ownEntity(ownerID uint64) uint64 { return 1<<63 | ownerID }
 // (oracle, else last trade); without a reference, at its price. So a market
 // buy with a far worst price cannot slip under the minimum, nor a market
 // sell with a worst price of 1 tick be refused for it.
-func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.MarketState, t matching.OrderType, side matching.Side, price int64, qty uint64) error {
+func (k Keeper) validateTerms(cm *marketView, t matching.OrderType, side matching.Side, price int64, qty uint64) error {
+	m := cm.m
 	if price < 1 || price > int64(matching.MaxPrice) {
 		return errorsmod.Wrapf(types.ErrBadTick, "price %d ticks not in [1, %d]", price, matching.MaxPrice)
 	}
 	if qty < 1 || qty > uint64(matching.MaxQty) {
 		return errorsmod.Wrapf(types.ErrBadLot, "quantity %d lots not in [1, %d]", qty, matching.MaxQty)
 	}
-	ref, hasRef := k.referencePrice(ctx, m, st)
+	ref, hasRef := cm.ref, cm.hasRef
 	at := price
 	if hasRef {
 		if side == matching.Buy {
@@ -148,9 +279,11 @@ func (k Keeper) validateTerms(ctx context.Context, m types.Market, st types.Mark
 	}
 	var n big.Int
 	n.SetUint64(qty)
-	n.Mul(&n, big.NewInt(at))
-	n.Mul(&n, m.TickSize.BigInt())
-	if n.Cmp(m.MinNotional.BigInt()) < 0 {
+	var p big.Int
+	p.SetInt64(at)
+	n.Mul(&n, &p)
+	n.Mul(&n, &cm.terms.tick)
+	if n.Cmp(&cm.minNotional) < 0 {
 		return errorsmod.Wrapf(types.ErrMinNotional, "notional %s%s (%d lots at %d ticks, what the order can trade at) < %s%s",
 			n.String(), m.QuoteDenom, qty, at, m.MinNotional, m.QuoteDenom)
 	}
@@ -176,10 +309,11 @@ func (k Keeper) PlaceOrder(ctx context.Context, owner sdk.AccAddress, spec types
 // from free balance when EndBlock runs the order), then from free balance.
 func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types.OrderSpec, credit batchCredit) (uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	m, st, err := k.tradingMarket(ctx, spec.MarketId, true, spec.PostOnly)
-	if err != nil {
+	cm := credit.cache.market(ctx, k, spec.MarketId)
+	if err := k.checkTradable(ctx, cm, true, spec.PostOnly); err != nil {
 		return 0, err
 	}
+	m := cm.m
 	side := types.EngineSide(spec.Side)
 	if side == matching.SideNone {
 		return 0, errorsmod.Wrapf(types.ErrInvalidOrder, "side %s", spec.Side)
@@ -220,25 +354,35 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 	case tif != matching.GTB && spec.ExpireBlock != 0, tif != matching.GTT && spec.ExpireTime != 0:
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "expiry set on an order that is not GTB/GTT")
 	}
-	if err := k.validateTerms(ctx, m, st, typ, side, spec.Price, spec.Quantity); err != nil {
+	if err := k.validateTerms(cm, typ, side, spec.Price, spec.Quantity); err != nil {
 		return 0, err
 	}
-	ownerID, err := k.ownerID(ctx, owner)
+	if typ == matching.Limit {
+		if err := limitStateRefusal(cm, side, spec.Price); err != nil {
+			return 0, err
+		}
+	}
+	ownerID, err := credit.cache.owner(ctx, k, owner)
 	if err != nil {
+		return 0, err
+	}
+	if err := k.checkOwnerCap(ctx, credit.cache, ownerID, cm); err != nil {
 		return 0, err
 	}
 	if spec.ClientOrderId != "" {
 		if id, found, err := k.liveByClientID(ctx, ownerID, spec.ClientOrderId); err != nil {
 			return 0, err
-		} else if found {
+		} else if found && !credit.cancelled[id] {
+			// A batch's own cancel of that order frees its client id for
+			// the batch's places: EndBlock runs the cancel first.
 			return 0, errorsmod.Wrapf(types.ErrDuplicateClientID, "%q is order %d's", spec.ClientOrderId, id)
 		}
 	}
-	entity, err := k.checkEligible(ctx, owner, ownerID, m)
+	entity, err := credit.cache.eligible(ctx, k, owner, ownerID, cm)
 	if err != nil {
 		return 0, err
 	}
-	amt, denom := newTerms(m).lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
+	amt, denom := cm.terms.lockInt(side, matching.Price(spec.Price), matching.Qty(spec.Quantity))
 	pre, err := k.lockFromCredit(ctx, owner, denom, amt, credit)
 	if err != nil {
 		return 0, errorsmod.Wrapf(err, "order on market %d", m.Id)
@@ -270,6 +414,9 @@ func (k Keeper) placeOrder(ctx context.Context, owner sdk.AccAddress, spec types
 		if err := k.QueueClientIDs.Set(ctx, collections.Join(ownerID, spec.ClientOrderId), id); err != nil {
 			return 0, err
 		}
+	}
+	if err := k.addQueuedCount(ctx, ownerID, m.Id, 1); err != nil {
+		return 0, err
 	}
 	emitOrderPlaced(sdkCtx, &cmd, owner.String())
 	return id, nil
@@ -351,8 +498,8 @@ func (k Keeper) CancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 // cancelOrder is CancelOrder; with credit (a batch) it adds the cancelled
 // order's lock to credit, for the batch's places.
 func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, credit batchCredit) (uint64, bool, error) {
-	m, _, err := k.tradingMarket(ctx, marketID, false, false)
-	if err != nil {
+	cm := credit.cache.market(ctx, k, marketID)
+	if err := k.checkTradable(ctx, cm, false, false); err != nil {
 		return 0, false, err
 	}
 	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
@@ -363,10 +510,15 @@ func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 		Order: types.LevelOrder{Id: o.Id, OwnerId: ownerID}}); err != nil {
 		return 0, false, err
 	}
+	if credit.cancelled == nil || !credit.cancelled[o.Id] {
+		if err := k.addQueuedCount(ctx, ownerID, marketID, -1); err != nil {
+			return 0, false, err
+		}
+	}
 	credited := false
 	if credit.cancelled != nil && !credit.cancelled[o.Id] {
 		credit.cancelled[o.Id] = true
-		amt, denom := newTerms(m).lockInt(types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
+		amt, denom := cm.terms.lockInt(types.EngineSide(o.Side), matching.Price(o.Price), matching.Qty(o.Quantity))
 		credit.add(denom, amt)
 		credited = true
 	}
@@ -380,10 +532,11 @@ func (k Keeper) cancelOrder(ctx context.Context, owner sdk.AccAddress, marketID,
 // increase, if any, from free balance; EndBlock settles the rest when the
 // replace runs. It returns the order's id.
 func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketID, orderID uint64, cid string, price int64, qty uint64) (uint64, error) {
-	m, st, err := k.tradingMarket(ctx, marketID, true, true)
-	if err != nil {
+	cm := k.readMarket(ctx, marketID)
+	if err := k.checkTradable(ctx, cm, true, true); err != nil {
 		return 0, err
 	}
+	m := cm.m
 	o, ownerID, err := k.resolveOrder(ctx, owner, marketID, orderID, cid)
 	if err != nil {
 		return 0, err
@@ -395,6 +548,9 @@ func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketI
 		return 0, errorsmod.Wrap(types.ErrInvalidOrder, "stop orders are cancelled, not replaced")
 	}
 	side := types.EngineSide(o.Side)
+	if err := limitStateRefusal(cm, side, price); err != nil {
+		return 0, err
+	}
 	open := qty
 	if f := k.filledOf(o.Id); f >= qty {
 		open = 0 // EndBlock cancels the order: nothing is left to trade
@@ -402,13 +558,13 @@ func (k Keeper) CancelReplace(ctx context.Context, owner sdk.AccAddress, marketI
 		open = qty - f
 	}
 	if open > 0 {
-		if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, open); err != nil {
+		if err := k.validateTerms(cm, matching.Limit, side, price, open); err != nil {
 			return 0, err
 		}
-	} else if err := k.validateTerms(ctx, m, st, matching.Limit, side, price, qty); err != nil {
+	} else if err := k.validateTerms(cm, matching.Limit, side, price, qty); err != nil {
 		return 0, err
 	}
-	t := newTerms(m)
+	t := cm.terms
 	newLock, denom := t.lockInt(side, matching.Price(price), matching.Qty(open))
 	curLock, _ := t.lockInt(side, matching.Price(o.Price), matching.Qty(o.Quantity))
 	pre := sdkmath.ZeroInt()
@@ -480,7 +636,116 @@ func (k Keeper) MassCancel(ctx context.Context, owner sdk.AccAddress, marketID u
 	}
 	cmd := types.QueuedCommand{Kind: types.CommandKind_COMMAND_KIND_MASS_CANCEL, MarketId: marketID,
 		Order: types.LevelOrder{OwnerId: ownerID, Side: side}}
-	return k.enqueue(ctx, cmd)
+	if err := k.enqueue(ctx, cmd); err != nil {
+		return err
+	}
+	return k.countMassCancel(ctx, ownerID, marketID, side)
+}
+
+// limitStateRefusal refuses a limit price beyond the limit prices of a
+// market in its LULD limit state (a buy above the upper limit, a sell below
+// the lower one), as EndBlock would: the limit state read here is the one
+// the previous EndBlock left, which the next EndBlock applies before it
+// runs the block's orders (it ends a limit state only after them). An order
+// carried over to a later block by the work budget is checked again there.
+func limitStateRefusal(cm *marketView, side matching.Side, price int64) error {
+	st := cm.st
+	if st.LimitUntil == 0 {
+		return nil
+	}
+	if side == matching.Buy && price > st.LimitHigh || side == matching.Sell && price < st.LimitLow {
+		return errorsmod.Wrapf(types.ErrLimitState, "market %d is in a limit state until height %d: %s at %d outside the limits [%d, %d]",
+			cm.m.Id, st.LimitUntil, side, price, st.LimitLow, st.LimitHigh)
+	}
+	return nil
+}
+
+// checkOwnerCap refuses a place that would take the owner beyond
+// max_open_orders_per_owner orders in market cm: its live orders (resting
+// and stops, as of the last EndBlock) plus its places queued this block
+// less its cancels queued this block (EndBlock runs cancels first). It is
+// conservative where DeliverTx cannot know better: resting orders that the
+// block's takers will fill still count (EndBlock, which counts as the
+// block's places run, remains the check of record; places carried over from
+// an earlier block by the work budget are counted only there).
+func (k Keeper) checkOwnerCap(ctx context.Context, c *msgCache, ownerID uint64, cm *marketView) error {
+	limit := c.getParams(ctx, k).OpenOrderCap()
+	live, err := c.liveCount(ctx, k, ownerID, cm)
+	if err != nil {
+		return err
+	}
+	queued, err := k.QueueOwnerCounts.Get(ctx, collections.Join(ownerID, cm.m.Id))
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	if n := int64(live) + queued; n >= int64(limit) {
+		return errorsmod.Wrapf(types.ErrOwnerOrderCap, "market %d: %d live and %d queued orders this block, max_open_orders_per_owner %d",
+			cm.m.Id, live, queued, limit)
+	}
+	return nil
+}
+
+// addQueuedCount adds d to owner's places less cancels queued this block in
+// market marketID.
+func (k Keeper) addQueuedCount(ctx context.Context, ownerID, marketID uint64, d int64) error {
+	key := collections.Join(ownerID, marketID)
+	n, err := k.QueueOwnerCounts.Get(ctx, key)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return k.QueueOwnerCounts.Set(ctx, key, n+d)
+}
+
+// countMassCancel counts a mass cancel of owner on side (UNSPECIFIED:
+// both) of market marketID (0: every market) against its queued count: as
+// many cancels as it has live orders there in the book.
+func (k Keeper) countMassCancel(ctx context.Context, ownerID, marketID uint64, side types.Side) error {
+	k.mem.mu.Lock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		k.mem.mu.Unlock()
+		return err
+	}
+	engSide := types.EngineSide(side)
+	counts := map[uint64]int64{}
+	var markets []uint64
+	for id, b := range k.mem.books {
+		if b == nil || marketID != 0 && id != marketID {
+			continue
+		}
+		n := int64(0)
+		b.OwnerOrders(matching.OwnerID(ownerID), func(o matching.Order) bool {
+			if engSide == matching.SideNone || o.Side == engSide {
+				n++
+			}
+			return true
+		})
+		if n > 0 {
+			counts[id] = n
+			markets = append(markets, id)
+		}
+	}
+	k.mem.mu.Unlock()
+	slices.Sort(markets) // store writes in a fixed order
+	for _, id := range markets {
+		if err := k.addQueuedCount(ctx, ownerID, id, -counts[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bookOwnerCount returns owner's live orders in market id's book.
+func (k Keeper) bookOwnerCount(ctx context.Context, marketID, ownerID uint64) (int, error) {
+	k.mem.mu.Lock()
+	defer k.mem.mu.Unlock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		return 0, err
+	}
+	b := k.mem.books[marketID]
+	if b == nil {
+		return 0, nil
+	}
+	return b.OwnerCount(matching.OwnerID(ownerID)), nil
 }
 
 // hasOrders reports whether owner has an order a mass cancel of market
@@ -533,10 +798,11 @@ func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side ty
 type batchCredit struct {
 	amounts   map[string]sdkmath.Int
 	cancelled map[uint64]bool
+	cache     *msgCache // what the message reads once (nil: read per order)
 }
 
 func newBatchCredit() batchCredit {
-	return batchCredit{amounts: map[string]sdkmath.Int{}, cancelled: map[uint64]bool{}}
+	return batchCredit{amounts: map[string]sdkmath.Int{}, cancelled: map[uint64]bool{}, cache: newMsgCache()}
 }
 
 func (c batchCredit) add(denom string, amt sdkmath.Int) {

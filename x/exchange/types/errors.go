@@ -29,4 +29,10 @@ var (
 	// ErrDuplicateClientID: the owner already has a live order with this
 	// client order id.
 	ErrDuplicateClientID = errorsmod.Register(ModuleName, 40, "duplicate live client order id")
+	// ErrOwnerOrderCap: the place would take the owner beyond
+	// max_open_orders_per_owner orders in the market (reason owner-order-cap).
+	ErrOwnerOrderCap = errorsmod.Register(ModuleName, 41, "owner order cap reached")
+	// ErrLimitState: the market is in a limit state and the limit order is
+	// priced beyond its limit prices (reason limit-state).
+	ErrLimitState = errorsmod.Register(ModuleName, 42, "price beyond the limit state's limits")
 )

@@ -50,6 +50,9 @@ var (
 	// QueueClientIDsKey: (owner id, client order id) → order id of this
 	// block's queued places.
 	QueueClientIDsKey = collections.NewPrefix(10)
+	// QueueOwnerCountsKey: (owner id, market id) → the owner's places less
+	// its cancels queued this block (the owner cap in DeliverTx).
+	QueueOwnerCountsKey = collections.NewPrefix(11)
 )
 
 // Level kinds in the levels key: resting bids and asks, and the trigger

@@ -17,6 +17,8 @@ const (
 	// MaxBatchSizeLimit bounds every batch whatever max_batch_size says
 	// (which must not exceed it).
 	MaxBatchSizeLimit = 1000
+	// MaxForceCancelReasonLen bounds a force-cancel's reason (bytes).
+	MaxForceCancelReasonLen = 512
 )
 
 var (
@@ -200,9 +202,21 @@ func (m *MsgBatch) ValidateBasic() error {
 			return errorsmod.Wrapf(err, "cancel %d", i)
 		}
 	}
+	var cids map[string]int
 	for i, s := range m.Places {
 		if err := s.ValidateBasic(); err != nil {
 			return errorsmod.Wrapf(err, "place %d", i)
+		}
+		// An atomic batch placing one client order id twice is always
+		// refused in the block (the second is a duplicate live id).
+		if s.ClientOrderId != "" && !m.BestEffort {
+			if cids == nil {
+				cids = make(map[string]int, len(m.Places))
+			}
+			if j, ok := cids[s.ClientOrderId]; ok {
+				return errorsmod.Wrapf(ErrDuplicateClientID, "places %d and %d both use client order id %q", j, i, s.ClientOrderId)
+			}
+			cids[s.ClientOrderId] = i
 		}
 	}
 	return nil
@@ -246,6 +260,18 @@ func (m *MsgForceCancel) ValidateBasic() error {
 		if err := validAddress("account", m.Account); err != nil {
 			return err
 		}
+	}
+	if m.Reason == "" || len(m.Reason) > MaxForceCancelReasonLen {
+		return errorsmod.Wrapf(ErrInvalidForceCancel, "a reason of 1-%d bytes is required", MaxForceCancelReasonLen)
+	}
+	targets := 0
+	for _, set := range []bool{m.OrderId != 0, m.Account != "", m.EntityId != 0} {
+		if set {
+			targets++
+		}
+	}
+	if targets != 1 || (m.OrderId == 0 && m.MarketId != 0) {
+		return errorsmod.Wrap(ErrInvalidForceCancel, "exactly one target: order_id (with market_id), account or entity_id")
 	}
 	return nil
 }

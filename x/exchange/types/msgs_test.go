@@ -93,3 +93,41 @@ func TestBadOrdersRefusedInCheckTx(t *testing.T) {
 		require.NoError(t, msg.(sdk.HasValidateBasic).ValidateBasic(), "%v", msg)
 	}
 }
+
+// TestStatelessSweepRefusesInCheckTx: the rest of the stateless checks
+// found by a sweep of every exchange message, refused only in the block
+// before: a force-cancel without a reason, with a reason over 512 bytes,
+// with no or several targets, or a market without an order; an atomic
+// batch placing one client order id twice (always refused in the block).
+// A best-effort batch may (its second place is refused on its own), and a
+// batch may cancel an id and place it again.
+func TestStatelessSweepRefusesInCheckTx(t *testing.T) {
+	owner := sdk.AccAddress(strings.Repeat("o", 20)).String()
+	reg := sdk.AccAddress(strings.Repeat("r", 20)).String()
+	acct := sdk.AccAddress(strings.Repeat("a", 20)).String()
+	place := func(cid string) types.OrderSpec {
+		return types.OrderSpec{MarketId: 1, Side: types.Side_SIDE_BUY, Price: 100, Quantity: 1, ClientOrderId: cid}
+	}
+	bad := map[string]sdk.HasValidateBasic{
+		"force cancel no reason":      &types.MsgForceCancel{Authority: reg, Account: acct},
+		"force cancel long reason":    &types.MsgForceCancel{Authority: reg, Account: acct, Reason: strings.Repeat("r", types.MaxForceCancelReasonLen+1)},
+		"force cancel no target":      &types.MsgForceCancel{Authority: reg, Reason: "aml"},
+		"force cancel two targets":    &types.MsgForceCancel{Authority: reg, Reason: "aml", Account: acct, EntityId: 3},
+		"force cancel market only":    &types.MsgForceCancel{Authority: reg, Reason: "aml", MarketId: 1},
+		"force cancel order, account": &types.MsgForceCancel{Authority: reg, Reason: "aml", MarketId: 1, OrderId: 2, Account: acct},
+		"atomic batch duplicate cid":  &types.MsgBatch{Owner: owner, Places: []types.OrderSpec{place("q1"), place("q2"), place("q1")}},
+	}
+	for name, m := range bad {
+		require.Error(t, m.ValidateBasic(), name)
+	}
+	good := []sdk.HasValidateBasic{
+		&types.MsgForceCancel{Authority: reg, Reason: "aml", Account: acct},
+		&types.MsgForceCancel{Authority: reg, Reason: "aml", EntityId: 3},
+		&types.MsgForceCancel{Authority: reg, Reason: "aml", MarketId: 1, OrderId: 2},
+		&types.MsgBatch{Owner: owner, BestEffort: true, Places: []types.OrderSpec{place("q1"), place("q1")}},
+		&types.MsgBatch{Owner: owner, Cancels: []types.CancelSpec{{MarketId: 1, ClientOrderId: "q1"}}, Places: []types.OrderSpec{place("q1"), place(""), place("")}},
+	}
+	for _, m := range good {
+		require.NoError(t, m.ValidateBasic(), "%v", m)
+	}
+}

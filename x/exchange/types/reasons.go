@@ -104,6 +104,8 @@ var errorReasons = []struct {
 	{ErrAssetPaused, OrderReason_ORDER_REASON_ASSET_PAUSED},
 	{ErrMarketNotFound, OrderReason_ORDER_REASON_MARKET_NOT_FOUND},
 	{ErrDuplicateClientID, OrderReason_ORDER_REASON_DUPLICATE_CLIENT_ID},
+	{ErrOwnerOrderCap, OrderReason_ORDER_REASON_OWNER_ORDER_CAP},
+	{ErrLimitState, OrderReason_ORDER_REASON_OUTSIDE_BAND},
 	{ErrBadTick, OrderReason_ORDER_REASON_INVALID},
 	{ErrBadLot, OrderReason_ORDER_REASON_INVALID},
 	{ErrInvalidOrder, OrderReason_ORDER_REASON_INVALID},
