@@ -46,15 +46,11 @@ func initCometBFTConfig() *cmtcfg.Config {
 	// of JSON) take longer than 10 s to write on a busy node, and clients
 	// saw EOF. See docs/benchmarks.md ("Node throughput").
 	cfg.RPC.TimeoutBroadcastTxCommit = 60 * time.Second
-	// No recheck of the mempool after each block: with a backlog, CometBFT
-	// re-ran CheckTx (the ante chain, signers decoded again) on every waiting
-	// tx after every block — 25% of the node's CPU under 5,000 orders/s
-	// offered — and the next proposal waited for it (the mempool lock).
-	// A tx a block made invalid (a reused sequence, a drained fee payer)
-	// fails at delivery instead, before its fee is taken; a block included
-	// the txs it removes from the mempool either way. See docs/benchmarks.md
-	// ("Node levers").
-	cfg.Mempool.Recheck = false
+	// The mempool recheck stays on (CometBFT's default) although it cost
+	// 25% of the node's CPU under a backlog: without it the check state
+	// after a block forgets the sequences of the txs still waiting, and an
+	// account's next tx is refused ("account sequence mismatch"; measured,
+	// docs/benchmarks.md, "Node levers"). Unordered txs avoid that.
 	// Known peers only: no seed crawling on a permissioned network.
 	cfg.P2P.PexReactor = false
 	cfg.P2P.AddrBookStrict = false

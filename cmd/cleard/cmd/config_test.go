@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"text/template"
@@ -63,27 +62,3 @@ func TestInitBoundsBlockGas(t *testing.T) {
 	}
 }
 
-// TestInitConfigNoMempoolRecheck: config.toml from `cleard init` turns
-// CometBFT's mempool recheck off (each block re-ran CheckTx on the whole
-// backlog: 25% of the node's CPU under load, docs/benchmarks.md). Failed
-// before (CometBFT's default, recheck = true).
-func TestInitConfigNoMempoolRecheck(t *testing.T) {
-	home := t.TempDir()
-	root, err := NewRootCmd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root.SetArgs([]string{"init", "recheck-test", "--chain-id", "recheck-test", "--home", home})
-	root.SetOut(io.Discard)
-	root.SetErr(io.Discard)
-	if err := svrcmd.Execute(root, "", home); err != nil {
-		t.Fatal(err)
-	}
-	bz, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(bz, []byte("\nrecheck = false\n")) {
-		t.Fatal("config.toml keeps the mempool recheck on")
-	}
-}
