@@ -61,4 +61,3 @@ func TestInitBoundsBlockGas(t *testing.T) {
 		t.Fatalf("genesis block.max_gas = %d, want %d", got, BlockMaxGas)
 	}
 }
-
