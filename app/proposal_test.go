@@ -116,3 +116,16 @@ func TestOrdersIn(t *testing.T) {
 		&exec,
 	}))
 }
+
+// TestMaxProposalOrdersParam: 0 means the default; a cap below
+// max_batch_size (a full batch could never be proposed) is invalid.
+func TestMaxProposalOrdersParam(t *testing.T) {
+	p := exchangetypes.DefaultParams()
+	require.NoError(t, p.Validate())
+	require.Equal(t, uint64(exchangetypes.DefaultMaxProposalOrders), p.ProposalOrderCap())
+	p.MaxProposalOrders = p.MaxBatchSize - 1
+	require.ErrorIs(t, p.Validate(), exchangetypes.ErrInvalidParams)
+	p.MaxProposalOrders = p.MaxBatchSize
+	require.NoError(t, p.Validate())
+	require.Equal(t, uint64(p.MaxBatchSize), p.ProposalOrderCap())
+}
