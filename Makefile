@@ -13,7 +13,7 @@ GO_TEST_FLAGS ?=
 
 .PHONY: help deps build install demo test test-unit test-race test-sim-nondeterminism test-sim-import-export \
         test-localnet test-oracle-localnet test-oracle-gov-localnet test-crash lint proto-gen localnet-start localnet-stop bench clean \
-        bench-e2e bench-e2e-smoke
+        bench-e2e bench-e2e-capped bench-e2e-smoke
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-26s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ BENCH_E2E_FLAGS ?= --accounts 300 --duration 30s --batch-rate 200 --batch-size 5
 
 bench-e2e: build ## One node on loopback under load: orders/s, tx/s, latency, block times, CPU per order (docs/benchmarks.md)
 	@bash scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)
+
+bench-e2e-capped: build ## bench-e2e at 5,000 orders/s offered with blocks bounded by max_proposal_orders only (max_gas -1): runs A-E of docs/benchmarks.md
+	@BENCH_MAX_GAS=-1 bash scripts/bench-e2e.sh --accounts 200 --duration 20s --batch-rate 100 --batch-size 50 --single-rate 50 --send-rate 50 --drain 180s
 
 bench-e2e-smoke: build ## A few seconds of bench-e2e load: checks the tool end to end (not speed)
 	@BENCH_SMOKE=1 bash scripts/bench-e2e.sh --accounts 6 --duration 3s --batch-rate 5 --batch-size 10 --single-rate 5 --send-rate 5 --drain 60s

@@ -151,6 +151,8 @@ func New(
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
 		SigCache:              app.SigCache,
 		BeforeFees: []sdk.AnteDecorator{
+			// a tx with more orders than a block may carry (proposal.go).
+			newOrderCapDecorator(app.ExchangeKeeper),
 			// fees: no restricted asset, no frozen payer or granter, a
 			// minimum fee for unlicensed signers (fees.go).
 			newComplianceFeeDecorator(app.ComplianceKeeper, app.AssetsKeeper),

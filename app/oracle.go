@@ -114,8 +114,11 @@ func (app *ClearApp) setOracleABCI(appOpts servertypes.AppOptions) error {
 		WithValidatorEligibility(oracleValidators{staking: app.StakingKeeper, compliance: app.ComplianceKeeper})
 	app.oracleABCI = h
 	proposals := baseapp.NewDefaultProposalHandler(app.Mempool(), app.BaseApp)
+	// Blocks bounded in orders (proposal.go), inside the oracle's wrapping.
+	proposals.SetTxSelector(newOrderCapSelector(app.ExchangeKeeper))
 	app.SetPrepareProposal(h.PrepareProposalHandler(proposals.PrepareProposalHandler()))
-	app.SetProcessProposal(h.ProcessProposalHandler(proposals.ProcessProposalHandler()))
+	app.SetProcessProposal(h.ProcessProposalHandler(
+		orderCapProcessProposal(app.ExchangeKeeper, app.txConfig.TxDecoder(), proposals.ProcessProposalHandler())))
 	app.SetExtendVoteHandler(h.ExtendVoteHandler())
 	app.SetVerifyVoteExtensionHandler(h.VerifyVoteExtensionHandler())
 	app.SetBlockSTMTxRunner(oracleabci.NewTxRunner(app.txConfig.TxDecoder()))

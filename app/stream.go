@@ -90,7 +90,8 @@ func (app *ClearApp) streamSource() (int64, []stream.KV, error) {
 // RegisterGRPCServerWithSkipCheckHeader registers the query services (the
 // SDK's), then the Stream service, and starts the stream's hub.
 func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, skipCheckHeader bool) {
-	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(srv, skipCheckHeader)
+	// BroadcastTx without a query context per call (broadcast.go).
+	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(broadcastFastPath{srv}, skipCheckHeader)
 	if app.stream.hub == nil {
 		return
 	}

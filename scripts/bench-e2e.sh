@@ -13,7 +13,10 @@
 # [build/bench-e2e.cpu.pprof]; BENCH_SMOKE=1 checks the last line names
 # committed orders, single-order txs and bank sends (not their speed);
 # BENCH_MAX_GAS sets the genesis consensus param block.max_gas (cleard
-# init writes -1: unbounded); KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
+# init writes BlockMaxGas, cmd/cleard/cmd/config.go); BENCH_MAX_PROPOSAL_ORDERS
+# sets the exchange param max_proposal_orders (app/proposal.go); BENCH_CONFIG
+# is a list of config.toml edits "section.key=value ..." applied after init
+# (e.g. "mempool.recheck=true"); KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
 # to the node (e.g. "GOGC=200").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,13 +56,15 @@ C genesis add-genesis-account "$(C keys show validator -a "${KR[@]}")" 100000000
 C genesis add-genesis-account "$REG" 100000000000000000uclear >/dev/null
 C genesis set-regulator "$REG" >/dev/null
 # The regulator lists markets (x/exchange's params authority), as in the demo.
-python3 - "$HOME_DIR/config/genesis.json" "$REG" "${BENCH_MAX_GAS:-}" <<'PY'
+python3 - "$HOME_DIR/config/genesis.json" "$REG" "${BENCH_MAX_GAS:-}" "${BENCH_MAX_PROPOSAL_ORDERS:-}" <<'PY'
 import json, sys
-path, reg, max_gas = sys.argv[1], sys.argv[2], sys.argv[3]
+path, reg, max_gas, max_orders = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 g = json.load(open(path))
 g["app_state"]["exchange"]["params"]["authority"] = reg
 if max_gas:
     g["consensus"]["params"]["block"]["max_gas"] = max_gas
+if max_orders:
+    g["app_state"]["exchange"]["params"]["max_proposal_orders"] = int(max_orders)
 json.dump(g, open(path, "w"), indent=1)
 PY
 C genesis grant-licence validator validator-operator --lei 5299000BENCHVALIDATR \
@@ -67,6 +72,28 @@ C genesis grant-licence validator validator-operator --lei 5299000BENCHVALIDATR 
 C genesis gentx validator 500000000000uclear --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
 C genesis collect-gentxs >/dev/null 2>&1
 C genesis validate >/dev/null
+if [[ -n "${BENCH_CONFIG:-}" ]]; then
+  # shellcheck disable=SC2086
+  python3 - "$HOME_DIR/config/config.toml" ${BENCH_CONFIG} <<'PY'
+import re, sys
+path, edits = sys.argv[1], sys.argv[2:]
+text = open(path).read()
+for e in edits:
+    key, value = e.split("=", 1)
+    section, name = key.rsplit(".", 1)
+    m = re.search(r"(?m)^\[" + re.escape(section) + r"\]\n", text)
+    if not m:
+        sys.exit(f"BENCH_CONFIG: no [{section}] in config.toml")
+    end = re.search(r"(?m)^\[", text[m.end():])
+    body_end = m.end() + (end.start() if end else len(text) - m.end())
+    body, n = re.subn(r"(?m)^" + re.escape(name) + r" = .*$", f"{name} = {value}", text[m.end():body_end])
+    if n != 1:
+        sys.exit(f"BENCH_CONFIG: no {name} in [{section}]")
+    text = text[:m.end()] + body + text[body_end:]
+open(path, "w").write(text)
+PY
+  log "config.toml: ${BENCH_CONFIG}" >&2
+fi
 
 PPROF_ARGS=(--rpc.pprof_laddr "")
 LOAD_ARGS=()

@@ -46,6 +46,11 @@ func initCometBFTConfig() *cmtcfg.Config {
 	// of JSON) take longer than 10 s to write on a busy node, and clients
 	// saw EOF. See docs/benchmarks.md ("Node throughput").
 	cfg.RPC.TimeoutBroadcastTxCommit = 60 * time.Second
+	// The mempool recheck stays on (CometBFT's default) although it cost
+	// 25% of the node's CPU under a backlog: without it the check state
+	// after a block forgets the sequences of the txs still waiting, and an
+	// account's next tx is refused ("account sequence mismatch"; measured,
+	// docs/benchmarks.md, "Node levers"). Unordered txs avoid that.
 	// Known peers only: no seed crawling on a permissioned network.
 	cfg.P2P.PexReactor = false
 	cfg.P2P.AddrBookStrict = false

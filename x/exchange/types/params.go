@@ -25,7 +25,20 @@ const (
 	DefaultStatusWindowBlocks uint32 = 100
 	// MaxStatusWindowBlocks bounds status_window_blocks.
 	MaxStatusWindowBlocks uint32 = 1_000_000
+	// DefaultMaxProposalOrders is the cap of orders in one block's txs when
+	// max_proposal_orders is 0 (app/proposal.go; sized in
+	// docs/benchmarks.md, "Blocks bounded in work").
+	DefaultMaxProposalOrders uint32 = 5000
 )
+
+// ProposalOrderCap is the number of orders one block's txs may carry
+// (PrepareProposal stops there, ProcessProposal rejects beyond it).
+func (p Params) ProposalOrderCap() uint64 {
+	if p.MaxProposalOrders == 0 {
+		return uint64(DefaultMaxProposalOrders)
+	}
+	return uint64(p.MaxProposalOrders)
+}
 
 // WorkBudget is the number of orders EndBlock may touch a block.
 func (p Params) WorkBudget() int {
@@ -85,6 +98,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "stats_window_blocks must be in [1, 1000000]")
 	case p.MaxHeartbeatWindow == 0:
 		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
+	case p.MaxProposalOrders != 0 && p.MaxProposalOrders < p.MaxBatchSize:
+		return errorsmod.Wrap(ErrInvalidParams, "max_proposal_orders must be 0 (the default) or at least max_batch_size (a full batch must fit in a block)")
 	case p.StatusWindowBlocks > MaxStatusWindowBlocks:
 		return errorsmod.Wrapf(ErrInvalidParams, "status_window_blocks must be at most %d", MaxStatusWindowBlocks)
 	}

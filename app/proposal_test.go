@@ -1,0 +1,131 @@
+package app
+
+import (
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// batchOf is a MsgBatch of n buy orders of tr (well-formed; the market need
+// not exist: the cap counts messages, it does not run them).
+func batchOf(tr *detAccount, n int) *exchangetypes.MsgBatch {
+	b := &exchangetypes.MsgBatch{Owner: tr.addr.String()}
+	for i := 0; i < n; i++ {
+		b.Places = append(b.Places, exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_BUY, Price: 100 + int64(i), Quantity: 1})
+	}
+	return b
+}
+
+// TestProposalOverTheOrderCap: the proposer built blocks of whatever the
+// mempool held (one 33k-order block took 63 s). A proposal of 120 txs of 50
+// orders (6,000 orders, over the default cap of 5,000) is trimmed by
+// PrepareProposal to the first 100 txs, in order; ProcessProposal rejects
+// the untrimmed proposal (a byzantine proposer) without an error and
+// accepts the trimmed one. Failed before app/proposal.go: all 120 txs were
+// proposed and accepted.
+func TestProposalOverTheOrderCap(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	limit := c.app.ExchangeKeeper.GetParams(c.queryCtx()).ProposalOrderCap()
+	require.Equal(t, uint64(exchangetypes.DefaultMaxProposalOrders), limit)
+
+	const perTx = 50
+	n := int(limit)/perTx + 20
+	txs := make([][]byte, n)
+	for i := range txs {
+		tr := w.traders[i%len(w.traders)]
+		txs[i] = c.sign(detTx{tr, []sdk.Msg{batchOf(tr, perTx)}})
+	}
+	const h = 1 // vote extensions start after height 1: no injected votes here
+	prep, err := c.app.PrepareProposal(&abci.RequestPrepareProposal{
+		Txs: txs, MaxTxBytes: 22020096, Height: h, Time: blockTime(h),
+		NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+	})
+	require.NoError(t, err)
+	want := int(limit) / perTx
+	require.Len(t, prep.Txs, want, "the proposal carries more than max_proposal_orders")
+	require.Equal(t, txs[:want], prep.Txs, "the proposal is not the mempool's first txs in order")
+
+	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
+		res, err := c.app.ProcessProposal(&abci.RequestProcessProposal{
+			Txs: txs, Height: h, Time: blockTime(h),
+			NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+		})
+		require.NoError(t, err, "ProcessProposal must never error")
+		return res.Status
+	}
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, process(txs), "a proposal over the order cap was accepted")
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(prep.Txs))
+	// Undecodable bytes are not the cap's business: left to delivery.
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(append([][]byte{{0xff, 0x01}}, prep.Txs...)))
+}
+
+// TestTxOverTheOrderCapRefusedInCheckTx: a tx carrying more orders than a
+// block may could never be proposed, and its signer's later txs would wait
+// behind it in the mempool forever. CheckTx refuses it (ErrTxTooLarge),
+// also when the orders hide in an authz MsgExec; a tx at the cap passes.
+func TestTxOverTheOrderCapRefusedInCheckTx(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	limit := int(c.app.ExchangeKeeper.GetParams(c.queryCtx()).ProposalOrderCap())
+	tr := w.traders[0]
+	check := func(msgs []sdk.Msg) *abci.ResponseCheckTx {
+		raw := c.sign(detTx{tr, msgs})
+		tr.seq--
+		res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: raw, Type: abci.CheckTxType_New})
+		require.NoError(t, err)
+		return res
+	}
+	batches := func(orders int) []sdk.Msg {
+		var msgs []sdk.Msg
+		for ; orders > 0; orders -= 200 {
+			msgs = append(msgs, batchOf(tr, min(orders, 200)))
+		}
+		return msgs
+	}
+	res := check(batches(limit + 1))
+	require.Equal(t, sdkerrors.ErrTxTooLarge.ABCICode(), res.Code, res.Log)
+	require.Contains(t, res.Log, "max_proposal_orders")
+
+	exec := authz.NewMsgExec(w.traders[1].addr, batches(limit+1))
+	res = check([]sdk.Msg{&exec})
+	require.Equal(t, sdkerrors.ErrTxTooLarge.ABCICode(), res.Code, res.Log)
+
+	res = check(batches(limit))
+	require.NotEqual(t, sdkerrors.ErrTxTooLarge.ABCICode(), res.Code, res.Log)
+}
+
+func TestOrdersIn(t *testing.T) {
+	tr := newDetAccount("x")
+	o := tr.addr.String()
+	exec := authz.NewMsgExec(tr.addr, []sdk.Msg{batchOf(tr, 7), &exchangetypes.MsgCancelOrder{Owner: o}})
+	require.Equal(t, uint64(0), ordersIn(nil))
+	require.Equal(t, uint64(1+3+1+1+1+1+8), ordersIn([]sdk.Msg{
+		&exchangetypes.MsgPlaceOrder{Owner: o},
+		&exchangetypes.MsgBatch{Owner: o, Cancels: make([]exchangetypes.CancelSpec, 1), Places: make([]exchangetypes.OrderSpec, 2)},
+		&exchangetypes.MsgCancelOrder{Owner: o}, &exchangetypes.MsgCancelReplace{Owner: o},
+		&exchangetypes.MsgMassCancel{Owner: o}, &exchangetypes.MsgForceCancel{},
+		&exchangetypes.MsgHeartbeat{Owner: o}, &exchangetypes.MsgDeposit{Owner: o},
+		&exec,
+	}))
+}
+
+// TestMaxProposalOrdersParam: 0 means the default; a cap below
+// max_batch_size (a full batch could never be proposed) is invalid.
+func TestMaxProposalOrdersParam(t *testing.T) {
+	p := exchangetypes.DefaultParams()
+	require.NoError(t, p.Validate())
+	require.Equal(t, uint64(exchangetypes.DefaultMaxProposalOrders), p.ProposalOrderCap())
+	p.MaxProposalOrders = p.MaxBatchSize - 1
+	require.ErrorIs(t, p.Validate(), exchangetypes.ErrInvalidParams)
+	p.MaxProposalOrders = p.MaxBatchSize
+	require.NoError(t, p.Validate())
+	require.Equal(t, uint64(p.MaxBatchSize), p.ProposalOrderCap())
+}
