@@ -156,6 +156,8 @@ func New(
 			newComplianceFeeDecorator(app.ComplianceKeeper, app.AssetsKeeper),
 		},
 		Extra: []sdk.AnteDecorator{
+			// fixed gas and the per-account rate limit of order txs (ordergas.go).
+			NewOrderGasDecorator(),
 			// the compliance gate: licence roles and freezes (see ante.go).
 			gate,
 		},
