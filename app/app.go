@@ -157,7 +157,7 @@ func New(
 		},
 		Extra: []sdk.AnteDecorator{
 			// fixed gas and the per-account rate limit of order txs (ordergas.go).
-			NewOrderGasDecorator(),
+			NewOrderGasDecorator(app.ExchangeKeeper),
 			// the compliance gate: licence roles and freezes (see ante.go).
 			gate,
 		},

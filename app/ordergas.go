@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -20,32 +21,90 @@ import (
 // bounded by the tx's gas limit. A gas limit under the formula is refused
 // out of gas before any message runs.
 //
-// It sits after the signature checks (the meter it replaces has charged the
-// tx size and signatures, which the formula's base covers).
-type OrderGasDecorator struct{}
+// It then charges every tx's orders (places, batch places, cancel-replaces;
+// whatever else the tx holds) to their owners' rate-limit windows
+// (x/exchange/README.md "Rate limit"): CheckTx refuses a tx over the limit;
+// DeliverTx lets it through the ante handler, so that the refusal it
+// counts is written with the fee, and its order messages then fail with
+// ErrRateLimited. ReCheckTx charges nothing (the tx was charged once).
+//
+// It sits after the signature checks: the meter it replaces has charged the
+// tx size and signatures (the formula's base covers them), and only a
+// signed tx spends its owner's orders.
+type OrderGasDecorator struct {
+	exchange exchangekeeper.Keeper
+}
 
-// NewOrderGasDecorator returns the fixed order gas decorator.
-func NewOrderGasDecorator() OrderGasDecorator { return OrderGasDecorator{} }
+// NewOrderGasDecorator returns the fixed order gas and rate-limit
+// decorator.
+func NewOrderGasDecorator(k exchangekeeper.Keeper) OrderGasDecorator {
+	return OrderGasDecorator{exchange: k}
+}
 
 // orderGasObserver, if set (tests only), sees every fixed meter created.
 var orderGasObserver func(*FixedGasMeter)
 
 // AnteHandle implements sdk.AnteDecorator.
-func (OrderGasDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
-	fixed, ok := exchangetypes.OrderTxGas(tx.GetMsgs())
-	if !ok {
+func (d OrderGasDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	msgs := tx.GetMsgs()
+	if fixed, ok := exchangetypes.OrderTxGas(msgs); ok {
+		limit := ctx.GasMeter().Limit()
+		if fixed > limit {
+			return ctx, errorsmod.Wrapf(sdkerrors.ErrOutOfGas,
+				"order tx: fixed gas %d (x/exchange order gas formula) above the gas limit %d", fixed, limit)
+		}
+		m := &FixedGasMeter{limit: limit, fixed: fixed, real: ctx.GasMeter().GasConsumed()}
+		if orderGasObserver != nil {
+			orderGasObserver(m)
+		}
+		ctx = ctx.WithGasMeter(m)
+	}
+	if ctx.IsReCheckTx() {
 		return next(ctx, tx, simulate)
 	}
-	limit := ctx.GasMeter().Limit()
-	if fixed > limit {
-		return ctx, errorsmod.Wrapf(sdkerrors.ErrOutOfGas,
-			"order tx: fixed gas %d (x/exchange order gas formula) above the gas limit %d", fixed, limit)
+	for _, o := range orderCounts(msgs) {
+		v, err := d.exchange.ChargeOrderRate(ctx, o.owner, o.orders)
+		if err != nil {
+			return ctx, err
+		}
+		if err := v.Err(); err != nil {
+			if ctx.IsCheckTx() && !simulate {
+				return ctx, err
+			}
+			ctx = exchangekeeper.WithRateLimitRefusal(ctx, err)
+		}
 	}
-	m := &FixedGasMeter{limit: limit, fixed: fixed, real: ctx.GasMeter().GasConsumed()}
-	if orderGasObserver != nil {
-		orderGasObserver(m)
+	return next(ctx, tx, simulate)
+}
+
+type ownerOrders struct {
+	owner  sdk.AccAddress
+	orders uint64
+}
+
+// orderCounts returns the orders msgs count against the rate limit, per
+// owner in the order the owners first appear (no map iteration).
+func orderCounts(msgs []sdk.Msg) []ownerOrders {
+	var out []ownerOrders
+	for _, msg := range msgs {
+		_, n, ok := exchangetypes.OrderMsgGas(msg)
+		if !ok || n == 0 {
+			continue
+		}
+		owner, err := sdk.AccAddressFromBech32(exchangetypes.OrderMsgOwner(msg))
+		if err != nil {
+			continue // ValidateBasic refused it already
+		}
+		i := 0
+		for i < len(out) && !out[i].owner.Equals(owner) {
+			i++
+		}
+		if i == len(out) {
+			out = append(out, ownerOrders{owner: owner})
+		}
+		out[i].orders += n
 	}
-	return next(ctx.WithGasMeter(m), tx, simulate)
+	return out
 }
 
 // FixedGasMeter reports a fixed gas consumption (the order gas formula)

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"testing"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/client"
+	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -109,6 +112,12 @@ func TestOrderGasCoversTheWorstRealCost(t *testing.T) {
 	w := newDetWorld(t)
 	c := newDetChain(t, w)
 	c.setup()
+	// A rate limit no one reaches: every order tx also reads and writes its
+	// owner's window.
+	p := c.app.ExchangeKeeper.GetParams(c.queryCtx())
+	p.MaxOrdersPerWindow, p.RateLimitWindowBlocks = 1_000_000, 10
+	c.deliver(2, []detTx{{w.regulator, []sdk.Msg{&exchangetypes.MsgUpdateParams{Authority: w.regulator.addr.String(), Params: p}}}})
+	meters = meters[:0]
 	g := newDetGen(detSeed + 1)
 	worst, n := 0.0, 0
 	check := func() {
@@ -119,7 +128,7 @@ func TestOrderGasCoversTheWorstRealCost(t *testing.T) {
 		}
 		meters = meters[:0]
 	}
-	h := int64(2)
+	h := int64(3)
 	for ; h < 120; h++ {
 		c.deliver(h, g.block(c, h))
 		check()
@@ -131,4 +140,78 @@ func TestOrderGasCoversTheWorstRealCost(t *testing.T) {
 	}
 	require.Positive(t, n)
 	t.Logf("%d order txs: worst real/fixed gas %.2f", n, worst)
+}
+
+// TestRateLimitRefusalsAreCounted: with a limit of 5 orders per 10 blocks,
+// an account's txs pass until their orders would pass 5; the next tx with
+// orders is refused (ErrRateLimited, reason rate-limited, no order queued),
+// yet the refusal is counted and kept, as the RateLimit query shows;
+// heartbeats and cancels are not charged; CheckTx pre-refuses a tx over the
+// limit; the next window starts afresh and keeps the total of refusals.
+func TestRateLimitRefusalsAreCounted(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	c.setup()
+	p := c.app.ExchangeKeeper.GetParams(c.queryCtx())
+	p.MaxOrdersPerWindow, p.RateLimitWindowBlocks = 5, 10
+	res := c.deliver(2, []detTx{{w.regulator, []sdk.Msg{&exchangetypes.MsgUpdateParams{Authority: w.regulator.addr.String(), Params: p}}}})
+	require.Zero(t, res[0].Code, res[0].Log)
+
+	mm := w.traders[3]
+	o := mm.addr.String()
+	n := 0
+	place := func() exchangetypes.OrderSpec {
+		n++
+		return exchangetypes.OrderSpec{MarketId: mktContinuous, Side: exchangetypes.Side_SIDE_BUY, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+			TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: 900 - int64(n), Quantity: 1, ClientOrderId: fmt.Sprintf("rl-%d", n)}
+	}
+	q := exchangekeeper.NewQuerier(c.app.ExchangeKeeper)
+	rate := func() *exchangetypes.QueryRateLimitResponse {
+		r, err := q.RateLimit(c.queryCtx(), &exchangetypes.QueryRateLimitRequest{Address: o})
+		require.NoError(t, err)
+		return r
+	}
+	res = c.deliver(3, []detTx{
+		{mm, []sdk.Msg{&exchangetypes.MsgBatch{Owner: o, Places: []exchangetypes.OrderSpec{place(), place()}}}},                                           // 2
+		{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: o, Order: place()}}},                                                                           // 3
+		{mm, []sdk.Msg{&exchangetypes.MsgBatch{Owner: o, Places: []exchangetypes.OrderSpec{place(), place(), place()}}}},                                  // 6 > 5: refused
+		{mm, []sdk.Msg{&exchangetypes.MsgHeartbeat{Owner: o, WindowBlocks: 100}}},                                                                         // not charged
+		{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: o, Order: place()}, &exchangetypes.MsgDeposit{Owner: o, Amount: sdk.NewInt64Coin(w.eurc, 1)}}}, // 4, mixed tx
+	})
+	for i, want := range []bool{true, true, false, true, true} {
+		require.Equal(t, want, res[i].Code == 0, "tx %d: code %d %s", i, res[i].Code, res[i].Log)
+	}
+	require.Equal(t, exchangetypes.ModuleName, res[2].Codespace)
+	require.Equal(t, exchangetypes.ErrRateLimited.ABCICode(), res[2].Code, res[2].Log)
+	require.Contains(t, res[2].Log, "rate-limited")
+	require.Equal(t, exchangetypes.OrderReason_ORDER_REASON_RATE_LIMITED, exchangetypes.ErrorReason(exchangetypes.ErrRateLimited))
+	require.Len(t, c.live[3], 4, "the refused batch queued nothing")
+	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 4, Limit: 5, Refusals: 1, RefusalsTotal: 1, WindowBlocks: 10, WindowStart: 0}, rate())
+
+	res = c.deliver(4, []detTx{
+		{mm, []sdk.Msg{&exchangetypes.MsgCancelReplace{Owner: o, MarketId: mktContinuous, ClientOrderId: "rl-1", Price: 880, Quantity: 2}}}, // 5
+		{mm, []sdk.Msg{&exchangetypes.MsgCancelOrder{Owner: o, MarketId: mktContinuous, ClientOrderId: "rl-2"}}},                            // not charged
+		{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: o, Order: place()}}},                                                             // refused
+	})
+	for i, want := range []bool{true, true, false} {
+		require.Equal(t, want, res[i].Code == 0, "tx %d: code %d %s", i, res[i].Code, res[i].Log)
+	}
+	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 5, Limit: 5, Refusals: 2, RefusalsTotal: 2, WindowBlocks: 10, WindowStart: 0}, rate())
+
+	// CheckTx refuses a tx over the limit before it reaches a block.
+	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
+	require.NoError(t, err)
+	raw, err := s.SignUnordered(blockTime(5), &exchangetypes.MsgPlaceOrder{Owner: o, Order: place()})
+	require.NoError(t, err)
+	ct, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: raw, Type: abci.CheckTxType_New})
+	require.NoError(t, err)
+	require.Equal(t, exchangetypes.ErrRateLimited.ABCICode(), ct.Code, ct.Log)
+
+	// The next window (heights 10–19) starts afresh and keeps the total.
+	for h := int64(5); h < 10; h++ {
+		c.deliver(h, nil)
+	}
+	res = c.deliver(10, []detTx{{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: o, Order: place()}}}})
+	require.Zero(t, res[0].Code, res[0].Log)
+	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 1, Limit: 5, Refusals: 0, RefusalsTotal: 2, WindowBlocks: 10, WindowStart: 10}, rate())
 }

@@ -83,3 +83,22 @@ func OrderTxGas(msgs []proto.Message) (gas uint64, ok bool) {
 	}
 	return gas, true
 }
+
+// OrderMsgOwner returns the owner of an order message ("" for any other).
+func OrderMsgOwner(msg proto.Message) string {
+	switch m := msg.(type) {
+	case *MsgPlaceOrder:
+		return m.Owner
+	case *MsgCancelOrder:
+		return m.Owner
+	case *MsgCancelReplace:
+		return m.Owner
+	case *MsgMassCancel:
+		return m.Owner
+	case *MsgBatch:
+		return m.Owner
+	case *MsgHeartbeat:
+		return m.Owner
+	}
+	return ""
+}

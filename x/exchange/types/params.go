@@ -85,6 +85,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "stats_window_blocks must be in [1, 1000000]")
 	case p.MaxHeartbeatWindow == 0:
 		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
+	case p.RateLimitWindowBlocks > MaxRateLimitWindowBlocks:
+		return errorsmod.Wrapf(ErrInvalidParams, "rate_limit_window_blocks must be at most %d", MaxRateLimitWindowBlocks)
 	case p.StatusWindowBlocks > MaxStatusWindowBlocks:
 		return errorsmod.Wrapf(ErrInvalidParams, "status_window_blocks must be at most %d", MaxStatusWindowBlocks)
 	}
