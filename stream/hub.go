@@ -471,8 +471,12 @@ func (s *Subscriber) render(f *frame) *types.StreamMessage {
 			u.Markets = append(u.Markets, m)
 		}
 	}
+	var at int64
+	if !f.committed.IsZero() {
+		at = f.committed.UnixNano()
+	}
 	return &types.StreamMessage{Epoch: f.epoch, Seq: f.seq, PrevSeq: f.prev, Height: f.height, Committed: true,
-		Body: &types.StreamMessage_Update{Update: u}}
+		Body: &types.StreamMessage_Update{Update: u}, CommittedUnixNano: at}
 }
 
 // snapshotLocked builds s's snapshot of the current state.
