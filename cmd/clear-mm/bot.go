@@ -167,7 +167,12 @@ func (b *Bot) Step(ctx context.Context, now time.Time) (bool, error) {
 		}
 	}
 	quotes := Quotes(b.cfg, ref, inv)
-	msgs := []sdk.Msg{b.signer.Batch(Specs(b.cfg.Market, height, quotes), cancels)}
+	batch := b.signer.Batch(Specs(b.cfg.Market, height, quotes), cancels)
+	// Best effort: a cancel of a quote that filled or went meanwhile must
+	// not fail the tx, or its heartbeat would not renew the dead-man
+	// switch and the exchange would pull every quote.
+	batch.BestEffort = true
+	msgs := []sdk.Msg{batch}
 	if b.cfg.HeartbeatBlocks > 0 {
 		msgs = append(msgs, b.signer.Heartbeat(b.cfg.HeartbeatBlocks))
 	}
