@@ -158,6 +158,8 @@ func New(
 			newComplianceFeeDecorator(app.ComplianceKeeper, app.AssetsKeeper),
 		},
 		Extra: []sdk.AnteDecorator{
+			// fixed gas and the per-account rate limit of order txs (ordergas.go).
+			NewOrderGasDecorator(app.ExchangeKeeper),
 			// the compliance gate: licence roles and freezes (see ante.go).
 			gate,
 		},

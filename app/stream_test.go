@@ -360,3 +360,131 @@ func (f *faultyReceiver) Recv() (*streamtypes.StreamMessage, error) {
 	}
 	return m, nil
 }
+
+// TestStreamFillAgainstOldOrderAfterReplace: a market maker replaces its
+// ask (by client id, to a higher price) in the block where a taker that
+// arrived first lifts part of it at the old price. Both streams tell the
+// same story: on the maker's private stream the fill at the old price
+// comes before the replace, with the taker's order as counterparty and the
+// remaining quantity the public book then shows at the new price; on the
+// taker's private stream the same fill names the maker's order; the
+// tracker's open order and the public book (L3) agree with the store.
+func TestStreamFillAgainstOldOrderAfterReplace(t *testing.T) {
+	w := newDetWorld(t)
+	c := newStreamChain(t, w, nil)
+	conn := serveGRPC(t, c.app)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.setup()
+	mm, taker := w.traders[3], w.traders[0]
+	accounts := []string{mm.addr.String(), taker.addr.String()}
+
+	feed := client.NewFeed(nil)
+	runFeed(t, ctx, feed, client.GRPCDialer(conn), &streamtypes.SubscribeRequest{Accounts: accounts})
+	raw, err := streamtypes.NewStreamClient(conn).Subscribe(ctx, &streamtypes.SubscribeRequest{Accounts: accounts})
+	require.NoError(t, err)
+	updates := make(chan *streamtypes.StreamMessage, 64)
+	go func() {
+		for {
+			m, err := raw.Recv()
+			if err != nil {
+				close(updates)
+				return
+			}
+			updates <- m
+		}
+	}()
+	waitFeed(t, feed, 1)
+
+	ask := exchangetypes.OrderSpec{MarketId: mktContinuous, Side: exchangetypes.Side_SIDE_SELL, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+		TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: 1100, Quantity: 10, ClientOrderId: "q1"}
+	res := c.deliver(2, []detTx{{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: mm.addr.String(), Order: ask}}}})
+	require.Zero(t, res[0].Code, res[0].Log)
+	var askID uint64
+	for _, o := range c.live[3] {
+		askID = o.id
+	}
+	require.NotZero(t, askID)
+
+	lift := exchangetypes.OrderSpec{MarketId: mktContinuous, Side: exchangetypes.Side_SIDE_BUY, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+		TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_IOC, Price: 1100, Quantity: 4, ClientOrderId: "lift"}
+	res = c.deliver(3, []detTx{
+		{taker, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: taker.addr.String(), Order: lift}}},
+		{mm, []sdk.Msg{&exchangetypes.MsgCancelReplace{Owner: mm.addr.String(), MarketId: mktContinuous, ClientOrderId: "q1", Price: 1105, Quantity: 10}}},
+	})
+	for i, r := range res {
+		require.Zero(t, r.Code, "tx %d: %s", i, r.Log)
+	}
+	waitFeed(t, feed, 3)
+
+	// The store: the ask lives on at 1105 with 6 open.
+	book := storeBook(t, c, mktContinuous)
+	want := fmt.Sprintf("%d:6:%s:q1", askID, mm.addr)
+	require.Equal(t, levelView{Qty: 6, Orders: []string{want}}, book["A:1105"], "store book %v", book)
+	_, old := book["A:1100"]
+	require.False(t, old)
+	// The public stream's book is the store's.
+	require.Equal(t, book, feedBook(feed, mktContinuous))
+
+	// The private streams of height 3.
+	var mine, theirs []*streamtypes.OrderUpdate
+	for m := range updates {
+		if u := m.GetUpdate(); u != nil && m.Height == 3 {
+			for _, o := range u.Orders {
+				if o.Account == mm.addr.String() {
+					mine = append(mine, o)
+				} else {
+					theirs = append(theirs, o)
+				}
+			}
+		}
+		if m.Height >= 3 {
+			break
+		}
+	}
+	for _, o := range append(append([]*streamtypes.OrderUpdate{}, mine...), theirs...) {
+		t.Logf("height 3 %s: %s order %d %q price %d qty %d remaining %d fill %d counter %d maker %v reason %q",
+			o.Account[len(o.Account)-6:], o.Event, o.OrderId, o.ClientOrderId, o.Price, o.Quantity, o.Remaining, o.FillPrice, o.CounterOrderId, o.Maker, o.Reason)
+	}
+	require.NotEmpty(t, mine)
+	fill := mine[0]
+	require.Equal(t, streamtypes.OrderEvent_ORDER_EVENT_PARTIALLY_FILLED, fill.Event, "the fill at the old terms comes first")
+	require.Equal(t, askID, fill.OrderId)
+	require.Equal(t, "q1", fill.ClientOrderId)
+	require.Equal(t, int64(1100), fill.FillPrice)
+	require.Equal(t, uint64(4), fill.Quantity)
+	require.Equal(t, uint64(6), fill.Remaining)
+	require.True(t, fill.Maker)
+	last := mine[len(mine)-1]
+	require.Equal(t, askID, last.OrderId)
+	require.Equal(t, uint64(6), last.Remaining, "after the replace: the open quantity the book shows")
+	require.Equal(t, int64(1105), last.Price)
+	sawReplace := false
+	for _, o := range mine[1:] {
+		sawReplace = sawReplace || o.Reason == "replaced"
+	}
+	require.True(t, sawReplace, "the replace is on the private stream after the fill")
+
+	require.NotEmpty(t, theirs)
+	var takerFill *streamtypes.OrderUpdate
+	for _, o := range theirs {
+		if o.Event == streamtypes.OrderEvent_ORDER_EVENT_PARTIALLY_FILLED || o.Event == streamtypes.OrderEvent_ORDER_EVENT_FILLED {
+			takerFill = o
+		}
+	}
+	require.NotNil(t, takerFill, "the taker's fill")
+	require.Equal(t, askID, takerFill.CounterOrderId)
+	require.Equal(t, takerFill.OrderId, fill.CounterOrderId)
+	require.Equal(t, fill.Quantity, takerFill.Quantity)
+	require.Equal(t, fill.FillPrice, takerFill.FillPrice)
+	require.False(t, takerFill.Maker)
+
+	// The tracker (from the private stream) agrees with the public book.
+	var open []string
+	for _, o := range feed.Orders().Open() {
+		if o.Account == mm.addr.String() && o.Remaining > 0 {
+			open = append(open, fmt.Sprintf("%d:%d:%s:%s@%d", o.OrderID, o.Remaining, o.Account, o.ClientOrderID, o.Price))
+		}
+	}
+	require.Equal(t, []string{want + "@1105"}, open)
+}

@@ -52,7 +52,10 @@ type Signer struct {
 	chainID string
 	accNum  uint64
 	txCfg   sdkclient.TxConfig
-	// GasLimit per tx (default 2,000,000) and Fee (default none).
+	// GasLimit per tx. 0 (the default): a tx of exchange order messages
+	// gets exactly its fixed order gas (GasFor), any other tx
+	// DefaultGasLimit; no simulation round trip either way. Fee: default
+	// none.
 	GasLimit uint64
 	Fee      sdk.Coins
 	// Timeout is how long a signed tx stays valid (default 60 s; the
@@ -90,7 +93,7 @@ func NewSigner(key cryptotypes.PrivKey, chainID string, accountNumber uint64, pr
 		return nil, err
 	}
 	return &Signer{key: key, addr: addr, owner: owner, chainID: chainID, accNum: accountNumber,
-		txCfg: authtx.NewTxConfig(cdc, authtx.DefaultSignModes), GasLimit: 2_000_000, Timeout: 60 * time.Second}, nil
+		txCfg: authtx.NewTxConfig(cdc, authtx.DefaultSignModes), Timeout: 60 * time.Second}, nil
 }
 
 // Address returns the signer's bech32 address (the owner of its orders).
@@ -106,7 +109,7 @@ func (s *Signer) SignUnordered(now time.Time, msgs ...sdk.Msg) ([]byte, error) {
 	if err := b.SetMsgs(msgs...); err != nil {
 		return nil, err
 	}
-	b.SetGasLimit(s.GasLimit)
+	b.SetGasLimit(s.GasFor(msgs...))
 	b.SetFeeAmount(s.Fee)
 	b.SetUnordered(true)
 	b.SetTimeoutTimestamp(s.nextTimeout(now))
@@ -132,6 +135,24 @@ func (s *Signer) SignUnordered(now time.Time, msgs ...sdk.Msg) ([]byte, error) {
 		return nil, err
 	}
 	return s.txCfg.TxEncoder()(b.GetTx())
+}
+
+// DefaultGasLimit is the gas limit of a tx that is not only exchange
+// order messages, when Signer.GasLimit is 0.
+const DefaultGasLimit uint64 = 2_000_000
+
+// GasFor returns the gas limit SignUnordered sets for msgs: GasLimit if
+// set, else the fixed gas of an order tx (exchangetypes.OrderTxGas: the
+// tx's gas used, exactly, whatever the book holds; x/exchange/README.md
+// "Order gas"), else DefaultGasLimit.
+func (s *Signer) GasFor(msgs ...sdk.Msg) uint64 {
+	if s.GasLimit != 0 {
+		return s.GasLimit
+	}
+	if g, ok := exchangetypes.OrderTxGas(msgs); ok {
+		return g
+	}
+	return DefaultGasLimit
 }
 
 // nextTimeout returns now+Timeout, or 1 ns after the last timeout signed:

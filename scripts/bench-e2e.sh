@@ -17,7 +17,8 @@
 # sets the exchange param max_proposal_orders (app/proposal.go); BENCH_CONFIG
 # is a list of config.toml edits "section.key=value ..." applied after init
 # (e.g. "mempool.recheck=true"); KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
-# to the node (e.g. "GOGC=200").
+# to the node (e.g. "GOGC=200"); BENCH_CMD runs another clear-load subcommand
+# on the node instead of `run` (e.g. stream-latency --subscribers 1,10,100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -111,7 +112,7 @@ wait_height "$RPC" 2 90 || die "the node did not produce blocks"
 [[ "$(status_network "$RPC")" == "$CHAIN_ID" ]] || die "another chain answers on $RPC"
 
 log "clear-load run $*" >&2
-"$LOAD" run --grpc "127.0.0.1:$GRPC_PORT" --rpc "$RPC" --chain-id "$CHAIN_ID" --node-pid "$NODE_PID" \
+"$LOAD" "${BENCH_CMD:-run}" --grpc "127.0.0.1:$GRPC_PORT" --rpc "$RPC" --chain-id "$CHAIN_ID" --node-pid "$NODE_PID" \
   "${LOAD_ARGS[@]}" "$@" | tee "$OUT"
 kill -0 "$NODE_PID" 2>/dev/null || die "the node exited during the load"
 

@@ -86,6 +86,9 @@ func (h *Hub) applyEvents(b *Block, f *frame) {
 			reason := a.str(attrReason)
 			info.remaining = a.u64(attrRemaining)
 			h.orderUpdate(f, info, id, types.OrderEvent_ORDER_EVENT_CANCELLED, a.u64(attrQuantity), reason)
+			if reason == reasonReplaced {
+				f.noteReplace()
+			}
 			if info.remaining == 0 && reason != reasonReplaced {
 				delete(h.orders, id)
 			}

@@ -130,6 +130,7 @@ type frame struct {
 	markets          []*types.MarketStatus
 	snap             *types.StreamMessage
 	cache            renderCache
+	replaces         []int // indexes in orders of replaces' CANCELLED (replaces.go)
 }
 
 // NewHub returns a hub reading its initial state (and any reset) from src.
@@ -275,6 +276,7 @@ func (h *Hub) applyLocked(b *Block) *frame {
 	h.applyEvents(b, f)
 	var statuses []types.MarketStatus
 	touched := h.applyWrites(b.Writes, h.seq, &statuses)
+	h.completeReplaces(f, touched)
 	for i := range statuses {
 		f.markets = append(f.markets, &statuses[i])
 	}
@@ -469,8 +471,12 @@ func (s *Subscriber) render(f *frame) *types.StreamMessage {
 			u.Markets = append(u.Markets, m)
 		}
 	}
+	var at int64
+	if !f.committed.IsZero() {
+		at = f.committed.UnixNano()
+	}
 	return &types.StreamMessage{Epoch: f.epoch, Seq: f.seq, PrevSeq: f.prev, Height: f.height, Committed: true,
-		Body: &types.StreamMessage_Update{Update: u}}
+		Body: &types.StreamMessage_Update{Update: u}, CommittedUnixNano: at}
 }
 
 // snapshotLocked builds s's snapshot of the current state.

@@ -46,7 +46,7 @@ Only loopback addresses are accepted. Progress goes to stderr; the last stdout l
 		SilenceUsage:     true,
 		PersistentPreRun: func(*cobra.Command, []string) { app.SetAddressPrefixes() },
 	}
-	root.AddCommand(newAddressCmd(), newRunCmd())
+	root.AddCommand(newAddressCmd(), newRunCmd(), newStreamLatencyCmd())
 	return root
 }
 

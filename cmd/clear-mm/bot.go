@@ -157,11 +157,22 @@ func (b *Bot) Step(ctx context.Context, now time.Time) (bool, error) {
 	var cancels []exchangetypes.CancelSpec
 	for _, o := range b.feed.Orders().Open() {
 		if o.MarketID == b.cfg.Market && o.Account == b.signer.Address() && o.Remaining > 0 {
-			cancels = append(cancels, exchangetypes.CancelSpec{MarketId: o.MarketID, OrderId: o.OrderID})
+			// By client order id (the bot names every quote): the cancel
+			// holds even if the order id was not seen yet.
+			c := exchangetypes.CancelSpec{MarketId: o.MarketID, ClientOrderId: o.ClientOrderID}
+			if c.ClientOrderId == "" {
+				c.OrderId = o.OrderID
+			}
+			cancels = append(cancels, c)
 		}
 	}
 	quotes := Quotes(b.cfg, ref, inv)
-	msgs := []sdk.Msg{b.signer.Batch(Specs(b.cfg.Market, height, quotes), cancels)}
+	batch := b.signer.Batch(Specs(b.cfg.Market, height, quotes), cancels)
+	// Best effort: a cancel of a quote that filled or went meanwhile must
+	// not fail the tx, or its heartbeat would not renew the dead-man
+	// switch and the exchange would pull every quote.
+	batch.BestEffort = true
+	msgs := []sdk.Msg{batch}
 	if b.cfg.HeartbeatBlocks > 0 {
 		msgs = append(msgs, b.signer.Heartbeat(b.cfg.HeartbeatBlocks))
 	}

@@ -37,6 +37,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "The status of an owner's order named by its client order id",
 					Example:        `cleard q exchange order-status-by-client-id clear1... bid-42`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "owner"}, {ProtoField: "client_order_id"}}},
+				{RpcMethod: "RateLimit", Use: "rate-limit [address]",
+					Short:          "An account's order rate limit: orders used in the current window, the limit, refusals (window and total), the window",
+					Example:        `cleard q exchange rate-limit clear1...`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

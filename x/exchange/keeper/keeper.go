@@ -70,6 +70,8 @@ type Keeper struct {
 	// params.status_window_blocks blocks: one key a block, however many
 	// orders finished.
 	StatusBlocks collections.Map[int64, []byte]
+	// RateLimits: account → its order rate-limit window (ratelimit.go).
+	RateLimits collections.Map[sdk.AccAddress, []byte]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
@@ -208,6 +210,7 @@ func NewKeeper(
 		Doomed:       collections.NewKeySet(sb, types.DoomedKey, "doomed", collections.Uint64Key),
 		Filled:       collections.NewMap(sb, types.FilledKey, "filled", collections.Uint64Key, collections.Uint64Value),
 		StatusBlocks: collections.NewMap(sb, types.StatusBlocksKey, "status_blocks", collections.Int64Key, collections.BytesValue),
+		RateLimits:   collections.NewMap(sb, types.RateLimitsKey, "rate_limits", sdk.AccAddressKey, collections.BytesValue),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),

@@ -16,7 +16,7 @@ type msgServer struct{ k Keeper }
 var _ types.MsgServer = msgServer{}
 
 // NewMsgServerImpl returns the exchange Msg server.
-func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k: k} }
+func NewMsgServerImpl(k Keeper) types.MsgServer { return rateLimitedMsgServer{msgServer{k: k}} }
 
 func signer(s string) (sdk.AccAddress, error) {
 	addr, err := sdk.AccAddressFromBech32(s)

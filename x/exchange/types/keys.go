@@ -42,6 +42,9 @@ var (
 	// prefixes from 40, clear of the other parts' new ones.
 	FilledKey       = collections.NewPrefix(40)
 	StatusBlocksKey = collections.NewPrefix(41)
+	// RateLimitsKey: account → its order rate-limit window (ratelimit.go);
+	// prefixes from 60 are the market makers'.
+	RateLimitsKey = collections.NewPrefix(60)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)

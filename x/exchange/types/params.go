@@ -100,6 +100,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrap(ErrInvalidParams, "max_heartbeat_window must be positive")
 	case p.MaxProposalOrders != 0 && p.MaxProposalOrders < p.MaxBatchSize:
 		return errorsmod.Wrap(ErrInvalidParams, "max_proposal_orders must be 0 (the default) or at least max_batch_size (a full batch must fit in a block)")
+	case p.RateLimitWindowBlocks > MaxRateLimitWindowBlocks:
+		return errorsmod.Wrapf(ErrInvalidParams, "rate_limit_window_blocks must be at most %d", MaxRateLimitWindowBlocks)
 	case p.StatusWindowBlocks > MaxStatusWindowBlocks:
 		return errorsmod.Wrapf(ErrInvalidParams, "status_window_blocks must be at most %d", MaxStatusWindowBlocks)
 	}

@@ -74,6 +74,7 @@ var reasonCodes = map[string]OrderReason{
 	ReasonTextFilled:              OrderReason_ORDER_REASON_FILLED,
 	ReasonTextExpired:             OrderReason_ORDER_REASON_EXPIRED,
 	ReasonTextLimitState:          OrderReason_ORDER_REASON_OUTSIDE_BAND,
+	ReasonTextRateLimited:         OrderReason_ORDER_REASON_RATE_LIMITED,
 }
 
 // ReasonCode returns the code of a reason text (UNSPECIFIED if unknown).
@@ -109,6 +110,7 @@ var errorReasons = []struct {
 	{ErrBadTick, OrderReason_ORDER_REASON_INVALID},
 	{ErrBadLot, OrderReason_ORDER_REASON_INVALID},
 	{ErrInvalidOrder, OrderReason_ORDER_REASON_INVALID},
+	{ErrRateLimited, OrderReason_ORDER_REASON_RATE_LIMITED},
 }
 
 // ErrorReason returns the reason code of a DeliverTx refusal.
