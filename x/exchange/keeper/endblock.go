@@ -670,7 +670,7 @@ func (r *marketRun) reject(c *types.QueuedCommand, reason string) {
 		r.fail(err)
 		return
 	}
-	emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
+	r.k.emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
 	if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
 		r.finished(matching.OrderID(o.Id), o.OwnerId, types.EngineSide(o.Side), o.Price, o.Quantity, types.OrderState_ORDER_STATE_REJECTED, reason, o.ClientOrderId)
 	}
@@ -742,7 +742,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 				}
 			}
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason,
+				r.k.emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason,
 					k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
@@ -753,14 +753,14 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 		case matching.EvExpired:
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), k.mem.clientIDs[e.OrderID])
+				r.k.emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
 			r.finished(e.OrderID, uint64(e.Owner), e.Side, int64(e.Price), uint64(e.Qty), types.OrderState_ORDER_STATE_EXPIRED, types.ReasonTextExpired)
 		case matching.EvTriggered:
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref, k.mem.clientIDs[e.OrderID])
+				r.k.emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref, k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
@@ -778,7 +778,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 				cid = c.Order.ClientOrderId
 			}
 			if oi, err := k.ownerInfo(r.gctx, owner); err == nil {
-				emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String(), cid)
+				r.k.emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String(), cid)
 			} else {
 				r.fail(err)
 			}
