@@ -130,7 +130,9 @@ func BenchmarkEndBlock(b *testing.B) {
 // ms/block is their mean, max-ms/block the slowest, work/block the orders
 // touched (events) per timed block; cpu-ms/block and max-cpu-ms/block the
 // same in CPU time of the process (the block's work and the GC work it
-// caused; unlike wall time, not inflated by other processes on the machine).
+// caused; unlike wall time, not inflated by other processes on the machine);
+// cpu-ms/blockN the CPU time of the Nth timed block (1: the adversarial
+// block, 2 and 3: the work carried over, with a typical block's flow in 2).
 //
 // Sub-benchmarks: the default budget, and a budget of 10k.
 //
@@ -200,6 +202,8 @@ func benchAdversarial(b *testing.B, budget uint32) {
 	}
 	var touched int
 	var cpuTotal, cpuMax time.Duration
+	var cpuAt [3]time.Duration // per timed block of an iteration
+	pos := 0
 	endBlock := func(timed bool, total *time.Duration, slowest *time.Duration) {
 		start, cpu0 := time.Now(), processCPU()
 		if err := c.k.EndBlock(c.ctx); err != nil {
@@ -212,6 +216,8 @@ func benchAdversarial(b *testing.B, budget uint32) {
 			*slowest = max(*slowest, d)
 			cpuTotal += cpu
 			cpuMax = max(cpuMax, cpu)
+			cpuAt[pos%3] += cpu
+			pos++
 			touched += work(c.ctx)
 		}
 		commit()
@@ -317,4 +323,7 @@ func benchAdversarial(b *testing.B, budget uint32) {
 	b.ReportMetric(float64(touched)/float64(blocks), "work/block")
 	b.ReportMetric(float64(cpuTotal.Microseconds())/1000/float64(blocks), "cpu-ms/block")
 	b.ReportMetric(float64(cpuMax.Microseconds())/1000, "max-cpu-ms/block")
+	for j, d := range cpuAt {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), fmt.Sprintf("cpu-ms/block%d", j+1))
+	}
 }
