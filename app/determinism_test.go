@@ -120,11 +120,11 @@ type detOrder struct {
 // every run.
 type detWorld struct {
 	regulator, issuer, feeder *detAccount
-	traders           []*detAccount // alpha, beta1, beta2 (same entity), gamma, delta, epsilon
-	marketMaker       []bool
-	all               []*detAccount
-	valSet            *cmttypes.ValidatorSet
-	eurc, gcrd        string
+	traders                   []*detAccount // alpha, beta1, beta2 (same entity), gamma, delta, epsilon
+	marketMaker               []bool
+	all                       []*detAccount
+	valSet                    *cmttypes.ValidatorSet
+	eurc, gcrd                string
 }
 
 func newDetWorld(t *testing.T) *detWorld {
