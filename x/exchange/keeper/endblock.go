@@ -376,6 +376,9 @@ type marketRun struct {
 	limit    int
 	used     int
 	deferred []int
+	// reserve: units kept for the second pass from expiries and triggers;
+	// laterUsed: the units those used (laterAllowance).
+	reserve, laterUsed int
 	// later indexes the second-pass places for the first pass's cancels.
 	later *laterPlaces
 	// limLo, limHi (limOn): the circuit breaker's limit prices in the
@@ -429,6 +432,11 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	r.setBand()
 
 	ev := k.mem.events[:0]
+	for _, c := range cmds {
+		if !first(c) {
+			r.reserve++ // the second pass's commands (laterAllowance)
+		}
+	}
 	// 1. Cancels, mass cancels and post-only places, under the budget: a
 	// market maker's pull runs before any taker of the block.
 	ev, held := r.firstPass(cmds, ev[:0])
@@ -436,17 +444,21 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 		return r.err
 	}
 	// 2. Expiries (block height and block time: deterministic), under the
-	// budget; due orders left over never trade (matching.ExpireUpToN).
-	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.allowance(), ev[:0])
-	r.used += len(ev)
+	// budget less the second pass's reserve (laterAllowance), each
+	// workExpire units; due orders left over never trade
+	// (matching.ExpireUpToN).
+	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.laterAllowance()/workExpire, ev[:0])
+	r.used += len(ev) * workExpire
+	r.laterUsed += len(ev) * workExpire
 	r.settle(ev, nil)
-	// 3. Stop triggers from the reference price, under the budget: a few at
-	// a time, since each triggered stop's fills count too; the stops left
-	// trigger at the next block's reference.
+	// 3. Stop triggers from the reference price, under the same allowance:
+	// a few at a time, since each triggered stop's fills count too; the
+	// stops left trigger at the next block's reference.
 	if r.hasRef && !r.halted && r.book.StopLen() > 0 {
-		for done := false; !done && r.used < r.limit; {
-			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.allowance(), triggerChunk), ev[:0])
+		for done := false; !done && r.laterAllowance() > 0; {
+			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.laterAllowance(), triggerChunk), ev[:0])
 			r.used += len(ev)
+			r.laterUsed += len(ev)
 			r.settle(ev, nil)
 		}
 	}
