@@ -145,7 +145,7 @@ func TestAttackExpiryWallExpiresAllAtOnce(t *testing.T) {
 	}
 	buildWall()
 	blocks := c.drain(t, budget, 20, func() bool { return c.liveOrders(attacker, id) == 0 })
-	require.Equal(t, wall*keeper.WorkExpire/budget, blocks) // an expiry weighs WorkExpire units
+	require.Equal(t, wall/budget, blocks)
 	_, aLocked := c.bal(attacker, "ubase")
 	require.Zero(t, aLocked)
 

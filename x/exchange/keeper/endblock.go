@@ -444,12 +444,11 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 		return r.err
 	}
 	// 2. Expiries (block height and block time: deterministic), under the
-	// budget less the second pass's reserve (laterAllowance), each
-	// workExpire units; due orders left over never trade
-	// (matching.ExpireUpToN).
-	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.laterAllowance()/workExpire, ev[:0])
-	r.used += len(ev) * workExpire
-	r.laterUsed += len(ev) * workExpire
+	// budget less the second pass's reserve (laterAllowance); due orders
+	// left over never trade (matching.ExpireUpToN).
+	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.laterAllowance(), ev[:0])
+	r.used += len(ev)
+	r.laterUsed += len(ev)
 	r.settle(ev, nil)
 	// 3. Stop triggers from the reference price, under the same allowance:
 	// a few at a time, since each triggered stop's fills count too; the

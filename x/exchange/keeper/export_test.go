@@ -11,6 +11,3 @@ var VerifyLevels = &verifyLevels
 
 // CancelReasonOf is cancelReason of a sweep task with the given cause.
 func CancelReasonOf(cause string) string { return cancelReason(&types.SweepTask{Cause: cause}) }
-
-// WorkExpire is the budget units of one expiry.
-const WorkExpire = workExpire
