@@ -25,6 +25,15 @@ package app
 // Go map iteration order (a realistic "bucket by owner" bug that breaks time
 // priority). The test then failed: "second run: non-determinism: app hash
 // differs at height 2". Unmodified, it passes.
+//
+// The oracle market (mktOracle) covers the halt on a stale feed and the
+// circuit breaker's limit state. Checked the same way (scratch copies, never
+// committed), once each: x/exchange/keeper/halts.go's oracleHalt building its
+// audit record's details in map iteration order failed with "second run:
+// non-determinism: app hash differs at height 1" (the feed has no price
+// before the feeder's first one, so the market halts at once); onBandClip
+// adding a key taken from a map's iteration to the limit state's audit
+// record failed with "... app hash differs at height 61".
 
 import (
 	"context"
