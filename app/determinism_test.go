@@ -25,6 +25,15 @@ package app
 // Go map iteration order (a realistic "bucket by owner" bug that breaks time
 // priority). The test then failed: "second run: non-determinism: app hash
 // differs at height 2". Unmodified, it passes.
+//
+// The oracle market (mktOracle) covers the halt on a stale feed and the
+// circuit breaker's limit state. Checked the same way (scratch copies, never
+// committed), once each: x/exchange/keeper/halts.go's oracleHalt building its
+// audit record's details in map iteration order failed with "second run:
+// non-determinism: app hash differs at height 1" (the feed has no price
+// before the feeder's first one, so the market halts at once); onBandClip
+// adding a key taken from a map's iteration to the limit state's audit
+// record failed with "... app hash differs at height 61".
 
 import (
 	"context"
@@ -62,6 +71,7 @@ import (
 	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+	oracletypes "github.com/clearchain/clearchain/x/oracle/types"
 )
 
 const (
@@ -78,7 +88,19 @@ const (
 	detMaxOpenOrdersOwner = 4
 	mktContinuous         = uint64(1)
 	mktAuction            = uint64(2)
+	// mktOracle is a continuous market on the same pair as mktContinuous
+	// that bands on a licensed oracle feed (detFeed) priced by the feeder,
+	// with a circuit breaker and a limit state (LULD): the feeder goes
+	// silent in some blocks (detFeedSilent), so the feed goes stale and the
+	// market halts with cause oracle-stale and resumes; takers clipped at the
+	// breaker's limits put it in its limit state.
+	mktOracle = uint64(3)
+	detFeed   = "GCRD/EURC"
 )
+
+// detFeedSilent reports whether the feeder sends no price at height h: two
+// stretches of 8 blocks, longer than the feed's max_staleness_blocks.
+func detFeedSilent(h int64) bool { return h%50 >= 30 && h%50 < 38 }
 
 // detGenesisTime is the (fixed) genesis time; block h has time
 // detGenesisTime + h*detBlockPeriod.
@@ -106,21 +128,22 @@ type detOrder struct {
 // detWorld is the test's fixed cast: keys, entities, denoms. Identical for
 // every run.
 type detWorld struct {
-	regulator, issuer *detAccount
-	traders           []*detAccount // alpha, beta1, beta2 (same entity), gamma, delta, epsilon
-	marketMaker       []bool
-	all               []*detAccount
-	valSet            *cmttypes.ValidatorSet
-	eurc, gcrd        string
+	regulator, issuer, feeder *detAccount
+	traders                   []*detAccount // alpha, beta1, beta2 (same entity), gamma, delta, epsilon
+	marketMaker               []bool
+	all                       []*detAccount
+	valSet                    *cmttypes.ValidatorSet
+	eurc, gcrd                string
 }
 
 func newDetWorld(t *testing.T) *detWorld {
-	w := &detWorld{regulator: newDetAccount("regulator"), issuer: newDetAccount("issuer")}
+	w := &detWorld{regulator: newDetAccount("regulator"), issuer: newDetAccount("issuer"), feeder: newDetAccount("feeder")}
 	for _, n := range []string{"alpha", "beta1", "beta2", "gamma", "delta", "epsilon"} {
 		w.traders = append(w.traders, newDetAccount(n))
 	}
 	w.marketMaker = []bool{false, false, false, true, true, false}
 	w.all = append([]*detAccount{w.regulator, w.issuer}, w.traders...)
+	w.all = append(w.all, w.feeder)
 	valPub := cmted25519.GenPrivKeyFromSecret([]byte("clearchain-determinism/validator")).PubKey()
 	w.valSet = cmttypes.NewValidatorSet([]*cmttypes.Validator{cmttypes.NewValidator(valPub, 1)})
 	var err error
@@ -160,7 +183,8 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	// GenesisStateWithValSet makes the validator's consensus address its
 	// operator; InitChain requires the operator's VALIDATOR_OPERATOR licence.
 	entity(7, "Validator Operator SA", "635400VALIDATOR00001", "LU")
-	comp.NextEntityId = 8
+	entity(8, "Zeta Pricing Ltd", "635400ZETAPRICING001", "LU")
+	comp.NextEntityId = 9
 	licence := func(acc *detAccount, entity uint64, roles ...compliancetypes.Role) {
 		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: acc.addr.String(), EntityId: entity,
 			Roles: roles, IssuedAt: detGenesisTime})
@@ -173,9 +197,17 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	licence(tr[4], 4, compliancetypes.RoleMarketMaker)
 	licence(tr[5], 5, compliancetypes.RoleInstitution)
 	licence(w.issuer, 6, compliancetypes.RoleIssuer)
+	licence(w.feeder, 8, compliancetypes.RoleOracleFeeder)
 	comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: sdk.AccAddress(w.valSet.Validators[0].Address).String(),
 		EntityId: 7, Roles: []compliancetypes.Role{compliancetypes.RoleValidatorOperator}, IssuedAt: detGenesisTime})
 	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
+
+	// The licensed feed the oracle market bands on: one feeder, stale three
+	// blocks after its last price.
+	orc := oracletypes.DefaultGenesis()
+	orc.Feeds = append(orc.Feeds, oracletypes.Feed{Id: detFeed, Decimals: 0, MinSources: 1, MinFeeders: 1,
+		MaxStalenessBlocks: 3, Licensed: true, WindowSeconds: 60, Feeders: []string{w.feeder.addr.String()}})
+	state[oracletypes.ModuleName] = cdc.MustMarshalJSON(orc)
 
 	ex := exchangetypes.DefaultGenesis()
 	ex.Params.Authority = w.regulator.addr.String()
@@ -276,9 +308,9 @@ func (c *detChain) readState() {
 		return false, nil
 	}))
 	c.maxCarried = max(c.maxCarried, carried)
-	c.refs = map[uint64]int64{mktContinuous: 1000, mktAuction: 500}
+	c.refs = map[uint64]int64{mktContinuous: 1000, mktAuction: 500, mktOracle: 1000}
 	c.trades = 0
-	for _, m := range []uint64{mktContinuous, mktAuction} {
+	for _, m := range []uint64{mktContinuous, mktAuction, mktOracle} {
 		if st, err := k.MarketStates.Get(ctx, m); err == nil {
 			if st.LastPrice > 0 {
 				c.refs[m] = st.LastPrice
@@ -344,6 +376,15 @@ func (c *detChain) deliver(h int64, txs []detTx) []*abci.ExecTxResult {
 			c.fills++
 		}
 		c.events[ev.Type]++
+		switch ev.Type {
+		case "clearchain.exchange.v1.EventMarketHalted", "clearchain.exchange.v1.EventMarketResumed",
+			"clearchain.exchange.v1.EventMarketLimitState":
+			for _, a := range ev.Attributes {
+				if a.Key == "cause" {
+					c.events[ev.Type+" "+a.Value]++
+				}
+			}
+		}
 		if ev.Type == "clearchain.exchange.v1.EventOrderRejected" || ev.Type == "clearchain.exchange.v1.EventOrderCancelled" {
 			for _, a := range ev.Attributes {
 				if a.Key == "reason" {
@@ -427,6 +468,12 @@ func (c *detChain) setup() {
 			MakerFeeBps: 0, TakerFeeBps: 5, Mode: exchangetypes.MarketMode_MARKET_MODE_CALL_AUCTION,
 			AuctionIntervalBlocks: 3,
 		}},
+		&exchangetypes.MsgCreateMarket{Authority: reg, Market: exchangetypes.Market{
+			BaseDenom: w.gcrd, QuoteDenom: w.eurc, TickSize: one, LotSize: one, MinNotional: one,
+			MakerFeeBps: 0, TakerFeeBps: 10, Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS,
+			BandBps: 2000, BandHaltBlocks: 2, OracleFeed: detFeed,
+			BreakerBps: 60, BreakerWindowBlocks: 6, LimitStateBlocks: 2,
+		}},
 	}})
 	for _, tr := range w.traders {
 		o := tr.addr.String()
@@ -508,8 +555,11 @@ func (g *detGen) spec(c *detChain, m uint64, h int64) exchangetypes.OrderSpec {
 }
 
 func (g *detGen) market() uint64 {
-	if g.r.IntN(3) == 0 {
+	switch g.r.IntN(6) {
+	case 0, 1:
 		return mktAuction
+	case 2, 3:
+		return mktOracle
 	}
 	return mktContinuous
 }
@@ -593,6 +643,12 @@ func (g *detGen) block(c *detChain, h int64) []detTx {
 		}
 		txs = append(txs, detTx{tr, []sdk.Msg{msg}})
 	}
+	// The feeder prices the oracle market's feed near its last trade, except
+	// in its silent stretches.
+	if !detFeedSilent(h) {
+		txs = append(txs, detTx{c.w.feeder, []sdk.Msg{&oracletypes.MsgSubmitPrice{Feeder: c.w.feeder.addr.String(),
+			FeedId: detFeed, Price: max(1, c.refs[mktOracle]+int64(r.IntN(5))-2)}}})
+	}
 	return txs
 }
 
@@ -635,7 +691,12 @@ func TestMatchingDeterminism(t *testing.T) {
 	}
 	for _, typ := range []string{"clearchain.exchange.v1.EventOrderTriggered", "clearchain.exchange.v1.EventOrderExpired",
 		"clearchain.exchange.v1.EventOrderCancelled", "clearchain.exchange.v1.EventHeartbeatExpired", "exchange_sweep",
-		`reason "heartbeat-lapsed"`, `reason "mass-cancel"`} {
+		`reason "heartbeat-lapsed"`, `reason "mass-cancel"`,
+		// The oracle market: its feed went stale (halt) and fresh again
+		// (resume); takers clipped at the breaker's limits (limit state).
+		`clearchain.exchange.v1.EventMarketHalted "oracle-stale"`, `clearchain.exchange.v1.EventMarketResumed "oracle-stale"`,
+		`clearchain.exchange.v1.EventMarketLimitState "limit-up"`, `clearchain.exchange.v1.EventMarketLimitState "limit-down"`,
+		`reason "market-halted"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
 	// The owner cap: refused in DeliverTx, or rejected in EndBlock (carried over).

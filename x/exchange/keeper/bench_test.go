@@ -16,6 +16,9 @@ import (
 // settled and written back (EndBlock), on a market with a realistic resting
 // book (100k orders, 1000 traders). Orders are queued through the keeper
 // outside the timer; the commit of each block is outside it too.
+// cpu-ms/block is the process's CPU time per timed EndBlock (the block's
+// work and the GC work it caused), which other load on the machine distorts
+// less than ms/block.
 //
 //	go test ./x/exchange/keeper -run '^$' -bench EndBlock -benchtime 20x
 func BenchmarkEndBlock(b *testing.B) {
@@ -89,16 +92,17 @@ func BenchmarkEndBlock(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	var total time.Duration
+	var total, cpu time.Duration
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
 		queueBlock()
 		b.StartTimer()
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		if err := c.k.EndBlock(c.ctx); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(start)
+		cpu += processCPU() - cpu0
 		b.StopTimer()
 		c.cms.Commit()
 		c.height++
@@ -111,6 +115,7 @@ func BenchmarkEndBlock(b *testing.B) {
 	}
 	b.ReportMetric(float64(perBlock*b.N)/total.Seconds(), "orders/s")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/block")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/block")
 }
 
 // BenchmarkEndBlockAdversarial measures the blocks an adversary builds, on
@@ -123,7 +128,11 @@ func BenchmarkEndBlock(b *testing.B) {
 // buys. Each iteration builds that state in untimed blocks, then times the
 // adversarial block and the two blocks after it (the work carried over);
 // ms/block is their mean, max-ms/block the slowest, work/block the orders
-// touched (events) per timed block.
+// touched (events) per timed block; cpu-ms/block and max-cpu-ms/block the
+// same in CPU time of the process (the block's work and the GC work it
+// caused; unlike wall time, not inflated by other processes on the machine);
+// cpu-ms/blockN the CPU time of the Nth timed block (1: the adversarial
+// block, 2 and 3: the work carried over, with a typical block's flow in 2).
 //
 // Sub-benchmarks: the default budget, and a budget of 10k.
 //
@@ -192,16 +201,23 @@ func benchAdversarial(b *testing.B, budget uint32) {
 		c.ctx = c.newCtx()
 	}
 	var touched int
+	var cpuTotal, cpuMax time.Duration
+	var cpuAt [3]time.Duration // per timed block of an iteration
+	pos := 0
 	endBlock := func(timed bool, total *time.Duration, slowest *time.Duration) {
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		if err := c.k.EndBlock(c.ctx); err != nil {
 			b.Fatal(err)
 		}
-		d := time.Since(start)
+		d, cpu := time.Since(start), processCPU()-cpu0
 		if timed {
 			b.StopTimer()
 			*total += d
 			*slowest = max(*slowest, d)
+			cpuTotal += cpu
+			cpuMax = max(cpuMax, cpu)
+			cpuAt[pos%3] += cpu
+			pos++
 			touched += work(c.ctx)
 		}
 		commit()
@@ -305,4 +321,9 @@ func benchAdversarial(b *testing.B, budget uint32) {
 	b.ReportMetric(float64(total.Milliseconds())/float64(blocks), "ms/block")
 	b.ReportMetric(float64(slowest.Milliseconds()), "max-ms/block")
 	b.ReportMetric(float64(touched)/float64(blocks), "work/block")
+	b.ReportMetric(float64(cpuTotal.Microseconds())/1000/float64(blocks), "cpu-ms/block")
+	b.ReportMetric(float64(cpuMax.Microseconds())/1000, "max-cpu-ms/block")
+	for j, d := range cpuAt {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), fmt.Sprintf("cpu-ms/block%d", j+1))
+	}
 }

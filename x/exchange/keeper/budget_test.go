@@ -389,3 +389,47 @@ func TestCancelIsNotQueuedBehindTheTakerThatWouldHitIt(t *testing.T) {
 		require.Zero(t, l, d)
 	}
 }
+
+// TestExpiryWallLeavesRoomForTheBlocksTakers: expiries took the whole work
+// budget even when the block also queued a full flow of takers (whose second
+// pass runs whole), so such a block did the budget's work on top of the
+// flow. Expiries and triggers now leave a reserve of one unit per command of
+// the second pass (but keep at least a quarter of the budget), and the wall
+// finishes in the next blocks.
+func TestExpiryWallLeavesRoomForTheBlocksTakers(t *testing.T) {
+	const wall, budget, flow = 400, 200, 100
+	c, id := budgetChain(t, 0)
+	attacker := c.rich("attacker", 1)
+	bob := c.rich("bob", 2)
+	expiry := c.height + 2
+	for i := 0; i < wall; i++ {
+		s := limit(id, types.Side_SIDE_SELL, 110, 1)
+		s.TimeInForce, s.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, expiry
+		c.mustPlace(attacker, s)
+	}
+	c.endBlock()
+	c.setParams(func(p *types.Params) { p.MaxWorkPerBlock = budget })
+	c.endBlock()
+	require.Equal(t, expiry, c.height)
+	for i := 0; i < flow; i++ { // the block's own flow: bids below the wall
+		c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 90-int64(i%10), 1))
+	}
+	ctx := c.endBlockEvents()
+	expired := countEvents(ctx, "clearchain.exchange.v1.EventOrderExpired")
+	require.Equal(t, budget-flow, expired, "expiries beside a flow of %d takers", flow)
+	require.Equal(t, flow, c.liveOrders(bob, id))
+	c.drain(t, budget, 5, func() bool { return c.liveOrders(attacker, id) == 0 })
+
+	// Under a flow larger than the budget, expiries still get a quarter.
+	for i := 0; i < wall; i++ {
+		s := limit(id, types.Side_SIDE_SELL, 110, 1)
+		s.TimeInForce, s.ExpireBlock = types.TimeInForce_TIME_IN_FORCE_GTB, c.height+1
+		c.mustPlace(attacker, s)
+	}
+	c.endBlock()
+	for i := 0; i < 2*budget; i++ {
+		c.mustPlace(bob, limit(id, types.Side_SIDE_BUY, 80, 1))
+	}
+	ctx = c.endBlockEvents()
+	require.Equal(t, budget/4, countEvents(ctx, "clearchain.exchange.v1.EventOrderExpired"))
+}

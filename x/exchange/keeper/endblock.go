@@ -108,6 +108,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	k.mem.cmds = clearCommands(cmds)
+	k.mem.eb.seqs = seqs[:0]
 	k.mem.height = sdkCtx.BlockHeight()
 	return nil
 }
@@ -135,9 +136,11 @@ func mergeSorted(a, b []int) []int {
 // earlier blocks first (seqs holds their pending-queue keys plus one, 0 for
 // this block's), then this block's queue; carry is the rest of this block's
 // queue, which carryOver writes to the pending queue after the markets ran
-// (behind the commands they deferred).
+// (behind the commands they deferred). The carried-over commands stay in the
+// pending queue until carryOver knows which ran.
 func (k Keeper) collectCommands(ctx context.Context, budget int) (cmds []types.QueuedCommand, seqs []uint64, carry []types.QueuedCommand, err error) {
 	cmds = k.mem.cmds[:0]
+	seqs = k.mem.eb.seqs[:0]
 	err = k.Pending.Walk(ctx, nil, func(n uint64, c types.QueuedCommand) (bool, error) {
 		if len(cmds) >= budget {
 			return true, nil
@@ -148,16 +151,6 @@ func (k Keeper) collectCommands(ctx context.Context, budget int) (cmds []types.Q
 	})
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	for i, n := range seqs {
-		if err := k.Pending.Remove(ctx, n-1); err != nil {
-			return nil, nil, nil, err
-		}
-		if cmds[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			if err := k.PendingIDs.Remove(ctx, cmds[i].Order.Id); err != nil {
-				return nil, nil, nil, err
-			}
-		}
 	}
 	err = k.Queue.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
 		if len(cmds) < budget {
@@ -182,12 +175,19 @@ type deferral struct {
 	market uint64
 }
 
-// carryOver writes to the pending queue the commands the markets deferred,
-// in arrival order (a mass cancel of every market as one command per market
-// that deferred it), ahead of everything still pending: they take the keys
-// of the carried-over commands collected this block, smallest first (a new
-// key only when those run out, which can only happen when nothing was left
-// pending); then carry, this block's queue beyond max_orders_per_block.
+// carryOver updates the pending queue after the markets ran: the
+// carried-over commands that ran leave it; those deferred again stay under
+// their keys, untouched (no store write: a command held for several blocks
+// costs its decoding only), or rewritten in place when a mass cancel of
+// every market is now deferred by one market only; this block's deferred
+// commands follow under new keys, in arrival order, then carry, this
+// block's queue beyond max_orders_per_block. This keeps the queue's order:
+// arrival order, deferred commands ahead of everything still pending (this
+// block's commands are collected only when nothing was left pending).
+//
+// A mass cancel of every market that several markets deferred becomes one
+// command per market: then the collected carried-over commands are
+// rewritten as before (carryOverRewrite).
 func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []deferral, carry []types.QueuedCommand) error {
 	slices.SortFunc(deferred, func(a, b deferral) int {
 		if a.pos != b.pos {
@@ -195,10 +195,89 @@ func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs 
 		}
 		return cmp.Compare(a.market, b.market)
 	})
+	for i := 1; i < len(deferred); i++ {
+		if deferred[i].pos == deferred[i-1].pos {
+			return k.carryOverRewrite(ctx, cmds, seqs, deferred, carry)
+		}
+	}
+	put := func(c *types.QueuedCommand) error {
+		n, err := k.PendingSeq.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if err := k.Pending.Set(ctx, n, *c); err != nil {
+			return err
+		}
+		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
+			return k.PendingIDs.Set(ctx, c.Order.Id, *c)
+		}
+		return nil
+	}
+	d := 0
+	for i := range cmds {
+		held := d < len(deferred) && deferred[d].pos == i
+		var market uint64
+		if held {
+			market = deferred[d].market
+			d++
+		}
+		c := &cmds[i]
+		switch {
+		case seqs[i] != 0 && !held:
+			if err := k.Pending.Remove(ctx, seqs[i]-1); err != nil {
+				return err
+			}
+			if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
+				if err := k.PendingIDs.Remove(ctx, c.Order.Id); err != nil {
+					return err
+				}
+			}
+		case seqs[i] != 0 && c.MarketId == 0:
+			// An all-markets mass cancel only one market deferred.
+			cc := *c
+			cc.MarketId = market
+			if err := k.Pending.Set(ctx, seqs[i]-1, cc); err != nil {
+				return err
+			}
+		case seqs[i] == 0 && held:
+			cc := *c
+			if cc.MarketId == 0 {
+				cc.MarketId = market
+			}
+			if err := put(&cc); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range carry {
+		if err := put(&carry[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// carryOverRewrite is carryOver when a command is split per market: the
+// collected carried-over commands leave the pending queue, then the
+// deferred commands are written in arrival order (a mass cancel of every
+// market as one command per market that deferred it) under the keys of the
+// collected carried-over commands, smallest first (a new key only when those
+// run out, which can only happen when nothing was left pending), ahead of
+// everything still pending; then carry.
+func (k Keeper) carryOverRewrite(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []deferral, carry []types.QueuedCommand) error {
 	var keys []uint64 // collected carried-over keys, ascending
-	for _, n := range seqs {
-		if n != 0 {
-			keys = append(keys, n-1)
+	for i, n := range seqs {
+		if n == 0 {
+			continue
+		}
+		keys = append(keys, n-1)
+		if err := k.Pending.Remove(ctx, n-1); err != nil {
+			return err
+		}
+		if cmds[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
+			if err := k.PendingIDs.Remove(ctx, cmds[i].Order.Id); err != nil {
+				return err
+			}
 		}
 	}
 	put := func(c *types.QueuedCommand) error {
@@ -297,6 +376,9 @@ type marketRun struct {
 	limit    int
 	used     int
 	deferred []int
+	// reserve: units kept for the second pass from expiries and triggers;
+	// laterUsed: the units those used (laterAllowance).
+	reserve, laterUsed int
 	// later indexes the second-pass places for the first pass's cancels.
 	later *laterPlaces
 	// limLo, limHi (limOn): the circuit breaker's limit prices in the
@@ -350,6 +432,11 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 	r.setBand()
 
 	ev := k.mem.events[:0]
+	for _, c := range cmds {
+		if !first(c) {
+			r.reserve++ // the second pass's commands (laterAllowance)
+		}
+	}
 	// 1. Cancels, mass cancels and post-only places, under the budget: a
 	// market maker's pull runs before any taker of the block.
 	ev, held := r.firstPass(cmds, ev[:0])
@@ -357,17 +444,20 @@ func (r *marketRun) run(cmds []*types.QueuedCommand) error {
 		return r.err
 	}
 	// 2. Expiries (block height and block time: deterministic), under the
-	// budget; due orders left over never trade (matching.ExpireUpToN).
-	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.allowance(), ev[:0])
+	// budget less the second pass's reserve (laterAllowance); due orders
+	// left over never trade (matching.ExpireUpToN).
+	ev, expired := r.book.ExpireUpToN(h, ctx.BlockTime().Unix(), r.laterAllowance(), ev[:0])
 	r.used += len(ev)
+	r.laterUsed += len(ev)
 	r.settle(ev, nil)
-	// 3. Stop triggers from the reference price, under the budget: a few at
-	// a time, since each triggered stop's fills count too; the stops left
-	// trigger at the next block's reference.
+	// 3. Stop triggers from the reference price, under the same allowance:
+	// a few at a time, since each triggered stop's fills count too; the
+	// stops left trigger at the next block's reference.
 	if r.hasRef && !r.halted && r.book.StopLen() > 0 {
-		for done := false; !done && r.used < r.limit; {
-			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.allowance(), triggerChunk), ev[:0])
+		for done := false; !done && r.laterAllowance() > 0; {
+			ev, done = r.book.OnReferencePriceN(matching.Price(r.ref), min(r.laterAllowance(), triggerChunk), ev[:0])
 			r.used += len(ev)
+			r.laterUsed += len(ev)
 			r.settle(ev, nil)
 		}
 	}
@@ -591,7 +681,7 @@ func (r *marketRun) reject(c *types.QueuedCommand, reason string) {
 		r.fail(err)
 		return
 	}
-	emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
+	r.k.emitOrderRejected(r.ctx, o.Id, r.m.Id, oi.str, o.EntityId, reason, o.ClientOrderId)
 	if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
 		r.finished(matching.OrderID(o.Id), o.OwnerId, types.EngineSide(o.Side), o.Price, o.Quantity, types.OrderState_ORDER_STATE_REJECTED, reason, o.ClientOrderId)
 	}
@@ -663,7 +753,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 				}
 			}
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason,
+				r.k.emitOrderCancelled(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), uint64(e.Remaining), reason,
 					k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
@@ -674,14 +764,14 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 		case matching.EvExpired:
 			r.release(uint64(e.Owner), e.Side, e.Price, e.Qty)
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), k.mem.clientIDs[e.OrderID])
+				r.k.emitOrderExpired(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), uint64(e.Qty), k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
 			r.finished(e.OrderID, uint64(e.Owner), e.Side, int64(e.Price), uint64(e.Qty), types.OrderState_ORDER_STATE_EXPIRED, types.ReasonTextExpired)
 		case matching.EvTriggered:
 			if oi, err := k.ownerInfo(r.gctx, uint64(e.Owner)); err == nil {
-				emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref, k.mem.clientIDs[e.OrderID])
+				r.k.emitOrderTriggered(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, uint64(e.Entity), r.ref, k.mem.clientIDs[e.OrderID])
 			} else {
 				r.fail(err)
 			}
@@ -699,7 +789,7 @@ func (r *marketRun) settle(ev []matching.Event, c *types.QueuedCommand) {
 				cid = c.Order.ClientOrderId
 			}
 			if oi, err := k.ownerInfo(r.gctx, owner); err == nil {
-				emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String(), cid)
+				r.k.emitOrderRejected(r.ctx, uint64(e.OrderID), r.m.Id, oi.str, entity, e.Reason.String(), cid)
 			} else {
 				r.fail(err)
 			}

@@ -57,55 +57,62 @@ func emitOrderPlaced(ctx sdk.Context, c *types.QueuedCommand, owner string) {
 	)
 }
 
-func emitOrderCancelled(ctx sdk.Context, orderID, market uint64, owner string, entity, qty, remaining uint64, reason, cid string) {
-	emit(ctx, evTypeCancelled,
-		attr("client_order_id", qs(cid)),
-		attr("entity_id", qu(entity)),
-		attr("market_id", qu(market)),
-		attr("order_id", qu(orderID)),
-		attr("owner", qs(owner)),
-		attr("quantity", qu(qty)),
-		attr("reason", qs(reason)),
-		attr("reason_code", reasonJSON(reason)),
-		attr("remaining", qu(remaining)),
-	)
+// The per-order events of EndBlock (cancelled, expired, triggered,
+// rejected) take their quoted values and attribute slices from the
+// keeper's arena (see strArena), like the fill events: an adversary's block
+// of tens of thousands of cancels and expiries costs no allocation per
+// event beyond the event manager's own. Callers hold mem.mu (EndBlock).
+
+func (k Keeper) emitOrderCancelled(ctx sdk.Context, orderID, market uint64, owner string, entity, qty, remaining uint64, reason, cid string) {
+	a := &k.mem.strs
+	at := a.attrs(9)
+	at[0] = attr("client_order_id", a.qstr(cid))
+	at[1] = attr("entity_id", a.quint(entity))
+	at[2] = attr("market_id", a.quint(market))
+	at[3] = attr("order_id", a.quint(orderID))
+	at[4] = attr("owner", a.qstr(owner))
+	at[5] = attr("quantity", a.quint(qty))
+	at[6] = attr("reason", a.qstr(reason))
+	at[7] = attr("reason_code", a.reasonJSON(reason))
+	at[8] = attr("remaining", a.quint(remaining))
+	ctx.EventManager().EmitEvent(sdk.Event{Type: evTypeCancelled, Attributes: at})
 }
 
-// reasonJSON is the proto-JSON value of a reason text's code.
-func reasonJSON(reason string) string { return `"` + types.ReasonCode(reason).String() + `"` }
-
-func emitOrderExpired(ctx sdk.Context, orderID, market uint64, owner string, entity, qty uint64, cid string) {
-	emit(ctx, evTypeExpired,
-		attr("client_order_id", qs(cid)),
-		attr("entity_id", qu(entity)),
-		attr("market_id", qu(market)),
-		attr("order_id", qu(orderID)),
-		attr("owner", qs(owner)),
-		attr("quantity", qu(qty)),
-	)
+func (k Keeper) emitOrderExpired(ctx sdk.Context, orderID, market uint64, owner string, entity, qty uint64, cid string) {
+	a := &k.mem.strs
+	at := a.attrs(6)
+	at[0] = attr("client_order_id", a.qstr(cid))
+	at[1] = attr("entity_id", a.quint(entity))
+	at[2] = attr("market_id", a.quint(market))
+	at[3] = attr("order_id", a.quint(orderID))
+	at[4] = attr("owner", a.qstr(owner))
+	at[5] = attr("quantity", a.quint(qty))
+	ctx.EventManager().EmitEvent(sdk.Event{Type: evTypeExpired, Attributes: at})
 }
 
-func emitOrderTriggered(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, ref int64, cid string) {
-	emit(ctx, evTypeTriggered,
-		attr("client_order_id", qs(cid)),
-		attr("entity_id", qu(entity)),
-		attr("market_id", qu(market)),
-		attr("order_id", qu(orderID)),
-		attr("owner", qs(owner)),
-		attr("reference_price", qi(ref)),
-	)
+func (k Keeper) emitOrderTriggered(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, ref int64, cid string) {
+	a := &k.mem.strs
+	at := a.attrs(6)
+	at[0] = attr("client_order_id", a.qstr(cid))
+	at[1] = attr("entity_id", a.quint(entity))
+	at[2] = attr("market_id", a.quint(market))
+	at[3] = attr("order_id", a.quint(orderID))
+	at[4] = attr("owner", a.qstr(owner))
+	at[5] = attr("reference_price", a.qint(ref))
+	ctx.EventManager().EmitEvent(sdk.Event{Type: evTypeTriggered, Attributes: at})
 }
 
-func emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, reason, cid string) {
-	emit(ctx, evTypeRejected,
-		attr("client_order_id", qs(cid)),
-		attr("entity_id", qu(entity)),
-		attr("market_id", qu(market)),
-		attr("order_id", qu(orderID)),
-		attr("owner", qs(owner)),
-		attr("reason", qs(reason)),
-		attr("reason_code", reasonJSON(reason)),
-	)
+func (k Keeper) emitOrderRejected(ctx sdk.Context, orderID, market uint64, owner string, entity uint64, reason, cid string) {
+	a := &k.mem.strs
+	at := a.attrs(7)
+	at[0] = attr("client_order_id", a.qstr(cid))
+	at[1] = attr("entity_id", a.quint(entity))
+	at[2] = attr("market_id", a.quint(market))
+	at[3] = attr("order_id", a.quint(orderID))
+	at[4] = attr("owner", a.qstr(owner))
+	at[5] = attr("reason", a.qstr(reason))
+	at[6] = attr("reason_code", a.reasonJSON(reason))
+	ctx.EventManager().EmitEvent(sdk.Event{Type: evTypeRejected, Attributes: at})
 }
 
 // Attributes of the plain fill event (EventTypeFill), in order. The taker
@@ -204,6 +211,60 @@ func (a *strArena) int(v int64) string {
 	start := len(a.buf)
 	a.buf = strconv.AppendInt(a.buf, v, 10)
 	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+// room makes room for n more bytes in the chunk.
+func (a *strArena) room(n int) {
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(strChunk, n))
+	}
+}
+
+// str returns the arena's bytes from start as a string.
+func (a *strArena) str(start int) string {
+	return unsafe.String(&a.buf[start], len(a.buf)-start)
+}
+
+// quint returns v's proto-JSON value (a quoted decimal), as qu does.
+func (a *strArena) quint(v uint64) string {
+	a.room(22)
+	start := len(a.buf)
+	a.buf = append(a.buf, '"')
+	a.buf = strconv.AppendUint(a.buf, v, 10)
+	a.buf = append(a.buf, '"')
+	return a.str(start)
+}
+
+// qint returns v's proto-JSON value, as qi does.
+func (a *strArena) qint(v int64) string {
+	a.room(22)
+	start := len(a.buf)
+	a.buf = append(a.buf, '"')
+	a.buf = strconv.AppendInt(a.buf, v, 10)
+	a.buf = append(a.buf, '"')
+	return a.str(start)
+}
+
+// qstr returns s quoted as qs does (strconv.Quote).
+func (a *strArena) qstr(s string) string {
+	if s == "" {
+		return `""`
+	}
+	a.room(2*len(s) + 2) // grows in place when escapes need more
+	start := len(a.buf)
+	a.buf = strconv.AppendQuote(a.buf, s)
+	return a.str(start)
+}
+
+// reasonJSON is the proto-JSON value of a reason text's code.
+func (a *strArena) reasonJSON(reason string) string {
+	name := types.ReasonCode(reason).String()
+	a.room(len(name) + 2)
+	start := len(a.buf)
+	a.buf = append(a.buf, '"')
+	a.buf = append(a.buf, name...)
+	a.buf = append(a.buf, '"')
+	return a.str(start)
 }
 
 // attrs returns n fresh attributes (cap-limited: appending to them copies).

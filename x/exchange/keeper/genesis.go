@@ -111,6 +111,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.initStatusGenesis(ctx, gs); err != nil {
+		return err
+	}
 	for _, s := range []struct {
 		seq  collections.Sequence
 		next uint64
@@ -185,6 +188,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Doomed = append(gs.Doomed, id)
 		return false, nil
 	}))
+	walk(k.exportStatusGenesis(ctx, gs))
 	if err != nil {
 		return nil, err
 	}

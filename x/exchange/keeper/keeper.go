@@ -132,6 +132,8 @@ type memState struct {
 	encoded map[uint64]map[matching.LevelKey][]byte
 	led     *ledger
 	strs    strArena
+	// eb: EndBlock's own buffers and caches (endblock_mem.go).
+	eb endBlockMem
 }
 
 // refs holds what the app wires after building the keeper, shared by its

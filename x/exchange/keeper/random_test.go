@@ -1,12 +1,15 @@
 package keeper_test
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktestutil "github.com/cosmos/cosmos-sdk/x/bank/testutil"
 
 	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -24,6 +27,8 @@ type sim struct {
 	traders []sdk.AccAddress
 	markets []uint64
 	ids     []uint64 // order ids seen (some dead)
+	// events: each chain's EndBlock events of the last block.
+	events [][]sdk.Event
 }
 
 func newSim(t *testing.T, n int) *sim {
@@ -168,6 +173,10 @@ func (s *sim) block(t *testing.T, rng *rand.Rand) {
 			}
 		}
 		ctx := c.endBlockEvents() // checks the invariant
+		if len(s.events) != len(s.chains) {
+			s.events = make([][]sdk.Event, len(s.chains))
+		}
+		s.events[ci] = ctx.EventManager().Events()
 		if s.ext && ci == 0 {
 			s.note(c, ctx)
 		}
@@ -339,5 +348,102 @@ func TestGenesisRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, a.Bids, b.Bids)
 		require.Equal(t, a.Asks, b.Asks)
+	}
+}
+
+// TestGenesisExportMidCarryOverNextBlocksIdentical exports a chain on the
+// budget paths while commands are carried over (with partly filled live
+// orders, finished orders' statuses, heartbeats, trade history), imports it
+// into a fresh keeper and store, and runs the same blocks on both: every
+// block's events, the exported state, the status of every order id seen,
+// the recent trades and the stats must stay identical.
+func TestGenesisExportMidCarryOverNextBlocksIdentical(t *testing.T) {
+	s := newExtSim(t, 2)
+	rng := rand.New(rand.NewSource(29))
+	c := s.chains[1]
+	for i := 0; ; i++ {
+		require.Less(t, i, 200, "no block left commands carried over with fills, statuses and heartbeats")
+		s.block(t, rng)
+		if i < 20 {
+			continue
+		}
+		// What EndBlock keeps in state, read from the store.
+		has := func(walk func(func() (bool, error)) error) bool {
+			n := 0
+			require.NoError(t, walk(func() (bool, error) { n++; return true, nil }))
+			return n > 0
+		}
+		if has(func(f func() (bool, error)) error {
+			return c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) { return f() })
+		}) && has(func(f func() (bool, error)) error {
+			return c.k.Filled.Walk(c.ctx, nil, func(uint64, uint64) (bool, error) { return f() })
+		}) && has(func(f func() (bool, error)) error {
+			return c.k.StatusBlocks.Walk(c.ctx, nil, func(int64, []byte) (bool, error) { return f() })
+		}) && has(func(f func() (bool, error)) error {
+			return c.k.Heartbeats.Walk(c.ctx, nil, func(sdk.AccAddress, types.Heartbeat) (bool, error) { return f() })
+		}) {
+			break
+		}
+	}
+	gs, err := c.k.ExportGenesis(c.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+
+	// A fresh store: the same licences, bank balances of the traders and of
+	// the module account, then the exchange's genesis at the same height.
+	d := newChain(t)
+	d.height = c.height
+	d.ctx = d.newCtx()
+	for addr, l := range c.lic.table {
+		d.lic.table[addr] = l
+	}
+	for _, a := range s.traders {
+		if coins := c.bank.GetAllBalances(c.ctx, a); !coins.IsZero() {
+			require.NoError(t, banktestutil.FundAccount(d.ctx, d.bank, a, coins))
+		}
+	}
+	mod := authtypes.NewModuleAddress(types.ModuleName)
+	require.NoError(t, banktestutil.FundModuleAccount(d.ctx, d.bank, types.ModuleName, c.bank.GetAllBalances(c.ctx, mod)))
+	d.oracle.prices = c.oracle.prices
+	require.NoError(t, d.k.InitGenesis(d.ctx, gs))
+	gs2, err := d.k.ExportGenesis(d.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, gs2, "export of the imported state")
+	d.cms.Commit()
+	d.ctx = d.newCtx()
+	s.chains[1] = d
+
+	a := s.chains[0]
+	same := func(when string) {
+		t.Helper()
+		ga, err := a.k.ExportGenesis(a.ctx)
+		require.NoError(t, err)
+		gd, err := d.k.ExportGenesis(d.ctx)
+		require.NoError(t, err)
+		require.Equal(t, ga, gd, "%s: exported state", when)
+		for _, id := range s.ids {
+			sa, ea := a.q.OrderStatus(a.ctx, &types.QueryOrderStatusRequest{OrderId: id})
+			sd, ed := d.q.OrderStatus(d.ctx, &types.QueryOrderStatusRequest{OrderId: id})
+			require.Equal(t, ea == nil, ed == nil, "%s: order %d: %v / %v", when, id, ea, ed)
+			require.Equal(t, sa, sd, "%s: status of order %d", when, id)
+		}
+		for _, m := range s.markets {
+			ta, err := a.q.Trades(a.ctx, &types.QueryTradesRequest{MarketId: m})
+			require.NoError(t, err)
+			td, err := d.q.Trades(d.ctx, &types.QueryTradesRequest{MarketId: m})
+			require.NoError(t, err)
+			require.Equal(t, ta, td, "%s: trades of market %d", when, m)
+			sa, err := a.q.Stats(a.ctx, &types.QueryStatsRequest{MarketId: m})
+			require.NoError(t, err)
+			sd, err := d.q.Stats(d.ctx, &types.QueryStatsRequest{MarketId: m})
+			require.NoError(t, err)
+			require.Equal(t, sa, sd, "%s: stats of market %d", when, m)
+		}
+	}
+	same("after import")
+	for i := 0; i < 30; i++ {
+		s.block(t, rng)
+		require.Equal(t, s.events[0], s.events[1], "block %d after import: EndBlock events", i)
+		same(fmt.Sprintf("block %d after import", i))
 	}
 }

@@ -101,5 +101,5 @@ func (gs GenesisState) Validate() error {
 	if gs.NextMarketId == 0 || gs.NextOrderId == 0 || gs.NextOwnerId == 0 {
 		return fmt.Errorf("%w: sequences start at 1", ErrInvalidGenesis)
 	}
-	return nil
+	return gs.validateStatus(markets)
 }

@@ -43,6 +43,14 @@ type GenesisState struct {
 	// doomed: force-cancelled orders still queued (not yet in a book); their
 	// place is rejected when it runs.
 	Doomed []uint64 `protobuf:"varint,14,rep,packed,name=doomed,proto3" json:"doomed,omitempty"`
+	// status_blocks: the statuses of the orders finished within the status
+	// window (params.status_window_blocks), per finish height, ascending.
+	StatusBlocks []GenesisStatusBlock `protobuf:"bytes,15,rep,name=status_blocks,json=statusBlocks,proto3" json:"status_blocks"`
+	// filled: the lots filled so far by the live orders that have partly
+	// filled (their status and a modify's new open quantity need it).
+	Filled []GenesisStatusFilled `protobuf:"bytes,16,rep,name=filled,proto3" json:"filled"`
+	// history: the recent-trades ring and the volume buckets of each market.
+	History GenesisStatusHistory `protobuf:"bytes,17,opt,name=history,proto3" json:"history"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -176,6 +184,301 @@ func (m *GenesisState) GetDoomed() []uint64 {
 	return nil
 }
 
+func (m *GenesisState) GetStatusBlocks() []GenesisStatusBlock {
+	if m != nil {
+		return m.StatusBlocks
+	}
+	return nil
+}
+
+func (m *GenesisState) GetFilled() []GenesisStatusFilled {
+	if m != nil {
+		return m.Filled
+	}
+	return nil
+}
+
+func (m *GenesisState) GetHistory() GenesisStatusHistory {
+	if m != nil {
+		return m.History
+	}
+	return GenesisStatusHistory{}
+}
+
+// GenesisStatusBlock is the statuses of the orders that finished at height.
+type GenesisStatusBlock struct {
+	Height   int64         `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Statuses []OrderStatus `protobuf:"bytes,2,rep,name=statuses,proto3" json:"statuses"`
+}
+
+func (m *GenesisStatusBlock) Reset()         { *m = GenesisStatusBlock{} }
+func (m *GenesisStatusBlock) String() string { return proto.CompactTextString(m) }
+func (*GenesisStatusBlock) ProtoMessage()    {}
+func (*GenesisStatusBlock) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c5a61979471d3a9c, []int{1}
+}
+func (m *GenesisStatusBlock) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisStatusBlock) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisStatusBlock.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisStatusBlock) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisStatusBlock.Merge(m, src)
+}
+func (m *GenesisStatusBlock) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisStatusBlock) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisStatusBlock.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisStatusBlock proto.InternalMessageInfo
+
+func (m *GenesisStatusBlock) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *GenesisStatusBlock) GetStatuses() []OrderStatus {
+	if m != nil {
+		return m.Statuses
+	}
+	return nil
+}
+
+// GenesisStatusFilled is what a live order has filled so far.
+type GenesisStatusFilled struct {
+	OrderId  uint64 `protobuf:"varint,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	Quantity uint64 `protobuf:"varint,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+}
+
+func (m *GenesisStatusFilled) Reset()         { *m = GenesisStatusFilled{} }
+func (m *GenesisStatusFilled) String() string { return proto.CompactTextString(m) }
+func (*GenesisStatusFilled) ProtoMessage()    {}
+func (*GenesisStatusFilled) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c5a61979471d3a9c, []int{2}
+}
+func (m *GenesisStatusFilled) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisStatusFilled) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisStatusFilled.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisStatusFilled) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisStatusFilled.Merge(m, src)
+}
+func (m *GenesisStatusFilled) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisStatusFilled) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisStatusFilled.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisStatusFilled proto.InternalMessageInfo
+
+func (m *GenesisStatusFilled) GetOrderId() uint64 {
+	if m != nil {
+		return m.OrderId
+	}
+	return 0
+}
+
+func (m *GenesisStatusFilled) GetQuantity() uint64 {
+	if m != nil {
+		return m.Quantity
+	}
+	return 0
+}
+
+// GenesisStatusHistory is the markets' recent trades and volume buckets,
+// each under its ring slot.
+type GenesisStatusHistory struct {
+	Trades []GenesisStatusTrade  `protobuf:"bytes,1,rep,name=trades,proto3" json:"trades"`
+	Volume []GenesisStatusVolume `protobuf:"bytes,2,rep,name=volume,proto3" json:"volume"`
+}
+
+func (m *GenesisStatusHistory) Reset()         { *m = GenesisStatusHistory{} }
+func (m *GenesisStatusHistory) String() string { return proto.CompactTextString(m) }
+func (*GenesisStatusHistory) ProtoMessage()    {}
+func (*GenesisStatusHistory) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c5a61979471d3a9c, []int{3}
+}
+func (m *GenesisStatusHistory) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisStatusHistory) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisStatusHistory.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisStatusHistory) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisStatusHistory.Merge(m, src)
+}
+func (m *GenesisStatusHistory) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisStatusHistory) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisStatusHistory.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisStatusHistory proto.InternalMessageInfo
+
+func (m *GenesisStatusHistory) GetTrades() []GenesisStatusTrade {
+	if m != nil {
+		return m.Trades
+	}
+	return nil
+}
+
+func (m *GenesisStatusHistory) GetVolume() []GenesisStatusVolume {
+	if m != nil {
+		return m.Volume
+	}
+	return nil
+}
+
+// GenesisStatusTrade is one entry of a market's recent-trades ring.
+type GenesisStatusTrade struct {
+	Slot  uint64 `protobuf:"varint,1,opt,name=slot,proto3" json:"slot,omitempty"`
+	Trade Trade  `protobuf:"bytes,2,opt,name=trade,proto3" json:"trade"`
+}
+
+func (m *GenesisStatusTrade) Reset()         { *m = GenesisStatusTrade{} }
+func (m *GenesisStatusTrade) String() string { return proto.CompactTextString(m) }
+func (*GenesisStatusTrade) ProtoMessage()    {}
+func (*GenesisStatusTrade) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c5a61979471d3a9c, []int{4}
+}
+func (m *GenesisStatusTrade) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisStatusTrade) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisStatusTrade.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisStatusTrade) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisStatusTrade.Merge(m, src)
+}
+func (m *GenesisStatusTrade) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisStatusTrade) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisStatusTrade.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisStatusTrade proto.InternalMessageInfo
+
+func (m *GenesisStatusTrade) GetSlot() uint64 {
+	if m != nil {
+		return m.Slot
+	}
+	return 0
+}
+
+func (m *GenesisStatusTrade) GetTrade() Trade {
+	if m != nil {
+		return m.Trade
+	}
+	return Trade{}
+}
+
+// GenesisStatusVolume is one volume bucket of a market.
+type GenesisStatusVolume struct {
+	MarketId uint64       `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	Slot     uint64       `protobuf:"varint,2,opt,name=slot,proto3" json:"slot,omitempty"`
+	Bucket   VolumeBucket `protobuf:"bytes,3,opt,name=bucket,proto3" json:"bucket"`
+}
+
+func (m *GenesisStatusVolume) Reset()         { *m = GenesisStatusVolume{} }
+func (m *GenesisStatusVolume) String() string { return proto.CompactTextString(m) }
+func (*GenesisStatusVolume) ProtoMessage()    {}
+func (*GenesisStatusVolume) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c5a61979471d3a9c, []int{5}
+}
+func (m *GenesisStatusVolume) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisStatusVolume) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisStatusVolume.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisStatusVolume) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisStatusVolume.Merge(m, src)
+}
+func (m *GenesisStatusVolume) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisStatusVolume) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisStatusVolume.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisStatusVolume proto.InternalMessageInfo
+
+func (m *GenesisStatusVolume) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *GenesisStatusVolume) GetSlot() uint64 {
+	if m != nil {
+		return m.Slot
+	}
+	return 0
+}
+
+func (m *GenesisStatusVolume) GetBucket() VolumeBucket {
+	if m != nil {
+		return m.Bucket
+	}
+	return VolumeBucket{}
+}
+
 // GenesisOwner maps an engine owner id to its account.
 type GenesisOwner struct {
 	Id      uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -186,7 +489,7 @@ func (m *GenesisOwner) Reset()         { *m = GenesisOwner{} }
 func (m *GenesisOwner) String() string { return proto.CompactTextString(m) }
 func (*GenesisOwner) ProtoMessage()    {}
 func (*GenesisOwner) Descriptor() ([]byte, []int) {
-	return fileDescriptor_c5a61979471d3a9c, []int{1}
+	return fileDescriptor_c5a61979471d3a9c, []int{6}
 }
 func (m *GenesisOwner) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -242,7 +545,7 @@ func (m *GenesisLevel) Reset()         { *m = GenesisLevel{} }
 func (m *GenesisLevel) String() string { return proto.CompactTextString(m) }
 func (*GenesisLevel) ProtoMessage()    {}
 func (*GenesisLevel) Descriptor() ([]byte, []int) {
-	return fileDescriptor_c5a61979471d3a9c, []int{2}
+	return fileDescriptor_c5a61979471d3a9c, []int{7}
 }
 func (m *GenesisLevel) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -316,7 +619,7 @@ func (m *GenesisBookMeta) Reset()         { *m = GenesisBookMeta{} }
 func (m *GenesisBookMeta) String() string { return proto.CompactTextString(m) }
 func (*GenesisBookMeta) ProtoMessage()    {}
 func (*GenesisBookMeta) Descriptor() ([]byte, []int) {
-	return fileDescriptor_c5a61979471d3a9c, []int{3}
+	return fileDescriptor_c5a61979471d3a9c, []int{8}
 }
 func (m *GenesisBookMeta) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -361,6 +664,11 @@ func (m *GenesisBookMeta) GetMeta() BookMeta {
 
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "clearchain.exchange.v1.GenesisState")
+	proto.RegisterType((*GenesisStatusBlock)(nil), "clearchain.exchange.v1.GenesisStatusBlock")
+	proto.RegisterType((*GenesisStatusFilled)(nil), "clearchain.exchange.v1.GenesisStatusFilled")
+	proto.RegisterType((*GenesisStatusHistory)(nil), "clearchain.exchange.v1.GenesisStatusHistory")
+	proto.RegisterType((*GenesisStatusTrade)(nil), "clearchain.exchange.v1.GenesisStatusTrade")
+	proto.RegisterType((*GenesisStatusVolume)(nil), "clearchain.exchange.v1.GenesisStatusVolume")
 	proto.RegisterType((*GenesisOwner)(nil), "clearchain.exchange.v1.GenesisOwner")
 	proto.RegisterType((*GenesisLevel)(nil), "clearchain.exchange.v1.GenesisLevel")
 	proto.RegisterType((*GenesisBookMeta)(nil), "clearchain.exchange.v1.GenesisBookMeta")
@@ -371,51 +679,66 @@ func init() {
 }
 
 var fileDescriptor_c5a61979471d3a9c = []byte{
-	// 689 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x94, 0xcd, 0x6e, 0x13, 0x3b,
-	0x14, 0xc7, 0x33, 0xcd, 0x74, 0x92, 0x38, 0x69, 0xae, 0x64, 0x55, 0x95, 0x6f, 0xef, 0x55, 0x08,
-	0x69, 0x81, 0x6c, 0x48, 0x68, 0xd8, 0x21, 0x04, 0x34, 0x08, 0xb5, 0x15, 0x2d, 0x85, 0x29, 0x2b,
-	0x36, 0x91, 0x33, 0x3e, 0x4a, 0x86, 0x64, 0xc6, 0xd1, 0xd8, 0x69, 0xcb, 0x5b, 0xf0, 0x30, 0x3c,
-	0x44, 0xd9, 0x55, 0xb0, 0x61, 0x85, 0x50, 0xfb, 0x22, 0xc8, 0x1f, 0x93, 0x44, 0x15, 0x93, 0xb2,
-	0xf3, 0xc7, 0xef, 0xff, 0xf7, 0x39, 0xc7, 0xc7, 0x46, 0xdb, 0xc1, 0x18, 0x68, 0x12, 0x0c, 0x69,
-	0x18, 0xb7, 0xe1, 0x3c, 0x18, 0xd2, 0x78, 0x00, 0xed, 0xd3, 0x9d, 0xf6, 0x00, 0x62, 0x10, 0xa1,
-	0x68, 0x4d, 0x12, 0x2e, 0x39, 0xde, 0x98, 0x53, 0xad, 0x94, 0x6a, 0x9d, 0xee, 0x6c, 0xae, 0x0f,
-	0xf8, 0x80, 0x6b, 0xa4, 0xad, 0x46, 0x86, 0xde, 0xfc, 0x37, 0xe0, 0x22, 0xe2, 0xa2, 0x67, 0x36,
-	0xcc, 0xc4, 0x6e, 0x6d, 0x65, 0x1c, 0x37, 0xa1, 0x09, 0x8d, 0x6e, 0x83, 0x22, 0x9a, 0x8c, 0x40,
-	0x5a, 0xa8, 0x91, 0x01, 0xf1, 0x84, 0x41, 0x62, 0x99, 0xac, 0xe4, 0xfa, 0x74, 0x4c, 0xe3, 0x00,
-	0x0c, 0xd5, 0xf8, 0xee, 0xa1, 0xca, 0x9e, 0x49, 0xf7, 0x44, 0x52, 0x09, 0xf8, 0x29, 0xf2, 0x4c,
-	0x3c, 0xc4, 0xa9, 0x3b, 0xcd, 0x72, 0xa7, 0xd6, 0xfa, 0x73, 0xfa, 0xad, 0xb7, 0x9a, 0xea, 0xba,
-	0x17, 0x3f, 0xef, 0xe4, 0x7c, 0xab, 0xc1, 0xcf, 0x50, 0xc1, 0x04, 0x2a, 0xc8, 0x4a, 0x3d, 0xbf,
-	0x4c, 0x7e, 0xa4, 0x31, 0x2b, 0x4f, 0x45, 0xf8, 0x0d, 0x5a, 0x33, 0xc3, 0x9e, 0x50, 0xd1, 0x08,
-	0x92, 0xd7, 0x2e, 0x5b, 0xcb, 0x5d, 0x74, 0xe4, 0xd6, 0xaa, 0x12, 0xcd, 0x97, 0x04, 0xde, 0x47,
-	0x45, 0x9b, 0xaf, 0x20, 0xae, 0xb6, 0xba, 0x9f, 0x65, 0xb5, 0x1b, 0x04, 0x7c, 0x1a, 0xcb, 0xae,
-	0xc1, 0xad, 0xdb, 0x4c, 0x8d, 0xbb, 0xc8, 0xe3, 0x67, 0x31, 0x24, 0x82, 0xac, 0x6a, 0x9f, 0xed,
-	0x2c, 0x1f, 0x5b, 0xcd, 0x63, 0x05, 0xa7, 0xd5, 0x31, 0x4a, 0xe5, 0x31, 0x86, 0x53, 0x18, 0x0b,
-	0xe2, 0xfd, 0x95, 0xc7, 0xa1, 0x82, 0x53, 0x0f, 0xa3, 0xc4, 0x87, 0x08, 0xf5, 0x39, 0x1f, 0xf5,
-	0x22, 0x90, 0x54, 0x90, 0x82, 0xf6, 0x79, 0x70, 0x8b, 0x4f, 0x97, 0xf3, 0xd1, 0x11, 0x48, 0x6a,
-	0xad, 0x4a, 0x7d, 0x3b, 0x17, 0xf8, 0x15, 0x2a, 0x4c, 0x20, 0x66, 0x61, 0x3c, 0x20, 0x45, 0x6d,
-	0x75, 0x2f, 0xcb, 0xea, 0xdd, 0x14, 0xa6, 0xc0, 0x5e, 0xf2, 0x28, 0xa2, 0x31, 0x4b, 0xaf, 0xcd,
-	0x6a, 0xf1, 0x1e, 0x42, 0x43, 0xa0, 0x89, 0xec, 0x03, 0x95, 0x82, 0x94, 0xb4, 0xd3, 0xdd, 0x2c,
-	0xa7, 0xfd, 0x94, 0xb4, 0x2e, 0x0b, 0x52, 0xbc, 0x8d, 0xaa, 0x31, 0x9c, 0xcb, 0x9e, 0x6d, 0x82,
-	0x90, 0x11, 0x54, 0x77, 0x9a, 0xae, 0x5f, 0x51, 0xab, 0xe6, 0xb2, 0x0f, 0x18, 0x6e, 0xa0, 0x35,
-	0x4d, 0xe9, 0x76, 0x57, 0x50, 0x59, 0x43, 0x65, 0xb5, 0x78, 0xac, 0xd6, 0x16, 0x19, 0x55, 0x7a,
-	0xc5, 0x54, 0x16, 0x18, 0xb5, 0x76, 0xc0, 0xf0, 0x73, 0xe4, 0x89, 0x33, 0x80, 0x89, 0x20, 0x6b,
-	0xcb, 0x43, 0x3e, 0x51, 0xd4, 0x7b, 0x2a, 0x46, 0xe9, 0x65, 0x18, 0x19, 0xde, 0x40, 0x1e, 0xe3,
-	0x3c, 0x02, 0x46, 0xaa, 0xf5, 0x7c, 0xd3, 0xf5, 0xed, 0xac, 0xe1, 0xcf, 0x1e, 0x95, 0x3e, 0x0a,
-	0x57, 0xd1, 0x4a, 0xc8, 0xf4, 0x83, 0x72, 0xfd, 0x95, 0x90, 0xe1, 0x0e, 0x2a, 0x50, 0xc6, 0x12,
-	0x10, 0xea, 0x99, 0x38, 0xcd, 0x52, 0x97, 0x7c, 0xfb, 0xf2, 0x70, 0xdd, 0x7e, 0x16, 0xbb, 0x66,
-	0xe7, 0x44, 0x26, 0x61, 0x3c, 0xf0, 0x53, 0xb0, 0xf1, 0xd5, 0x99, 0x99, 0xea, 0xbe, 0xc0, 0xff,
-	0xa1, 0xd2, 0xbc, 0x4c, 0xc6, 0xbb, 0x18, 0xa5, 0x25, 0xc2, 0xc8, 0x15, 0x92, 0x4f, 0xb4, 0x7d,
-	0xd1, 0xd7, 0x63, 0xfc, 0x08, 0xb9, 0x22, 0x64, 0x40, 0xf2, 0x75, 0xa7, 0x59, 0xed, 0xfc, 0x9f,
-	0x99, 0x6c, 0xc8, 0xc0, 0xd7, 0x24, 0x5e, 0x47, 0xab, 0x93, 0x24, 0x0c, 0x80, 0xb8, 0x75, 0xa7,
-	0x99, 0xf7, 0xcd, 0x04, 0xbf, 0x40, 0x9e, 0xae, 0x7c, 0xfa, 0x14, 0x1a, 0x59, 0x4e, 0x3a, 0x4e,
-	0x7d, 0x21, 0xb3, 0x87, 0xa0, 0x75, 0x8d, 0x8f, 0xe8, 0x9f, 0x1b, 0xad, 0xb9, 0x3c, 0x9b, 0x27,
-	0xc8, 0x55, 0xfd, 0xae, 0xb3, 0x29, 0x77, 0xea, 0x59, 0xe7, 0xdd, 0xe8, 0x73, 0xad, 0xe9, 0xbe,
-	0xbe, 0xb8, 0xaa, 0x39, 0x97, 0x57, 0x35, 0xe7, 0xd7, 0x55, 0xcd, 0xf9, 0x7c, 0x5d, 0xcb, 0x5d,
-	0x5e, 0xd7, 0x72, 0x3f, 0xae, 0x6b, 0xb9, 0x0f, 0x3b, 0x83, 0x50, 0x0e, 0xa7, 0xfd, 0x56, 0xc0,
-	0xa3, 0xf6, 0xc2, 0x67, 0xb9, 0x30, 0x3c, 0x9f, 0xff, 0x9c, 0xf2, 0xd3, 0x04, 0x44, 0xdf, 0xd3,
-	0xbf, 0xe6, 0xe3, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff, 0x8c, 0x86, 0xb4, 0x0a, 0x3a, 0x06, 0x00,
-	0x00,
+	// 936 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x56, 0xcd, 0x72, 0x23, 0x35,
+	0x10, 0xce, 0xd8, 0xce, 0xd8, 0xe9, 0xfc, 0x2c, 0x88, 0xd4, 0x96, 0x36, 0x80, 0x31, 0xb3, 0x01,
+	0x52, 0xfc, 0xd8, 0x24, 0x9c, 0xa0, 0x28, 0x60, 0x4d, 0x2d, 0x9b, 0x14, 0x59, 0x16, 0x9c, 0x85,
+	0x03, 0x17, 0x97, 0x3c, 0x23, 0xec, 0xc1, 0x33, 0x23, 0x33, 0xd2, 0x64, 0x93, 0x57, 0xe0, 0xc4,
+	0x7b, 0x70, 0xe5, 0x0d, 0xb8, 0x2c, 0xb7, 0x14, 0x27, 0x4e, 0x14, 0x95, 0xbc, 0x08, 0xa5, 0x96,
+	0x64, 0xbb, 0xb2, 0x99, 0xd8, 0x37, 0x49, 0xf3, 0x7d, 0x9f, 0xfa, 0x53, 0x77, 0x4b, 0x03, 0xbb,
+	0x61, 0xc2, 0x59, 0x1e, 0x8e, 0x58, 0x9c, 0x75, 0xf8, 0x59, 0x38, 0x62, 0xd9, 0x90, 0x77, 0x4e,
+	0xf7, 0x3b, 0x43, 0x9e, 0x71, 0x19, 0xcb, 0xf6, 0x24, 0x17, 0x4a, 0x90, 0xbb, 0x33, 0x54, 0xdb,
+	0xa1, 0xda, 0xa7, 0xfb, 0x3b, 0xdb, 0x43, 0x31, 0x14, 0x08, 0xe9, 0xe8, 0x91, 0x41, 0xef, 0xdc,
+	0x0b, 0x85, 0x4c, 0x85, 0xec, 0x9b, 0x0f, 0x66, 0x62, 0x3f, 0xdd, 0x2f, 0xd9, 0x6e, 0xc2, 0x72,
+	0x96, 0x2e, 0x02, 0xa5, 0x2c, 0x1f, 0x73, 0x65, 0x41, 0x41, 0x09, 0x48, 0xe4, 0x11, 0xcf, 0x2d,
+	0xa6, 0xcc, 0xdc, 0x80, 0x25, 0x2c, 0x0b, 0xb9, 0x41, 0x05, 0x7f, 0x36, 0x60, 0xe3, 0x91, 0xb1,
+	0x7b, 0xa2, 0x98, 0xe2, 0xe4, 0x53, 0xf0, 0x4d, 0x3c, 0xd4, 0x6b, 0x79, 0x7b, 0xeb, 0x07, 0xcd,
+	0xf6, 0xcd, 0xf6, 0xdb, 0xdf, 0x22, 0xaa, 0x5b, 0x7b, 0xfe, 0xef, 0x1b, 0x2b, 0x3d, 0xcb, 0x21,
+	0x9f, 0x41, 0xdd, 0x04, 0x2a, 0x69, 0xa5, 0x55, 0xbd, 0x8d, 0xfe, 0x18, 0x61, 0x96, 0xee, 0x48,
+	0xe4, 0x1b, 0xd8, 0x34, 0xc3, 0xbe, 0xd4, 0xd1, 0x48, 0x5a, 0x45, 0x95, 0xfb, 0xb7, 0xab, 0x60,
+	0xe4, 0x56, 0x6a, 0x23, 0x9d, 0x2d, 0x49, 0x72, 0x08, 0x0d, 0xeb, 0x57, 0xd2, 0x1a, 0x4a, 0xbd,
+	0x5d, 0x26, 0xf5, 0x20, 0x0c, 0x45, 0x91, 0xa9, 0xae, 0x81, 0x5b, 0xb5, 0x29, 0x9b, 0x74, 0xc1,
+	0x17, 0xcf, 0x32, 0x9e, 0x4b, 0xba, 0x8a, 0x3a, 0xbb, 0x65, 0x3a, 0xf6, 0x34, 0x9f, 0x68, 0xb0,
+	0x3b, 0x1d, 0xc3, 0xd4, 0x1a, 0x09, 0x3f, 0xe5, 0x89, 0xa4, 0xfe, 0x52, 0x1a, 0xc7, 0x1a, 0xec,
+	0x34, 0x0c, 0x93, 0x1c, 0x03, 0x0c, 0x84, 0x18, 0xf7, 0x53, 0xae, 0x98, 0xa4, 0x75, 0xd4, 0x79,
+	0x67, 0x81, 0x4e, 0x57, 0x88, 0xf1, 0x63, 0xae, 0x98, 0x95, 0x5a, 0x1b, 0xd8, 0xb9, 0x24, 0x0f,
+	0xa1, 0x3e, 0xe1, 0x59, 0x14, 0x67, 0x43, 0xda, 0x40, 0xa9, 0xb7, 0xca, 0xa4, 0xbe, 0x2b, 0x78,
+	0xc1, 0xa3, 0x2f, 0x45, 0x9a, 0xb2, 0x2c, 0x72, 0x69, 0xb3, 0x5c, 0xf2, 0x08, 0x60, 0xc4, 0x59,
+	0xae, 0x06, 0x9c, 0x29, 0x49, 0xd7, 0x50, 0xe9, 0xcd, 0x32, 0xa5, 0x43, 0x87, 0xb4, 0x2a, 0x73,
+	0x54, 0xb2, 0x0b, 0x5b, 0x19, 0x3f, 0x53, 0x7d, 0x5b, 0x04, 0x71, 0x44, 0xa1, 0xe5, 0xed, 0xd5,
+	0x7a, 0x1b, 0x7a, 0xd5, 0x24, 0xfb, 0x28, 0x22, 0x01, 0x6c, 0x22, 0x0a, 0xcb, 0x5d, 0x83, 0xd6,
+	0x11, 0xb4, 0xae, 0x17, 0x9f, 0xe8, 0xb5, 0x79, 0x8c, 0x3e, 0x7a, 0x8d, 0xd9, 0x98, 0xc3, 0xe8,
+	0xb5, 0xa3, 0x88, 0x7c, 0x0e, 0xbe, 0x7c, 0xc6, 0xf9, 0x44, 0xd2, 0xcd, 0xdb, 0x43, 0x3e, 0xd1,
+	0xa8, 0xa7, 0x4c, 0x8e, 0x5d, 0x32, 0x0c, 0x8d, 0xdc, 0x05, 0x3f, 0x12, 0x22, 0xe5, 0x11, 0xdd,
+	0x6a, 0x55, 0xf7, 0x6a, 0x3d, 0x3b, 0x23, 0xdf, 0xc3, 0xa6, 0xae, 0xdf, 0x42, 0xf6, 0x07, 0x89,
+	0x08, 0xc7, 0x92, 0xde, 0x41, 0xfd, 0x77, 0x17, 0xe4, 0xe9, 0x04, 0x39, 0x5d, 0x4d, 0x71, 0xd5,
+	0x2c, 0x67, 0x4b, 0x92, 0x1c, 0x81, 0xff, 0x53, 0x9c, 0x24, 0x3c, 0xa2, 0x2f, 0xa1, 0xde, 0x7b,
+	0x4b, 0xe9, 0x7d, 0x85, 0x14, 0x17, 0xb9, 0x11, 0x20, 0xc7, 0x50, 0x1f, 0xc5, 0x52, 0x89, 0xfc,
+	0x9c, 0xbe, 0x8c, 0x7d, 0xfe, 0xfe, 0x52, 0x5a, 0x87, 0x86, 0xe3, 0xf2, 0x6f, 0x25, 0x02, 0x09,
+	0xe4, 0x45, 0x0b, 0xfa, 0x74, 0x46, 0x3c, 0x1e, 0x8e, 0x14, 0x5e, 0x25, 0xd5, 0x9e, 0x9d, 0x91,
+	0x87, 0xd0, 0x30, 0xb6, 0xb8, 0xbb, 0x25, 0x4a, 0xfb, 0x1b, 0xb3, 0x69, 0x35, 0x6d, 0x47, 0x3a,
+	0x6a, 0x70, 0x0c, 0xaf, 0xdc, 0xe0, 0x93, 0xdc, 0x83, 0xc6, 0xb4, 0x2e, 0x3c, 0xcc, 0x79, 0x5d,
+	0xd8, 0x9a, 0xd8, 0x81, 0xc6, 0x2f, 0x05, 0xcb, 0x54, 0xac, 0xce, 0x69, 0x05, 0x3f, 0x4d, 0xe7,
+	0xc1, 0xef, 0x1e, 0x6c, 0xdf, 0x64, 0x95, 0x1c, 0x82, 0xaf, 0x72, 0x16, 0x71, 0x7d, 0x21, 0x2e,
+	0x9f, 0xc4, 0xa7, 0x9a, 0xe2, 0xce, 0xdc, 0xf0, 0x75, 0xfa, 0x4e, 0x45, 0x52, 0xa4, 0xdc, 0xba,
+	0x5e, 0x2e, 0x7d, 0x3f, 0x20, 0xc5, 0x49, 0x19, 0x81, 0x20, 0xbc, 0x76, 0xe0, 0xb8, 0x1d, 0x21,
+	0x50, 0x93, 0x89, 0x50, 0xd6, 0x36, 0x8e, 0xc9, 0xc7, 0xb0, 0x8a, 0xdb, 0xa3, 0xe1, 0xf5, 0x83,
+	0xd7, 0xcb, 0xf6, 0x9c, 0x0f, 0xd8, 0x30, 0x82, 0x5f, 0xbd, 0x6b, 0x27, 0x6c, 0x42, 0x21, 0xaf,
+	0xc2, 0xda, 0xac, 0x3f, 0xcd, 0x5e, 0x8d, 0xd4, 0xf5, 0xa6, 0x8b, 0xa1, 0x32, 0x17, 0x43, 0x17,
+	0xfc, 0x41, 0x11, 0x8e, 0xb9, 0xa2, 0x55, 0x0c, 0xa2, 0xf4, 0xde, 0xb3, 0x5e, 0x11, 0xeb, 0x1c,
+	0x1b, 0x66, 0xd0, 0x9b, 0xbe, 0x53, 0xd8, 0xbd, 0x64, 0x0b, 0x2a, 0xd3, 0xdd, 0x2b, 0x71, 0x44,
+	0x0e, 0xa0, 0xce, 0xa2, 0x28, 0xe7, 0x52, 0xe2, 0xd6, 0x6b, 0x5d, 0xfa, 0xf7, 0x1f, 0x1f, 0x6c,
+	0xdb, 0xf7, 0xf7, 0x81, 0xf9, 0x72, 0xa2, 0xf2, 0x38, 0x1b, 0xf6, 0x1c, 0x30, 0xf8, 0xcb, 0x9b,
+	0x8a, 0xe2, 0x55, 0xbb, 0xd8, 0x99, 0x12, 0x13, 0x94, 0x6f, 0xf4, 0x70, 0x4c, 0x3e, 0x84, 0x9a,
+	0x8c, 0x23, 0x8e, 0xbe, 0xb6, 0x0e, 0x5e, 0x2b, 0xbd, 0x3f, 0xe2, 0x88, 0xf7, 0x10, 0x49, 0xb6,
+	0x61, 0x75, 0x92, 0xc7, 0x21, 0xa7, 0x35, 0xec, 0x09, 0x33, 0x21, 0x5f, 0x80, 0x8f, 0x45, 0xea,
+	0x5e, 0x97, 0xa0, 0x4c, 0x09, 0xe3, 0xc4, 0xae, 0x98, 0xbe, 0x2d, 0xc8, 0x0b, 0x7e, 0x86, 0x3b,
+	0xd7, 0x6e, 0xfb, 0xdb, 0xdd, 0x7c, 0x02, 0x35, 0xfd, 0x84, 0xd8, 0xb2, 0x68, 0x95, 0xed, 0x77,
+	0xed, 0xe9, 0x40, 0x4e, 0xf7, 0xeb, 0xe7, 0x97, 0x4d, 0xef, 0xe2, 0xb2, 0xe9, 0xfd, 0x77, 0xd9,
+	0xf4, 0x7e, 0xbb, 0x6a, 0xae, 0x5c, 0x5c, 0x35, 0x57, 0xfe, 0xb9, 0x6a, 0xae, 0xfc, 0xb8, 0x3f,
+	0x8c, 0xd5, 0xa8, 0x18, 0xb4, 0x43, 0x91, 0x76, 0xe6, 0xfe, 0x3f, 0xe6, 0x86, 0x67, 0xb3, 0x9f,
+	0x11, 0x75, 0x3e, 0xe1, 0x72, 0xe0, 0xe3, 0x8f, 0xc8, 0x47, 0xff, 0x07, 0x00, 0x00, 0xff, 0xff,
+	0x47, 0x3a, 0x41, 0xd6, 0x8d, 0x09, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -438,21 +761,63 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size, err := m.History.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x8a
+	if len(m.Filled) > 0 {
+		for iNdEx := len(m.Filled) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Filled[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0x82
+		}
+	}
+	if len(m.StatusBlocks) > 0 {
+		for iNdEx := len(m.StatusBlocks) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.StatusBlocks[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x7a
+		}
+	}
 	if len(m.Doomed) > 0 {
-		dAtA2 := make([]byte, len(m.Doomed)*10)
-		var j1 int
+		dAtA3 := make([]byte, len(m.Doomed)*10)
+		var j2 int
 		for _, num := range m.Doomed {
 			for num >= 1<<7 {
-				dAtA2[j1] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA3[j2] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j1++
+				j2++
 			}
-			dAtA2[j1] = uint8(num)
-			j1++
+			dAtA3[j2] = uint8(num)
+			j2++
 		}
-		i -= j1
-		copy(dAtA[i:], dAtA2[:j1])
-		i = encodeVarintGenesis(dAtA, i, uint64(j1))
+		i -= j2
+		copy(dAtA[i:], dAtA3[:j2])
+		i = encodeVarintGenesis(dAtA, i, uint64(j2))
 		i--
 		dAtA[i] = 0x72
 	}
@@ -607,6 +972,213 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisStatusBlock) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisStatusBlock) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisStatusBlock) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Statuses) > 0 {
+		for iNdEx := len(m.Statuses) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Statuses[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.Height != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisStatusFilled) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisStatusFilled) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisStatusFilled) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Quantity != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Quantity))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.OrderId != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.OrderId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisStatusHistory) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisStatusHistory) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisStatusHistory) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Volume) > 0 {
+		for iNdEx := len(m.Volume) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Volume[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Trades) > 0 {
+		for iNdEx := len(m.Trades) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Trades[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisStatusTrade) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisStatusTrade) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisStatusTrade) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Trade.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Slot != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Slot))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisStatusVolume) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisStatusVolume) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisStatusVolume) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Bucket.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Slot != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Slot))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -834,6 +1406,105 @@ func (m *GenesisState) Size() (n int) {
 		}
 		n += 1 + sovGenesis(uint64(l)) + l
 	}
+	if len(m.StatusBlocks) > 0 {
+		for _, e := range m.StatusBlocks {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Filled) > 0 {
+		for _, e := range m.Filled {
+			l = e.Size()
+			n += 2 + l + sovGenesis(uint64(l))
+		}
+	}
+	l = m.History.Size()
+	n += 2 + l + sovGenesis(uint64(l))
+	return n
+}
+
+func (m *GenesisStatusBlock) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovGenesis(uint64(m.Height))
+	}
+	if len(m.Statuses) > 0 {
+		for _, e := range m.Statuses {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *GenesisStatusFilled) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.OrderId != 0 {
+		n += 1 + sovGenesis(uint64(m.OrderId))
+	}
+	if m.Quantity != 0 {
+		n += 1 + sovGenesis(uint64(m.Quantity))
+	}
+	return n
+}
+
+func (m *GenesisStatusHistory) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Trades) > 0 {
+		for _, e := range m.Trades {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Volume) > 0 {
+		for _, e := range m.Volume {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *GenesisStatusTrade) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Slot != 0 {
+		n += 1 + sovGenesis(uint64(m.Slot))
+	}
+	l = m.Trade.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	return n
+}
+
+func (m *GenesisStatusVolume) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovGenesis(uint64(m.MarketId))
+	}
+	if m.Slot != 0 {
+		n += 1 + sovGenesis(uint64(m.Slot))
+	}
+	l = m.Bucket.Size()
+	n += 1 + l + sovGenesis(uint64(l))
 	return n
 }
 
@@ -1401,6 +2072,639 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 			} else {
 				return fmt.Errorf("proto: wrong wireType = %d for field Doomed", wireType)
 			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StatusBlocks", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.StatusBlocks = append(m.StatusBlocks, GenesisStatusBlock{})
+			if err := m.StatusBlocks[len(m.StatusBlocks)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 16:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Filled", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Filled = append(m.Filled, GenesisStatusFilled{})
+			if err := m.Filled[len(m.Filled)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field History", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.History.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisStatusBlock) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisStatusBlock: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisStatusBlock: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Statuses", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Statuses = append(m.Statuses, OrderStatus{})
+			if err := m.Statuses[len(m.Statuses)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisStatusFilled) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisStatusFilled: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisStatusFilled: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrderId", wireType)
+			}
+			m.OrderId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OrderId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Quantity", wireType)
+			}
+			m.Quantity = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Quantity |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisStatusHistory) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisStatusHistory: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisStatusHistory: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trades", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Trades = append(m.Trades, GenesisStatusTrade{})
+			if err := m.Trades[len(m.Trades)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Volume", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Volume = append(m.Volume, GenesisStatusVolume{})
+			if err := m.Volume[len(m.Volume)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisStatusTrade) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisStatusTrade: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisStatusTrade: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Slot", wireType)
+			}
+			m.Slot = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Slot |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trade", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Trade.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisStatusVolume) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisStatusVolume: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisStatusVolume: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Slot", wireType)
+			}
+			m.Slot = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Slot |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bucket", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Bucket.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipGenesis(dAtA[iNdEx:])
