@@ -88,9 +88,13 @@ func initAppConfig() (string, any) {
 // writes into genesis instead of CometBFT's -1 (unbounded): with no
 // bound, the proposer reaps the whole mempool into one block, which then
 // takes tens of seconds while CheckTx waits (docs/benchmarks.md, "Node
-// throughput", runs 4 and 5). 100M gas is ~2,100 batched orders (~47k gas
-// each), ~800 single-order txs (~125k) or ~1,100 bank sends (~90k).
-const BlockMaxGas = 100_000_000
+// throughput", runs 4 and 5). The orders of a block are bounded by the
+// exchange param max_proposal_orders (default 5,000, app/proposal.go); this
+// gas bound sits above it so that it does not bind first: an order message
+// uses a fixed ~42k gas per batched order (x/exchange types.OrderTxGas), so
+// 250M gas is ~5,900 batched orders, ~2,000 single-order txs (~120k) or
+// ~2,800 bank sends (~90k).
+const BlockMaxGas = 250_000_000
 
 // initCmd is genutil's init, then block.max_gas set to BlockMaxGas.
 func initCmd(basics module.BasicManager, home string) *cobra.Command {
