@@ -134,10 +134,14 @@ type detWorld struct {
 	all                       []*detAccount
 	valSet                    *cmttypes.ValidatorSet
 	eurc, gcrd                string
+	// maxOpenOrdersOwner is the exchange param max_open_orders_per_owner
+	// of the genesis (detMaxOpenOrdersOwner unless a test changes it).
+	maxOpenOrdersOwner uint32
 }
 
 func newDetWorld(t *testing.T) *detWorld {
-	w := &detWorld{regulator: newDetAccount("regulator"), issuer: newDetAccount("issuer"), feeder: newDetAccount("feeder")}
+	w := &detWorld{regulator: newDetAccount("regulator"), issuer: newDetAccount("issuer"), feeder: newDetAccount("feeder"),
+		maxOpenOrdersOwner: detMaxOpenOrdersOwner}
 	for _, n := range []string{"alpha", "beta1", "beta2", "gamma", "delta", "epsilon"} {
 		w.traders = append(w.traders, newDetAccount(n))
 	}
@@ -213,7 +217,7 @@ func (w *detWorld) genesis(t *testing.T, a *ClearApp) []byte {
 	ex.Params.Authority = w.regulator.addr.String()
 	ex.Params.MaxOrdersPerBlock = detMaxOrdersPerBlock
 	ex.Params.MaxWorkPerBlock = detMaxWorkPerBlock
-	ex.Params.MaxOpenOrdersPerOwner = detMaxOpenOrdersOwner
+	ex.Params.MaxOpenOrdersPerOwner = w.maxOpenOrdersOwner
 	state[exchangetypes.ModuleName] = cdc.MustMarshalJSON(ex)
 
 	bz, err := json.Marshal(state)
@@ -695,10 +699,13 @@ func TestMatchingDeterminism(t *testing.T) {
 		// The oracle market: its feed went stale (halt) and fresh again
 		// (resume); takers clipped at the breaker's limits (limit state).
 		`clearchain.exchange.v1.EventMarketHalted "oracle-stale"`, `clearchain.exchange.v1.EventMarketResumed "oracle-stale"`,
-		`clearchain.exchange.v1.EventMarketLimitState "limit-up"`, `clearchain.exchange.v1.EventMarketLimitState "limit-down"`,
 		`reason "market-halted"`} {
 		require.Positive(t, a.events[typ], "no %s in %d blocks", typ, detBlocks)
 	}
+	// The breaker's limit state (LULD), in either direction: orders priced
+	// beyond the limits are refused in DeliverTx, so the flow decides which.
+	require.Positive(t, a.events[`clearchain.exchange.v1.EventMarketLimitState "limit-up"`]+
+		a.events[`clearchain.exchange.v1.EventMarketLimitState "limit-down"`], "no limit state in %d blocks", detBlocks)
 	// The owner cap: refused in DeliverTx, or rejected in EndBlock (carried over).
 	require.Positive(t, a.events[`reason "owner-order-cap"`]+a.events["deliver owner-order-cap"], "no owner-order-cap in %d blocks", detBlocks)
 	t.Logf("  %6d owner-order-cap refused in DeliverTx", a.events["deliver owner-order-cap"])
