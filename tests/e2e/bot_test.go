@@ -22,92 +22,16 @@ import (
 // heartbeat and the exchange's dead-man switch cancels its quotes
 // (reason heartbeat-lapsed).
 func TestBotQuotesRefreshesAndDiesSafely(t *testing.T) {
-	needBinary(t)
-	dir := t.TempDir()
-	home := filepath.Join(dir, "node")
 	const chainID = "e2e-bot-1"
-	rpcPort, p2pPort, grpcPort := freePort(t), freePort(t), freePort(t)
-	rpc := fmt.Sprintf("http://127.0.0.1:%d", rpcPort)
-	kr := []string{"--keyring-backend", "test", "--home", home}
-
-	mustCleard(t, "init", "bot-node", "--chain-id", chainID, "--home", home)
-	addr := map[string]string{}
-	for _, k := range []string{"validator", "regulator", "issuer", "mm", "taker"} {
-		mustCleard(t, append([]string{"keys", "add", k}, kr...)...)
-		addr[k] = strings.TrimSpace(mustCleard(t, append([]string{"keys", "show", k, "-a"}, kr...)...))
-		amt := "5000000000uclear"
-		if k == "validator" {
-			amt = "1000000000000uclear"
-		}
-		mustCleard(t, "genesis", "add-genesis-account", addr[k], amt, "--home", home)
-	}
-	mustCleard(t, "genesis", "set-regulator", addr["regulator"], "--home", home)
-	editJSON(t, filepath.Join(home, "config", "genesis.json"), func(g map[string]any) {
-		g["app_state"].(map[string]any)["exchange"].(map[string]any)["params"].(map[string]any)["authority"] = addr["regulator"]
-	})
-	mustCleard(t, append([]string{"genesis", "grant-licence", "validator", "validator-operator", "--lei", "5299000BOTVALIDATOR1",
-		"--entity-name", "Bot Validator SA", "--jurisdiction", "LU"}, kr...)...)
-	mustCleard(t, append([]string{"genesis", "gentx", "validator", "500000000000uclear", "--chain-id", chainID}, kr...)...)
-	mustCleard(t, "genesis", "collect-gentxs", "--home", home)
-	cfg := filepath.Join(home, "config", "config.toml")
-	bz, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bz = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(bz, []byte(`timeout_commit = "300ms"`))
-	if err := os.WriteFile(cfg, bz, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	node := exec.Command(cleardBin, "start", "--home", home, "--rpc.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", rpcPort),
-		"--p2p.laddr", fmt.Sprintf("tcp://127.0.0.1:%d", p2pPort), "--grpc.address", fmt.Sprintf("127.0.0.1:%d", grpcPort),
-		"--rpc.pprof_laddr", "", "--api.enable=false", "--log_level", "warn")
-	logf, err := os.Create(filepath.Join(dir, "node.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	node.Env = append(os.Environ(), "HOME="+fakeHome)
-	node.Stdout, node.Stderr = logf, logf
-	if err := node.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = node.Process.Kill()
-		_ = node.Wait()
-		_ = logf.Close()
-		if t.Failed() {
-			bz, _ := os.ReadFile(filepath.Join(dir, "node.log"))
-			t.Logf("node log tail:\n%s", lastLines(string(bz), 20))
-		}
-	})
-	waitHeight(t, rpc, 2, 90*time.Second)
-
+	n := startSingleNode(t, chainID, "5299000BOTVALIDATOR1", []string{"validator", "regulator", "issuer", "mm", "taker"}, nil)
+	dir, rpc, kr, addr, grpcPort := n.dir, n.rpc, n.kr, n.addr, n.grpcPort
 	tx := func(from string, args ...string) {
 		t.Helper()
-		full := append(append([]string{"tx"}, args...), "--from", from, "--chain-id", chainID, "--node", rpc,
-			"--gas", "2000000", "--fees", "5000uclear", "--yes", "--output", "json")
-		out := mustCleard(t, append(full, kr...)...)
-		var r struct {
-			Code   uint32 `json:"code"`
-			TxHash string `json:"txhash"`
-		}
-		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Code != 0 {
-			t.Fatalf("tx %v: %v %s", args, err, out)
-		}
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if _, code, ok := txResult(rpc, r.TxHash); ok {
-				if code != 0 {
-					t.Fatalf("tx %v failed in its block with code %d", args, code)
-				}
-				return
-			}
-			time.Sleep(150 * time.Millisecond)
-		}
-		t.Fatalf("tx %v (%s) not committed", args, r.TxHash)
+		n.tx(from, args...)
 	}
 	query := func(out any, args ...string) {
 		t.Helper()
-		s := mustCleard(t, append(append([]string{"query"}, args...), "--node", rpc, "--output", "json")...)
+		s := n.query(args...)
 		if err := json.Unmarshal([]byte(s), out); err != nil {
 			t.Fatalf("query %v: %v\n%s", args, err, s)
 		}

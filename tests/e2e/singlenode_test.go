@@ -17,11 +17,12 @@ import (
 // home with test-keyring keys (each funded at genesis), a regulator that
 // is also the exchange's authority, a licensed validator operator, the
 // node started on free loopback ports with 300 ms blocks, and a tx helper.
-// The replay and surveillance tests share it.
+// The replay, surveillance and market-maker bot tests share it.
 type singleNode struct {
 	t                  *testing.T
 	dir, home, chainID string
 	rpc                string
+	grpcPort           int
 	kr                 []string          // --keyring-backend test --home HOME
 	addr               map[string]string // key name → address
 	node               *exec.Cmd
@@ -40,6 +41,7 @@ func startSingleNode(t *testing.T, chainID, validatorLEI string, keys []string, 
 	n.kr = []string{"--keyring-backend", "test", "--home", n.home}
 	rpcPort, p2pPort, grpcPort := freePort(t), freePort(t), freePort(t)
 	n.rpc = fmt.Sprintf("http://127.0.0.1:%d", rpcPort)
+	n.grpcPort = grpcPort
 
 	mustCleard(t, "init", chainID+"-node", "--chain-id", chainID, "--home", n.home)
 	for _, k := range keys {
