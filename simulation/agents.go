@@ -747,7 +747,7 @@ func (a *agent) momentum(v *view) ([]txEpisode, bool) {
 // live licence and draws activity_pct (default 50). The licence lasts
 // `every` blocks (the dataset's terms: every × block_time seconds); the
 // agent buys again when it has lapsed. The payment is shared among the
-// bonded shares (the issuer bonds all of them at setup).
+// dataset's shareholders (the issuer holds all of them).
 func (a *agent) dataBuyer(v *view, c *chain) []txEpisode {
 	if c.dataAsset == "" || v.h < a.licenceUntil || !a.chance(a.activity()) {
 		return nil

@@ -654,12 +654,11 @@ func (c *chain) planDataAsset(agents []*agent, fresh bool) error {
 // dataAssetSetup is the issuer's setup of the dataset: store the
 // data-asset contract, instantiate it (the simulated regulator may revoke
 // licences), register one dataset (100 shares to the issuer, the licence
-// terms) and bond its shares so that licence revenue has an owner.
+// terms); licence revenue goes to whoever holds the shares (the issuer).
 func (c *chain) dataAssetSetup() []sdk.Msg {
 	issuer := c.issuer.bech
 	js := func(v any) []byte { bz, _ := json.Marshal(v); return bz }
 	secs := int64(c.scn.BlockTime.Seconds()) * c.licenceBlocks
-	shares := "asset/" + c.dataAsset + "/ds1"
 	return []sdk.Msg{
 		&wasmtypes.MsgStoreCode{Sender: issuer, WASMByteCode: c.dataAssetWasm},
 		&wasmtypes.MsgInstantiateContract{Sender: issuer, Admin: issuer, CodeID: 1, Label: "data-asset",
@@ -670,8 +669,6 @@ func (c *chain) dataAssetSetup() []sdk.Msg {
 			"terms": map[string]any{"price": map[string]string{"denom": app.BondDenom, "amount": fmt.Sprint(c.licencePrice)},
 				"duration_secs": secs, "usage_terms": "simulation"},
 		}})},
-		&wasmtypes.MsgExecuteContract{Sender: issuer, Contract: c.dataAsset, Msg: js(map[string]any{"bond": map[string]any{}}),
-			Funds: sdk.NewCoins(sdk.NewInt64Coin(shares, 100))},
 	}
 }
 
