@@ -114,21 +114,6 @@ func TestLimitStateEndsInsideTheLimits(t *testing.T) {
 	require.True(t, strings.Contains(c.lic.audits[len(c.lic.audits)-1], "cause=inside-limits"))
 }
 
-// rejectedWith reports whether the block rejected order id with reason.
-func rejectedWith(ctx sdk.Context, id uint64, reason string) bool {
-	for _, e := range eventsOf(ctx, "clearchain.exchange.v1.EventOrderRejected") {
-		var idOK, reasonOK bool
-		for _, at := range e.Attributes {
-			idOK = idOK || at.Key == "order_id" && at.Value == `"`+uitoa(id)+`"`
-			reasonOK = reasonOK || at.Key == "reason" && at.Value == `"`+reason+`"`
-		}
-		if idOK && reasonOK {
-			return true
-		}
-	}
-	return false
-}
-
 // TestLimitStateWithABandBeyondTheLimits: when the oracle's price band lies
 // wholly beyond the circuit breaker's limits, the engine's band is the limit
 // price itself, never switched off (an empty intersection would unband the
