@@ -115,6 +115,14 @@ func TestOrdersIn(t *testing.T) {
 		&exchangetypes.MsgHeartbeat{Owner: o}, &exchangetypes.MsgDeposit{Owner: o},
 		&exec,
 	}))
+	// A MsgExec nested beyond maxExecDepth counts as more than any cap
+	// (never proposed), without error or panic.
+	var deep sdk.Msg = &exchangetypes.MsgPlaceOrder{Owner: o}
+	for range maxExecDepth + 2 {
+		e := authz.NewMsgExec(tr.addr, []sdk.Msg{deep})
+		deep = &e
+	}
+	require.GreaterOrEqual(t, ordersIn([]sdk.Msg{deep}), uint64(^uint32(0)))
 }
 
 // TestMaxProposalOrdersParam: 0 means the default; a cap below
