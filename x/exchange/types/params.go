@@ -8,15 +8,23 @@ import (
 
 // Default params.
 const (
-	DefaultMaxBatchSize       uint32 = 200
-	DefaultMaxOrdersPerBlock  uint32 = 20000
+	DefaultMaxBatchSize uint32 = 200
+	// DefaultMaxOrdersPerBlock is the commands EndBlock runs a block: a full
+	// block (DefaultMaxProposalOrders), so that a block's whole flow runs in
+	// it and its second pass (which the work budget does not stop) stays
+	// within the 50 ms block budget (x/exchange/README.md, "Work budget").
+	DefaultMaxOrdersPerBlock  uint32 = 5000
 	DefaultRecentTrades       uint32 = 100
 	DefaultStatsWindowBlocks  uint32 = 1000
 	DefaultMaxHeartbeatWindow uint64 = 10000
-	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0.
-	DefaultMaxSweepOrdersPerBlock uint32 = 10000
-	// DefaultMaxWorkPerBlock is the EndBlock work budget when the param is 0.
-	DefaultMaxWorkPerBlock uint32 = 20000
+	// DefaultMaxSweepOrdersPerBlock is the sweep budget when the param is 0:
+	// half the default work budget (the sweep never gets more).
+	DefaultMaxSweepOrdersPerBlock uint32 = DefaultMaxWorkPerBlock / 2
+	// DefaultMaxWorkPerBlock is the EndBlock work budget when the param is 0,
+	// sized to DESIGN.md's 50 ms a block from the measured CPU cost of a unit
+	// of each step (BenchmarkEndBlockStep) beside a full block's flow
+	// (x/exchange/README.md, "Work budget", shows the arithmetic).
+	DefaultMaxWorkPerBlock uint32 = 4000
 	// DefaultMaxOpenOrdersPerOwner is the per-owner, per-market cap of live
 	// orders when the param is 0.
 	DefaultMaxOpenOrdersPerOwner uint32 = 1000
