@@ -10,7 +10,7 @@ import (
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
-var bps10k = big.NewInt(10_000)
+var bps10k, bigOne = big.NewInt(10_000), big.NewInt(1)
 
 // terms are a market's amounts in big.Int form, for the arithmetic of locks,
 // notionals and fees. Amounts: a price of p ticks is p*tick quote units per
@@ -54,7 +54,7 @@ func ceilFee(dst, n, bps *big.Int, tmp *big.Int) *big.Int {
 	}
 	dst.QuoRem(dst, bps10k, tmp)
 	if tmp.Sign() > 0 {
-		dst.Add(dst, big.NewInt(1))
+		dst.Add(dst, bigOne)
 	}
 	return dst
 }

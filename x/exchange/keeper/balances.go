@@ -320,11 +320,17 @@ func (k Keeper) payFees(ctx context.Context, denom string, amt sdkmath.Int) erro
 // free balance covers it, so EndBlock never overdraws; a command it refuses
 // is rejected with reason insufficient-balance and gives its prelocked back.
 
+// hasPrelocked reports whether c carries its prelocked amount; without it
+// the tx locked the full lock of the command's terms.
+func hasPrelocked(c *types.QueuedCommand) bool {
+	return c.Prelocked != nil && !c.Prelocked.IsNil()
+}
+
 // cmdPrelocked sets dst to what the tx locked for place or modify c: its
 // prelocked amount, or for a command queued before that field existed the
 // full lock of its terms.
 func (r *marketRun) cmdPrelocked(dst *big.Int, c *types.QueuedCommand) *big.Int {
-	if c.Prelocked != nil && !c.Prelocked.IsNil() {
+	if hasPrelocked(c) {
 		return dst.Set(c.Prelocked.BigIntMut())
 	}
 	o := &c.Order
@@ -353,6 +359,11 @@ func (r *marketRun) admit(c *types.QueuedCommand) string {
 			if _, dup := r.k.mem.byClient[clientKey{o.OwnerId, o.ClientOrderId}]; dup {
 				return types.ReasonTextDuplicateClientID
 			}
+		}
+		if !hasPrelocked(c) {
+			// The tx locked the order's full lock (cmdPrelocked is
+			// lock(price, quantity)): nothing to draw from free balance.
+			return ""
 		}
 		r.t.lock(need, side, matching.Price(o.Price), matching.Qty(o.Quantity))
 	} else {
@@ -384,6 +395,10 @@ func (r *marketRun) admit(c *types.QueuedCommand) string {
 // exactly lock(e.Price, e.Qty): the tx locked prelocked, the difference
 // moves from free (admit checked it is there) or back to it.
 func (r *marketRun) settleLock(c *types.QueuedCommand, e *matching.Event) {
+	if o := &c.Order; !hasPrelocked(c) && e.Side == types.EngineSide(o.Side) &&
+		int64(e.Price) == o.Price && uint64(e.Qty) == o.Quantity {
+		return // accepted on its own terms: the tx locked exactly their lock
+	}
 	adj, _ := r.t.lock(&r.fund[0], e.Side, e.Price, e.Qty)
 	adj.Sub(adj, r.cmdPrelocked(&r.fund[2], c))
 	if adj.Sign() == 0 {

@@ -65,7 +65,10 @@ func newStepChain(b *testing.B) *stepChain {
 	m.MakerFeeBps, m.TakerFeeBps = 1, 5
 	s := &stepChain{c: c, id: c.createMarket(m), mid: 100_000, rng: rand.New(rand.NewSource(1))}
 	p := types.DefaultParams()
-	p.MaxOrdersPerBlock = 200_000 // the untimed set-up blocks queue more than the default
+	// The set-up blocks queue more than the default allows, and a step's
+	// timed block does all its units (the budget would carry some over).
+	p.MaxOrdersPerBlock = 200_000
+	p.MaxWorkPerBlock, p.MaxSweepOrdersPerBlock = 1_000_000, 1_000_000
 	if err := c.k.SetParams(c.ctx, gov, p); err != nil {
 		b.Fatal(err)
 	}

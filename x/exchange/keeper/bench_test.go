@@ -169,7 +169,7 @@ func benchAdversarial(b *testing.B, budget, orders uint32) {
 	// blocks run under the params being measured.
 	setupParams, timedParams := types.DefaultParams(), types.DefaultParams()
 	setupParams.MaxOrdersPerBlock = 200_000
-	setupParams.MaxWorkPerBlock = budget
+	setupParams.MaxWorkPerBlock, setupParams.MaxSweepOrdersPerBlock = 1_000_000, 1_000_000
 	if orders != 0 {
 		timedParams.MaxOrdersPerBlock = orders
 	}
@@ -331,6 +331,7 @@ func benchAdversarial(b *testing.B, budget, orders uint32) {
 		}
 		b.StopTimer()
 		setParams(setupParams)
+		endBlock(false, &none, &none) // finishes what the timed blocks carried over
 		b.StartTimer()
 	}
 	b.StopTimer()
