@@ -707,6 +707,58 @@ func TestDataAsset_ContractOffersSharesOnTheExchange(t *testing.T) {
 	logGas(t, e.gas)
 }
 
+// Offer proceeds reach the seller: a licensed buyer fills 20 of the 30
+// shares the contract offers for its owner; anyone's settle_offer then pays
+// the owner the 2000 the fill credited to the contract's exchange balance,
+// once (a second settle finds nothing); after the owner cancels, the next
+// settle returns the 10 unfilled shares and closes the offer. Failed before
+// this change: the contract had no settle_offer and the bindings no
+// order_status, so the proceeds stayed in the contract's exchange balance.
+func TestDataAsset_OfferProceedsReachTheSellerOnce(t *testing.T) {
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarket()
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, offerMsg(mid, "100", "30", "offer-1"), sdk.NewInt64Coin(shares, 30)))
+	settle := map[string]any{"settle_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "nothing to settle")
+
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 20}})
+	q, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+	require.NoError(t, err)
+	require.Equal(t, "2000", q.Free.String(), "the fill credits the contract")
+
+	before := e.balance(e.issuer.addr, BondDenom)
+	r := e.mustDeliver(e.inst, execMsg(e.inst, e.da, settle)) // anyone may settle
+	e.gas["data-asset settle_offer (proceeds)"] = uint64(r.GasUsed)
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "the seller gets the proceeds")
+	q, err = e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+	require.NoError(t, err)
+	require.True(t, q.Free.IsZero() && q.Locked.IsZero())
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "nothing to settle")
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "no second payment")
+
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}))
+	r = e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, settle))
+	e.gas["data-asset settle_offer (close)"] = uint64(r.GasUsed)
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares), "the unfilled shares come back")
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom))
+	b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, shares)
+	require.NoError(t, err)
+	require.True(t, b.Free.IsZero() && b.Locked.IsZero())
+	var offer struct {
+		Closed      bool   `json:"closed"`
+		SettledLots string `json:"settled_lots"`
+		Proceeds    string `json:"proceeds"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}, &offer))
+	require.Equal(t, true, offer.Closed)
+	require.Equal(t, "20", offer.SettledLots)
+	require.Equal(t, "2000", offer.Proceeds)
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares))
+	logGas(t, e.gas)
+}
+
 // A contract without a trading licence cannot offer: x/exchange refuses its
 // deposit where the state changes (and the router before it), and the
 // contract's own writes roll back with it. So does a frozen one. Malformed,
