@@ -11,6 +11,7 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -756,6 +757,58 @@ func TestDataAsset_OfferProceedsReachTheSellerOnce(t *testing.T) {
 	require.Equal(t, "2000", offer.Proceeds)
 	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
 	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares))
+	logGas(t, e.gas)
+}
+
+// The spam attack on licence sales, on the real app: 140 one-share bank
+// sends of the dataset's shares (each queued by x/assets for the contract)
+// before a purchase. Failed before this change: buy_licence refused with
+// more than a page of moves pending ("call sync_moves first"), so anyone
+// could make purchases fail for the price of the sends. Now the purchase
+// takes effect at once, its revenue waits for the moves made before it,
+// and once anyone syncs it is shared by exactly the holdings of that
+// moment (80/20), whatever moved after.
+func TestDataAsset_ShareSendSpamCannotFailOrDelayALicence(t *testing.T) {
+	e := newAssetEnv(t)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	shares := "asset/" + e.da.String() + "/ds1"
+	send := func(from, to *detAccount, n int) {
+		msgs := make([]sdk.Msg, n)
+		for i := range msgs {
+			msgs[i] = &banktypes.MsgSend{FromAddress: from.addr.String(), ToAddress: to.addr.String(), Amount: sdk.NewCoins(sdk.NewInt64Coin(shares, 1))}
+		}
+		e.mustDeliver(from, msgs...)
+	}
+	send(e.issuer, e.inst, 80)
+	send(e.inst, e.issuer, 60) // 141 moves queued with the mint: issuer 80, inst 20
+	pub := bytes.Repeat([]byte{9}, 32)
+	buy := execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": pub}}, sdk.NewInt64Coin(BondDenom, 1000))
+	r := e.mustDeliver(e.buyer, buy)
+	e.gas["data-asset buy_licence (141 moves pending)"] = uint64(r.GasUsed)
+	// Bounded: the purchase applies at most 5 moves, whatever is pending.
+	require.Less(t, r.GasUsed, int64(500_000), "a purchase's gas does not grow with the spam")
+	var acc struct {
+		HasAccess bool `json:"has_access"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"access": map[string]any{"dataset_id": 1, "address": e.buyer.addr.String()}}, &acc))
+	require.True(t, acc.HasAccess, "the licence is active at once")
+	send(e.inst, e.issuer, 20) // after the payment: changes nothing of it
+
+	type pos struct {
+		Shares    string `json:"shares"`
+		Claimable string `json:"claimable"`
+	}
+	position := func(a sdk.AccAddress) (p pos) {
+		require.NoError(t, e.query(e.da, map[string]any{"position": map[string]any{"dataset_id": 1, "address": a.String()}}, &p))
+		return p
+	}
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	e.gas["data-asset sync_moves (100 moves)"] = uint64(r.GasUsed)
+	require.Equal(t, "0", position(e.issuer.addr).Claimable, "the payment waits for the moves before it")
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	e.gas["data-asset sync_moves (56 moves, 1 deferred payment)"] = uint64(r.GasUsed)
+	require.Equal(t, pos{Shares: "100", Claimable: "800"}, position(e.issuer.addr))
+	require.Equal(t, pos{Shares: "0", Claimable: "200"}, position(e.inst.addr))
 	logGas(t, e.gas)
 }
 

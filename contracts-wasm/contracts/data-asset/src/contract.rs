@@ -32,6 +32,9 @@ const DEFAULT_LIMIT: u32 = 30;
 const MAX_LIMIT: u32 = 100;
 /// Share moves applied per call (one page of x/assets' queue).
 pub const MOVES_PER_SYNC: u32 = 100;
+/// Share moves a licence purchase applies itself: few, so its gas stays
+/// bounded (each costs ~35k) whatever is pending; the rest is sync_moves'.
+pub const MOVES_PER_PURCHASE: u32 = 5;
 /// Longest client order id of an offer (x/exchange's limit).
 pub const MAX_CLIENT_ORDER_ID: usize = 64;
 
@@ -339,9 +342,9 @@ fn buy_licence(
         }
     }
     // Revenue goes to the shares held when it is paid: after every move
-    // queued before this payment (up to last_seq). Apply a page of them;
-    // if more are pending the payment waits, in order, for sync_moves.
-    let (applied, _, last_seq) = apply_moves(deps.branch(), &env)?;
+    // queued before this payment (up to last_seq). Apply a few of them; if
+    // more are pending the payment waits, in order, for sync_moves.
+    let (applied, _, last_seq) = apply_moves(deps.branch(), &env, MOVES_PER_PURCHASE)?;
     let paid = Uint128::try_from(ds.terms.price.amount).map_err(|e| cosmwasm_std::StdError::msg(e.to_string()))?;
     let tail = DEFERRED_TAIL.may_load(deps.storage)?.unwrap_or(0);
     DEFERRED.save(
@@ -805,7 +808,7 @@ fn settle_offer(
 fn sync_moves(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo) -> Result<ChainResponse, ContractError> {
     no_funds(&info)?;
     let mut deps = deps;
-    let (applied, more, _) = apply_moves(deps.branch(), &env)?;
+    let (applied, more, _) = apply_moves(deps.branch(), &env, MOVES_PER_SYNC)?;
     Ok(with_ack(Response::new(), &deps, applied)?
         .add_attribute("action", "sync_moves")
         .add_attribute("applied", applied.to_string())
@@ -815,8 +818,8 @@ fn sync_moves(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo) -> Re
 /// Deferred payments paid per call at most (each is O(1)).
 const DEFERRED_BUDGET: u32 = 100;
 
-/// Applies up to one page of the share moves x/assets queued for this
-/// contract: each enters its dataset's provenance, and the shares move
+/// Applies up to `limit` (at most a page) of the share moves x/assets
+/// queued for this contract: each enters its dataset's provenance, and the shares move
 /// between the revenue positions (only accounts earn: "" — a module account
 /// such as the x/exchange escrow — and the contract itself do not). Before
 /// each move, the deferred revenue paid before it is paid into its pool,
@@ -824,13 +827,9 @@ const DEFERRED_BUDGET: u32 = 100;
 /// the budget of deferred payments runs out first, the moves wait too.
 /// Returns how many moves it applied, whether more are pending, and the
 /// sequence of the last move queued.
-fn apply_moves(deps: DepsMut<ClearChainQuery>, env: &Env) -> Result<(u64, bool, u64), ContractError> {
+fn apply_moves(deps: DepsMut<ClearChainQuery>, env: &Env, limit: u32) -> Result<(u64, bool, u64), ContractError> {
     let cursor = MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0);
-    let page = ClearChainQuerier::new(&deps.querier).pending_moves(
-        env.contract.address.as_str(),
-        cursor,
-        MOVES_PER_SYNC,
-    )?;
+    let page = ClearChainQuerier::new(&deps.querier).pending_moves(env.contract.address.as_str(), cursor, limit)?;
     let mut budget = DEFERRED_BUDGET;
     let mut last = cursor;
     let mut applied = 0u64;

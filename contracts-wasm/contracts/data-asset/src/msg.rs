@@ -27,8 +27,8 @@ pub enum ExecuteMsg {
     /// Buys an access licence, paying exactly the price; `buyer_pubkey` is
     /// the buyer's X25519 public key (32 bytes) the key will be sealed to.
     /// The payment is shared among all shares held in accounts after the
-    /// last share move made before it. The purchase applies up to one page
-    /// of pending moves itself; when more are pending (share-send spam,
+    /// last share move made before it. The purchase applies up to 5 pending
+    /// moves itself (so its gas is bounded); when more are pending (share-send spam,
     /// say) it still takes effect at once and its revenue waits in the
     /// contract until `sync_moves` has applied the moves made before it:
     /// a backlog never makes a purchase fail or wait.
