@@ -11,6 +11,7 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -704,6 +705,110 @@ func TestDataAsset_ContractOffersSharesOnTheExchange(t *testing.T) {
 	}
 	require.Equal(t, []string{"registered", "shares_minted", "shares_offered", "offer_cancelled",
 		"shares_moved", "shares_moved", "shares_moved", "shares_moved"}, kinds)
+	logGas(t, e.gas)
+}
+
+// Offer proceeds reach the seller: a licensed buyer fills 20 of the 30
+// shares the contract offers for its owner; anyone's settle_offer then pays
+// the owner the 2000 the fill credited to the contract's exchange balance,
+// once (a second settle finds nothing); after the owner cancels, the next
+// settle returns the 10 unfilled shares and closes the offer. Failed before
+// this change: the contract had no settle_offer and the bindings no
+// order_status, so the proceeds stayed in the contract's exchange balance.
+func TestDataAsset_OfferProceedsReachTheSellerOnce(t *testing.T) {
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarket()
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, offerMsg(mid, "100", "30", "offer-1"), sdk.NewInt64Coin(shares, 30)))
+	settle := map[string]any{"settle_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "nothing to settle")
+
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 20}})
+	q, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+	require.NoError(t, err)
+	require.Equal(t, "2000", q.Free.String(), "the fill credits the contract")
+
+	before := e.balance(e.issuer.addr, BondDenom)
+	r := e.mustDeliver(e.inst, execMsg(e.inst, e.da, settle)) // anyone may settle
+	e.gas["data-asset settle_offer (proceeds)"] = uint64(r.GasUsed)
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "the seller gets the proceeds")
+	q, err = e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+	require.NoError(t, err)
+	require.True(t, q.Free.IsZero() && q.Locked.IsZero())
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "nothing to settle")
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "no second payment")
+
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}))
+	r = e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, settle))
+	e.gas["data-asset settle_offer (close)"] = uint64(r.GasUsed)
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares), "the unfilled shares come back")
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom))
+	b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, shares)
+	require.NoError(t, err)
+	require.True(t, b.Free.IsZero() && b.Locked.IsZero())
+	var offer struct {
+		Closed      bool   `json:"closed"`
+		SettledLots string `json:"settled_lots"`
+		Proceeds    string `json:"proceeds"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}, &offer))
+	require.Equal(t, true, offer.Closed)
+	require.Equal(t, "20", offer.SettledLots)
+	require.Equal(t, "2000", offer.Proceeds)
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares))
+	logGas(t, e.gas)
+}
+
+// The spam attack on licence sales, on the real app: 140 one-share bank
+// sends of the dataset's shares (each queued by x/assets for the contract)
+// before a purchase. Failed before this change: buy_licence refused with
+// more than a page of moves pending ("call sync_moves first"), so anyone
+// could make purchases fail for the price of the sends. Now the purchase
+// takes effect at once, its revenue waits for the moves made before it,
+// and once anyone syncs it is shared by exactly the holdings of that
+// moment (80/20), whatever moved after.
+func TestDataAsset_ShareSendSpamCannotFailOrDelayALicence(t *testing.T) {
+	e := newAssetEnv(t)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	shares := "asset/" + e.da.String() + "/ds1"
+	send := func(from, to *detAccount, n int) {
+		msgs := make([]sdk.Msg, n)
+		for i := range msgs {
+			msgs[i] = &banktypes.MsgSend{FromAddress: from.addr.String(), ToAddress: to.addr.String(), Amount: sdk.NewCoins(sdk.NewInt64Coin(shares, 1))}
+		}
+		e.mustDeliver(from, msgs...)
+	}
+	send(e.issuer, e.inst, 80)
+	send(e.inst, e.issuer, 60) // 141 moves queued with the mint: issuer 80, inst 20
+	pub := bytes.Repeat([]byte{9}, 32)
+	buy := execMsg(e.buyer, e.da, map[string]any{"buy_licence": map[string]any{"dataset_id": 1, "buyer_pubkey": pub}}, sdk.NewInt64Coin(BondDenom, 1000))
+	r := e.mustDeliver(e.buyer, buy)
+	e.gas["data-asset buy_licence (141 moves pending)"] = uint64(r.GasUsed)
+	// Bounded: the purchase applies at most 5 moves, whatever is pending.
+	require.Less(t, r.GasUsed, int64(500_000), "a purchase's gas does not grow with the spam")
+	var acc struct {
+		HasAccess bool `json:"has_access"`
+	}
+	require.NoError(t, e.query(e.da, map[string]any{"access": map[string]any{"dataset_id": 1, "address": e.buyer.addr.String()}}, &acc))
+	require.True(t, acc.HasAccess, "the licence is active at once")
+	send(e.inst, e.issuer, 20) // after the payment: changes nothing of it
+
+	type pos struct {
+		Shares    string `json:"shares"`
+		Claimable string `json:"claimable"`
+	}
+	position := func(a sdk.AccAddress) (p pos) {
+		require.NoError(t, e.query(e.da, map[string]any{"position": map[string]any{"dataset_id": 1, "address": a.String()}}, &p))
+		return p
+	}
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	e.gas["data-asset sync_moves (100 moves)"] = uint64(r.GasUsed)
+	require.Equal(t, "0", position(e.issuer.addr).Claimable, "the payment waits for the moves before it")
+	r = e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
+	e.gas["data-asset sync_moves (56 moves, 1 deferred payment)"] = uint64(r.GasUsed)
+	require.Equal(t, pos{Shares: "100", Claimable: "800"}, position(e.issuer.addr))
+	require.Equal(t, pos{Shares: "0", Claimable: "200"}, position(e.inst.addr))
 	logGas(t, e.gas)
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"math"
@@ -9,6 +10,8 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
@@ -83,6 +86,7 @@ type ContractPlaceOrder struct {
 	Quantity      string `json:"quantity"`
 	TimeInForce   string `json:"time_in_force"`
 	ClientOrderID string `json:"client_order_id"`
+	PostOnly      bool   `json:"post_only"`
 }
 
 // ContractCancelOrder is ClearChainMsg::CancelOrder: by order id, or by
@@ -113,6 +117,40 @@ type ContractQuery struct {
 	MarketInfo   *ContractMarketQuery       `json:"market_info,omitempty"`
 	BookTop      *ContractMarketQuery       `json:"book_top,omitempty"`
 	PendingMoves *ContractPendingMovesQuery `json:"pending_moves,omitempty"`
+	OrderStatus  *ContractOrderStatusQuery  `json:"order_status,omitempty"`
+}
+
+// ContractOrderStatusQuery is ClearChainQuery::OrderStatus.
+type ContractOrderStatusQuery struct {
+	Owner         string `json:"owner"`
+	ClientOrderID string `json:"client_order_id"`
+}
+
+// ContractOrderStatusResponse is clearchain_bindings::OrderStatusResponse.
+type ContractOrderStatusResponse struct {
+	Found          bool   `json:"found"`
+	OrderID        uint64 `json:"order_id"`
+	MarketID       uint64 `json:"market_id"`
+	State          string `json:"state"`
+	Price          string `json:"price"`
+	Quantity       string `json:"quantity"`
+	FilledQuantity string `json:"filled_quantity"`
+}
+
+// contractOrderStates names x/exchange's order states as the bindings do.
+var contractOrderStates = map[exchangetypes.OrderState]string{
+	exchangetypes.OrderState_ORDER_STATE_OPEN:      "open",
+	exchangetypes.OrderState_ORDER_STATE_FILLED:    "filled",
+	exchangetypes.OrderState_ORDER_STATE_CANCELLED: "cancelled",
+	exchangetypes.OrderState_ORDER_STATE_EXPIRED:   "expired",
+	exchangetypes.OrderState_ORDER_STATE_REJECTED:  "rejected",
+}
+
+// orderStatusQuerier is what the order_status binding needs of x/exchange:
+// its own query method (keeper.Querier), so the binding answers exactly
+// what the gRPC query answers.
+type orderStatusQuerier interface {
+	OrderStatusByClientID(context.Context, *exchangetypes.QueryOrderStatusByClientIDRequest) (*exchangetypes.QueryOrderStatusResponse, error)
 }
 
 // ContractPendingMovesQuery is ClearChainQuery::PendingMoves.
@@ -134,8 +172,9 @@ type ContractShareMove struct {
 
 // ContractPendingMovesResponse is clearchain_bindings::PendingMovesResponse.
 type ContractPendingMovesResponse struct {
-	Moves []ContractShareMove `json:"moves"`
-	More  bool                `json:"more"`
+	Moves   []ContractShareMove `json:"moves"`
+	More    bool                `json:"more"`
+	LastSeq uint64              `json:"last_seq"`
 }
 
 // ContractEligibilityQuery is ClearChainQuery::Eligibility.
@@ -170,12 +209,13 @@ type ContractOraclePriceResponse struct {
 
 // ContractMarketInfoResponse is clearchain_bindings::MarketInfoResponse.
 type ContractMarketInfoResponse struct {
-	MarketID   uint64 `json:"market_id"`
-	BaseDenom  string `json:"base_denom"`
-	QuoteDenom string `json:"quote_denom"`
-	TickSize   string `json:"tick_size"`
-	LotSize    string `json:"lot_size"`
-	Status     string `json:"status"`
+	MarketID    uint64 `json:"market_id"`
+	BaseDenom   string `json:"base_denom"`
+	QuoteDenom  string `json:"quote_denom"`
+	TickSize    string `json:"tick_size"`
+	LotSize     string `json:"lot_size"`
+	Status      string `json:"status"`
+	MakerFeeBps int32  `json:"maker_fee_bps"`
 }
 
 // ContractPriceLevel is clearchain_bindings::PriceLevel.
@@ -322,7 +362,7 @@ func EncodeContractMsg(contract sdk.AccAddress, raw json.RawMessage) ([]sdk.Msg,
 		}
 		return []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: signer, Order: exchangetypes.OrderSpec{
 			MarketId: o.MarketID, Side: side, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT, TimeInForce: tif,
-			Price: int64(price), Quantity: qty, ClientOrderId: o.ClientOrderID,
+			Price: int64(price), Quantity: qty, ClientOrderId: o.ClientOrderID, PostOnly: o.PostOnly,
 		}}}, nil
 	case m.CancelOrder != nil:
 		c := m.CancelOrder
@@ -359,7 +399,8 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 	if err := decodeStrict(raw, &r, "query"); err != nil {
 		return nil, errorsmod.Wrap(wasmtypes.ErrQueryFailed, err.Error())
 	}
-	if countSet(r.Eligibility != nil, r.OraclePrice != nil, r.MarketInfo != nil, r.BookTop != nil, r.PendingMoves != nil) != 1 {
+	if countSet(r.Eligibility != nil, r.OraclePrice != nil, r.MarketInfo != nil, r.BookTop != nil, r.PendingMoves != nil,
+		r.OrderStatus != nil) != 1 {
 		return nil, errorsmod.Wrap(wasmtypes.ErrQueryFailed, "clearchain query: exactly one variant expected")
 	}
 	switch {
@@ -383,7 +424,7 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 		}
 		return json.Marshal(ContractMarketInfoResponse{
 			MarketID: m.Id, BaseDenom: m.BaseDenom, QuoteDenom: m.QuoteDenom,
-			TickSize: m.TickSize.String(), LotSize: m.LotSize.String(), Status: m.Status.String(),
+			TickSize: m.TickSize.String(), LotSize: m.LotSize.String(), Status: m.Status.String(), MakerFeeBps: m.MakerFeeBps,
 		})
 	case r.PendingMoves != nil:
 		p := r.PendingMoves
@@ -394,11 +435,17 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 		if err != nil {
 			return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain pending_moves: %v", err)
 		}
-		resp := ContractPendingMovesResponse{Moves: make([]ContractShareMove, len(moves)), More: more}
+		last, err := q.k.AssetsKeeper.LastMoveSeq(ctx, p.Admin)
+		if err != nil {
+			return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain pending_moves: %v", err)
+		}
+		resp := ContractPendingMovesResponse{Moves: make([]ContractShareMove, len(moves)), More: more, LastSeq: last}
 		for i, m := range moves {
 			resp.Moves[i] = ContractShareMove{Seq: m.Seq, Denom: m.Denom, From: m.From, To: m.To, Amount: m.Amount.String(), Height: m.Height}
 		}
 		return json.Marshal(resp)
+	case r.OrderStatus != nil:
+		return q.orderStatus(ctx, r.OrderStatus)
 	default:
 		d, err := exchangekeeper.NewQuerier(q.k.ExchangeKeeper).Depth(ctx, &exchangetypes.QueryDepthRequest{MarketId: r.BookTop.MarketID, Levels: 1})
 		if err != nil {
@@ -414,6 +461,37 @@ func (q contractQuerier) Query(ctx sdk.Context, raw json.RawMessage) ([]byte, er
 		resp.BestBid, resp.BestAsk = level(d.Bids), level(d.Asks)
 		return json.Marshal(resp)
 	}
+}
+
+// orderStatus answers order_status from x/exchange's own query: found is
+// false (and the rest zero) when the exchange has no open order and no kept
+// status under that client order id, so the contract decides what that
+// means; a malformed owner or client order id is a query error.
+func (q contractQuerier) orderStatus(ctx sdk.Context, r *ContractOrderStatusQuery) ([]byte, error) {
+	if _, err := sdk.AccAddressFromBech32(r.Owner); err != nil {
+		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: owner: %v", err)
+	}
+	if r.ClientOrderID == "" || !exchangetypes.ValidClientOrderID(r.ClientOrderID) {
+		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: client order id %q is malformed", r.ClientOrderID)
+	}
+	var src orderStatusQuerier = exchangekeeper.NewQuerier(q.k.ExchangeKeeper)
+	resp, err := src.OrderStatusByClientID(ctx, &exchangetypes.QueryOrderStatusByClientIDRequest{Owner: r.Owner, ClientOrderId: r.ClientOrderID})
+	if status.Code(err) == codes.NotFound {
+		return json.Marshal(ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0"})
+	}
+	if err != nil {
+		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: %v", err)
+	}
+	st := resp.Status
+	state, ok := contractOrderStates[st.State]
+	if !ok || st.Price < 0 {
+		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: order %d has state %s, price %d", st.OrderId, st.State, st.Price)
+	}
+	return json.Marshal(ContractOrderStatusResponse{
+		Found: true, OrderID: st.OrderId, MarketID: st.MarketId, State: state,
+		Price: strconv.FormatInt(st.Price, 10), Quantity: strconv.FormatUint(st.Quantity, 10),
+		FilledQuantity: strconv.FormatUint(st.FilledQuantity, 10),
+	})
 }
 
 // contractBindingOptions wires the custom encoder and querier into the wasm

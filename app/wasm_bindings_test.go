@@ -72,13 +72,16 @@ func TestBindingsGolden_EveryFileIsChecked(t *testing.T) {
 
 var goldenMessages = []string{"msg_create_asset", "msg_mint", "msg_burn", "msg_place_order", "msg_cancel_order",
 	"msg_cancel_order_by_client_id", "msg_deposit", "msg_withdraw", "msg_ack_moves"}
-var goldenQueries = []string{"query_eligibility", "query_oracle_price", "query_market_info", "query_book_top", "query_pending_moves"}
+var goldenQueries = []string{"query_eligibility", "query_oracle_price", "query_market_info", "query_book_top", "query_pending_moves",
+	"query_order_status"}
 var goldenResponses = map[string]func() any{
-	"resp_eligibility":   func() any { return &ContractEligibilityResponse{} },
-	"resp_oracle_price":  func() any { return &ContractOraclePriceResponse{} },
-	"resp_market_info":   func() any { return &ContractMarketInfoResponse{} },
-	"resp_book_top":      func() any { return &ContractBookTopResponse{} },
-	"resp_pending_moves": func() any { return &ContractPendingMovesResponse{} },
+	"resp_eligibility":            func() any { return &ContractEligibilityResponse{} },
+	"resp_oracle_price":           func() any { return &ContractOraclePriceResponse{} },
+	"resp_market_info":            func() any { return &ContractMarketInfoResponse{} },
+	"resp_book_top":               func() any { return &ContractBookTopResponse{} },
+	"resp_pending_moves":          func() any { return &ContractPendingMovesResponse{} },
+	"resp_order_status":           func() any { return &ContractOrderStatusResponse{} },
+	"resp_order_status_not_found": func() any { return &ContractOrderStatusResponse{} },
 }
 var goldenEnums = map[string]func(string) bool{
 	"class_data_asset": func(s string) bool { _, ok := contractAssetClasses[s]; return ok },
@@ -141,6 +144,7 @@ func TestBindingsGolden_EncoderBuildsTheNativeMessages(t *testing.T) {
 	require.Equal(t, exchangetypes.OrderType_ORDER_TYPE_LIMIT, po.Order.Type)
 	require.Equal(t, int64(9223372036854775807), po.Order.Price)
 	require.Equal(t, uint64(18446744073709551615), po.Order.Quantity)
+	require.True(t, po.Order.PostOnly)
 
 	co := enc("msg_cancel_order").(*exchangetypes.MsgCancelOrder)
 	require.Equal(t, c, co.Owner)
@@ -222,13 +226,21 @@ func TestBindingsQuerier_AnswersFromTheKeepers(t *testing.T) {
 	require.Equal(t, "1", mi.LotSize)
 
 	e.mustDeliver(e.inst, &exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(denom, 10)},
-		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_SELL, Price: 120, Quantity: 7}},
+		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_SELL, Price: 120, Quantity: 7, ClientOrderId: "ask-1"}},
 		&exchangetypes.MsgDeposit{Owner: e.inst.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 10_000)},
 		&exchangetypes.MsgPlaceOrder{Owner: e.inst.addr.String(), Order: exchangetypes.OrderSpec{MarketId: 1, Side: exchangetypes.Side_SIDE_BUY, Price: 100, Quantity: 3}})
 	var top ContractBookTopResponse
 	ask(`{"book_top":{"market_id":1}}`, &top)
 	require.Equal(t, &ContractPriceLevel{Price: "100", Quantity: "3"}, top.BestBid)
 	require.Equal(t, &ContractPriceLevel{Price: "120", Quantity: "7"}, top.BestAsk)
+
+	var os ContractOrderStatusResponse
+	ask(`{"order_status":{"owner":"`+e.inst.addr.String()+`","client_order_id":"ask-1"}}`, &os)
+	require.True(t, os.Found)
+	require.Equal(t, ContractOrderStatusResponse{Found: true, OrderID: os.OrderID, MarketID: 1, State: "open", Price: "120", Quantity: "7", FilledQuantity: "0"}, os)
+	ask(`{"order_status":{"owner":"`+e.inst.addr.String()+`","client_order_id":"nope"}}`, &os)
+	require.Equal(t, ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0"}, os)
+	require.Equal(t, int32(0), mi.MakerFeeBps)
 
 	var el ContractEligibilityResponse
 	ask(`{"eligibility":{"address":"`+e.issuer.addr.String()+`","action":"ISSUER","subject":""}}`, &el)
@@ -244,7 +256,9 @@ func TestBindingsQuerier_AnswersFromTheKeepers(t *testing.T) {
 	ask(`{"oracle_price":{"feed_id":"NOPE/NONE"}}`, &op)
 	require.Equal(t, ContractOraclePriceResponse{Ok: false, Price: "0"}, op)
 
-	for _, bad := range []string{`{"market_info":{"market_id":99}}`, `{"nope":{}}`, `{"book_top":{"market_id":1},"market_info":{"market_id":1}}`, `{"eligibility":{"address":"x","action":"trade","subject":""}}`} {
+	for _, bad := range []string{`{"market_info":{"market_id":99}}`, `{"nope":{}}`, `{"book_top":{"market_id":1},"market_info":{"market_id":1}}`, `{"eligibility":{"address":"x","action":"trade","subject":""}}`,
+		`{"order_status":{"owner":"x","client_order_id":"a"}}`, `{"order_status":{"owner":"` + reg + `","client_order_id":""}}`,
+		`{"order_status":{"owner":"` + reg + `","client_order_id":"has space"}}`} {
 		_, err := q.Query(e.ctx(), json.RawMessage(bad))
 		require.ErrorIs(t, err, wasmtypes.ErrQueryFailed, bad)
 	}

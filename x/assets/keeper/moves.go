@@ -108,6 +108,16 @@ func (k Keeper) queueMove(ctx context.Context, admin, denom, from, to string, am
 	})
 }
 
+// LastMoveSeq returns the sequence of the last move ever queued for admin
+// (0: none).
+func (k Keeper) LastMoveSeq(ctx context.Context, admin string) (uint64, error) {
+	seq, err := k.MoveSeq.Get(ctx, admin)
+	if errors.Is(err, collections.ErrNotFound) {
+		return 0, nil
+	}
+	return seq, err
+}
+
 // PendingMoves returns admin's queued moves after sequence startAfter,
 // oldest first, at most limit (capped at types.MaxMovesPage), and whether
 // more follow.

@@ -4,7 +4,9 @@
 package types
 
 import (
+	cosmossdk_io_math "cosmossdk.io/math"
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
@@ -26,6 +28,12 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 // GenesisState is the assets module's genesis. Bank holds balances and metadata.
 type GenesisState struct {
 	Assets []Asset `protobuf:"bytes,1,rep,name=assets,proto3" json:"assets"`
+	// moves: the share moves queued for their administering contracts and
+	// not yet acknowledged, by admin then sequence.
+	Moves []GenesisShareMove `protobuf:"bytes,2,rep,name=moves,proto3" json:"moves"`
+	// move_seqs: each admin's last move sequence (acknowledged moves
+	// included), so new moves go on numbering after it.
+	MoveSeqs []GenesisMoveSeq `protobuf:"bytes,3,rep,name=move_seqs,json=moveSeqs,proto3" json:"move_seqs"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -68,8 +76,165 @@ func (m *GenesisState) GetAssets() []Asset {
 	return nil
 }
 
+func (m *GenesisState) GetMoves() []GenesisShareMove {
+	if m != nil {
+		return m.Moves
+	}
+	return nil
+}
+
+func (m *GenesisState) GetMoveSeqs() []GenesisMoveSeq {
+	if m != nil {
+		return m.MoveSeqs
+	}
+	return nil
+}
+
+// GenesisShareMove is one queued share move of admin's queue (see
+// README.md, "Share moves").
+type GenesisShareMove struct {
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	Seq   uint64 `protobuf:"varint,2,opt,name=seq,proto3" json:"seq,omitempty"`
+	Denom string `protobuf:"bytes,3,opt,name=denom,proto3" json:"denom,omitempty"`
+	// from, to: "" for a module account.
+	From   string                `protobuf:"bytes,4,opt,name=from,proto3" json:"from,omitempty"`
+	To     string                `protobuf:"bytes,5,opt,name=to,proto3" json:"to,omitempty"`
+	Amount cosmossdk_io_math.Int `protobuf:"bytes,6,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+	Height uint64                `protobuf:"varint,7,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *GenesisShareMove) Reset()         { *m = GenesisShareMove{} }
+func (m *GenesisShareMove) String() string { return proto.CompactTextString(m) }
+func (*GenesisShareMove) ProtoMessage()    {}
+func (*GenesisShareMove) Descriptor() ([]byte, []int) {
+	return fileDescriptor_bc3799274549f074, []int{1}
+}
+func (m *GenesisShareMove) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisShareMove) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisShareMove.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisShareMove) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisShareMove.Merge(m, src)
+}
+func (m *GenesisShareMove) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisShareMove) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisShareMove.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisShareMove proto.InternalMessageInfo
+
+func (m *GenesisShareMove) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *GenesisShareMove) GetSeq() uint64 {
+	if m != nil {
+		return m.Seq
+	}
+	return 0
+}
+
+func (m *GenesisShareMove) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+func (m *GenesisShareMove) GetFrom() string {
+	if m != nil {
+		return m.From
+	}
+	return ""
+}
+
+func (m *GenesisShareMove) GetTo() string {
+	if m != nil {
+		return m.To
+	}
+	return ""
+}
+
+func (m *GenesisShareMove) GetHeight() uint64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+// GenesisMoveSeq is an admin's last move sequence.
+type GenesisMoveSeq struct {
+	Admin string `protobuf:"bytes,1,opt,name=admin,proto3" json:"admin,omitempty"`
+	Seq   uint64 `protobuf:"varint,2,opt,name=seq,proto3" json:"seq,omitempty"`
+}
+
+func (m *GenesisMoveSeq) Reset()         { *m = GenesisMoveSeq{} }
+func (m *GenesisMoveSeq) String() string { return proto.CompactTextString(m) }
+func (*GenesisMoveSeq) ProtoMessage()    {}
+func (*GenesisMoveSeq) Descriptor() ([]byte, []int) {
+	return fileDescriptor_bc3799274549f074, []int{2}
+}
+func (m *GenesisMoveSeq) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GenesisMoveSeq) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GenesisMoveSeq.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GenesisMoveSeq) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GenesisMoveSeq.Merge(m, src)
+}
+func (m *GenesisMoveSeq) XXX_Size() int {
+	return m.Size()
+}
+func (m *GenesisMoveSeq) XXX_DiscardUnknown() {
+	xxx_messageInfo_GenesisMoveSeq.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GenesisMoveSeq proto.InternalMessageInfo
+
+func (m *GenesisMoveSeq) GetAdmin() string {
+	if m != nil {
+		return m.Admin
+	}
+	return ""
+}
+
+func (m *GenesisMoveSeq) GetSeq() uint64 {
+	if m != nil {
+		return m.Seq
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "clearchain.assets.v1.GenesisState")
+	proto.RegisterType((*GenesisShareMove)(nil), "clearchain.assets.v1.GenesisShareMove")
+	proto.RegisterType((*GenesisMoveSeq)(nil), "clearchain.assets.v1.GenesisMoveSeq")
 }
 
 func init() {
@@ -77,19 +242,34 @@ func init() {
 }
 
 var fileDescriptor_bc3799274549f074 = []byte{
-	// 191 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0x4a, 0xce, 0x49, 0x4d,
-	0x2c, 0x4a, 0xce, 0x48, 0xcc, 0xcc, 0xd3, 0x4f, 0x2c, 0x2e, 0x4e, 0x2d, 0x29, 0xd6, 0x2f, 0x33,
-	0xd4, 0x4f, 0x4f, 0xcd, 0x4b, 0x2d, 0xce, 0x2c, 0xd6, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12,
-	0x41, 0xa8, 0xd1, 0x83, 0xa8, 0xd1, 0x2b, 0x33, 0x94, 0x12, 0x49, 0xcf, 0x4f, 0xcf, 0x07, 0x2b,
-	0xd0, 0x07, 0xb1, 0x20, 0x6a, 0xa5, 0x14, 0xb0, 0x9a, 0x57, 0x52, 0x59, 0x90, 0x0a, 0x35, 0x4d,
-	0xc9, 0x93, 0x8b, 0xc7, 0x1d, 0x62, 0x7c, 0x70, 0x49, 0x62, 0x49, 0xaa, 0x90, 0x25, 0x17, 0x1b,
-	0x44, 0xa1, 0x04, 0xa3, 0x02, 0xb3, 0x06, 0xb7, 0x91, 0xb4, 0x1e, 0x36, 0xeb, 0xf4, 0x1c, 0x41,
-	0x2c, 0x27, 0x96, 0x13, 0xf7, 0xe4, 0x19, 0x82, 0xa0, 0x1a, 0x9c, 0x3c, 0x4f, 0x3c, 0x92, 0x63,
-	0xbc, 0xf0, 0x48, 0x8e, 0xf1, 0xc1, 0x23, 0x39, 0xc6, 0x09, 0x8f, 0xe5, 0x18, 0x2e, 0x3c, 0x96,
-	0x63, 0xb8, 0xf1, 0x58, 0x8e, 0x21, 0x4a, 0x3f, 0x3d, 0xb3, 0x24, 0xa3, 0x34, 0x49, 0x2f, 0x39,
-	0x3f, 0x57, 0x1f, 0xc9, 0x45, 0x48, 0xcc, 0x0a, 0x98, 0xf3, 0xc0, 0x6e, 0x4b, 0x62, 0x03, 0x3b,
-	0xce, 0x18, 0x10, 0x00, 0x00, 0xff, 0xff, 0x64, 0x8c, 0xa3, 0x9a, 0x10, 0x01, 0x00, 0x00,
+	// 427 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x52, 0xbd, 0x6e, 0xd4, 0x30,
+	0x1c, 0x8f, 0xf3, 0x05, 0x35, 0xa8, 0xaa, 0xac, 0x80, 0x4c, 0x91, 0xd2, 0x28, 0x42, 0xe8, 0x24,
+	0x54, 0x47, 0x85, 0x89, 0xb1, 0x61, 0xa8, 0x6e, 0x60, 0xc9, 0x6d, 0x2c, 0x95, 0x9b, 0x98, 0x24,
+	0x02, 0xdb, 0xbd, 0xd8, 0x8d, 0xe0, 0x2d, 0x78, 0x98, 0x3e, 0x44, 0xc7, 0xaa, 0x03, 0x42, 0x0c,
+	0x15, 0xba, 0x1b, 0x79, 0x09, 0x14, 0xdb, 0x15, 0x07, 0x3a, 0xb1, 0xb0, 0xfd, 0xfe, 0xf6, 0xef,
+	0xcb, 0xd6, 0x1f, 0xe6, 0xf5, 0x47, 0x46, 0x87, 0xba, 0xa3, 0xbd, 0x28, 0xa8, 0x52, 0x4c, 0xab,
+	0x62, 0x3c, 0x2a, 0x5a, 0x26, 0x98, 0xea, 0x15, 0x39, 0x1f, 0xa4, 0x96, 0x28, 0xf9, 0xcd, 0x21,
+	0x96, 0x43, 0xc6, 0xa3, 0xfd, 0xa4, 0x95, 0xad, 0x34, 0x84, 0x62, 0x42, 0x96, 0xbb, 0xff, 0xa4,
+	0x96, 0x8a, 0x4b, 0x75, 0x6a, 0x2f, 0xec, 0xe0, 0xae, 0xb2, 0xad, 0x51, 0xfa, 0xf3, 0x39, 0x73,
+	0x8c, 0xfc, 0x2b, 0x80, 0x0f, 0x4f, 0x6c, 0xf4, 0x42, 0x53, 0xcd, 0xd0, 0x6b, 0x18, 0x5b, 0x26,
+	0x06, 0x59, 0x30, 0x7b, 0xf0, 0xf2, 0x29, 0xd9, 0x56, 0x85, 0x1c, 0x4f, 0xa8, 0x0c, 0xaf, 0x6e,
+	0x0f, 0xbc, 0xca, 0x09, 0x50, 0x09, 0x23, 0x2e, 0x47, 0xa6, 0xb0, 0x6f, 0x94, 0xcf, 0xb7, 0x2b,
+	0xef, 0xd2, 0x3a, 0x3a, 0xb0, 0xb7, 0x72, 0x64, 0xce, 0xc4, 0x4a, 0xd1, 0x09, 0xdc, 0x99, 0xc0,
+	0xa9, 0x62, 0x4b, 0x85, 0x03, 0xe3, 0xf3, 0xec, 0x9f, 0x3e, 0x93, 0xc5, 0x82, 0x2d, 0x9d, 0xcb,
+	0x7d, 0x6e, 0x47, 0x95, 0xff, 0x04, 0x70, 0xef, 0xef, 0x28, 0x44, 0x60, 0x44, 0x1b, 0xde, 0x0b,
+	0x0c, 0x32, 0x30, 0xdb, 0x29, 0xf1, 0xcd, 0xe5, 0x61, 0xe2, 0x3e, 0xec, 0xb8, 0x69, 0x06, 0xa6,
+	0xd4, 0x42, 0x0f, 0xbd, 0x68, 0x2b, 0x4b, 0x43, 0x7b, 0x30, 0x50, 0x6c, 0x89, 0xfd, 0x0c, 0xcc,
+	0xc2, 0x6a, 0x82, 0x28, 0x81, 0x51, 0xc3, 0x84, 0xe4, 0x38, 0x98, 0x1c, 0x2a, 0x3b, 0x20, 0x04,
+	0xc3, 0xf7, 0x83, 0xe4, 0x38, 0x34, 0x87, 0x06, 0xa3, 0x5d, 0xe8, 0x6b, 0x89, 0x23, 0x73, 0xe2,
+	0x6b, 0x89, 0xde, 0xc0, 0x98, 0x72, 0x79, 0x21, 0x34, 0x8e, 0x4d, 0xf8, 0x8b, 0xa9, 0xf0, 0xf7,
+	0xdb, 0x83, 0x47, 0xb6, 0x80, 0x6a, 0x3e, 0x90, 0x5e, 0x16, 0x9c, 0xea, 0x8e, 0xcc, 0x85, 0xbe,
+	0xb9, 0x3c, 0x84, 0xae, 0xd9, 0x5c, 0xe8, 0xca, 0x49, 0xd1, 0x63, 0x18, 0x77, 0xac, 0x6f, 0x3b,
+	0x8d, 0xef, 0x99, 0x4e, 0x6e, 0xca, 0x2b, 0xb8, 0xfb, 0xe7, 0x7f, 0xfc, 0xff, 0x53, 0xcb, 0xf9,
+	0xd5, 0x2a, 0x05, 0xd7, 0xab, 0x14, 0xfc, 0x58, 0xa5, 0xe0, 0xcb, 0x3a, 0xf5, 0xae, 0xd7, 0xa9,
+	0xf7, 0x6d, 0x9d, 0x7a, 0xef, 0x8a, 0xb6, 0xd7, 0xdd, 0xc5, 0x19, 0xa9, 0x25, 0x2f, 0x36, 0x36,
+	0x6c, 0x03, 0x7e, 0xba, 0x5b, 0x37, 0xb3, 0x6b, 0x67, 0xb1, 0x59, 0xb6, 0x57, 0xbf, 0x02, 0x00,
+	0x00, 0xff, 0xff, 0x21, 0xf4, 0x49, 0xa3, 0xfb, 0x02, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -112,6 +292,34 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.MoveSeqs) > 0 {
+		for iNdEx := len(m.MoveSeqs) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.MoveSeqs[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Moves) > 0 {
+		for iNdEx := len(m.Moves) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Moves[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
 	if len(m.Assets) > 0 {
 		for iNdEx := len(m.Assets) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -125,6 +333,112 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 			i--
 			dAtA[i] = 0xa
 		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisShareMove) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisShareMove) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisShareMove) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x38
+	}
+	{
+		size := m.Amount.Size()
+		i -= size
+		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	if len(m.To) > 0 {
+		i -= len(m.To)
+		copy(dAtA[i:], m.To)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.To)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.From) > 0 {
+		i -= len(m.From)
+		copy(dAtA[i:], m.From)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.From)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Seq != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Seq))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GenesisMoveSeq) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GenesisMoveSeq) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GenesisMoveSeq) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Seq != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.Seq))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Admin) > 0 {
+		i -= len(m.Admin)
+		copy(dAtA[i:], m.Admin)
+		i = encodeVarintGenesis(dAtA, i, uint64(len(m.Admin)))
+		i--
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -151,6 +465,67 @@ func (m *GenesisState) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovGenesis(uint64(l))
 		}
+	}
+	if len(m.Moves) > 0 {
+		for _, e := range m.Moves {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.MoveSeqs) > 0 {
+		for _, e := range m.MoveSeqs {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *GenesisShareMove) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	if m.Seq != 0 {
+		n += 1 + sovGenesis(uint64(m.Seq))
+	}
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = len(m.From)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = len(m.To)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	if m.Height != 0 {
+		n += 1 + sovGenesis(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *GenesisMoveSeq) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Admin)
+	if l > 0 {
+		n += 1 + l + sovGenesis(uint64(l))
+	}
+	if m.Seq != 0 {
+		n += 1 + sovGenesis(uint64(m.Seq))
 	}
 	return n
 }
@@ -224,6 +599,425 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Moves", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Moves = append(m.Moves, GenesisShareMove{})
+			if err := m.Moves[len(m.Moves)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MoveSeqs", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MoveSeqs = append(m.MoveSeqs, GenesisMoveSeq{})
+			if err := m.MoveSeqs[len(m.MoveSeqs)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisShareMove) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisShareMove: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisShareMove: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seq", wireType)
+			}
+			m.Seq = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Seq |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.From = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field To", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.To = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GenesisMoveSeq) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GenesisMoveSeq: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GenesisMoveSeq: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Admin", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Admin = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seq", wireType)
+			}
+			m.Seq = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Seq |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipGenesis(dAtA[iNdEx:])

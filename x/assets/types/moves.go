@@ -30,9 +30,8 @@ type ShareMove struct {
 }
 
 // ShareMoveValue stores a ShareMove as its JSON (fixed field order, so the
-// bytes are deterministic). It is not a proto message: the queue is
-// transient bookkeeping between x/assets and a contract, not exported in
-// genesis (see README).
+// bytes are deterministic). Genesis carries the queue as GenesisShareMove
+// (see README).
 var ShareMoveValue collcodec.ValueCodec[ShareMove] = shareMoveCodec{}
 
 type shareMoveCodec struct{}

@@ -15,7 +15,7 @@ use crate::msg::{AccessResponse, ExecuteMsg, InstantiateMsg, MigrateMsg, Positio
 use crate::revenue::Pool;
 use crate::state::{
     Config, Dataset, Envelope, Licence, Offer, ProvenanceEntry, Terms, BY_DENOM, BY_HASH, CONFIG, DATASETS, LICENCES,
-    MOVE_CURSOR, NEXT_DATASET, NEXT_PROVENANCE, OFFERS, POOLS, POSITIONS, PROVENANCE,
+    DeferredRevenue, DEFERRED, DEFERRED_HEAD, DEFERRED_TAIL, MOVE_CURSOR, NEXT_DATASET, NEXT_PROVENANCE, OFFERS, OFFER_CIDS, POOLS, POSITIONS, PROVENANCE,
 };
 
 pub const CONTRACT_NAME: &str = "crates.io:clearchain-data-asset";
@@ -32,6 +32,9 @@ const DEFAULT_LIMIT: u32 = 30;
 const MAX_LIMIT: u32 = 100;
 /// Share moves applied per call (one page of x/assets' queue).
 pub const MOVES_PER_SYNC: u32 = 100;
+/// Share moves a licence purchase applies itself: few, so its gas stays
+/// bounded (each costs ~35k) whatever is pending; the rest is sync_moves'.
+pub const MOVES_PER_PURCHASE: u32 = 5;
 /// Longest client order id of an offer (x/exchange's limit).
 pub const MAX_CLIENT_ORDER_ID: usize = 64;
 
@@ -96,6 +99,10 @@ pub fn execute(
             market_id,
             client_order_id,
         } => cancel_offer(deps, env, info, market_id, client_order_id),
+        ExecuteMsg::SettleOffer {
+            market_id,
+            client_order_id,
+        } => settle_offer(deps, env, info, market_id, client_order_id),
         ExecuteMsg::SyncMoves {} => sync_moves(deps, env, info),
     }
 }
@@ -163,6 +170,15 @@ pub fn query(deps: Deps<ClearChainQuery>, env: Env, msg: QueryMsg) -> Result<Bin
             client_order_id,
         } => to_json_binary(&load_offer(deps, market_id, &client_order_id)?)?,
         QueryMsg::MoveCursor {} => to_json_binary(&MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0))?,
+        QueryMsg::DeferredRevenue {} => {
+            let head = DEFERRED_HEAD.may_load(deps.storage)?.unwrap_or(0);
+            let list = DEFERRED
+                .range(deps.storage, Some(Bound::inclusive(head)), None, Order::Ascending)
+                .take(MAX_LIMIT as usize)
+                .map(|r| r.map(|(_, v)| v))
+                .collect::<StdResult<Vec<_>>>()?;
+            to_json_binary(&list)?
+        }
     })
 }
 
@@ -325,16 +341,24 @@ fn buy_licence(
             });
         }
     }
-    // Revenue goes to the shares held when it is paid: every move before
-    // this payment must be applied first.
-    let (applied, more) = apply_moves(deps.branch(), &env)?;
-    if more {
-        return Err(ContractError::MovesBacklog { applied });
-    }
+    // Revenue goes to the shares held when it is paid: after every move
+    // queued before this payment (up to last_seq). Apply a few of them; if
+    // more are pending the payment waits, in order, for sync_moves.
+    let (applied, _, last_seq) = apply_moves(deps.branch(), &env, MOVES_PER_PURCHASE)?;
     let paid = Uint128::try_from(ds.terms.price.amount).map_err(|e| cosmwasm_std::StdError::msg(e.to_string()))?;
-    let mut pool = POOLS.load(deps.storage, id)?;
-    pool.pay(paid)?;
-    POOLS.save(deps.storage, id, &pool)?;
+    let tail = DEFERRED_TAIL.may_load(deps.storage)?.unwrap_or(0);
+    DEFERRED.save(
+        deps.storage,
+        tail,
+        &DeferredRevenue {
+            dataset_id: id,
+            amount: paid,
+            at_seq: last_seq,
+        },
+    )?;
+    DEFERRED_TAIL.save(deps.storage, &(tail + 1))?;
+    let cursor = MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0);
+    pay_deferred(deps.storage, cursor, &mut { DEFERRED_BUDGET })?;
     let expires = env.block.time.plus_seconds(ds.terms.duration_secs);
     let lic = Licence {
         dataset_id: id,
@@ -561,6 +585,12 @@ fn offer_shares(
         });
     }
     let market = ClearChainQuerier::new(&deps.querier).market_info(market_id)?;
+    if market.maker_fee_bps > 0 {
+        return Err(ContractError::MakerFee {
+            market_id,
+            bps: market.maker_fee_bps,
+        });
+    }
     if market.base_denom != ds.share_denom {
         return Err(ContractError::WrongMarket {
             market_id,
@@ -584,6 +614,13 @@ fn offer_shares(
             client_order_id,
         });
     }
+    if let Some(used) = OFFER_CIDS.may_load(deps.storage, &client_order_id)? {
+        return Err(ContractError::ClientIdUsed {
+            market_id: used,
+            client_order_id,
+        });
+    }
+    OFFER_CIDS.save(deps.storage, &client_order_id, &market_id)?;
     OFFERS.save(
         deps.storage,
         (market_id, &client_order_id),
@@ -596,6 +633,12 @@ fn offer_shares(
             quantity,
             shares,
             cancelled: false,
+            quote_denom: market.quote_denom,
+            tick_size: market.tick_size,
+            lot_size: market.lot_size,
+            settled_lots: Uint64::zero(),
+            proceeds: Uint128::zero(),
+            closed: false,
         },
     )?;
     record(
@@ -618,6 +661,7 @@ fn offer_shares(
             quantity,
             time_in_force: TimeInForce::Gtc,
             client_order_id: client_order_id.clone(),
+            post_only: true,
         })
         .add_attribute("action", "offer_shares")
         .add_attribute("dataset_id", ds.id.to_string())
@@ -660,35 +704,178 @@ fn cancel_offer(
         .add_attribute("client_order_id", client_order_id))
 }
 
+/// Pays the seller the proceeds of the lots filled since the last settle
+/// and, once the order finished, the unfilled shares (see
+/// `ExecuteMsg::SettleOffer`). Exactly once: `settled_lots` only grows, to
+/// what x/exchange reports filled, and a closed offer never pays again.
+/// Each offer is paid from its own fills only, so offers sharing the
+/// contract's exchange balance cannot be paid from each other's proceeds.
+fn settle_offer(
+    deps: DepsMut<ClearChainQuery>,
+    env: Env,
+    info: MessageInfo,
+    market_id: u64,
+    client_order_id: String,
+) -> Result<ChainResponse, ContractError> {
+    no_funds(&info)?;
+    let mut offer = load_offer(deps.as_ref(), market_id, &client_order_id)?;
+    if offer.closed {
+        return Err(ContractError::OfferClosed {
+            market_id,
+            client_order_id,
+        });
+    }
+    let st = ClearChainQuerier::new(&deps.querier)
+        .order_status(env.contract.address.as_str(), &client_order_id)
+        .map_err(|e| ContractError::OfferStatusUnavailable {
+            client_order_id: client_order_id.clone(),
+            why: e.to_string(),
+        })?;
+    if !st.found || st.market_id != market_id {
+        return Err(ContractError::OfferStatusUnavailable {
+            client_order_id,
+            why: "no status".into(),
+        });
+    }
+    let filled = st.filled_quantity.u64();
+    if filled > offer.quantity.u64() || filled < offer.settled_lots.u64() {
+        return Err(ContractError::OfferStatusUnavailable {
+            client_order_id,
+            why: format!("filled {filled} of {} lots, {} settled", offer.quantity, offer.settled_lots),
+        });
+    }
+    let finished = st.state != "open";
+    let new_lots = filled - offer.settled_lots.u64();
+    if new_lots == 0 && !finished {
+        return Err(ContractError::NothingToSettle {
+            market_id,
+            client_order_id,
+            filled,
+        });
+    }
+    let overflow = |e: cosmwasm_std::OverflowError| cosmwasm_std::StdError::msg(e.to_string());
+    let paid = Uint128::from(new_lots)
+        .checked_mul(Uint128::from(offer.price.u64()))
+        .and_then(|n| n.checked_mul(offer.tick_size))
+        .map_err(overflow)?;
+    let unfilled = if finished {
+        Uint128::from(offer.quantity.u64() - filled)
+            .checked_mul(offer.lot_size)
+            .map_err(overflow)?
+    } else {
+        Uint128::zero()
+    };
+    offer.settled_lots = Uint64::new(filled);
+    offer.proceeds = offer.proceeds.checked_add(paid).map_err(overflow)?;
+    offer.closed = finished;
+    OFFERS.save(deps.storage, (market_id, &client_order_id), &offer)?;
+    let ds = load_dataset(deps.as_ref(), offer.dataset_id)?;
+    record(
+        deps.storage,
+        &env,
+        offer.dataset_id,
+        "offer_settled",
+        &info.sender,
+        format!(
+            "market={market_id} client_order_id={client_order_id} lots={new_lots} proceeds={paid}{} returned_shares={unfilled} seller={} state={}",
+            offer.quote_denom, offer.seller, st.state
+        ),
+    )?;
+    let mut r = Response::new();
+    for (denom, amount) in [(offer.quote_denom.clone(), paid), (ds.share_denom, unfilled)] {
+        if amount.is_zero() {
+            continue;
+        }
+        r = r
+            .add_message(ClearChainMsg::Withdraw {
+                denom: denom.clone(),
+                amount,
+            })
+            .add_message(BankMsg::Send {
+                to_address: offer.seller.to_string(),
+                amount: vec![Coin::new(amount, denom)],
+            });
+    }
+    Ok(r.add_attribute("action", "settle_offer")
+        .add_attribute("dataset_id", offer.dataset_id.to_string())
+        .add_attribute("client_order_id", client_order_id)
+        .add_attribute("seller", offer.seller)
+        .add_attribute("proceeds", paid)
+        .add_attribute("returned_shares", unfilled)
+        .add_attribute("closed", finished.to_string()))
+}
+
 fn sync_moves(deps: DepsMut<ClearChainQuery>, env: Env, info: MessageInfo) -> Result<ChainResponse, ContractError> {
     no_funds(&info)?;
     let mut deps = deps;
-    let (applied, more) = apply_moves(deps.branch(), &env)?;
+    let (applied, more, _) = apply_moves(deps.branch(), &env, MOVES_PER_SYNC)?;
     Ok(with_ack(Response::new(), &deps, applied)?
         .add_attribute("action", "sync_moves")
         .add_attribute("applied", applied.to_string())
         .add_attribute("more", more.to_string()))
 }
 
-/// Applies up to one page of the share moves x/assets queued for this
-/// contract: each enters its dataset's provenance, and the shares move
+/// Deferred payments paid per call at most (each is O(1)).
+const DEFERRED_BUDGET: u32 = 100;
+
+/// Applies up to `limit` (at most a page) of the share moves x/assets
+/// queued for this contract: each enters its dataset's provenance, and the shares move
 /// between the revenue positions (only accounts earn: "" — a module account
-/// such as the x/exchange escrow — and the contract itself do not). Returns
-/// how many it applied and whether more are pending.
-fn apply_moves(deps: DepsMut<ClearChainQuery>, env: &Env) -> Result<(u64, bool), ContractError> {
+/// such as the x/exchange escrow — and the contract itself do not). Before
+/// each move, the deferred revenue paid before it is paid into its pool,
+/// so every payment is shared by the holdings at the time it was made; if
+/// the budget of deferred payments runs out first, the moves wait too.
+/// Returns how many moves it applied, whether more are pending, and the
+/// sequence of the last move queued.
+fn apply_moves(deps: DepsMut<ClearChainQuery>, env: &Env, limit: u32) -> Result<(u64, bool, u64), ContractError> {
     let cursor = MOVE_CURSOR.may_load(deps.storage)?.unwrap_or(0);
-    let page = ClearChainQuerier::new(&deps.querier).pending_moves(
-        env.contract.address.as_str(),
-        cursor,
-        MOVES_PER_SYNC,
-    )?;
+    let page = ClearChainQuerier::new(&deps.querier).pending_moves(env.contract.address.as_str(), cursor, limit)?;
+    let mut budget = DEFERRED_BUDGET;
     let mut last = cursor;
+    let mut applied = 0u64;
+    let mut more = page.more;
     for m in &page.moves {
+        if !pay_deferred(deps.storage, m.seq - 1, &mut budget)? {
+            more = true;
+            break;
+        }
         apply_move(deps.storage, env, m)?;
         last = m.seq;
+        applied += 1;
     }
     MOVE_CURSOR.save(deps.storage, &last)?;
-    Ok((page.moves.len() as u64, page.more))
+    pay_deferred(deps.storage, last, &mut budget)?;
+    Ok((applied, more, page.last_seq.max(last)))
+}
+
+/// Pays, oldest first, the deferred revenue made at or before move `upto`,
+/// at most `budget` payments; returns whether none such is left.
+fn pay_deferred(store: &mut dyn cosmwasm_std::Storage, upto: u64, budget: &mut u32) -> Result<bool, ContractError> {
+    let mut head = DEFERRED_HEAD.may_load(store)?.unwrap_or(0);
+    let tail = DEFERRED_TAIL.may_load(store)?.unwrap_or(0);
+    let start = head;
+    while head < tail {
+        let d = DEFERRED.load(store, head)?;
+        if d.at_seq > upto {
+            break;
+        }
+        if *budget == 0 {
+            if head != start {
+                DEFERRED_HEAD.save(store, &head)?;
+            }
+            return Ok(false);
+        }
+        *budget -= 1;
+        let mut pool = POOLS.load(store, d.dataset_id)?;
+        pool.pay(d.amount)?;
+        POOLS.save(store, d.dataset_id, &pool)?;
+        DEFERRED.remove(store, head);
+        head += 1;
+    }
+    if head != start {
+        DEFERRED_HEAD.save(store, &head)?;
+    }
+    Ok(true)
 }
 
 fn apply_move(store: &mut dyn cosmwasm_std::Storage, env: &Env, m: &ShareMove) -> Result<(), ContractError> {

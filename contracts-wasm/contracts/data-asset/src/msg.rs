@@ -26,9 +26,12 @@ pub enum ExecuteMsg {
     SetTerms { dataset_id: u64, terms: Terms },
     /// Buys an access licence, paying exactly the price; `buyer_pubkey` is
     /// the buyer's X25519 public key (32 bytes) the key will be sealed to.
-    /// The payment is shared among all shares held in accounts (pending
-    /// share moves are applied first; refused while more than one page is
-    /// pending: call `sync_moves`).
+    /// The payment is shared among all shares held in accounts after the
+    /// last share move made before it. The purchase applies up to 5 pending
+    /// moves itself (so its gas is bounded); when more are pending (share-send spam,
+    /// say) it still takes effect at once and its revenue waits in the
+    /// contract until `sync_moves` has applied the moves made before it:
+    /// a backlog never makes a purchase fail or wait.
     BuyLicence { dataset_id: u64, buyer_pubkey: Binary },
     /// The owner posts the dataset key sealed to the buyer's public key; the
     /// contract keeps it and its SHA-256.
@@ -52,9 +55,13 @@ pub enum ExecuteMsg {
     Claim { dataset_id: u64 },
     /// The dataset's owner offers the shares sent with the message (exactly
     /// `quantity` lots of the market's base, the dataset's shares) on
-    /// x/exchange: the contract deposits them and places a GTC sell limit
-    /// order in its own name, so the contract itself needs a trading
-    /// licence; x/exchange decides. `client_order_id` names the offer.
+    /// x/exchange: the contract deposits them and places a GTC post-only
+    /// sell limit order in its own name, so the contract itself needs a
+    /// trading licence; x/exchange decides. `client_order_id` names the
+    /// offer (once, on one market). Only markets whose maker fee is 0 or
+    /// less take offers: every fill is then a maker fill at the limit price
+    /// that pays the contract exactly lots × price × tick, which is what
+    /// `settle_offer` pays the seller.
     OfferShares {
         market_id: u64,
         price: Uint64,
@@ -64,8 +71,17 @@ pub enum ExecuteMsg {
     /// The offer's seller or the regulator cancels an offer (by its client
     /// order id; x/exchange cancels it in EndBlock).
     CancelOffer { market_id: u64, client_order_id: String },
+    /// Pays an offer's seller what it earned since the last settle: the
+    /// lots x/exchange reports filled (order status by client order id)
+    /// beyond those already settled, at the offer's price, withdrawn from
+    /// the contract's exchange balance. Once the order finished (filled,
+    /// cancelled, expired or rejected) the unfilled shares go back to the
+    /// seller too and the offer closes. Anyone may call it; the seller is
+    /// always the payee, and what was settled is never paid again. Call it
+    /// within x/exchange's status window after the order finished.
+    SettleOffer { market_id: u64, client_order_id: String },
     /// Applies up to one page (100) of the share moves x/assets queued for
-    /// this contract (bank sends, exchange deposits and withdrawals, mints,
+    /// this contract, paying the deferred licence revenue in between (bank sends, exchange deposits and withdrawals, mints,
     /// burns): each enters its dataset's provenance and moves the revenue
     /// positions. Anyone may call it.
     SyncMoves {},
@@ -105,6 +121,10 @@ pub enum QueryMsg {
     /// The last share move applied (see `sync_moves`).
     #[returns(u64)]
     MoveCursor {},
+    /// Licence revenue waiting for the share moves made before it (oldest
+    /// first, at most 100).
+    #[returns(Vec<crate::state::DeferredRevenue>)]
+    DeferredRevenue {},
 }
 
 #[cw_serde]

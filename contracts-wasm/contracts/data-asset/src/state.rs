@@ -92,6 +92,22 @@ pub struct Offer {
     /// Shares deposited for it.
     pub shares: Uint128,
     pub cancelled: bool,
+    /// The market's quote denom, tick size and lot size when offered.
+    #[serde(default)]
+    pub quote_denom: String,
+    #[serde(default)]
+    pub tick_size: Uint128,
+    #[serde(default)]
+    pub lot_size: Uint128,
+    /// Lots whose proceeds were paid to the seller (`settle_offer`).
+    #[serde(default)]
+    pub settled_lots: Uint64,
+    /// Quote paid to the seller so far.
+    #[serde(default)]
+    pub proceeds: Uint128,
+    /// The order finished and everything was paid out: nothing more moves.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
@@ -105,5 +121,24 @@ pub const POSITIONS: Map<(u64, &Addr), Position> = Map::new("positions");
 pub const PROVENANCE: Map<(u64, u64), ProvenanceEntry> = Map::new("provenance");
 pub const NEXT_PROVENANCE: Map<u64, u64> = Map::new("next_provenance");
 pub const OFFERS: Map<(u64, &str), Offer> = Map::new("offers");
+/// Client order ids in use, with their market: x/exchange names a status by
+/// owner and client order id only, so an id is used on one market, once.
+pub const OFFER_CIDS: Map<&str, u64> = Map::new("offer_cids");
 /// The sequence of the last share move applied.
 pub const MOVE_CURSOR: Item<u64> = Item::new("move_cursor");
+
+/// Licence revenue paid while share moves were pending: it is shared by the
+/// holdings after move `at_seq` (the last move queued before the payment),
+/// so it waits until the contract has applied exactly that far.
+#[cw_serde]
+pub struct DeferredRevenue {
+    pub dataset_id: u64,
+    pub amount: Uint128,
+    pub at_seq: u64,
+}
+
+/// Deferred revenue, first in first out (its `at_seq` never decreases).
+pub const DEFERRED: Map<u64, DeferredRevenue> = Map::new("deferred");
+/// The key of the next deferred payment to pay and of the next to add.
+pub const DEFERRED_HEAD: Item<u64> = Item::new("deferred_head");
+pub const DEFERRED_TAIL: Item<u64> = Item::new("deferred_tail");

@@ -99,7 +99,7 @@ fn register_mints_shares_to_the_owner() {
             &[],
         )
         .unwrap_err();
-    assert!(format!("{err:?}").contains("already registered"), "{err:?}");
+    assert!(err.to_string().contains("already registered"), "{err:?}");
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn an_unlicensed_owner_cannot_register() {
             &[],
         )
         .unwrap_err();
-    assert!(format!("{err:?}").contains("not a licensed issuer"), "{err:?}");
+    assert!(err.to_string().contains("not a licensed issuer"), "{err:?}");
 }
 
 /// Records a bank move of dataset 1's shares in the stand-in's queue, as
@@ -142,10 +142,10 @@ fn licence_revenue_goes_to_every_holder_and_the_key_is_delivered() {
     let pk = Binary::from([9u8; 32]);
     let buy = ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: pk.clone() };
     let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(999, "ucusd")]).unwrap_err();
-    assert!(format!("{err:?}").contains("pay exactly"), "{err:?}");
+    assert!(err.to_string().contains("pay exactly"), "{err:?}");
     e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
     let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap_err();
-    assert!(format!("{err:?}").contains("already holds an active licence"), "{err:?}");
+    assert!(err.to_string().contains("already holds an active licence"), "{err:?}");
     let acc: AccessResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: e.bob.to_string() }).unwrap();
     assert!(acc.has_access);
 
@@ -153,7 +153,7 @@ fn licence_revenue_goes_to_every_holder_and_the_key_is_delivered() {
     let sealed = Binary::from(vec![7u8; 80]);
     let deliver = ExecuteMsg::DeliverKey { dataset_id: 1, buyer: e.bob.to_string(), sealed_key: sealed.clone() };
     let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &deliver, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("only the owner"), "{err:?}");
+    assert!(err.to_string().contains("only the owner"), "{err:?}");
     e.app.execute_contract(e.owner.clone(), e.da.clone(), &deliver, &[]).unwrap();
     let lic: Licence = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Licence { dataset_id: 1, buyer: e.bob.to_string() }).unwrap();
     let env = lic.envelope.unwrap();
@@ -167,7 +167,7 @@ fn licence_revenue_goes_to_every_holder_and_the_key_is_delivered() {
     e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap();
     assert_eq!(bal(&e, &e.alice, "ucusd"), 1_000_400);
     let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::Claim { dataset_id: 1 }, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("nothing to claim"), "{err:?}");
+    assert!(err.to_string().contains("nothing to claim"), "{err:?}");
 
     // Alice deposits her 40 on the exchange (escrow: they earn nothing
     // there); a licence paid meanwhile goes to the owner alone.
@@ -197,14 +197,19 @@ fn licence_revenue_goes_to_every_holder_and_the_key_is_delivered() {
     assert_eq!(prov.entries[11].detail, format!("from=module to={bob} amount=40 move=5"));
 }
 
+/// The attack: tiny share sends (each queued as a move) ahead of a licence
+/// purchase. Before, buy_licence refused while more than a page of moves
+/// was pending ("call sync_moves first"), so spam made purchases fail or
+/// wait. Now the purchase always goes through; its revenue waits in the
+/// contract for the moves made before it, and is shared by the holdings
+/// after exactly those moves — the spam changes nobody's share.
 #[test]
-fn a_backlog_of_moves_is_applied_before_revenue_is_paid() {
+fn share_send_spam_cannot_make_a_licence_purchase_fail_or_wait() {
     let mut e = setup();
     let ds = register(&mut e);
-    let (owner, alice) = (e.owner.to_string(), e.alice.to_string());
-    // 150 moves of one share back and forth, then 40 to alice: more than a
-    // page (the mint was move 1).
-    for i in 0..150 {
+    let (owner, alice, bob) = (e.owner.to_string(), e.alice.to_string(), e.bob.to_string());
+    // 450 moves of one share back and forth (4.5 pages), then 40 to alice.
+    for i in 0..450 {
         if i % 2 == 0 {
             moved(&mut e, &ds.share_denom, &owner, &alice, 1);
         } else {
@@ -213,16 +218,82 @@ fn a_backlog_of_moves_is_applied_before_revenue_is_paid() {
     }
     moved(&mut e, &ds.share_denom, &owner, &alice, 40);
     let buy = ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([9u8; 32]) };
-    let err = e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap_err();
-    assert!(format!("{err:?}").contains("call sync_moves first"), "{err:?}");
-    // Anyone syncs; the payment then goes by the holdings after every move.
-    e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::SyncMoves {}, &[]).unwrap();
     e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    let access: AccessResponse = e
+        .app
+        .wrap()
+        .query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: bob.clone() })
+        .unwrap();
+    assert!(access.has_access, "the purchase took effect at once");
+    // After the purchase alice sends her 40 to bob: bought after the
+    // payment, they earn nothing of it.
+    moved(&mut e, &ds.share_denom, &alice, &bob, 40);
+    // A second buyer, also before the backlog is synced.
+    let carol = e.app.api().addr_make("carol");
+    e.app
+        .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
+            to_address: carol.to_string(),
+            amount: vec![coin(1000, "ucusd")],
+        }))
+        .unwrap();
+    e.app.execute_contract(carol.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    // Anyone syncs, page by page.
+    for _ in 0..10 {
+        e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::SyncMoves {}, &[]).unwrap();
+    }
     let cursor: u64 = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::MoveCursor {}).unwrap();
-    assert_eq!(cursor, 152);
-    assert_eq!(position(&e, &e.alice).shares, Uint128::new(40));
-    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(600));
+    assert_eq!(cursor, 453);
+    // bob's payment was made while owner held 60 and alice 40; carol's
+    // after alice's 40 went to bob.
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(1200));
     assert_eq!(position(&e, &e.alice).claimable, Uint128::new(400));
+    assert_eq!(position(&e, &e.bob).claimable, Uint128::new(400));
+    assert_eq!(position(&e, &e.bob).shares, Uint128::new(40));
+}
+
+/// The same purchase without a backlog pays at once, and revenue paid
+/// while moves are pending is never lost nor paid twice (property: any
+/// interleaving of moves, purchases and syncs shares every payment by the
+/// holdings at the time it was made).
+#[test]
+fn revenue_follows_the_holdings_at_each_payment() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    let (owner, alice) = (e.owner.to_string(), e.alice.to_string());
+    let buy = ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([9u8; 32]) };
+    // Pay at once: owner holds all.
+    e.app.execute_contract(e.bob.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(1000));
+    // 250 spam moves, then 50 to alice, then a purchase; then alice sends
+    // them back, and another purchase — all before any sync.
+    for i in 0..250 {
+        let (f, t) = if i % 2 == 0 { (&owner, &alice) } else { (&alice, &owner) };
+        moved(&mut e, &ds.share_denom, f, t, 1);
+    }
+    moved(&mut e, &ds.share_denom, &owner, &alice, 50);
+    let carol = e.app.api().addr_make("carol");
+    e.app
+        .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
+            to_address: carol.to_string(),
+            amount: vec![coin(2000, "ucusd")],
+        }))
+        .unwrap();
+    e.app.execute_contract(carol.clone(), e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    moved(&mut e, &ds.share_denom, &alice, &owner, 50);
+    let dave = e.app.api().addr_make("dave");
+    e.app
+        .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
+            to_address: dave.to_string(),
+            amount: vec![coin(1000, "ucusd")],
+        }))
+        .unwrap();
+    e.app.execute_contract(dave, e.da.clone(), &buy, &[coin(1000, "ucusd")]).unwrap();
+    for _ in 0..5 {
+        e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::SyncMoves {}, &[]).unwrap();
+    }
+    // 1000 (all owner) + 1000 (50/50) + 1000 (all owner).
+    assert_eq!(position(&e, &e.owner).claimable, Uint128::new(2500));
+    assert_eq!(position(&e, &e.alice).claimable, Uint128::new(500));
 }
 
 #[test]
@@ -233,7 +304,7 @@ fn the_owner_or_the_regulator_revokes_and_nobody_else() {
     e.app.execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: pk }, &[coin(1000, "ucusd")]).unwrap();
     let revoke = ExecuteMsg::RevokeLicence { dataset_id: 1, buyer: e.bob.to_string(), reason: "breach of terms".into() };
     let err = e.app.execute_contract(e.alice.clone(), e.da.clone(), &revoke, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("owner or the regulator"), "{err:?}");
+    assert!(err.to_string().contains("owner or the regulator"), "{err:?}");
     e.app.execute_contract(e.regulator.clone(), e.da.clone(), &revoke, &[]).unwrap();
     let acc: AccessResponse = e.app.wrap().query_wasm_smart(&e.da, &QueryMsg::Access { dataset_id: 1, address: e.bob.to_string() }).unwrap();
     assert!(!acc.has_access);
@@ -243,14 +314,14 @@ fn the_owner_or_the_regulator_revokes_and_nobody_else() {
         .app
         .execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::DeliverKey { dataset_id: 1, buyer: e.bob.to_string(), sealed_key: Binary::from(vec![1u8; 80]) }, &[])
         .unwrap_err();
-    assert!(format!("{err:?}").contains("not active"), "{err:?}");
+    assert!(err.to_string().contains("not active"), "{err:?}");
     // The owner revokes the dataset: no more sales.
     e.app.execute_contract(e.owner.clone(), e.da.clone(), &ExecuteMsg::RevokeDataset { dataset_id: 1, reason: "withdrawn".into() }, &[]).unwrap();
     let err = e
         .app
         .execute_contract(e.alice.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([2u8; 32]) }, &[coin(1000, "ucusd")])
         .unwrap_err();
-    assert!(format!("{err:?}").contains("revoked"), "{err:?}");
+    assert!(err.to_string().contains("revoked"), "{err:?}");
 }
 
 #[test]
@@ -271,16 +342,171 @@ fn malformed_input_is_refused() {
     let mut e = setup();
     let bad_hash = ExecuteMsg::Register { content_hash: "XYZ".into(), metadata_uri: "u".into(), schema: "s".into(), total_shares: Uint128::new(1), terms: terms() };
     let err = e.app.execute_contract(e.owner.clone(), e.da.clone(), &bad_hash, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("content_hash is invalid"), "{err:?}");
+    assert!(err.to_string().contains("content_hash is invalid"), "{err:?}");
     register(&mut e);
     let err = e
         .app
         .execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 1, buyer_pubkey: Binary::from([1u8; 31]) }, &[coin(1000, "ucusd")])
         .unwrap_err();
-    assert!(format!("{err:?}").contains("32 bytes"), "{err:?}");
+    assert!(err.to_string().contains("32 bytes"), "{err:?}");
     let err = e
         .app
         .execute_contract(e.bob.clone(), e.da.clone(), &ExecuteMsg::BuyLicence { dataset_id: 9, buyer_pubkey: Binary::from([1u8; 32]) }, &[coin(1000, "ucusd")])
         .unwrap_err();
-    assert!(format!("{err:?}").contains("dataset 9 not found"), "{err:?}");
+    assert!(err.to_string().contains("dataset 9 not found"), "{err:?}");
+}
+
+fn share_market(e: &mut Env, denom: &str, maker_fee_bps: i32) {
+    let m = clearchain_bindings::MarketInfoResponse {
+        market_id: 1,
+        base_denom: denom.to_string(),
+        quote_denom: "ucusd".into(),
+        tick_size: Uint128::new(2),
+        lot_size: Uint128::new(1),
+        status: "MARKET_STATUS_ACTIVE".into(),
+        maker_fee_bps,
+    };
+    e.app.init_modules(|_, _, s| ChainModule::add_market(s, m));
+}
+
+fn offer(e: &mut Env, denom: &str, cid: &str, lots: u64) -> cosmwasm_std::StdResult<cw_multi_test::AppResponse> {
+    let msg = ExecuteMsg::OfferShares {
+        market_id: 1,
+        price: cosmwasm_std::Uint64::new(50),
+        quantity: cosmwasm_std::Uint64::new(lots),
+        client_order_id: cid.into(),
+    };
+    e.app.execute_contract(e.owner.clone(), e.da.clone(), &msg, &[coin(u128::from(lots), denom)])
+}
+
+/// A buyer fills part of the offer: the quote is minted to the escrow (the
+/// buyer's deposit) and credited to the contract's exchange balance.
+fn fill(e: &mut Env, cid: &str, lots: u64) {
+    let da = e.da.clone();
+    let net = e.app.init_modules(|_, _, s| ChainModule::fill(s, &da, cid, lots));
+    e.app
+        .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
+            to_address: clearchain_bindings::multitest::escrow(e.app.api()).to_string(),
+            amount: vec![coin(net, "ucusd")],
+        }))
+        .unwrap();
+}
+
+fn settle(e: &mut Env, who: &Addr, cid: &str) -> cosmwasm_std::StdResult<cw_multi_test::AppResponse> {
+    let msg = ExecuteMsg::SettleOffer { market_id: 1, client_order_id: cid.into() };
+    e.app.execute_contract(who.clone(), e.da.clone(), &msg, &[])
+}
+
+#[test]
+fn offer_proceeds_reach_the_seller_exactly_once() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    share_market(&mut e, &ds.share_denom, 0);
+    let (owner, bob) = (e.owner.clone(), e.bob.clone());
+    offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap();
+    assert_eq!(bal(&e, &owner, &ds.share_denom), 70);
+    // A second offer of another 10 shares shares the contract's exchange
+    // balance: neither may be paid from the other's proceeds.
+    offer(&mut e, &ds.share_denom, "offer-2", 10).unwrap();
+    assert_eq!(bal(&e, &owner, &ds.share_denom), 60);
+    let before = bal(&e, &owner, "ucusd");
+
+    // Nothing filled yet: nothing to settle, nothing moves.
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("nothing to settle"), "{err:?}");
+
+    fill(&mut e, "offer-1", 20); // 20 lots × 50 ticks × 2 = 2000
+    fill(&mut e, "offer-2", 5); // 500
+    // Anyone may settle; the proceeds go to the seller.
+    settle(&mut e, &bob, "offer-1").unwrap();
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 2000);
+    assert_eq!(bal(&e, &bob, "ucusd"), 1_000_000);
+    // A second settle finds nothing new: no double payment.
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("nothing to settle"), "{err:?}");
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 2000);
+    // The other offer's proceeds are still in the exchange for it.
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 500);
+
+    // The seller cancels the rest; the settle after the cancel returns the
+    // 10 unfilled shares and closes the offer.
+    e.app
+        .execute_contract(owner.clone(), e.da.clone(), &ExecuteMsg::CancelOffer { market_id: 1, client_order_id: "offer-1".into() }, &[])
+        .unwrap();
+    settle(&mut e, &bob, "offer-1").unwrap();
+    assert_eq!(bal(&e, &owner, &ds.share_denom), 70);
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 2000);
+    let o: data_asset::state::Offer = e
+        .app
+        .wrap()
+        .query_wasm_smart(&e.da, &QueryMsg::Offer { market_id: 1, client_order_id: "offer-1".into() })
+        .unwrap();
+    assert!(o.closed);
+    assert_eq!(o.settled_lots.u64(), 20);
+    assert_eq!(o.proceeds, Uint128::new(2000));
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err:?}");
+
+    // offer-2 fills completely and settles in one go: 1000 in all.
+    fill(&mut e, "offer-2", 5);
+    settle(&mut e, &owner, "offer-2").unwrap();
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 3000);
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 0);
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, &ds.share_denom), 0);
+    let prov: ProvenanceResponse = e
+        .app
+        .wrap()
+        .query_wasm_smart(&e.da, &QueryMsg::Provenance { dataset_id: 1, start_after: None, limit: Some(100) })
+        .unwrap();
+    assert_eq!(prov.entries.iter().filter(|p| p.kind == "offer_settled").count(), 3);
+}
+
+#[test]
+fn an_offer_is_refused_where_the_proceeds_are_not_exact() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    // A positive maker fee is charged per fill, rounded up: the proceeds
+    // would not follow from the filled quantity.
+    share_market(&mut e, &ds.share_denom, 5);
+    let err = offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap_err();
+    assert!(err.to_string().contains("maker fee"), "{err:?}");
+    assert_eq!(bal(&e, &e.owner, &ds.share_denom), 100);
+    // The same client order id on two markets would make the status
+    // ambiguous (x/exchange names it by owner and client id only).
+    share_market(&mut e, &ds.share_denom, 0);
+    offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap();
+    let m2 = clearchain_bindings::MarketInfoResponse {
+        market_id: 2,
+        base_denom: ds.share_denom.clone(),
+        quote_denom: "ucusd".into(),
+        tick_size: Uint128::new(1),
+        lot_size: Uint128::new(1),
+        status: "MARKET_STATUS_ACTIVE".into(),
+        maker_fee_bps: 0,
+    };
+    e.app.init_modules(|_, _, s| ChainModule::add_market(s, m2));
+    let msg = ExecuteMsg::OfferShares {
+        market_id: 2,
+        price: cosmwasm_std::Uint64::new(50),
+        quantity: cosmwasm_std::Uint64::new(5),
+        client_order_id: "offer-1".into(),
+    };
+    let err = e.app.execute_contract(e.owner.clone(), e.da.clone(), &msg, &[coin(5, &ds.share_denom)]).unwrap_err();
+    assert!(err.to_string().contains("is used on market 1"), "{err}");
+}
+
+#[test]
+fn a_settle_after_the_status_is_gone_changes_nothing() {
+    let mut e = setup();
+    let ds = register(&mut e);
+    share_market(&mut e, &ds.share_denom, 0);
+    offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap();
+    fill(&mut e, "offer-1", 30);
+    e.app.init_modules(|_, _, s| ChainModule::prune_statuses(s));
+    let before = bal(&e, &e.owner, "ucusd");
+    let bob = e.bob.clone();
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("no status"), "{err:?}");
+    assert_eq!(bal(&e, &e.owner, "ucusd"), before);
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 3000);
 }

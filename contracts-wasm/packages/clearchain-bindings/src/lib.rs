@@ -19,7 +19,7 @@ mod query;
 pub use msg::{AssetClass, ClearChainMsg, OrderSide, TimeInForce};
 pub use query::{
     BookTopResponse, ClearChainQuerier, ClearChainQuery, EligibilityResponse, MarketInfoResponse,
-    OraclePriceResponse, PendingMovesResponse, PriceLevel, ShareMove,
+    OraclePriceResponse, OrderStatusResponse, PendingMovesResponse, PriceLevel, ShareMove,
 };
 
 /// The bank denom x/assets gives the asset `symbol` created by `issuer`.

@@ -45,6 +45,9 @@ pub enum ClearChainMsg {
         time_in_force: TimeInForce,
         /// The contract's own reference (at most 64 bytes, may be empty).
         client_order_id: String,
+        /// Refused instead of taking liquidity: every fill of a post-only
+        /// order is a maker fill at its limit price.
+        post_only: bool,
     },
     /// Cancels one of the contract's orders, named by `order_id` or, when
     /// `order_id` is 0, by the contract's `client_order_id`.

@@ -4,9 +4,13 @@
 //! to create and mint, admin-only mint and burn, supply caps, frozen
 //! accounts not eligible, the queue of share moves (mints are recorded;
 //! tests record bank moves with `ChainModule::record_move`, as x/assets'
-//! send restriction does on chain) — and nothing else. x/exchange is not
-//! emulated: orders run against the real app in the Go tests
-//! (app/contracts_test.go).
+//! send restriction does on chain) — and a minimal x/exchange: markets the
+//! test adds, exchange balances moved by deposits and withdrawals (through
+//! the bank account `escrow`), sell orders that lock their base, fills the
+//! test makes (`ChainModule::fill`: a maker fill at the order's limit price,
+//! the quote credited to the seller's exchange balance; the test mints that
+//! quote to `escrow`, standing for the buyer's deposit) and order statuses.
+//! No matching: the real engine runs in the Go tests (app/contracts_test.go).
 
 use cosmwasm_std::{
     to_json_binary, Addr, Api, BankMsg, Binary, BlockInfo, Coin, CosmosMsg, CustomMsg, CustomQuery, Empty,
@@ -17,9 +21,14 @@ use cw_storage_plus::Map;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    asset_denom, ClearChainMsg, ClearChainQuery, EligibilityResponse, OraclePriceResponse, PendingMovesResponse,
-    ShareMove,
+    asset_denom, ClearChainMsg, ClearChainQuery, EligibilityResponse, MarketInfoResponse, OraclePriceResponse,
+    OrderSide, OrderStatusResponse, PendingMovesResponse, ShareMove,
 };
+
+/// The bank account holding the emulated exchange's deposits.
+pub fn escrow(api: &dyn Api) -> Addr {
+    api.addr_humanize(&cosmwasm_std::CanonicalAddr::from(vec![0xee; 32])).expect("escrow address")
+}
 
 const ASSETS: Map<&str, (String, Uint128, Uint128)> = Map::new("clearchain_mock_assets"); // denom → (admin, cap, supply)
 const ROLES: Map<(&str, &str), ()> = Map::new("clearchain_mock_roles"); // (address, ROLE)
@@ -27,6 +36,10 @@ const FROZEN: Map<&str, ()> = Map::new("clearchain_mock_frozen");
 const PRICES: Map<&str, (u64, u32)> = Map::new("clearchain_mock_prices");
 const MOVES: Map<(&str, u64), ShareMove> = Map::new("clearchain_mock_moves"); // (admin, seq)
 const NEXT_MOVE: Map<&str, u64> = Map::new("clearchain_mock_next_move");
+const MARKETS: Map<u64, MarketInfoResponse> = Map::new("clearchain_mock_markets");
+const XBAL: Map<(&str, &str), Uint128> = Map::new("clearchain_mock_xbal"); // (owner, denom) → free exchange balance
+const ORDERS: Map<(&str, &str), OrderStatusResponse> = Map::new("clearchain_mock_orders"); // (owner, client id)
+const NEXT_ORDER: cw_storage_plus::Item<u64> = cw_storage_plus::Item::new("clearchain_mock_next_order");
 
 /// The native modules as a cw-multi-test custom module.
 #[derive(Default)]
@@ -60,6 +73,72 @@ impl ChainModule {
             height: 0,
         };
         MOVES.save(storage, (admin.as_str(), seq), &m).unwrap();
+    }
+
+    /// Adds (or replaces) an x/exchange market.
+    pub fn add_market(storage: &mut dyn Storage, m: MarketInfoResponse) {
+        MARKETS.save(storage, m.market_id, &m).unwrap();
+    }
+
+    /// `owner`'s free exchange balance of `denom`.
+    pub fn exchange_balance(storage: &dyn Storage, owner: &Addr, denom: &str) -> u128 {
+        XBAL.may_load(storage, (owner.as_str(), denom)).unwrap().unwrap_or_default().u128()
+    }
+
+    /// Fills `lots` more of `owner`'s open sell order `client_order_id` as a
+    /// maker at its limit price: its quote (notional less the maker fee,
+    /// rounded up, when the fee is positive) is credited to the owner's
+    /// exchange balance. The test mints that quote to `escrow`.
+    pub fn fill(storage: &mut dyn Storage, owner: &Addr, client_order_id: &str, lots: u64) -> u128 {
+        let mut o = ORDERS.load(storage, (owner.as_str(), client_order_id)).unwrap();
+        assert_eq!(o.state, "open", "fill of a finished order");
+        assert!(o.filled_quantity.u64() + lots <= o.quantity.u64(), "overfill");
+        let m = MARKETS.load(storage, o.market_id).unwrap();
+        let notional = u128::from(lots) * u128::from(o.price.u64()) * m.tick_size.u128();
+        let fee = if m.maker_fee_bps > 0 {
+            (notional * m.maker_fee_bps as u128).div_ceil(10_000)
+        } else {
+            0
+        };
+        let net = notional - fee;
+        let b = Self::exchange_balance(storage, owner, &m.quote_denom);
+        XBAL.save(storage, (owner.as_str(), &m.quote_denom), &Uint128::new(b + net)).unwrap();
+        o.filled_quantity = Uint64::new(o.filled_quantity.u64() + lots);
+        if o.filled_quantity == o.quantity {
+            o.state = "filled".into();
+        }
+        ORDERS.save(storage, (owner.as_str(), client_order_id), &o).unwrap();
+        net
+    }
+
+    /// Forgets every finished order status, as x/exchange does once its
+    /// status window has passed.
+    pub fn prune_statuses(storage: &mut dyn Storage) {
+        let done = ORDERS
+            .range(storage, None, None, cosmwasm_std::Order::Ascending)
+            .filter_map(|r| r.ok())
+            .filter(|(_, o)| o.state != "open")
+            .map(|(k, _)| k)
+            .collect::<Vec<_>>();
+        for (owner, cid) in done {
+            ORDERS.remove(storage, (&owner, &cid));
+        }
+    }
+
+    fn move_xbal(storage: &mut dyn Storage, owner: &str, denom: &str, add: Uint128, sub: Uint128) -> StdResult<()> {
+        let b = XBAL.may_load(storage, (owner, denom))?.unwrap_or_default();
+        let b = b.checked_add(add)?.checked_sub(sub).map_err(|_| {
+            StdError::msg(format!("exchange: {owner} has {b}{denom} free, {sub} needed"))
+        })?;
+        XBAL.save(storage, (owner, denom), &b)
+    }
+
+    /// Records a move of an administered denom, as x/assets does.
+    fn record_if_asset(storage: &mut dyn Storage, denom: &str, from: &str, to: &str, amount: Uint128) -> StdResult<()> {
+        if let Some((admin, _, _)) = ASSETS.may_load(storage, denom)? {
+            Self::record_move(storage, &Addr::unchecked(admin), denom, from, to, amount.u128());
+        }
+        Ok(())
     }
 
     fn eligible(storage: &dyn Storage, addr: &str, action: &str) -> EligibilityResponse {
@@ -188,12 +267,88 @@ impl Module for ChainModule {
                 }
                 Ok(AppResponse::default())
             }
-            ClearChainMsg::PlaceOrder { .. }
-            | ClearChainMsg::CancelOrder { .. }
-            | ClearChainMsg::Deposit { .. }
-            | ClearChainMsg::Withdraw { .. } => Err(StdError::msg(
-                "multitest: x/exchange is not emulated; orders run in the real app (app/contracts_test.go)",
-            )),
+            ClearChainMsg::Deposit { denom, amount } => {
+                let r = router.execute(
+                    api,
+                    storage,
+                    block,
+                    sender.clone(),
+                    CosmosMsg::Bank(BankMsg::Send {
+                        to_address: escrow(api).to_string(),
+                        amount: vec![Coin::new(Uint256::from(amount), denom.clone())],
+                    }),
+                )?;
+                Self::move_xbal(storage, sender.as_str(), &denom, amount, Uint128::zero())?;
+                Self::record_if_asset(storage, &denom, sender.as_str(), "", amount)?;
+                Ok(r)
+            }
+            ClearChainMsg::Withdraw { denom, amount } => {
+                Self::move_xbal(storage, sender.as_str(), &denom, Uint128::zero(), amount)?;
+                let r = router.execute(
+                    api,
+                    storage,
+                    block,
+                    escrow(api),
+                    CosmosMsg::Bank(BankMsg::Send {
+                        to_address: sender.to_string(),
+                        amount: vec![Coin::new(Uint256::from(amount), denom.clone())],
+                    }),
+                )?;
+                Self::record_if_asset(storage, &denom, "", sender.as_str(), amount)?;
+                Ok(r)
+            }
+            ClearChainMsg::PlaceOrder {
+                market_id,
+                side,
+                price,
+                quantity,
+                client_order_id,
+                ..
+            } => {
+                let m = MARKETS
+                    .may_load(storage, market_id)?
+                    .ok_or_else(|| StdError::msg(format!("exchange: market {market_id} not found")))?;
+                if side != OrderSide::Sell {
+                    return Err(StdError::msg("multitest: only sell orders are emulated"));
+                }
+                if let Some(o) = ORDERS.may_load(storage, (sender.as_str(), &client_order_id))? {
+                    if o.state == "open" {
+                        return Err(StdError::msg("exchange: client order id in use"));
+                    }
+                }
+                let lock = Uint128::from(quantity.u64()).checked_mul(m.lot_size)?;
+                Self::move_xbal(storage, sender.as_str(), &m.base_denom, Uint128::zero(), lock)?;
+                let id = NEXT_ORDER.may_load(storage)?.unwrap_or(1);
+                NEXT_ORDER.save(storage, &(id + 1))?;
+                ORDERS.save(
+                    storage,
+                    (sender.as_str(), &client_order_id),
+                    &OrderStatusResponse {
+                        found: true,
+                        order_id: id,
+                        market_id,
+                        state: "open".into(),
+                        price,
+                        quantity,
+                        filled_quantity: Uint64::zero(),
+                    },
+                )?;
+                Ok(AppResponse::default())
+            }
+            ClearChainMsg::CancelOrder {
+                client_order_id, ..
+            } => {
+                let mut o = ORDERS
+                    .may_load(storage, (sender.as_str(), &client_order_id))?
+                    .filter(|o| o.state == "open")
+                    .ok_or_else(|| StdError::msg(format!("exchange: no open order {client_order_id}")))?;
+                let m = MARKETS.load(storage, o.market_id)?;
+                let left = Uint128::from(o.quantity.u64() - o.filled_quantity.u64()).checked_mul(m.lot_size)?;
+                Self::move_xbal(storage, sender.as_str(), &m.base_denom, left, Uint128::zero())?;
+                o.state = "cancelled".into();
+                ORDERS.save(storage, (sender.as_str(), &client_order_id), &o)?;
+                Ok(AppResponse::default())
+            }
         }
     }
 
@@ -236,11 +391,30 @@ impl Module for ChainModule {
                     .collect::<StdResult<Vec<_>>>()?;
                 let more = moves.len() > limit;
                 moves.truncate(limit);
-                to_json_binary(&PendingMovesResponse { moves, more })
+                let last_seq = NEXT_MOVE.may_load(storage, admin.as_str())?.unwrap_or(1) - 1;
+                to_json_binary(&PendingMovesResponse { moves, more, last_seq })
             }
-            ClearChainQuery::MarketInfo { .. } | ClearChainQuery::BookTop { .. } => Err(StdError::msg(
-                "multitest: x/exchange is not emulated; market queries run in the real app",
-            )),
+            ClearChainQuery::MarketInfo { market_id } => to_json_binary(
+                &MARKETS
+                    .may_load(storage, market_id)?
+                    .ok_or_else(|| StdError::msg(format!("exchange: market {market_id} not found")))?,
+            ),
+            ClearChainQuery::OrderStatus { owner, client_order_id } => to_json_binary(
+                &ORDERS
+                    .may_load(storage, (owner.as_str(), &client_order_id))?
+                    .unwrap_or(OrderStatusResponse {
+                        found: false,
+                        order_id: 0,
+                        market_id: 0,
+                        state: String::new(),
+                        price: Uint64::zero(),
+                        quantity: Uint64::zero(),
+                        filled_quantity: Uint64::zero(),
+                    }),
+            ),
+            ClearChainQuery::BookTop { .. } => {
+                Err(StdError::msg("multitest: no book is emulated; book queries run in the real app"))
+            }
         }
     }
 

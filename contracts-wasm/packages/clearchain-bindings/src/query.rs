@@ -34,6 +34,11 @@ pub enum ClearChainQuery {
         start_after: u64,
         limit: u32,
     },
+    /// x/exchange: the status of `owner`'s order named by its client order
+    /// id — the open one, else the latest finished one still kept (for the
+    /// exchange's `status_window_blocks` after it finished).
+    #[returns(OrderStatusResponse)]
+    OrderStatus { owner: String, client_order_id: String },
 }
 
 impl CustomQuery for ClearChainQuery {}
@@ -68,6 +73,9 @@ pub struct MarketInfoResponse {
     pub lot_size: Uint128,
     /// Market status as x/exchange names it (e.g. "MARKET_STATUS_ACTIVE").
     pub status: String,
+    /// Fee of a maker fill in basis points of its notional (negative: a
+    /// rebate, paid only to MARKET_MAKER accounts).
+    pub maker_fee_bps: i32,
 }
 
 /// One price level of a book.
@@ -106,6 +114,29 @@ pub struct PendingMovesResponse {
     pub moves: Vec<ShareMove>,
     /// Moves left after these (the queue's length beyond them).
     pub more: bool,
+    /// The sequence of the last move ever queued for `admin` (0: none):
+    /// every move up to it happened before this query.
+    pub last_seq: u64,
+}
+
+/// Answer to [`ClearChainQuery::OrderStatus`].
+#[cw_serde]
+pub struct OrderStatusResponse {
+    /// False when the exchange has no open order and no kept status with
+    /// that client order id; the other fields are then zero.
+    pub found: bool,
+    pub order_id: u64,
+    pub market_id: u64,
+    /// "open" (queued or in the book), "filled", "cancelled", "expired" or
+    /// "rejected".
+    pub state: String,
+    /// Limit price in ticks.
+    pub price: Uint64,
+    /// Total quantity in lots (filled plus open, or plus what ended
+    /// unfilled).
+    pub quantity: Uint64,
+    /// Lots filled so far.
+    pub filled_quantity: Uint64,
 }
 
 /// Typed helpers over a querier of [`ClearChainQuery`].
@@ -138,6 +169,13 @@ impl<'a> ClearChainQuerier<'a> {
 
     pub fn book_top(&self, market_id: u64) -> StdResult<BookTopResponse> {
         self.q.query(&QueryRequest::Custom(ClearChainQuery::BookTop { market_id }))
+    }
+
+    pub fn order_status(&self, owner: &str, client_order_id: &str) -> StdResult<OrderStatusResponse> {
+        self.q.query(&QueryRequest::Custom(ClearChainQuery::OrderStatus {
+            owner: owner.to_string(),
+            client_order_id: client_order_id.to_string(),
+        }))
     }
 
     pub fn pending_moves(&self, admin: &str, start_after: u64, limit: u32) -> StdResult<PendingMovesResponse> {

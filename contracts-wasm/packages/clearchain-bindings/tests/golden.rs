@@ -60,6 +60,7 @@ fn messages() {
             quantity: Uint64::new(18446744073709551615),
             time_in_force: TimeInForce::Ioc,
             client_order_id: "dataset-1-shares".into(),
+            post_only: true,
         },
     );
     check(
@@ -125,6 +126,13 @@ fn queries() {
             limit: 100,
         },
     );
+    check(
+        "query_order_status",
+        ClearChainQuery::OrderStatus {
+            owner: "clear1contract".into(),
+            client_order_id: "offer-1".into(),
+        },
+    );
 }
 
 #[test]
@@ -153,6 +161,7 @@ fn responses() {
             tick_size: Uint128::new(1),
             lot_size: Uint128::new(1),
             status: "MARKET_STATUS_ACTIVE".into(),
+            maker_fee_bps: -2,
         },
     );
     check(
@@ -188,6 +197,31 @@ fn responses() {
                 },
             ],
             more: false,
+            last_seq: 18446744073709551615,
+        },
+    );
+    check(
+        "resp_order_status",
+        OrderStatusResponse {
+            found: true,
+            order_id: 42,
+            market_id: 7,
+            state: "cancelled".into(),
+            price: Uint64::new(9223372036854775807),
+            quantity: Uint64::new(30),
+            filled_quantity: Uint64::new(20),
+        },
+    );
+    check(
+        "resp_order_status_not_found",
+        OrderStatusResponse {
+            found: false,
+            order_id: 0,
+            market_id: 0,
+            state: "".into(),
+            price: Uint64::zero(),
+            quantity: Uint64::zero(),
+            filled_quantity: Uint64::zero(),
         },
     );
 }
