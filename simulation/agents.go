@@ -711,8 +711,8 @@ func (a *agent) markClose(v *view) ([]txEpisode, bool) {
 }
 
 // momentum (momentum ignition): for window_blocks blocks (default 3)
-// aggressive buys (or sells) of size × 5 sweeping the book, then one exit
-// on the other side.
+// aggressive buys (or sells) of size × 5 (evasion: × 2) sweeping the
+// book, then the exit on the other side over up to 4 blocks.
 func (a *agent) momentum(v *view) ([]txEpisode, bool) {
 	acc := a.accounts[0]
 	q := a.size() * 5
@@ -730,12 +730,16 @@ func (a *agent) momentum(v *view) ([]txEpisode, bool) {
 		}
 		return a.one(acc, place(acc, v.ioc(a.parentSide, v.clip(p), q))), false
 	}
+	// The exit: the position back with IOCs, over up to 4 blocks (the
+	// side the burst swept is thin for a while; one IOC often fills only
+	// a few lots).
 	pos := a.position()
+	done := int64(a.phase) >= a.window()+3
 	switch {
 	case pos > 0:
-		return a.one(acc, place(acc, v.ioc(sell, v.clip(mid-bps(mid, 100)), uint64(pos)))), true
+		return a.one(acc, place(acc, v.ioc(sell, v.clip(mid-bps(mid, 100)), uint64(pos)))), done
 	case pos < 0:
-		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), true
+		return a.one(acc, place(acc, v.ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-pos)))), done
 	}
 	return nil, true
 }

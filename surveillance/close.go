@@ -144,17 +144,9 @@ func (e *Engine) detectClose(b *block) []Alert {
 			if bv := base[g]; bv != nil && bTotal > 0 {
 				baseShare = max(baseShare, bps(int64(bv.bought+bv.sold), int64(bTotal)))
 			}
-			if share < p.MinShareBps || share < p.ShareMultiple*baseShare {
-				continue
-			}
 			dir := int64(1)
 			if v.sold > v.bought {
 				dir = -1
-			}
-			impact := bps((closeP-before)*dir, before)
-			rev := (closeP - after) * dir
-			if impact < p.MinImpactBps || rev*100 < p.MinReversalPct*(closeP-before)*dir {
-				continue
 			}
 			// The unwind: the group's own trades the other way after the
 			// close (a marker holds the position only to set the price; an
@@ -166,6 +158,24 @@ func (e *Engine) detectClose(b *block) []Alert {
 					unwound = int64(av.bought)
 				}
 			}
+			// Two ways in: a dominant share of the window (the plain
+			// marker), or a round trip straddling the close — at least
+			// RoundTripMinQty lots net one way in the window, at least
+			// MinUnwindPct of it traded back after — with a share well
+			// above the group's own usual share (the evader who keeps its
+			// share modest still has to buy before and sell after).
+			plain := share >= p.MinShareBps && share >= p.ShareMultiple*baseShare
+			roundTrip := p.RoundTripMinQty > 0 && net*dir >= p.RoundTripMinQty &&
+				unwound*100 >= max(p.MinUnwindPct, 1)*net*dir &&
+				share >= p.RoundTripMinShareBps && share >= p.RoundTripShareMultiple*baseShare
+			if !plain && !roundTrip {
+				continue
+			}
+			impact := bps((closeP-before)*dir, before)
+			rev := (closeP - after) * dir
+			if impact < p.MinImpactBps || rev*100 < p.MinReversalPct*(closeP-before)*dir {
+				continue
+			}
 			if unwound*100 < p.MinUnwindPct*net*dir {
 				continue
 			}
@@ -175,6 +185,11 @@ func (e *Engine) detectClose(b *block) []Alert {
 				g, share/100, share%100, m, p.WindowBlocks, c, baseShare/100, baseShare%100, wlo-blo,
 				map[bool]string{true: "bought", false: "sold"}[dir > 0], before, closeP, bps(closeP-before, before), after, p.ReversalBlocks, unwound, net*dir)
 			a.Score = 400 + (share/baseShare-p.ShareMultiple)*50 + (impact-p.MinImpactBps)/10
+			if !plain {
+				a.Evidence += fmt.Sprintf(" (a round trip: below the %d.%02d%% share of the plain pattern, %d× its usual share)",
+					p.MinShareBps/100, p.MinShareBps%100, share/max(baseShare, 1))
+				a.Score = 350 + (share/baseShare-p.RoundTripShareMultiple)*50 + (impact-p.MinImpactBps)/10
+			}
 			out = append(out, a)
 		}
 	}
@@ -284,7 +299,18 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 			if t.sell > t.buy {
 				dir, q, notional = -1, t.sell, t.sellNot
 			}
-			if q < p.MinQty || int64(q)*10000 < p.MinTakerShareBps*int64(total) {
+			if q < p.MinQty {
+				continue
+			}
+			// The share of the market's taker volume: MinTakerShareBps, or
+			// RoundTripMinTakerShareBps for a group that traded at least
+			// RoundTripMinExitPct of the burst back within ExitBlocks (a
+			// round trip: what ignition is for, whatever the burst's size).
+			exitQ := e.exitQty(m, end+1, b.height, g, dir)
+			share := int64(q) * 10000 / int64(max(total, 1))
+			roundTrip := p.RoundTripMinExitPct > 0 && int64(exitQ)*100 >= p.RoundTripMinExitPct*int64(q) &&
+				share >= p.RoundTripMinTakerShareBps
+			if share < p.MinTakerShareBps && !roundTrip {
 				continue
 			}
 			// The move is measured at the furthest print of the burst in
@@ -298,14 +324,8 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 				continue
 			}
 			// The exit: the group's trades the other way after the burst.
-			exit, _ := e.volumes(end+1, b.height, m)
-			ev := exit[g]
-			if ev == nil {
+			if exitQ == 0 {
 				continue
-			}
-			exitQ := ev.sold
-			if dir < 0 {
-				exitQ = ev.bought
 			}
 			if int64(exitQ)*100 < p.MinExitPct*int64(q) {
 				continue
@@ -332,6 +352,20 @@ func (e *Engine) detectMomentum(b *block) []Alert {
 		}
 	}
 	return out
+}
+
+// exitQty is what group g traded in market m, heights [lo, hi], against
+// direction dir (sold after buying, bought after selling).
+func (e *Engine) exitQty(m uint64, lo, hi int64, g uint64, dir int64) uint64 {
+	v, _ := e.volumes(lo, hi, m)
+	gv := v[g]
+	if gv == nil {
+		return 0
+	}
+	if dir > 0 {
+		return gv.sold
+	}
+	return gv.bought
 }
 
 // vwap is the volume-weighted average trade price in market m, heights

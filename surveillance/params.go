@@ -81,6 +81,14 @@ type SpoofParams struct {
 	// distinct prices or more are reported as layering.
 	LayeringMinLevels int   `json:"layering_min_levels" yaml:"layering_min_levels"`
 	CooldownBlocks    int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+	// Attempts (with or without a fill): a two-sided placement in one
+	// block whose larger side is at least AttemptMinRatio times the
+	// smaller and MinCancelledQty lots, withdrawn by its owner within
+	// MaxLifetimeBlocks with at most AttemptMaxLayerFillPct percent
+	// traded; MinAttempts within HistoryBlocks raise the alert (0: off).
+	AttemptMinRatio        uint64 `json:"attempt_min_ratio" yaml:"attempt_min_ratio"`
+	AttemptMaxLayerFillPct uint64 `json:"attempt_max_layer_fill_pct" yaml:"attempt_max_layer_fill_pct"`
+	MinAttempts            int    `json:"min_attempts" yaml:"min_attempts"`
 }
 
 // StuffingParams: bursts of order messages per block with few fills.
@@ -127,6 +135,14 @@ type CloseParams struct {
 	// MinUnwindPct: in the same ReversalBlocks the group traded at least
 	// this percent of its window's net quantity back (0: not required).
 	MinUnwindPct int64 `json:"min_unwind_pct" yaml:"min_unwind_pct"`
+	// The round trip: a group that traded at least RoundTripMinQty lots
+	// net one way in the window and MinUnwindPct of it back after the
+	// close needs only RoundTripMinShareBps of the window's volume and
+	// RoundTripShareMultiple times its usual share (impact and reversal
+	// as above; 0 RoundTripMinQty: off).
+	RoundTripMinQty        int64 `json:"round_trip_min_qty" yaml:"round_trip_min_qty"`
+	RoundTripMinShareBps   int64 `json:"round_trip_min_share_bps" yaml:"round_trip_min_share_bps"`
+	RoundTripShareMultiple int64 `json:"round_trip_share_multiple" yaml:"round_trip_share_multiple"`
 }
 
 // MomentumParams: aggressive one-way trading that moves the price, then an
@@ -150,6 +166,12 @@ type MomentumParams struct {
 	// demands a better price (the exit profited from the move).
 	MaxExitCostBps int64 `json:"max_exit_cost_bps" yaml:"max_exit_cost_bps"`
 	CooldownBlocks int64 `json:"cooldown_blocks" yaml:"cooldown_blocks"`
+	// The round trip: a group that traded at least RoundTripMinExitPct
+	// percent of its burst back within ExitBlocks needs only
+	// RoundTripMinTakerShareBps of the burst's taker volume (MinQty,
+	// impact and exit cost as above; 0 RoundTripMinExitPct: off).
+	RoundTripMinExitPct       int64 `json:"round_trip_min_exit_pct" yaml:"round_trip_min_exit_pct"`
+	RoundTripMinTakerShareBps int64 `json:"round_trip_min_taker_share_bps" yaml:"round_trip_min_taker_share_bps"`
 }
 
 // CreditParams: green-credit integrity.
@@ -170,13 +192,16 @@ func DefaultParams() Params {
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
 			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
 		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinCancelledQty: 20, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 2,
-			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20},
+			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20,
+			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2},
 		Stuffing: StuffingParams{MinMessages: 50, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
 			MinBursts: 2, WindowBlocks: 20, CooldownBlocks: 20},
 		Close: CloseParams{IntervalBlocks: 100, WindowBlocks: 5, BaselineBlocks: 95, MinShareBps: 3000, ShareMultiple: 3,
-			MinBaselineBps: 500, MinImpactBps: 20, ReversalBlocks: 5, MinReversalPct: 50, MinUnwindPct: 50},
+			MinBaselineBps: 500, MinImpactBps: 20, ReversalBlocks: 5, MinReversalPct: 50, MinUnwindPct: 50,
+			RoundTripMinQty: 20, RoundTripMinShareBps: 1000, RoundTripShareMultiple: 2},
 		Momentum: MomentumParams{IgniteBlocks: 3, MinTakerShareBps: 5000, MinQty: 40, MinImpactBps: 20,
-			ExitBlocks: 10, MinExitPct: 50, MaxExitCostBps: 100, CooldownBlocks: 20},
+			ExitBlocks: 10, MinExitPct: 50, MaxExitCostBps: 100, CooldownBlocks: 20,
+			RoundTripMinExitPct: 80, RoundTripMinTakerShareBps: 3000},
 		Credits: CreditParams{CircularWindowBlocks: 1000, MinCircleHops: 2, MaxTrackedRanges: 1 << 16},
 	}
 }

@@ -26,9 +26,27 @@ func userCancel(reason string) bool {
 
 type placed struct {
 	market, group uint64
+	entity        uint64
+	owner         string
 	side          Side
 	price         int64
 	height        int64
+	qty, filled   uint64
+	// cancelledAt is the height of the owner's own cancel of the order's
+	// rest (0: none seen).
+	cancelledAt int64
+}
+
+// attempt is one two-sided placement of a group whose larger side (the
+// layer) was withdrawn unfilled: the placement pattern of a spoof,
+// whether or not the small side traded.
+type attempt struct {
+	height         int64
+	layer, genuine uint64
+	levels         int
+	orders         []uint64
+	accounts       []string
+	entities       []uint64
 }
 
 type episode struct {
@@ -47,12 +65,14 @@ type spoofState struct {
 	orders   map[uint64]placed  // live-ish orders placed within the look-back
 	byHeight map[int64][]uint64 // for pruning orders
 	episodes map[mgKey][]episode
+	attempts map[mgKey][]attempt
 }
 
 func (s *spoofState) init() {
 	s.orders = map[uint64]placed{}
 	s.byHeight = map[int64][]uint64{}
 	s.episodes = map[mgKey][]episode{}
+	s.attempts = map[mgKey][]attempt{}
 }
 
 // detectSpoofing raises spoofing / layering alerts. At height H it looks at
@@ -69,9 +89,26 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 	p := e.p.Spoof
 	s := &e.spoof
 	for _, o := range b.orders {
-		s.orders[o.ID] = placed{market: o.Market, group: e.Group(o.Entity), side: o.Side, price: o.Price, height: o.Height}
+		s.orders[o.ID] = placed{market: o.Market, group: e.Group(o.Entity), entity: o.Entity, owner: o.Owner, side: o.Side,
+			price: o.Price, height: o.Height, qty: o.Qty}
 		s.byHeight[o.Height] = append(s.byHeight[o.Height], o.ID)
 	}
+	for i := range b.fills {
+		f := &b.fills[i]
+		for _, id := range [2]uint64{f.TakerOrder, f.MakerOrder} {
+			if o, ok := s.orders[id]; ok {
+				o.filled += f.Qty
+				s.orders[id] = o
+			}
+		}
+	}
+	for _, c := range b.cancels {
+		if o, ok := s.orders[c.OrderID]; ok && userCancel(c.Reason) && o.cancelledAt == 0 {
+			o.cancelledAt = c.Height
+			s.orders[c.OrderID] = o
+		}
+	}
+	attempts := e.detectSpoofAttempts(b)
 	keep := p.MaxLifetimeBlocks + 2*p.AroundBlocks + 1
 	if ids, ok := s.byHeight[b.height-keep]; ok {
 		for _, id := range ids {
@@ -80,12 +117,12 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		delete(s.byHeight, b.height-keep)
 	}
 	if p.MinRatio == 0 || p.MinEpisodes <= 0 {
-		return nil
+		return attempts
 	}
 	h := b.height - p.AroundBlocks
 	fb := e.blockAt(h)
 	if fb == nil {
-		return nil
+		return attempts
 	}
 	type sideKey struct {
 		mg   mgKey
@@ -122,7 +159,7 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		add(f, se, sa, Sell, so)
 	}
 	if len(keys) == 0 {
-		return nil
+		return attempts
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, c := keys[i], keys[j]
@@ -134,7 +171,7 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		}
 		return a.side < c.side
 	})
-	var out []Alert
+	out := attempts
 	for _, k := range keys {
 		ep := filled[k]
 		var same, oppFilled uint64
@@ -219,6 +256,159 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		a.Score = 400 + int64(len(eps)-p.MinEpisodes)*100 + (ratio-int64(p.MinRatio))*20
 		out = append(out, a)
 		s.episodes[k.mg] = nil
+	}
+	return out
+}
+
+// detectSpoofAttempts raises spoofing / layering alerts from placements,
+// with or without a fill: at height H it judges the orders placed at
+// h = H - MaxLifetimeBlocks - 1, whose lifetimes are over. A group that
+// placed, in one block and one market, orders on both sides, the larger
+// side (the layer) at least AttemptMinRatio times the smaller (the genuine
+// side) and at least MinCancelledQty lots, and withdrew every layer order
+// itself within MaxLifetimeBlocks with at most AttemptMaxLayerFillPct
+// percent of the layer traded, made an attempt; MinAttempts within
+// HistoryBlocks raise the alert. The features are the ones a spoofer
+// cannot give up: the shown side must be large against its real interest
+// (or it tilts nothing), short-lived and withdrawn before it trades (or it
+// is a real order), and the trick is repeated (or it does not pay). A
+// two-sided market maker quotes both sides in equal sizes (ratio 1); one
+// that skews sizes still has its larger side trade at its normal rate.
+func (e *Engine) detectSpoofAttempts(b *block) []Alert {
+	p := e.p.Spoof
+	if p.MinAttempts <= 0 || p.AttemptMinRatio == 0 {
+		return nil
+	}
+	h := b.height - p.MaxLifetimeBlocks - 1
+	ids := e.spoof.byHeight[h]
+	if len(ids) == 0 {
+		return nil
+	}
+	type sides struct{ qty [2]uint64 }
+	byMG := map[mgKey]*sides{}
+	var keys []mgKey
+	idx := func(s Side) int {
+		if s == Buy {
+			return 0
+		}
+		return 1
+	}
+	for _, id := range ids {
+		o := e.spoof.orders[id]
+		if o.group == 0 || o.side == SideNone {
+			continue
+		}
+		k := mgKey{o.market, o.group}
+		if byMG[k] == nil {
+			byMG[k] = &sides{}
+			keys = append(keys, k)
+		}
+		byMG[k].qty[idx(o.side)] += o.qty
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].market != keys[j].market {
+			return keys[i].market < keys[j].market
+		}
+		return keys[i].group < keys[j].group
+	})
+	var out []Alert
+	for _, k := range keys {
+		q := byMG[k].qty
+		layerSide, big, small := Buy, q[0], q[1]
+		if q[1] > q[0] {
+			layerSide, big, small = Sell, q[1], q[0]
+		}
+		if small == 0 || big < p.AttemptMinRatio*small || big < p.MinCancelledQty {
+			continue
+		}
+		at := attempt{height: h, layer: big, genuine: small}
+		var filled uint64
+		var layerGone, genuineGone int64 // the last layer cancel, the first genuine-side cancel
+		prices := map[int64]bool{}
+		withdrawn := true
+		for _, id := range ids {
+			o := e.spoof.orders[id]
+			if o.market != k.market || o.group != k.group {
+				continue
+			}
+			at.orders = append(at.orders, id)
+			at.accounts = append(at.accounts, o.owner)
+			at.entities = append(at.entities, o.entity)
+			if o.side != layerSide {
+				if o.cancelledAt != 0 && (genuineGone == 0 || o.cancelledAt < genuineGone) {
+					genuineGone = o.cancelledAt
+				}
+				continue
+			}
+			filled += o.filled
+			prices[o.price] = true
+			if o.filled < o.qty && (o.cancelledAt == 0 || o.cancelledAt-h > p.MaxLifetimeBlocks) {
+				withdrawn = false
+			}
+			layerGone = max(layerGone, o.cancelledAt)
+		}
+		// The group's own trades on the layer's side while it stood (by
+		// any of its orders: what it shows there, it also does).
+		var sideFilled uint64
+		for x := h; x <= h+p.MaxLifetimeBlocks; x++ {
+			if xb := e.blockAt(x); xb != nil {
+				for i := range xb.fills {
+					f := &xb.fills[i]
+					if f.Market == k.market && ((layerSide == Buy && f.BuyerGroup() == k.group) || (layerSide == Sell && f.SellerGroup() == k.group)) {
+						sideFilled += f.Qty
+					}
+				}
+			}
+		}
+		filled = max(filled, sideFilled)
+		// The layer is withdrawn, mostly untraded (at most
+		// AttemptMaxLayerFillPct of it, and less than the genuine side's
+		// size: a group whose large side trades as much as its small one
+		// is quoting both sides), and not after the genuine side was given
+		// up (the genuine order waits for its fill while the layer stands).
+		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || filled >= small ||
+			(genuineGone != 0 && genuineGone < layerGone) {
+			continue
+		}
+		at.levels = len(prices)
+		ats := append(e.spoof.attempts[k], at)
+		for len(ats) > 0 && ats[0].height <= b.height-p.HistoryBlocks {
+			ats = ats[1:]
+		}
+		e.spoof.attempts[k] = ats
+		if len(ats) < p.MinAttempts {
+			continue
+		}
+		layered := 0
+		var layerQ, genQ uint64
+		for _, x := range ats {
+			layerQ += x.layer
+			genQ += x.genuine
+			if x.levels >= p.LayeringMinLevels {
+				layered++
+			}
+		}
+		det := DetSpoofing
+		if layered*2 > len(ats) {
+			det = DetLayering
+		}
+		if !e.cooled(key("spoof", k.market, k.group), p.CooldownBlocks) {
+			continue
+		}
+		a := Alert{Detector: det, Height: b.height, FirstHeight: ats[0].height, Market: k.market, Group: k.group}
+		for _, x := range ats {
+			a.Entities = append(a.Entities, x.entities...)
+			a.Accounts = append(a.Accounts, x.accounts...)
+			if len(a.OrderIDs) < maxEvidence {
+				a.OrderIDs = append(a.OrderIDs, x.orders...)
+			}
+		}
+		a.Evidence = fmt.Sprintf("%d attempts in %d blocks (heights %d..%d) where ownership group %d placed in market %d, in one block, a side %d+ times the size of its other side (%d lots shown against %d in all) and withdrew the larger side itself within %d blocks with at most %d%% of it traded (%d of the attempts over %d+ price levels)",
+			len(ats), p.HistoryBlocks, ats[0].height, h, k.group, k.market, p.AttemptMinRatio, layerQ, genQ, p.MaxLifetimeBlocks,
+			p.AttemptMaxLayerFillPct, layered, p.LayeringMinLevels)
+		a.Score = 350 + int64(len(ats)-p.MinAttempts)*100 + int64(layerQ/max(genQ, 1)-p.AttemptMinRatio)*20
+		out = append(out, a)
+		e.spoof.attempts[k] = nil
 	}
 	return out
 }
