@@ -127,7 +127,8 @@ func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, 
 // stopOnQuit ends every stream when the process is asked to quit (SIGINT,
 // SIGTERM): the SDK stops its gRPC server with GracefulStop, which waits
 // for every open RPC, and a subscription never ends by itself, so without
-// this a node with subscribers hangs on SIGTERM (TestStreamNode). The SDK's
+// this a node with subscribers hangs on SIGTERM (TestStreamNode). The hub
+// keeps saving the blocks still committed until app.Close. The SDK's
 // own signal handling is untouched: this only adds a listener, removed
 // once it fired.
 func stopOnQuit(hub *stream.Hub) {
@@ -136,6 +137,6 @@ func stopOnQuit(hub *stream.Hub) {
 	go func() {
 		<-ch
 		signal.Stop(ch)
-		hub.Stop()
+		hub.EndSubscriptions() // app.Close stops the hub
 	}()
 }

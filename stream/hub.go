@@ -190,6 +190,18 @@ func (h *Hub) Stop() {
 	})
 }
 
+// EndSubscriptions drops every subscriber with status "shutdown" and keeps
+// the hub running: the node is quitting and its gRPC server waits for open
+// RPCs, while blocks it still commits are still saved to the replay store
+// (so that the next start continues the epoch).
+func (h *Hub) EndSubscriptions() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		h.dropLocked(s, StatusShutdown, "the node is shutting down")
+	}
+}
+
 // Publish hands a committed block to the hub without blocking: when the
 // hub's input is full the block is dropped and the hub resets from the
 // committed store under a new epoch.

@@ -61,8 +61,9 @@ func frameKey(seq uint64) []byte {
 
 // save writes st and, if f is set, adds f and deletes the updates more
 // than keep sequences old; with f nil every update is deleted (a new
-// epoch). Not synced: a process crash keeps what the OS has; a lost write
-// only makes the next start a reset.
+// epoch). Synced (on the hub's goroutine, never the consensus path), so
+// what a stopped or killed node saved is there at its next start; a lost
+// write only makes the next start a reset.
 func (r *ReplayStore) save(st replayState, f *frame, keep int) error {
 	bz, err := json.Marshal(st)
 	if err != nil {
@@ -92,7 +93,7 @@ func (r *ReplayStore) save(st replayState, f *frame, keep int) error {
 	if err := b.Set(replayStateKey, bz, nil); err != nil {
 		return err
 	}
-	return b.Commit(pebble.NoSync)
+	return b.Commit(pebble.Sync)
 }
 
 // load returns the saved state (ok false if none) and its updates, oldest
