@@ -21,6 +21,9 @@ func (app *ClearApp) Close() error {
 			errs = append(errs, app.feederClient.Close())
 		}
 		errs = append(errs, app.BaseApp.Close())
+		if app.stream != nil && app.stream.hub != nil {
+			app.stream.hub.Stop() // ends subscriptions, closes the replay store
+		}
 		app.closer.err = errors.Join(errs...)
 	})
 	return app.closer.err

@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -231,6 +232,7 @@ type detChain struct {
 	t     *testing.T
 	w     *detWorld
 	db    dbm.DB
+	home  string // the node's home (wasm code), kept across restarts
 	app   *ClearApp
 	txCfg client.TxConfig
 
@@ -246,8 +248,8 @@ type detChain struct {
 }
 
 func newDetChain(t *testing.T, w *detWorld) *detChain {
-	c := &detChain{t: t, w: w, db: dbm.NewMemDB(), events: map[string]int{}}
-	c.app = newSimApp(t, c.db, t.TempDir())
+	c := &detChain{t: t, w: w, db: dbm.NewMemDB(), home: t.TempDir(), events: map[string]int{}}
+	c.app = newSimApp(t, c.db, c.home)
 	c.txCfg = c.app.TxConfig()
 	cp := *simtestutil.DefaultConsensusParams
 	cp.Block = &cmtproto.BlockParams{MaxBytes: 22020096, MaxGas: -1}
@@ -269,7 +271,12 @@ func newDetChain(t *testing.T, w *detWorld) *detChain {
 func (c *detChain) restart() {
 	h := c.app.LastBlockHeight()
 	require.NoError(c.t, c.app.Close())
-	c.app = newSimApp(c.t, c.db, c.t.TempDir())
+	// The wasm VM of the closed app keeps its directory locked in this
+	// process: the new app gets a copy of the home (the stored code).
+	home := c.t.TempDir()
+	require.NoError(c.t, os.CopyFS(home, os.DirFS(c.home)))
+	c.home = home
+	c.app = newSimApp(c.t, c.db, c.home)
 	c.txCfg = c.app.TxConfig()
 	require.Equal(c.t, h, c.app.LastBlockHeight(), "reopened app at another height")
 	c.readState()

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
@@ -21,12 +22,14 @@ import (
 // bounded by the tx's gas limit. A gas limit under the formula is refused
 // out of gas before any message runs.
 //
-// It then charges every tx's orders (places, batch places, cancel-replaces;
-// whatever else the tx holds) to their owners' rate-limit windows
-// (x/exchange/README.md "Rate limit"): CheckTx refuses a tx over the limit;
-// DeliverTx lets it through the ante handler, so that the refusal it
-// counts is written with the fee, and its order messages then fail with
-// ErrRateLimited. ReCheckTx charges nothing (the tx was charged once).
+// In CheckTx it then charges the tx's orders (places, batch places,
+// cancel-replaces, also inside authz MsgExec; whatever else the tx holds)
+// to their owners' rate-limit windows in the check state and refuses a tx
+// over the limit (x/exchange/README.md "Rate limit"), so the mempool holds
+// nothing a block would refuse. In DeliverTx and simulations the limit is
+// decided by the exchange's Msg server, where every order message passes
+// however it arrives (own tx, authz, contract). ReCheckTx charges nothing
+// (the tx was charged once).
 //
 // It sits after the signature checks: the meter it replaces has charged the
 // tx size and signatures (the formula's base covers them), and only a
@@ -59,7 +62,7 @@ func (d OrderGasDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool,
 		}
 		ctx = ctx.WithGasMeter(m)
 	}
-	if ctx.IsReCheckTx() {
+	if !ctx.IsCheckTx() || ctx.IsReCheckTx() || simulate {
 		return next(ctx, tx, simulate)
 	}
 	for _, o := range orderCounts(msgs) {
@@ -68,10 +71,7 @@ func (d OrderGasDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool,
 			return ctx, err
 		}
 		if err := v.Err(); err != nil {
-			if ctx.IsCheckTx() && !simulate {
-				return ctx, err
-			}
-			ctx = exchangekeeper.WithRateLimitRefusal(ctx, err)
+			return ctx, err
 		}
 	}
 	return next(ctx, tx, simulate)
@@ -82,28 +82,39 @@ type ownerOrders struct {
 	orders uint64
 }
 
-// orderCounts returns the orders msgs count against the rate limit, per
-// owner in the order the owners first appear (no map iteration).
+// orderCounts returns the orders msgs count against the rate limit, also
+// those inside authz MsgExec (to maxExecDepth), per owner in the order the
+// owners first appear (no map iteration).
 func orderCounts(msgs []sdk.Msg) []ownerOrders {
 	var out []ownerOrders
-	for _, msg := range msgs {
-		_, n, ok := exchangetypes.OrderMsgGas(msg)
-		if !ok || n == 0 {
-			continue
+	var walk func(msgs []sdk.Msg, depth int)
+	walk = func(msgs []sdk.Msg, depth int) {
+		for _, msg := range msgs {
+			if exec, ok := msg.(*authz.MsgExec); ok {
+				if inner, err := exec.GetMessages(); err == nil && depth < maxExecDepth {
+					walk(inner, depth+1)
+				}
+				continue
+			}
+			_, n, ok := exchangetypes.OrderMsgGas(msg)
+			if !ok || n == 0 {
+				continue
+			}
+			owner, err := sdk.AccAddressFromBech32(exchangetypes.OrderMsgOwner(msg))
+			if err != nil {
+				continue // ValidateBasic refused it already
+			}
+			i := 0
+			for i < len(out) && !out[i].owner.Equals(owner) {
+				i++
+			}
+			if i == len(out) {
+				out = append(out, ownerOrders{owner: owner})
+			}
+			out[i].orders += n
 		}
-		owner, err := sdk.AccAddressFromBech32(exchangetypes.OrderMsgOwner(msg))
-		if err != nil {
-			continue // ValidateBasic refused it already
-		}
-		i := 0
-		for i < len(out) && !out[i].owner.Equals(owner) {
-			i++
-		}
-		if i == len(out) {
-			out = append(out, ownerOrders{owner: owner})
-		}
-		out[i].orders += n
 	}
+	walk(msgs, 0)
 	return out
 }
 

@@ -8,8 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	"github.com/clearchain/clearchain/client"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -218,4 +222,125 @@ func TestRateLimitRefusalsAreCounted(t *testing.T) {
 	res = c.deliver(10, []detTx{{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: o, Order: place()}}}})
 	require.Zero(t, res[0].Code, res[0].Log)
 	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 1, Limit: 5, Refusals: 0, RefusalsTotal: 2, WindowBlocks: 10, WindowStart: 10}, rate())
+}
+
+// rateLimitPathScenario sets a limit of 3 orders per 10 blocks (heights 0–9)
+// and has trader 3's orders sent by another path than its own txs: send
+// returns the tx that places a batch of n of trader 3's orders (or, for a
+// contract, of the contract's). Two batches of 2 are sent: the first passes,
+// the second would pass the limit and must be refused, and the refusal
+// counted. It returns the gas used by the two txs. With restart, the app
+// restarts between them.
+func rateLimitPathScenario(t *testing.T, c *detChain, owner string, prepare func(h int64) int64,
+	send func(n int, tag string) detTx, restart bool) []int64 {
+	w := c.w
+	p := c.app.ExchangeKeeper.GetParams(c.queryCtx())
+	p.MaxOrdersPerWindow, p.RateLimitWindowBlocks = 3, 10
+	res := c.deliver(2, []detTx{{w.regulator, []sdk.Msg{&exchangetypes.MsgUpdateParams{Authority: w.regulator.addr.String(), Params: p}}}})
+	require.Zero(t, res[0].Code, res[0].Log)
+	h := prepare(3)
+	require.Less(t, h, int64(9), "the scenario must fit in the first window")
+
+	rate := func() *exchangetypes.QueryRateLimitResponse {
+		q := exchangekeeper.NewQuerier(c.app.ExchangeKeeper) // the app restarts
+		r, err := q.RateLimit(c.queryCtx(), &exchangetypes.QueryRateLimitRequest{Address: owner})
+		require.NoError(t, err)
+		return r
+	}
+	var gas []int64
+	res = c.deliver(h, []detTx{send(2, "a")})
+	require.Zero(t, res[0].Code, "within the limit: %s", res[0].Log)
+	gas = append(gas, res[0].GasUsed)
+	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 2, Limit: 3, WindowBlocks: 10, WindowStart: 0}, rate(),
+		"the orders were charged to their owner")
+	if restart {
+		c.restart()
+	}
+	res = c.deliver(h+1, []detTx{send(2, "b")})
+	require.NotZero(t, res[0].Code, "2+2 orders pass the limit of 3: the tx must be refused")
+	require.Contains(t, res[0].Log, "order rate limit exceeded")
+	require.Contains(t, res[0].Log, "rate-limited")
+	gas = append(gas, res[0].GasUsed)
+	require.Equal(t, &exchangetypes.QueryRateLimitResponse{Used: 2, Limit: 3, Refusals: 1, RefusalsTotal: 1, WindowBlocks: 10, WindowStart: 0}, rate(),
+		"the refusal is counted although the refused messages rolled back")
+	return gas
+}
+
+// rateLimitBatch is a batch of n resting buys on market m with client ids
+// tag-0..tag-(n-1).
+func rateLimitBatch(owner string, m uint64, n int, tag string) *exchangetypes.MsgBatch {
+	b := &exchangetypes.MsgBatch{Owner: owner}
+	for i := 0; i < n; i++ {
+		b.Places = append(b.Places, exchangetypes.OrderSpec{MarketId: m, Side: exchangetypes.Side_SIDE_BUY,
+			Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT, TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC,
+			Price: 400 - int64(i), Quantity: 1, ClientOrderId: fmt.Sprintf("%s-%d", tag, i)})
+	}
+	return b
+}
+
+// TestRateLimitCountsAuthzGranteeOrders: a grantee's authz MsgExec placing
+// the granter's orders is charged to the granter (the orders' owner), and
+// past the limit it is refused and the refusal counted. Gas used is the same
+// on a node that restarted in between.
+func TestRateLimitCountsAuthzGranteeOrders(t *testing.T) {
+	var gas [][]int64
+	for _, restart := range []bool{false, true} {
+		w := newDetWorld(t)
+		c := newDetChain(t, w)
+		c.setup()
+		granter, grantee := w.traders[3], w.traders[4]
+		o := granter.addr.String()
+		prepare := func(h int64) int64 {
+			grant, err := authz.NewMsgGrant(granter.addr, grantee.addr,
+				authz.NewGenericAuthorization(sdk.MsgTypeURL(&exchangetypes.MsgBatch{})), nil)
+			require.NoError(t, err)
+			res := c.deliver(h, []detTx{{granter, []sdk.Msg{grant}}})
+			require.Zero(t, res[0].Code, res[0].Log)
+			return h + 1
+		}
+		send := func(n int, tag string) detTx {
+			exec := authz.NewMsgExec(grantee.addr, []sdk.Msg{rateLimitBatch(o, mktContinuous, n, "authz-"+tag)})
+			return detTx{grantee, []sdk.Msg{&exec}}
+		}
+		gas = append(gas, rateLimitPathScenario(t, c, o, prepare, send, restart))
+	}
+	require.Equal(t, gas[0], gas[1], "gas used differs on a node that restarted")
+}
+
+// TestRateLimitCountsContractOrders: orders a contract dispatches (wasmd's
+// reflect contract sends exchange messages with itself as owner, the path
+// the data-asset contract's bindings take) are charged to the contract, and
+// past the limit they are refused and the refusal counted. Gas used is the
+// same on a node that restarted in between.
+func TestRateLimitCountsContractOrders(t *testing.T) {
+	var gas [][]int64
+	for _, restart := range []bool{false, true} {
+		w := newDetWorld(t)
+		c := newDetChain(t, w)
+		c.setup()
+		contract := gateContract(1)
+		o := contract.String()
+		prepare := func(h int64) int64 {
+			is, reg := w.issuer.addr.String(), w.regulator.addr.String()
+			for _, tx := range []detTx{
+				{w.issuer, []sdk.Msg{&wasmtypes.MsgStoreCode{Sender: is, WASMByteCode: reflectWasm(t)}}},
+				{w.issuer, []sdk.Msg{&wasmtypes.MsgInstantiateContract{Sender: is, CodeID: 1, Label: "reflect", Msg: []byte(`{}`),
+					Funds: sdk.NewCoins(sdk.NewInt64Coin(BondDenom, 10_000_000))}}},
+				{w.regulator, []sdk.Msg{&compliancetypes.MsgGrantLicence{Authority: reg, Address: o, EntityId: 3,
+					Roles: []compliancetypes.Role{compliancetypes.RoleMarketMaker}, Reason: "contract market maker"}}},
+			} {
+				res := c.deliver(h, []detTx{tx})
+				require.Zero(t, res[0].Code, "height %d: %s", h, res[0].Log)
+				h++
+			}
+			return h
+		}
+		send := func(n int, tag string) detTx {
+			e := &gateEnv{t: t}
+			deposit := &exchangetypes.MsgDeposit{Owner: o, Amount: sdk.NewInt64Coin(BondDenom, 10_000)}
+			return detTx{w.issuer, []sdk.Msg{e.reflect(w.issuer, contract, deposit, rateLimitBatch(o, mktAuction, n, "wasm-"+tag))}}
+		}
+		gas = append(gas, rateLimitPathScenario(t, c, o, prepare, send, restart))
+	}
+	require.Equal(t, gas[0], gas[1], "gas used differs on a node that restarted")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cast"
 
+	"github.com/cosmos/cosmos-sdk/client/flags"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
@@ -28,6 +30,9 @@ const FlagStreamDisable = "clear-stream.disable"
 const (
 	FlagStreamSubscriberFrames = "clear-stream.subscriber-frames"
 	FlagStreamReplayBlocks     = "clear-stream.replay-blocks"
+	// FlagStreamNoReplayStore keeps the replay buffer in memory only (a
+	// restart then starts a new epoch).
+	FlagStreamNoReplayStore = "clear-stream.no-replay-store"
 )
 
 // streamWiring connects the stream (stream/README.md) to the app: the
@@ -49,6 +54,17 @@ func newStreamWiring(app *ClearApp, appOpts servertypes.AppOptions) *streamWirin
 	cfg.ReplayBlocks = cast.ToInt(appOpts.Get(FlagStreamReplayBlocks))
 	cfg.Registerer = prometheus.DefaultRegisterer
 	cfg.Logger = app.Logger().With("module", "stream")
+	if home := cast.ToString(appOpts.Get(flags.FlagHome)); home != "" && !cast.ToBool(appOpts.Get(FlagStreamNoReplayStore)) {
+		// The replay buffer survives a restart (stream/replaystore.go):
+		// its own Pebble store in the node's data dir, written by the hub
+		// after commit.
+		st, err := stream.OpenReplayStore(filepath.Join(home, "data", "stream-replay.db"))
+		if err != nil {
+			cfg.Logger.Error("stream: no replay store; a restart starts a new epoch", "err", err)
+		} else {
+			cfg.Store, cfg.LoadAt = st, app.streamSourceAt
+		}
+	}
 	hub := stream.NewHub(stream.SourceFunc(app.streamSource), cfg)
 	key := app.keys[exchangetypes.StoreKey]
 	app.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
@@ -64,14 +80,20 @@ func (app *ClearApp) StreamHub() *stream.Hub { return app.stream.hub }
 // streamSource reads the committed exchange store at the latest height:
 // markets, owner addresses and price levels.
 func (app *ClearApp) streamSource() (int64, []stream.KV, error) {
-	cms := app.CommitMultiStore()
-	h := cms.LatestVersion()
+	h := app.CommitMultiStore().LatestVersion()
 	if h == 0 {
 		return 0, nil, fmt.Errorf("no committed block yet")
 	}
-	cache, err := cms.CacheMultiStoreWithVersion(h)
+	kv, err := app.streamSourceAt(h)
+	return h, kv, err
+}
+
+// streamSourceAt reads the committed exchange store at height h (a version
+// the store still keeps).
+func (app *ClearApp) streamSourceAt(h int64) ([]stream.KV, error) {
+	cache, err := app.CommitMultiStore().CacheMultiStoreWithVersion(h)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	st := cache.GetKVStore(app.keys[exchangetypes.StoreKey])
 	var out []stream.KV
@@ -81,10 +103,10 @@ func (app *ClearApp) streamSource() (int64, []stream.KV, error) {
 			out = append(out, stream.KV{Key: it.Key(), Value: it.Value()})
 		}
 		if err := it.Close(); err != nil {
-			return 0, nil, err
+			return nil, err
 		}
 	}
-	return h, out, nil
+	return out, nil
 }
 
 // RegisterGRPCServerWithSkipCheckHeader registers the query services (the
@@ -105,7 +127,8 @@ func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, 
 // stopOnQuit ends every stream when the process is asked to quit (SIGINT,
 // SIGTERM): the SDK stops its gRPC server with GracefulStop, which waits
 // for every open RPC, and a subscription never ends by itself, so without
-// this a node with subscribers hangs on SIGTERM (TestStreamNode). The SDK's
+// this a node with subscribers hangs on SIGTERM (TestStreamNode). The hub
+// keeps saving the blocks still committed until app.Close. The SDK's
 // own signal handling is untouched: this only adds a listener, removed
 // once it fired.
 func stopOnQuit(hub *stream.Hub) {
@@ -114,6 +137,6 @@ func stopOnQuit(hub *stream.Hub) {
 	go func() {
 		<-ch
 		signal.Stop(ch)
-		hub.Stop()
+		hub.EndSubscriptions() // app.Close stops the hub
 	}()
 }

@@ -60,6 +60,12 @@ type Config struct {
 	// Registerer receives the Prometheus metrics (nil: not registered).
 	Registerer prometheus.Registerer
 	Logger     log.Logger
+	// Store, if set, keeps the replay buffer and the sequence state on
+	// disk (replaystore.go) so the epoch continues across a node restart;
+	// LoadAt reads the committed exchange store at an earlier height (the
+	// one the store was saved at). The hub closes Store when it stops.
+	Store  *ReplayStore
+	LoadAt func(height int64) ([]KV, error)
 }
 
 // DefaultConfig returns the defaults documented in README.md.
@@ -76,6 +82,7 @@ type Hub struct {
 	log     log.Logger
 	in      chan *Block
 	behind  atomic.Bool // the listener dropped a block: reset
+	started atomic.Bool
 	metrics *metrics
 	quit    chan struct{}
 	done    chan struct{}
@@ -157,19 +164,42 @@ func NewHub(src Source, cfg Config) *Hub {
 }
 
 // Start runs the hub's goroutine until Stop.
-func (h *Hub) Start() { go h.run() }
+func (h *Hub) Start() {
+	h.started.Store(true)
+	go h.run()
+}
 
 // Stop ends the hub and every subscription (status "shutdown").
 func (h *Hub) Stop() {
 	h.stop.Do(func() {
 		close(h.quit)
-		<-h.done
+		if h.started.Load() {
+			<-h.done
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.cfg.Store != nil {
+			if err := h.cfg.Store.Close(); err != nil {
+				h.log.Error("stream: closing the replay store", "err", err)
+			}
+			h.cfg.Store = nil
+		}
 		for s := range h.subs {
 			h.dropLocked(s, StatusShutdown, "the node is shutting down")
 		}
 	})
+}
+
+// EndSubscriptions drops every subscriber with status "shutdown" and keeps
+// the hub running: the node is quitting and its gRPC server waits for open
+// RPCs, while blocks it still commits are still saved to the replay store
+// (so that the next start continues the epoch).
+func (h *Hub) EndSubscriptions() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		h.dropLocked(s, StatusShutdown, "the node is shutting down")
+	}
 }
 
 // Publish hands a committed block to the hub without blocking: when the
@@ -214,6 +244,9 @@ func (h *Hub) run() {
 func (h *Hub) process(b *Block) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if !h.loaded && h.cfg.Store != nil {
+		h.restoreLocked(b.Height)
+	}
 	if !h.loaded || h.behind.Swap(false) || (b.Height > h.height+1) {
 		if err := h.resetLocked(); err != nil {
 			return err
@@ -230,7 +263,75 @@ func (h *Hub) process(b *Block) error {
 		h.ring = h.ring[:len(h.ring)-1]
 	}
 	h.fanOutLocked(f)
+	h.persistLocked(f)
 	return nil
+}
+
+// persistLocked saves the sequence state and f (nil: a new epoch, no
+// update kept) to the replay store, if any. A failure is logged: the next
+// start then resets.
+func (h *Hub) persistLocked(f *frame) {
+	if h.cfg.Store == nil {
+		return
+	}
+	st := replayState{Epoch: h.epoch, Seq: h.seq, Height: h.height, Markets: make(map[uint64]uint64, len(h.books)), Accounts: h.accSeq}
+	for m, bk := range h.books {
+		st.Markets[m] = bk.seq
+	}
+	if err := h.cfg.Store.save(st, f, h.cfg.ReplayBlocks); err != nil {
+		h.log.Error("stream: replay store not written", "height", h.height, "err", err)
+		h.metrics.storeErrors.Inc()
+	}
+}
+
+// restoreLocked continues the epoch the replay store saved, if it was
+// saved at the height just before next (no committed block was missed):
+// the mirror is read from the committed store at that height, the books'
+// and accounts' sequences and the replay buffer from the replay store.
+// Otherwise it does nothing and the caller resets (a new epoch).
+func (h *Hub) restoreLocked(next int64) {
+	st, frames, ok, err := h.cfg.Store.load()
+	switch {
+	case err != nil:
+		h.log.Error("stream: replay store unreadable; new epoch", "err", err)
+		return
+	case !ok:
+		return
+	case st.Height != next-1 || h.cfg.LoadAt == nil:
+		h.log.Info("stream: replay store saved at another height; new epoch", "saved", st.Height, "next", next)
+		return
+	}
+	pairs, err := h.cfg.LoadAt(st.Height)
+	if err != nil {
+		h.log.Error("stream: committed store not readable at the saved height; new epoch", "height", st.Height, "err", err)
+		return
+	}
+	h.books, h.statuses, h.owners = map[uint64]*book{}, map[uint64]string{}, map[uint64]string{}
+	h.orders, h.accSeq = map[uint64]*orderInfo{}, map[string]uint64{}
+	h.epoch, h.seq, h.height = st.Epoch, st.Seq, st.Height
+	var changed []types.MarketStatus
+	h.applyWrites(pairs, h.seq, &changed)
+	for m, bk := range h.books {
+		s, ok := st.Markets[m]
+		if !ok {
+			h.log.Error("stream: replay store misses a market; new epoch", "market", m)
+			return
+		}
+		bk.seq = s
+	}
+	for a, s := range st.Accounts {
+		h.accSeq[a] = s
+	}
+	h.ring = h.ring[:0]
+	for _, f := range frames {
+		if f.epoch == st.Epoch && f.seq <= st.Seq && f.seq+uint64(h.cfg.ReplayBlocks) > st.Seq {
+			h.ring = append(h.ring, f)
+		}
+	}
+	h.loaded = true
+	h.metrics.restores.Inc()
+	h.log.Info("stream: epoch continued from the replay store", "height", st.Height, "epoch", st.Epoch, "seq", st.Seq,
+		"replay", len(h.ring))
 }
 
 // resetLocked rebuilds the mirror from the committed store under a new
@@ -255,6 +356,7 @@ func (h *Hub) resetLocked() error {
 		bk.seq = h.seq
 	}
 	h.loaded = true
+	h.persistLocked(nil)
 	if wasLoaded {
 		h.metrics.resets.Inc()
 		h.resets++

@@ -14,6 +14,8 @@ type metrics struct {
 	droppedBlocks      prometheus.Counter
 	resets             prometheus.Counter
 	replays            prometheus.Counter
+	restores           prometheus.Counter
+	storeErrors        prometheus.Counter
 	hubLag             prometheus.Gauge
 	subscriberQueue    prometheus.Gauge
 	commitToSend       prometheus.Histogram
@@ -34,6 +36,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Rebuilds of the stream from the committed store (each starts a new epoch)."}),
 		replays: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: "replays_total",
 			Help: "Resumes served from the replay buffer."}),
+		restores: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: "restores_total",
+			Help: "Starts that continued the saved epoch from the replay store (no reset)."}),
+		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: "replay_store_errors_total",
+			Help: "Writes to the on-disk replay store that failed (the next start then resets)."}),
 		hubLag: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "lag_blocks",
 			Help: "Committed blocks waiting for the stream hub."}),
 		subscriberQueue: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "subscriber_queue_max",
@@ -44,7 +50,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.subscribers, m.messagesSent, m.droppedSubscribers, m.droppedBlocks,
-			m.resets, m.replays, m.hubLag, m.subscriberQueue, m.commitToSend} {
+			m.resets, m.replays, m.restores, m.storeErrors, m.hubLag, m.subscriberQueue, m.commitToSend} {
 			if err := reg.Register(c); err != nil {
 				var are prometheus.AlreadyRegisteredError
 				if !errors.As(err, &are) {

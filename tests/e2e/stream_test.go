@@ -36,9 +36,13 @@ func grpcurlBin(t *testing.T) string {
 // TestStreamNode runs the real cleard: grpcurl lists and describes the
 // Stream service through server reflection (no proto files) and receives a
 // committed snapshot from a subscription; a Go client follows the stream,
-// the node is stopped and restarted, and the client resumes: its resume
-// point belongs to the old epoch, so it gets a snapshot flagged reset with
-// the reason, then updates in sequence again.
+// the node is stopped (SIGTERM) and restarted, and the client resumes with
+// its last sequence: the replay buffer was saved in the node's data dir
+// (stream/replaystore.go), so the epoch continues and the client gets the
+// missed updates replayed, no snapshot. Then the node is stopped again,
+// its replay store removed, and restarted: the client's resume point
+// belongs to an epoch the node no longer knows, so it gets a snapshot
+// flagged reset, then updates in sequence again.
 func TestStreamNode(t *testing.T) {
 	needBinary(t)
 	dir := t.TempDir()
@@ -127,11 +131,35 @@ func TestStreamNode(t *testing.T) {
 	st = feed.Stats()
 	t.Logf("before the restart: epoch %d seq %d height %d; after: epoch %d seq %d height %d; stats %+v",
 		epoch1, seq1, height1, epoch2, seq2, height2, st)
-	if epoch2 == epoch1 {
-		t.Fatal("the epoch did not change across the restart")
+	if epoch2 != epoch1 || seq2 <= seq1 {
+		t.Fatalf("the epoch did not continue across the restart: %d/%d before, %d/%d after", epoch1, seq1, epoch2, seq2)
 	}
-	if st.ResetSnapshots != 1 || st.Resyncs < 1 || st.Gaps != 0 {
-		t.Fatalf("after the restart: want one reset snapshot after a resync, got %+v", st)
+	if st.Snapshots != 1 || st.ResetSnapshots != 0 || st.Resyncs < 1 || st.Gaps != 0 || st.EpochChanges != 0 {
+		t.Fatalf("after the restart: want a resume served by replay (no snapshot), got %+v", st)
+	}
+	if bz, _ := os.ReadFile(logFile); !strings.Contains(string(bz), "epoch continued from the replay store") {
+		t.Fatal("the node's log does not say the epoch continued from the replay store")
+	}
+
+	// Without the replay store: a new epoch, the resume gets a reset snapshot.
+	if err := node.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = node.Wait()
+	if err := os.RemoveAll(filepath.Join(home, "data", "stream-replay.db")); err != nil {
+		t.Fatal(err)
+	}
+	node = startNode(t, home, logFile)
+	waitHeight(t, rpc, height2+3, 90*time.Second)
+	waitFeedHeight(height2+3, 60*time.Second)
+	epoch3, _, _ := feed.Position()
+	st = feed.Stats()
+	t.Logf("after the restart without replay store: epoch %d; stats %+v", epoch3, st)
+	if epoch3 == epoch2 {
+		t.Fatal("the epoch did not change on a restart without the replay store")
+	}
+	if st.ResetSnapshots != 1 || st.Gaps != 0 {
+		t.Fatalf("after the restart without replay store: want one reset snapshot, got %+v", st)
 	}
 	cancel()
 	<-done

@@ -134,11 +134,19 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // ConsensusVersion returns the state version.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
-// BeginBlock loads the books on the first block after a start.
-func (am AppModule) BeginBlock(ctx context.Context) error { return am.keeper.BeginBlock(ctx) }
+// BeginBlock loads the books on the first block after a start and empties
+// the rate-limit refusal journal.
+func (am AppModule) BeginBlock(ctx context.Context) error {
+	am.keeper.ResetRateRefusals()
+	return am.keeper.BeginBlock(ctx)
+}
 
-// EndBlock runs the block's matching and settlement.
-func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlock(ctx) }
+// EndBlock writes the block's rate-limit refusals (keeper/ratelimit.go),
+// then runs the block's matching and settlement.
+func (am AppModule) EndBlock(ctx context.Context) error {
+	am.keeper.FlushRateRefusals(ctx)
+	return am.keeper.EndBlock(ctx)
+}
 
 // GenerateGenesisState makes the first simulation account the params
 // authority (see simulation.RandomizedGenState).

@@ -114,6 +114,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.initStatusGenesis(ctx, gs); err != nil {
 		return err
 	}
+	if err := k.initRateLimitGenesis(ctx, gs.RateLimits); err != nil {
+		return err
+	}
 	for _, s := range []struct {
 		seq  collections.Sequence
 		next uint64
@@ -189,6 +192,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return false, nil
 	}))
 	walk(k.exportStatusGenesis(ctx, gs))
+	walk(k.exportRateLimitGenesis(ctx, gs))
 	if err != nil {
 		return nil, err
 	}

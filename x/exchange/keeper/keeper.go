@@ -86,6 +86,8 @@ type Keeper struct {
 	QueueOwnerCounts collections.Map[collections.Pair[uint64, uint64], int64]
 
 	mem *memState
+	// rate: the block's rate-limit refusals (ratelimit.go).
+	rate *rateJournal
 }
 
 // memState is the in-memory cache of committed state: one matching.Book per
@@ -222,7 +224,7 @@ func NewKeeper(
 		QueueOwnerCounts: collections.NewMap(tsb, types.QueueOwnerCountsKey, "queue_owner_counts",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), collections.Int64Value),
 
-		mem: newMemState(),
+		mem: newMemState(), rate: &rateJournal{},
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -47,6 +47,9 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "balance %s %s negative", b.Address, b.Denom)
 		}
 	}
+	if err := validateRateLimitGenesis(gs.RateLimits); err != nil {
+		return err
+	}
 	owners := make(map[uint64]bool, len(gs.Owners))
 	for _, o := range gs.Owners {
 		if o.Id == 0 || o.Id >= gs.NextOwnerId || owners[o.Id] {

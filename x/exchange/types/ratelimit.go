@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // ErrRateLimited: the account sent more orders than
@@ -70,4 +72,25 @@ func (s RateLimitState) At(height, window int64) RateLimitState {
 		s.WindowStart, s.Used, s.Refusals = start, 0, 0
 	}
 	return s
+}
+
+// validateRateLimitGenesis checks the genesis rate-limit windows: valid,
+// distinct addresses, refusals in a window within the total.
+func validateRateLimitGenesis(rls []GenesisRateLimit) error {
+	seen := make(map[string]bool, len(rls))
+	for _, r := range rls {
+		addr, err := sdk.AccAddressFromBech32(r.Address)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rate limit address: %v", err)
+		}
+		if seen[string(addr)] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rate limit of %s twice", r.Address)
+		}
+		seen[string(addr)] = true
+		if r.WindowStart < 0 || r.Refusals > r.RefusalsTotal {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rate limit of %s: window start %d, refusals %d of %d in total",
+				r.Address, r.WindowStart, r.Refusals, r.RefusalsTotal)
+		}
+	}
+	return nil
 }
