@@ -33,6 +33,10 @@ type AnteOptions struct {
 	// the second verification when it is delivered (sigcache.go).
 	SigCache *SigCache
 
+	// DecodedTxs, if set, is the decoded-tx cache of CheckTx (recheck.go):
+	// the entry of a delivered tx is dropped.
+	DecodedTxs *DecodedTxCache
+
 	// Extra decorators run after signature checks and before the sequence
 	// is incremented: this is where module gates (compliance) plug in.
 	Extra []sdk.AnteDecorator
@@ -119,8 +123,12 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 		[]sdk.AnteDecorator{ante.NewIncrementSequenceDecorator(o.AccountKeeper)},
 	)...)
 	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
-		if ctx.IsReCheckTx() && !simulate {
+		switch {
+		case simulate:
+		case ctx.IsReCheckTx():
 			return recheck(ctx, tx, simulate)
+		case !ctx.IsCheckTx():
+			o.DecodedTxs.forgetBytes(ctx.TxBytes()) // delivered: no recheck will need it
 		}
 		return full(ctx, tx, simulate)
 	}, nil

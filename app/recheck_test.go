@@ -150,3 +150,27 @@ func BenchmarkReCheckTx(b *testing.B) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*n), "cpu-us/tx")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 }
+
+// TestReCheckUsesTheDecodedTx: a tx that passed CheckTx is rechecked from
+// its decoded form (a cache hit, no decode); once delivered its entry is
+// gone (a later recheck of the same bytes decodes, and is refused: its
+// sequence was used); a tx refused on recheck loses its entry.
+func TestReCheckUsesTheDecodedTx(t *testing.T) {
+	e := newGateEnv(t)
+	raw := sigCacheSend(e, e.inst, e.plain)
+	require.Zero(t, checkTx(t, e, raw).Code)
+	h0, m0 := e.app.DecodedTxs.Stats()
+	e.deliverRaw()
+	require.Zero(t, recheckTx(t, e, raw).Code)
+	h1, m1 := e.app.DecodedTxs.Stats()
+	require.Equal(t, h0+1, h1, "the recheck decoded the tx again")
+	require.Equal(t, m0, m1)
+
+	res := e.deliverRaw(raw)
+	require.Zero(t, res[0].Code, res[0].Log)
+	r := recheckTx(t, e, raw)
+	require.Equal(t, sdkerrors.ErrWrongSequence.ABCICode(), r.Code, r.Log)
+	h2, m2 := e.app.DecodedTxs.Stats()
+	require.Equal(t, h1, h2, "a delivered tx was still cached")
+	require.Equal(t, m1+1, m2)
+}
