@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"slices"
 
 	corestoretypes "cosmossdk.io/core/store"
 
@@ -31,6 +32,10 @@ type AnteOptions struct {
 	// SigCache, if set, lets a tx whose signatures CheckTx verified skip
 	// the second verification when it is delivered (sigcache.go).
 	SigCache *SigCache
+
+	// DecodedTxs, if set, is the decoded-tx cache of CheckTx (recheck.go):
+	// the entry of a delivered tx is dropped.
+	DecodedTxs *DecodedTxCache
 
 	// Extra decorators run after signature checks and before the sequence
 	// is incremented: this is where module gates (compliance) plug in.
@@ -78,7 +83,55 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 	)
 	decorators = append(decorators, o.Extra...)
 	decorators = append(decorators, ante.NewIncrementSequenceDecorator(o.AccountKeeper))
-	return sdk.ChainAnteDecorators(decorators...), nil
+	full := sdk.ChainAnteDecorators(decorators...)
+
+	// The mempool's recheck: after every block CometBFT re-runs CheckTx
+	// (ReCheckTx) on each tx still waiting, to evict those the block made
+	// invalid and to rebuild the check state (sequences, fees) of the ones
+	// that stay: a quarter of the node's CPU under a backlog
+	// (docs/benchmarks.md). A tx passed the whole chain in CheckTx, so the
+	// recheck runs only the checks whose outcome a committed block can
+	// change, in the same order as the full chain:
+	//   - the timeout height/time (the chain moved on);
+	//   - BeforeFees: the order cap (a params change), compliance's fee
+	//     checks (a freeze, a licence ended: the unlicensed minimum fee);
+	//   - the fee deduction (balance, fee grant);
+	//   - the public key (set by a tx of the signer not yet committed) and
+	//     the signer's sequence (a block used it) — signatures are not
+	//     verified on recheck, by the SDK's decorator itself;
+	//   - Extra: the module gates (licence roles, freezes), unchanged;
+	//   - the sequence increment (the check state of the signer's next tx).
+	// Left out are the stateless checks of the tx's own bytes (extension
+	// options, memo, signature count, size and signature gas, wasm's
+	// per-tx context values and tx counter, which only message execution
+	// reads): they passed in CheckTx and a block cannot change them short
+	// of a params change, after which a tx failing them still fails in
+	// its block, where the full chain runs. Delivery (FinalizeBlock),
+	// CheckTx and simulation always run the full chain.
+	recheck := sdk.ChainAnteDecorators(slices.Concat(
+		[]sdk.AnteDecorator{
+			ante.NewSetUpContextDecorator(),
+			ante.NewTxTimeoutHeightDecorator(),
+		},
+		o.BeforeFees,
+		[]sdk.AnteDecorator{
+			ante.NewDeductFeeDecorator(o.AccountKeeper, o.BankKeeper, o.FeegrantKeeper, o.TxFeeChecker),
+			ante.NewSetPubKeyDecorator(o.AccountKeeper),
+			ante.NewSigVerificationDecorator(o.AccountKeeper, o.SignModeHandler, o.SigVerifyOptions...),
+		},
+		o.Extra,
+		[]sdk.AnteDecorator{ante.NewIncrementSequenceDecorator(o.AccountKeeper)},
+	)...)
+	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
+		switch {
+		case simulate:
+		case ctx.IsReCheckTx():
+			return recheck(ctx, tx, simulate)
+		case !ctx.IsCheckTx():
+			o.DecodedTxs.forgetBytes(ctx.TxBytes()) // delivered: no recheck will need it
+		}
+		return full(ctx, tx, simulate)
+	}, nil
 }
 
 // ComplianceGateTable lists the messages the compliance gate lets through

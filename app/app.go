@@ -67,7 +67,9 @@ type ClearApp struct {
 	// SigCache: signatures verified in CheckTx are not verified again at
 	// delivery (sigcache.go).
 	SigCache *SigCache
-	stream   *streamWiring // the market-data stream (stream.go)
+	// DecodedTxs: txs decoded in CheckTx are reused on recheck (recheck.go).
+	DecodedTxs *DecodedTxCache
+	stream     *streamWiring // the market-data stream (stream.go)
 }
 
 // New returns a ClearChain app on db. With loadLatest it loads the latest
@@ -138,6 +140,9 @@ func New(
 	app.SetEndBlocker(app.EndBlocker)
 
 	app.SigCache = NewSigCache()
+	// Txs decoded in CheckTx are not decoded again on recheck (recheck.go).
+	app.DecodedTxs = NewDecodedTxCache()
+	app.SetCheckTxHandler(app.DecodedTxs.CheckTxHandler(enc.TxConfig.TxDecoder()))
 	anteHandler, err := NewAnteHandler(AnteOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -150,6 +155,7 @@ func New(
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
 		SigCache:              app.SigCache,
+		DecodedTxs:            app.DecodedTxs,
 		BeforeFees: []sdk.AnteDecorator{
 			// a tx with more orders than a block may carry (proposal.go).
 			newOrderCapDecorator(app.ExchangeKeeper),

@@ -134,3 +134,59 @@ func percentile(xs []float64, p float64) float64 {
 	i := int(p/100*float64(len(s))+0.999999) - 1
 	return s[max(0, min(i, len(s)-1))]
 }
+
+// cpuSample is one committed height as the tool saw it: when, the node's
+// CPU seconds then, and how many load txs that height committed.
+type cpuSample struct {
+	at        time.Time
+	cpu       float64
+	committed int
+}
+
+// cpuWindow is the node's CPU per committed load tx over one window of the
+// load.
+type cpuWindow struct {
+	from, to  time.Time
+	cpu       float64 // seconds
+	committed int
+}
+
+// perTx is the window's CPU per committed tx in milliseconds (0: none).
+func (w cpuWindow) perTx() float64 {
+	if w.committed == 0 {
+		return 0
+	}
+	return w.cpu * 1000 / float64(w.committed)
+}
+
+// cpuWindows returns the first and the last window of width w of the load
+// (samples in height order, from the height before the load's first block
+// to its last): the CPU between the last sample before a window and its
+// last sample, over the txs the window's heights committed. ok is false
+// when the samples span less than two windows (they would overlap).
+func cpuWindows(samples []cpuSample, w time.Duration) (first, last cpuWindow, ok bool) {
+	if len(samples) < 3 || samples[len(samples)-1].at.Sub(samples[0].at) < 2*w {
+		return first, last, false
+	}
+	window := func(from, to time.Time) cpuWindow {
+		out := cpuWindow{from: from, to: to}
+		base, end := -1, -1
+		for i, s := range samples {
+			if s.at.Before(from) || s.at.Equal(from) {
+				base = i
+				continue
+			}
+			if s.at.After(to) {
+				break
+			}
+			end = i
+			out.committed += s.committed
+		}
+		if base >= 0 && end > base {
+			out.cpu = samples[end].cpu - samples[base].cpu
+		}
+		return out
+	}
+	t0, t1 := samples[0].at, samples[len(samples)-1].at
+	return window(t0, t0.Add(w)), window(t1.Add(-w), t1), true
+}

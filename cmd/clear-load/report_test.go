@@ -1,8 +1,10 @@
 package main
 
 import (
+	"math"
 	"slices"
 	"testing"
+	"time"
 )
 
 // The FIFO model of x/exchange's per-block budget: carried-over orders run
@@ -57,5 +59,40 @@ func TestLoopbackOnly(t *testing.T) {
 func TestNodeCPUMissingProcessIsAnError(t *testing.T) {
 	if _, err := nodeCPU(1 << 30); err == nil {
 		t.Fatal("a process that does not exist has a CPU time")
+	}
+}
+
+// cpuWindows: the first and the last minute of a load whose cost per tx
+// doubles take the CPU between the samples bounding each window over the
+// txs committed inside it.
+func TestCPUWindowsFirstAndLast(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	var s []cpuSample
+	cpu := 0.0
+	for i := 0; i <= 30; i++ { // a block every 5 s for 150 s, 10 txs each
+		per := 0.001
+		if i > 15 {
+			per = 0.002
+		}
+		if i > 0 {
+			cpu += 10 * per
+		}
+		s = append(s, cpuSample{at: t0.Add(time.Duration(i) * 5 * time.Second), cpu: cpu, committed: 10})
+	}
+	first, last, ok := cpuWindows(s, 60*time.Second)
+	if !ok {
+		t.Fatal("150 s of samples hold two 60 s windows")
+	}
+	if first.committed != 120 || last.committed != 120 {
+		t.Fatalf("committed %d / %d, want 120 / 120", first.committed, last.committed)
+	}
+	if got := first.perTx(); math.Abs(got-1) > 1e-9 {
+		t.Fatalf("first window %.6f ms per tx, want 1", got)
+	}
+	if got := last.perTx(); math.Abs(got-2) > 1e-9 {
+		t.Fatalf("last window %.6f ms per tx, want 2", got)
+	}
+	if _, _, ok := cpuWindows(s[:20], 60*time.Second); ok {
+		t.Fatal("95 s of samples cannot hold two 60 s windows")
 	}
 }

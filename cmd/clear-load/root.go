@@ -23,6 +23,7 @@ type runFlags struct {
 	pid                      int
 	accounts                 int
 	duration, drain          time.Duration
+	cpuWindow                time.Duration
 	batchRate, singleRate    float64
 	sendRate                 float64
 	batchSize                int
@@ -88,6 +89,7 @@ func newRunCmd() *cobra.Command {
 	fl.IntVar(&f.batchSize, "batch-size", 50, "orders in each MsgBatch")
 	fl.Float64Var(&f.singleRate, "single-rate", 100, "single-order MsgPlaceOrder txs offered a second (0: none)")
 	fl.Float64Var(&f.sendRate, "send-rate", 100, "bank-send txs offered a second (0: none)")
+	fl.DurationVar(&f.cpuWindow, "cpu-window", time.Minute, "with --node-pid: also report the node's CPU per committed tx over the first and the last window of this length (the load must span two; 0: off)")
 	fl.StringVar(&f.pprof, "pprof", "", "the node's pprof base URL (loopback), e.g. http://127.0.0.1:6060: a CPU profile of the node over the load goes to --profile-out")
 	fl.StringVar(&f.profileOut, "profile-out", "bench-e2e.cpu.pprof", "where the node's CPU profile is written (with --pprof)")
 	return cmd
@@ -342,6 +344,30 @@ func report(out io.Writer, f runFlags, w *world, txs []*loadTx, blocks []*block,
 		blocks[0].height, endH, percentile(intervals, 50), percentile(intervals, 99), percentile(intervals, 100), maxTxs, maxPlaced)
 	fmt.Fprintf(out, "node CPU   %.1f s over the load: %.3f ms per order, %.3f ms per committed tx (pid %d); load average %s\n",
 		cpu, perOrder, perTx, f.pid, load)
+	if f.pid > 0 && f.cpuWindow > 0 {
+		perH := map[int64]int{}
+		for _, h := range txH {
+			if h > 0 {
+				perH[h]++
+			}
+		}
+		var samples []cpuSample
+		for h := blocks[0].height; h <= endH; h++ {
+			if t, c, ok := hc.at(h); ok && c > 0 {
+				samples = append(samples, cpuSample{at: t, cpu: c, committed: perH[h]})
+			}
+		}
+		if first, last, ok := cpuWindows(samples, f.cpuWindow); ok {
+			ratio := 0.0
+			if first.perTx() > 0 {
+				ratio = last.perTx() / first.perTx()
+			}
+			fmt.Fprintf(out, "CPU window first %s: %.3f ms per committed tx (%d txs, %.1f s CPU); last %s: %.3f ms per committed tx (%d txs, %.1f s CPU); last/first %.2f\n",
+				f.cpuWindow, first.perTx(), first.committed, first.cpu, f.cpuWindow, last.perTx(), last.committed, last.cpu, ratio)
+		} else {
+			progress("CPU windows: the load's blocks span less than two windows of %s", f.cpuWindow)
+		}
+	}
 	fmt.Fprintf(out, "orders_per_sec=%d p99_ms=%d single_order_tx_per_sec=%d banksend_tx_per_sec=%d block_p99_ms=%d\n",
 		int64(math.Round(ordersPerSec)), int64(math.Round(percentile(lat, 99))), int64(math.Round(singlePerSec)),
 		int64(math.Round(sendPerSec)), int64(math.Round(percentile(intervals, 99))))

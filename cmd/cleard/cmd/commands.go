@@ -28,7 +28,6 @@ import (
 	"github.com/clearchain/clearchain/app"
 	compliancecli "github.com/clearchain/clearchain/x/compliance/client/cli"
 
-	"github.com/CosmWasm/wasmd/x/wasm"
 	wasmcli "github.com/CosmWasm/wasmd/x/wasm/client/cli"
 	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
 )
@@ -44,7 +43,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		snapshot.Cmd(newApp),
 	)
 	// start, export, rollback, version, comet and friends.
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, wasm.AddModuleInitFlags)
+	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, addStartFlags) // wasm's flags and --gogc (gc.go)
 	wasmcli.ExtendUnsafeResetAllCmd(rootCmd)
 
 	rootCmd.AddCommand(
@@ -102,6 +101,7 @@ func txCommand() *cobra.Command {
 }
 
 func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
+	applyGOGC(appOpts) // start --gogc (gc.go)
 	var wasmOpts []wasmkeeper.Option
 	if cast.ToBool(appOpts.Get("telemetry.enabled")) {
 		wasmOpts = append(wasmOpts, wasmkeeper.WithVMCacheMetrics(prometheus.DefaultRegisterer))
