@@ -2,7 +2,6 @@ package app
 
 import (
 	"crypto/sha256"
-	"sync"
 	"sync/atomic"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -26,48 +25,19 @@ const decodedCacheSize = 5_000
 // refused on recheck loses its entry, and at most decodedCacheSize entries
 // are kept (the oldest goes first).
 type DecodedTxCache struct {
-	mu      sync.Mutex
-	entries map[[32]byte]sdk.Tx
-	ring    [][32]byte
-	next    int
+	boundedCache[sdk.Tx]
 
 	hits, misses atomic.Uint64
 }
 
 // NewDecodedTxCache returns an empty cache.
 func NewDecodedTxCache() *DecodedTxCache {
-	return &DecodedTxCache{entries: make(map[[32]byte]sdk.Tx, decodedCacheSize), ring: make([][32]byte, decodedCacheSize)}
+	return &DecodedTxCache{boundedCache: newBoundedCache[sdk.Tx](decodedCacheSize)}
 }
 
 // Stats returns how many rechecks used a cached decoded tx (hits) and how
 // many decoded (misses).
 func (c *DecodedTxCache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
-
-func (c *DecodedTxCache) put(k [32]byte, tx sdk.Tx) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[k]; ok {
-		return
-	}
-	if old := c.ring[c.next]; old != ([32]byte{}) {
-		delete(c.entries, old)
-	}
-	c.ring[c.next] = k
-	c.next = (c.next + 1) % len(c.ring)
-	c.entries[k] = tx
-}
-
-func (c *DecodedTxCache) get(k [32]byte) sdk.Tx {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[k]
-}
-
-func (c *DecodedTxCache) forget(k [32]byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, k)
-}
 
 // forgetBytes drops the entry of tx bytes bz (a delivered tx).
 func (c *DecodedTxCache) forgetBytes(bz []byte) {
@@ -88,7 +58,7 @@ func (c *DecodedTxCache) CheckTxHandler(decode sdk.TxDecoder) sdk.CheckTxHandler
 		var tx sdk.Tx
 		switch req.Type {
 		case abci.CheckTxType_Recheck:
-			if tx = c.get(key); tx != nil {
+			if tx, _ = c.get(key); tx != nil {
 				c.hits.Add(1)
 			} else {
 				c.misses.Add(1)
@@ -104,7 +74,7 @@ func (c *DecodedTxCache) CheckTxHandler(decode sdk.TxDecoder) sdk.CheckTxHandler
 			return sdkerrors.ResponseCheckTxWithEvents(err, gInfo.GasWanted, gInfo.GasUsed, anteEvents, false), nil
 		}
 		if tx != nil && req.Type != abci.CheckTxType_Recheck {
-			c.put(key, tx)
+			c.put(key, tx, false)
 		}
 		return &abci.ResponseCheckTx{
 			GasWanted: int64(gInfo.GasWanted),

@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"crypto/sha256"
-	"sync"
 	"sync/atomic"
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
@@ -33,10 +32,7 @@ const sigCacheSize = 50_000
 // skipped. So a block's outcome and gas are the same whether or not this
 // node saw its txs in its mempool (txs it did not see are verified).
 type SigCache struct {
-	mu      sync.Mutex
-	entries map[[32]byte]sigCacheEntry
-	ring    [][32]byte // insertion order, for eviction
-	next    int
+	boundedCache[sigCacheEntry]
 
 	hits, misses atomic.Uint64
 	disabled     atomic.Bool
@@ -54,7 +50,7 @@ type verifiedSigner struct {
 
 // NewSigCache returns an empty cache of at most sigCacheSize txs.
 func NewSigCache() *SigCache {
-	return &SigCache{entries: make(map[[32]byte]sigCacheEntry, sigCacheSize), ring: make([][32]byte, sigCacheSize)}
+	return &SigCache{boundedCache: newBoundedCache[sigCacheEntry](sigCacheSize)}
 }
 
 // Stats returns how many delivered txs skipped verification (hits) and
@@ -64,38 +60,6 @@ func (c *SigCache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misse
 // SetEnabled turns the cache on or off (on by default); off, every
 // delivered tx is verified again, as without the cache.
 func (c *SigCache) SetEnabled(on bool) { c.disabled.Store(!on) }
-
-func (c *SigCache) put(k [32]byte, e sigCacheEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[k]; ok {
-		c.entries[k] = e
-		return
-	}
-	if old := c.ring[c.next]; old != ([32]byte{}) {
-		delete(c.entries, old)
-	}
-	c.ring[c.next] = k
-	c.next = (c.next + 1) % len(c.ring)
-	c.entries[k] = e
-}
-
-// take returns and forgets the entry of k.
-func (c *SigCache) take(k [32]byte) (sigCacheEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if ok {
-		delete(c.entries, k)
-	}
-	return e, ok
-}
-
-func (c *SigCache) forget(k [32]byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, k)
-}
 
 // CachedSigVerificationDecorator is the SDK's SigVerificationDecorator
 // with the cache: in CheckTx it verifies and records the tx; when the tx
@@ -172,7 +136,7 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 		// only then), and drop the record if a later decorator refuses.
 		return d.inner.AnteHandle(ctx, tx, simulate, func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 			if signers, ok := d.signersNow(ctx, tx); ok {
-				d.cache.put(key, sigCacheEntry{chainID: ctx.ChainID(), signers: signers})
+				d.cache.put(key, sigCacheEntry{chainID: ctx.ChainID(), signers: signers}, true)
 			}
 			newCtx, err := next(ctx, tx, simulate)
 			if err != nil {
