@@ -112,6 +112,19 @@ type chain struct {
 	dataAssetWasm   []byte
 	oracleAuthority string
 
+	// fromGenesis: the cast trades an exported market (c.market, its
+	// denoms, its feed). nextEntity is the first entity id the setup
+	// block registers; holders are the exported accounts the regulator
+	// funds the cast from (see fundFromHolders); startPrice is the
+	// market's last price (0: the scenario's start_price).
+	fromGenesis bool
+	nextEntity  uint64
+	holders     []holding
+	startPrice  int64
+	// genesisFunded: the market's denoms the authority cannot move (not
+	// restricted), credited to the cast at genesis.
+	genesisFunded []string
+
 	agents     []*agent
 	recipients []*account // accounts the issuer mints to
 	// parents: entity → parent entity, as registered at genesis (for
@@ -158,6 +171,7 @@ func newChain(s *Scenario, agents []*agent, exported *genutiltypes.AppGenesis, n
 	}
 	var vals []*cmttypes.Validator
 	if exported != nil {
+		c.fromGenesis = true
 		for _, v := range exported.Consensus.Validators {
 			vals = append(vals, cmttypes.NewValidator(v.PubKey, v.Power))
 		}
@@ -350,11 +364,18 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: acc.bech, EntityId: ent,
 			Roles: roles, IssuedAt: s.StartTime})
 	}
-	issuerEntity := entity("Simulated Issuer SA", "LU", 0)
-	licence(c.issuer, issuerEntity, compliancetypes.RoleIssuer)
 	if err := c.planDataAsset(agents, fresh); err != nil {
 		return err
 	}
+	if !fresh {
+		// The cast is registered and licensed by the regulator's
+		// transactions in the setup block (castTxs), not here.
+		c.nextEntity = next
+		state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
+		return c.pickExportedMarket(state, agents)
+	}
+	issuerEntity := entity("Simulated Issuer SA", "LU", 0)
+	licence(c.issuer, issuerEntity, compliancetypes.RoleIssuer)
 	if c.dataAsset != "" {
 		// The contract mints the dataset's shares: an issuer, licensed
 		// under the issuer's entity.
@@ -395,11 +416,6 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 	state[compliancetypes.ModuleName] = cdc.MustMarshalJSON(comp)
 
 	ex := exchangetypes.DefaultGenesis()
-	if !fresh {
-		if err := cdc.UnmarshalJSON(state[exchangetypes.ModuleName], ex); err != nil {
-			return fmt.Errorf("simulation: --from-genesis: app_state.exchange: %w", err)
-		}
-	}
 	ex.Params.Authority = c.regulator.bech
 	if s.Market.MaxOrdersPerBlock > 0 {
 		ex.Params.MaxOrdersPerBlock = uint32(s.Market.MaxOrdersPerBlock)
@@ -426,8 +442,19 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 // setupTxs is block 1: the issuer creates the cash token and the asset and
 // mints both to every agent account, the regulator lists the market, every
 // agent account deposits.
-func (c *chain) setupTxs(agents []*agent) []tx {
+//
+// On an exported state (--from-genesis) it is castTxs instead (the
+// regulator licenses and funds the cast with the exported market's
+// denoms), then the same deposits.
+func (c *chain) setupTxs(agents []*agent) ([]tx, error) {
 	s := c.scn
+	if c.fromGenesis {
+		txs, err := c.castTxs(agents)
+		if err != nil {
+			return nil, err
+		}
+		return append(txs, c.depositTxs(agents)...), nil
+	}
 	issuer := c.issuer.bech
 	mint := []sdk.Msg{
 		&assetstypes.MsgCreateAsset{Issuer: issuer, Symbol: "eurc", Name: "Euro cash token", Decimals: 6,
@@ -455,6 +482,12 @@ func (c *chain) setupTxs(agents []*agent) []tx {
 			BandBps: m.BandBps, BandHaltBlocks: m.BandHaltBlocks, BreakerBps: m.BreakerBps, BreakerWindowBlocks: m.BreakerWindowBlocks,
 		}, Reason: "simulation: " + s.Name},
 	}})
+	return append(txs, c.depositTxs(agents)...), nil
+}
+
+// depositTxs: every agent account deposits 90% of its cash and inventory.
+func (c *chain) depositTxs(agents []*agent) []tx {
+	var txs []tx
 	for _, a := range agents {
 		for _, acc := range a.accounts {
 			txs = append(txs, tx{from: acc, agent: a, msgs: []sdk.Msg{
@@ -580,6 +613,12 @@ func (c *chain) queryCtx() sdk.Context {
 // trading the simulation's asset against its cash token (1 on a fresh
 // chain; after the exported markets with --from-genesis).
 func (c *chain) findMarket() error {
+	if c.fromGenesis { // the exported market picked at genesis
+		if _, err := c.app.ExchangeKeeper.Markets.Get(c.queryCtx(), c.market); err != nil {
+			return fmt.Errorf("simulation: --from-genesis: market %d: %w", c.market, err)
+		}
+		return nil
+	}
 	found := false
 	err := c.app.ExchangeKeeper.Markets.Walk(c.queryCtx(), nil, func(id uint64, m exchangetypes.Market) (bool, error) {
 		if m.BaseDenom == c.asset && m.QuoteDenom == c.cash {

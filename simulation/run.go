@@ -60,19 +60,29 @@ type Alert = surveillance.Alert
 
 // Result is everything a run produced; the report is written from it.
 type Result struct {
-	Label     string          `json:"label,omitempty"`
-	Scenario  string          `json:"scenario"`
-	Seed      uint64          `json:"seed"`
-	Blocks    []BlockMetrics  `json:"blocks"`
-	Summary   Summary         `json:"summary"`
-	Episodes  []*episode      `json:"ground_truth"`
-	Alerts    []Alert         `json:"alerts"`
-	Scores    []DetectorScore `json:"detector_scores,omitempty"`
-	AppHash   string          `json:"app_hash"`
-	Rules     []RuleSpec      `json:"rules,omitempty"`
-	Shocks    []ShockSpec     `json:"shocks,omitempty"`
-	Market    MarketSpec      `json:"market"`
-	AgentList []AgentInfo     `json:"agents"`
+	Label    string          `json:"label,omitempty"`
+	Scenario string          `json:"scenario"`
+	Seed     uint64          `json:"seed"`
+	Blocks   []BlockMetrics  `json:"blocks"`
+	Summary  Summary         `json:"summary"`
+	Episodes []*episode      `json:"ground_truth"`
+	Alerts   []Alert         `json:"alerts"`
+	Scores   []DetectorScore `json:"detector_scores,omitempty"`
+	AppHash  string          `json:"app_hash"`
+	Rules    []RuleSpec      `json:"rules,omitempty"`
+	Shocks   []ShockSpec     `json:"shocks,omitempty"`
+	Market   MarketSpec      `json:"market"`
+	// MarketID is the market the cast traded: the simulation's own on a
+	// fresh chain, the exported one with --from-genesis.
+	MarketID uint64 `json:"market_id"`
+	// FillsByMarket counts the run's fills per market id.
+	FillsByMarket map[uint64]int `json:"fills_by_market"`
+	// GenesisFunded (--from-genesis) lists the exported market's denoms
+	// credited to the cast at genesis because the authority cannot move
+	// them (not restricted assets); the others were force-transferred
+	// from their holders in the setup block.
+	GenesisFunded []string    `json:"genesis_funded,omitempty"`
+	AgentList     []AgentInfo `json:"agents"`
 
 	scn *Scenario
 }
@@ -117,10 +127,6 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	}
 	defer c.close()
 	c.agents = agents
-	det := opt.Detector
-	if det == nil && opt.Surveillance {
-		det = newEngine(s, c)
-	}
 	for _, a := range agents {
 		if !a.abusive() {
 			c.recipients = append(c.recipients, a.accounts...)
@@ -141,7 +147,11 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 			byAddr[acc.bech] = a
 		}
 	}
-	setup, err := c.deliver(1, nil, c.setupTxs(agents))
+	stxs, err := c.setupTxs(agents)
+	if err != nil {
+		return nil, err
+	}
+	setup, err := c.deliver(1, nil, stxs)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +163,25 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	if err := c.findMarket(); err != nil {
 		return nil, err
 	}
+	// After the setup block: on an exported state it registered the
+	// cast's entities and their parents.
+	for i, a := range agents {
+		res.AgentList[i].Entity = a.accounts[0].entity
+	}
+	res.MarketID, res.FillsByMarket, res.GenesisFunded = c.market, map[uint64]int{}, c.genesisFunded
+	det := opt.Detector
+	if det == nil && opt.Surveillance {
+		det = newEngine(s, c)
+	}
 	c.ownerIDs(agents)
+	if c.startPrice > 0 {
+		// The exported market's last price starts the price path (a
+		// copy: the caller's scenario is not changed).
+		sc := *s
+		sc.Market.StartPrice = c.startPrice
+		s = &sc
+		c.scn = s
+	}
 	path := newPricePath(s, seed)
 	flow := seededRand(seed, "block-order")
 	oracleRng := seededRand(seed, "oracle-noise")
@@ -258,6 +286,9 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		for _, ev := range events {
 			if ev.Type != "exchange_fill" {
 				continue
+			}
+			if mid, ok := attrUint(ev, "market"); ok {
+				res.FillsByMarket[mid]++
 			}
 			qty, _ := attrUint(ev, "qty")
 			taker, maker := attrStr(ev, "taker"), attrStr(ev, "maker")
