@@ -165,3 +165,67 @@ func isModuleAccount(st map[string]map[string]any, b map[string]any) bool {
 	}
 	return false
 }
+
+// TestFromGenesisForceTransfersRestrictedAssets: when the exported
+// market's denoms are restricted assets (a live venue's securities), the
+// simulated regulator funds the cast by MsgForceTransfer from their
+// holders in the setup block, nothing is credited at genesis, and the cast
+// trades the exported market.
+func TestFromGenesisForceTransfersRestrictedAssets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two simulation runs")
+	}
+	dir := t.TempDir()
+	s, err := ParseScenario("small", []byte(small))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(dir, "first.json")
+	if _, err := Run(s, Options{Seed: 3, ExportGenesis: first}); err != nil {
+		t.Fatal(err)
+	}
+	// The same export with every asset restricted.
+	g, err := genutiltypes.AppGenesisFromFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]json.RawMessage
+	if err := json.Unmarshal(g.AppState, &st); err != nil {
+		t.Fatal(err)
+	}
+	var assets map[string]any
+	if err := json.Unmarshal(st["assets"], &assets); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range assets["assets"].([]any) {
+		a.(map[string]any)["restricted"] = true
+		n++
+	}
+	if n < 2 {
+		t.Fatalf("the export has %d assets, want the market's two", n)
+	}
+	if st["assets"], err = json.Marshal(assets); err != nil {
+		t.Fatal(err)
+	}
+	if g.AppState, err = json.Marshal(st); err != nil {
+		t.Fatal(err)
+	}
+	restricted := filepath.Join(dir, "restricted.json")
+	if err := g.SaveAs(restricted); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(s, Options{Seed: 5, Blocks: 4, FromGenesis: restricted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.GenesisFunded) != 0 {
+		t.Errorf("denoms credited at genesis: %v, want none (all restricted)", r.GenesisFunded)
+	}
+	if !r.Summary.InvariantsOK {
+		t.Fatalf("invariants broken: %v", r.Summary.BrokenInvariants)
+	}
+	if r.MarketID != 1 || r.FillsByMarket[1] == 0 || len(r.FillsByMarket) != 1 {
+		t.Fatalf("the cast did not trade the exported market 1: market %d, fills by market %v", r.MarketID, r.FillsByMarket)
+	}
+}
