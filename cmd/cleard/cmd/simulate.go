@@ -45,9 +45,12 @@ with both side by side (metrics-A.csv, metrics-B.csv, ...).
 --from-genesis FILE starts from an exported state (the output of cleard export)
 instead of a fresh genesis: its accounts, balances, entities, licences, markets,
 books and feeds are kept, the blocks continue from its height, its validators
-vote; the scenario's cast is added (new accounts, entities and licences, the
-simulated regulator as authority) and trades a market of its own, listed with
-the next free id. --export-genesis FILE writes the state after the last block
+vote. The scenario's cast trades the exported market (the lowest active
+continuous one) and its oracle feed: its accounts and the simulated regulator as
+authority are added at genesis; in block 1 the regulator registers and licenses
+the agents (MsgRegisterEntity, MsgGrantLicence) and funds them with the market's
+denoms by MsgForceTransfer from their holders (unrestricted denoms, which no
+authority can move, are credited at genesis: result.json genesis_funded). --export-genesis FILE writes the state after the last block
 in the same format (to chain runs, or to inspect it).`,
 		Example: `  cleard simulate --scenario simulation/scenarios/flash-crash.yaml --seed 7 --blocks 300 --out /tmp/sim
   cleard simulate --compare band-10.yaml band-20.yaml --seed 7 --out /tmp/cmp`,
