@@ -142,30 +142,6 @@ func TestFromGenesisStartsAtTheExportedState(t *testing.T) {
 	}
 }
 
-// key names a balance entry: bank's by address, the exchange's by address
-// and denom.
-func key(b map[string]any) string {
-	bz, _ := json.Marshal([]any{b["address"], b["denom"]})
-	return string(bz)
-}
-
-// isModuleAccount: module accounts (fee collector, distribution, the
-// exchange's escrow, ...) move every block; the test compares the
-// traders' accounts.
-func isModuleAccount(st map[string]map[string]any, b map[string]any) bool {
-	a, ok := b["address"].(string)
-	if !ok {
-		return false
-	}
-	for _, acc := range st["auth"]["accounts"].([]any) {
-		am := acc.(map[string]any)
-		if am["@type"] == "/cosmos.auth.v1beta1.ModuleAccount" && am["base_account"].(map[string]any)["address"] == a {
-			return true
-		}
-	}
-	return false
-}
-
 // TestFromGenesisForceTransfersRestrictedAssets: when the exported
 // market's denoms are restricted assets (a live venue's securities), the
 // simulated regulator funds the cast by MsgForceTransfer from their
