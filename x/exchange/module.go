@@ -27,8 +27,10 @@ import (
 )
 
 // ConsensusVersion is the module's state version: 2 stores levels,
-// balances and carried-over commands in the binary encodings (1: protobuf).
-const ConsensusVersion = 2
+// balances and carried-over commands in the binary encodings (1: protobuf);
+// 3 stores the carry-over queue as one value per block (2: one key per
+// command and an index).
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic = AppModule{}
@@ -105,6 +107,11 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 		return keeper.NewMigrator(am.keeper).Migrate1to2(ctx)
 	}); err != nil {
 		panic(fmt.Sprintf("%s: registering migration 1 to 2: %v", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, func(ctx sdk.Context) error {
+		return keeper.NewMigrator(am.keeper).Migrate2to3(ctx)
+	}); err != nil {
+		panic(fmt.Sprintf("%s: registering migration 2 to 3: %v", types.ModuleName, err))
 	}
 }
 

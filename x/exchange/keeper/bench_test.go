@@ -21,13 +21,22 @@ import (
 // work and the GC work it caused), which other load on the machine distorts
 // less than ms/block.
 //
-//	go test ./x/exchange/keeper -run '^$' -bench EndBlock -benchtime 20x
+// Sub-benchmarks: blocks of 10k orders (DESIGN.md §8's budget) and of 5k
+// (max_proposal_orders, the most a node's block carries).
+//
+//	go test ./x/exchange/keeper -run '^$' -bench 'EndBlock$' -benchtime 20x
 func BenchmarkEndBlock(b *testing.B) {
+	for _, n := range []int{10_000, 5_000} {
+		b.Run(fmt.Sprintf("orders=%d", n), func(b *testing.B) { benchEndBlock(b, n) })
+	}
+}
+
+// benchEndBlock runs BenchmarkEndBlock with perBlock orders a block.
+func benchEndBlock(b *testing.B, perBlock int) {
 	const (
-		traders  = 1000
-		resting  = 100_000
-		perBlock = 10_000
-		mid      = 100_000
+		traders = 1000
+		resting = 100_000
+		mid     = 100_000
 	)
 	defer func(v bool) { *keeper.VerifyLevels = v }(*keeper.VerifyLevels)
 	*keeper.VerifyLevels = false // a test-only self-check
@@ -98,12 +107,14 @@ func BenchmarkEndBlock(b *testing.B) {
 		b.StopTimer()
 		queueBlock()
 		b.StartTimer()
+		stop := blockProfile(b, b.Name())
 		start, cpu0 := time.Now(), processCPU()
 		if err := c.k.EndBlock(c.ctx); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(start)
 		cpu += processCPU() - cpu0
+		stop()
 		b.StopTimer()
 		c.cms.Commit()
 		c.height++
@@ -220,11 +231,16 @@ func benchAdversarial(b *testing.B, budget, orders uint32) {
 	var cpuAt [3]time.Duration // per timed block of an iteration
 	pos := 0
 	endBlock := func(timed bool, total *time.Duration, slowest *time.Duration) {
+		stop := func() {}
+		if timed {
+			stop = blockProfile(b, fmt.Sprintf("%s-block%d", b.Name(), pos%3+1))
+		}
 		start, cpu0 := time.Now(), processCPU()
 		if err := c.k.EndBlock(c.ctx); err != nil {
 			b.Fatal(err)
 		}
 		d, cpu := time.Since(start), processCPU()-cpu0
+		stop()
 		if timed {
 			b.StopTimer()
 			*total += d

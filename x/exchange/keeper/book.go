@@ -87,6 +87,9 @@ func (k Keeper) ensureLoaded(ctx context.Context) error {
 	if err := k.loadStatuses(ctx); err != nil {
 		return err
 	}
+	if err := k.loadCarried(ctx); err != nil {
+		return err
+	}
 	for _, b := range k.mem.books {
 		b.Checkpoint()
 	}

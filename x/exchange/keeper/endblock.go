@@ -1,11 +1,9 @@
 package keeper
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math/big"
-	"slices"
 	"strconv"
 
 	"cosmossdk.io/collections"
@@ -64,7 +62,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	bud.spend(used)
-	cmds, seqs, carry, err := k.collectCommands(ctx, int(params.MaxOrdersPerBlock))
+	cmds, cr, carry, err := k.collectCommands(ctx, int(params.MaxOrdersPerBlock))
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		}
 		bud.spend(r.used)
 	}
-	if err := k.carryOver(ctx, cmds, seqs, deferred, carry); err != nil {
+	if err := k.carryOver(ctx, sdkCtx.BlockHeight(), cmds, cr, deferred, carry); err != nil {
 		return err
 	}
 	if err := led.flush(ctx); err != nil {
@@ -108,7 +106,7 @@ func (k Keeper) EndBlock(ctx context.Context) error {
 		return err
 	}
 	k.mem.cmds = clearCommands(cmds)
-	k.mem.eb.seqs = seqs[:0]
+	cr.rest = clearCommands(cr.rest)
 	k.mem.height = sdkCtx.BlockHeight()
 	return nil
 }
@@ -130,190 +128,6 @@ func mergeSorted(a, b []int) []int {
 		}
 	}
 	return out
-}
-
-// collectCommands returns up to budget commands: those carried over from
-// earlier blocks first (seqs holds their pending-queue keys plus one, 0 for
-// this block's), then this block's queue; carry is the rest of this block's
-// queue, which carryOver writes to the pending queue after the markets ran
-// (behind the commands they deferred). The carried-over commands stay in the
-// pending queue until carryOver knows which ran.
-func (k Keeper) collectCommands(ctx context.Context, budget int) (cmds []types.QueuedCommand, seqs []uint64, carry []types.QueuedCommand, err error) {
-	cmds = k.mem.cmds[:0]
-	seqs = k.mem.eb.seqs[:0]
-	err = k.Pending.Walk(ctx, nil, func(n uint64, c types.QueuedCommand) (bool, error) {
-		if len(cmds) >= budget {
-			return true, nil
-		}
-		cmds = append(cmds, c)
-		seqs = append(seqs, n+1)
-		return false, nil
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	err = k.Queue.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
-		if len(cmds) < budget {
-			cmds = append(cmds, c)
-			seqs = append(seqs, 0)
-		} else {
-			carry = append(carry, c)
-		}
-		return false, nil
-	})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return cmds, seqs, carry, nil
-}
-
-// deferral is a command a market did not run: its position in the block's
-// commands and the market (a mass cancel of every market carries over per
-// market).
-type deferral struct {
-	pos    int
-	market uint64
-}
-
-// carryOver updates the pending queue after the markets ran: the
-// carried-over commands that ran leave it; those deferred again stay under
-// their keys, untouched (no store write: a command held for several blocks
-// costs its decoding only), or rewritten in place when a mass cancel of
-// every market is now deferred by one market only; this block's deferred
-// commands follow under new keys, in arrival order, then carry, this
-// block's queue beyond max_orders_per_block. This keeps the queue's order:
-// arrival order, deferred commands ahead of everything still pending (this
-// block's commands are collected only when nothing was left pending).
-//
-// A mass cancel of every market that several markets deferred becomes one
-// command per market: then the collected carried-over commands are
-// rewritten as before (carryOverRewrite).
-func (k Keeper) carryOver(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []deferral, carry []types.QueuedCommand) error {
-	slices.SortFunc(deferred, func(a, b deferral) int {
-		if a.pos != b.pos {
-			return a.pos - b.pos
-		}
-		return cmp.Compare(a.market, b.market)
-	})
-	for i := 1; i < len(deferred); i++ {
-		if deferred[i].pos == deferred[i-1].pos {
-			return k.carryOverRewrite(ctx, cmds, seqs, deferred, carry)
-		}
-	}
-	put := func(c *types.QueuedCommand) error {
-		n, err := k.PendingSeq.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if err := k.Pending.Set(ctx, n, *c); err != nil {
-			return err
-		}
-		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			return k.PendingIDs.Set(ctx, c.Order.Id, *c)
-		}
-		return nil
-	}
-	d := 0
-	for i := range cmds {
-		held := d < len(deferred) && deferred[d].pos == i
-		var market uint64
-		if held {
-			market = deferred[d].market
-			d++
-		}
-		c := &cmds[i]
-		switch {
-		case seqs[i] != 0 && !held:
-			if err := k.Pending.Remove(ctx, seqs[i]-1); err != nil {
-				return err
-			}
-			if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-				if err := k.PendingIDs.Remove(ctx, c.Order.Id); err != nil {
-					return err
-				}
-			}
-		case seqs[i] != 0 && c.MarketId == 0:
-			// An all-markets mass cancel only one market deferred.
-			cc := *c
-			cc.MarketId = market
-			if err := k.Pending.Set(ctx, seqs[i]-1, cc); err != nil {
-				return err
-			}
-		case seqs[i] == 0 && held:
-			cc := *c
-			if cc.MarketId == 0 {
-				cc.MarketId = market
-			}
-			if err := put(&cc); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range carry {
-		if err := put(&carry[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// carryOverRewrite is carryOver when a command is split per market: the
-// collected carried-over commands leave the pending queue, then the
-// deferred commands are written in arrival order (a mass cancel of every
-// market as one command per market that deferred it) under the keys of the
-// collected carried-over commands, smallest first (a new key only when those
-// run out, which can only happen when nothing was left pending), ahead of
-// everything still pending; then carry.
-func (k Keeper) carryOverRewrite(ctx context.Context, cmds []types.QueuedCommand, seqs []uint64, deferred []deferral, carry []types.QueuedCommand) error {
-	var keys []uint64 // collected carried-over keys, ascending
-	for i, n := range seqs {
-		if n == 0 {
-			continue
-		}
-		keys = append(keys, n-1)
-		if err := k.Pending.Remove(ctx, n-1); err != nil {
-			return err
-		}
-		if cmds[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			if err := k.PendingIDs.Remove(ctx, cmds[i].Order.Id); err != nil {
-				return err
-			}
-		}
-	}
-	put := func(c *types.QueuedCommand) error {
-		var n uint64
-		if len(keys) > 0 {
-			n, keys = keys[0], keys[1:]
-		} else {
-			var err error
-			if n, err = k.PendingSeq.Next(ctx); err != nil {
-				return err
-			}
-		}
-		if err := k.Pending.Set(ctx, n, *c); err != nil {
-			return err
-		}
-		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			return k.PendingIDs.Set(ctx, c.Order.Id, *c)
-		}
-		return nil
-	}
-	for _, d := range deferred {
-		c := cmds[d.pos]
-		if c.MarketId == 0 {
-			c.MarketId = d.market
-		}
-		if err := put(&c); err != nil {
-			return err
-		}
-	}
-	keys = nil
-	for i := range carry {
-		if err := put(&carry[i]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // clearCommands empties a command buffer for reuse, dropping the strings it

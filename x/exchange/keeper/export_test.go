@@ -11,3 +11,6 @@ var VerifyLevels = &verifyLevels
 
 // CancelReasonOf is cancelReason of a sweep task with the given cause.
 func CancelReasonOf(cause string) string { return cancelReason(&types.SweepTask{Cause: cause}) }
+
+// EncodeCarry is encodeCarry (a Carry value of cmds).
+func EncodeCarry(cmds []types.QueuedCommand) ([]byte, error) { return encodeCarry(nil, cmds) }

@@ -75,19 +75,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	for _, c := range gs.Pending {
-		n, err := k.PendingSeq.Next(ctx)
-		if err != nil {
-			return err
-		}
-		if err := k.Pending.Set(ctx, n, c); err != nil {
-			return err
-		}
-		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			if err := k.PendingIDs.Set(ctx, c.Order.Id, c); err != nil {
-				return err
-			}
-		}
+	// The carry-over queue: one value (carry.go), before any block's.
+	if err := k.setCarry(ctx, 0, gs.Pending); err != nil {
+		return err
 	}
 	for _, h := range gs.Heartbeats {
 		addr, err := sdk.AccAddressFromBech32(h.Owner)

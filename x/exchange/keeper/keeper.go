@@ -50,9 +50,10 @@ type Keeper struct {
 	// orders in FIFO order, in the binary encoding of types.EncodeLevel.
 	Levels       collections.Map[collections.Triple[uint64, uint32, int64], []byte]
 	BookMetas    collections.Map[uint64, types.BookMeta]
-	Pending      collections.Map[uint64, types.QueuedCommand]
-	PendingSeq   collections.Sequence
-	PendingIDs   collections.Map[uint64, types.QueuedCommand]
+	// Carry: the carry-over queue, one value per block that wrote one
+	// (carry.go); Pending is its read-only view in queue order.
+	Carry        collections.Map[int64, []byte]
+	Pending      CarryQueue
 	Trades       collections.Map[collections.Pair[uint64, uint64], types.Trade]
 	Volume       collections.Map[collections.Pair[uint64, uint64], types.VolumeBucket]
 	Heartbeats   collections.Map[sdk.AccAddress, types.Heartbeat]
@@ -118,7 +119,10 @@ type memState struct {
 	statusAt  map[uint64]int64
 	statusCID map[statusClientKey]uint64
 	owners    map[uint64]ownerInfo
-	height    int64 // last EndBlock height run
+	// carried: order id → the carried-over place (carry.go). Rebuilt from
+	// Carry at load.
+	carried map[uint64]types.QueuedCommand
+	height  int64 // last EndBlock height run
 	// heightStr is the EndBlock height in decimal (fill events).
 	heightStr string
 
@@ -200,9 +204,7 @@ func NewKeeper(
 		Levels: collections.NewMap(sb, types.LevelsKey, "levels",
 			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), types.RawBytesValue),
 		BookMetas:  collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
-		Pending:    collections.NewMap(sb, types.PendingKey, "pending", collections.Uint64Key, cmdValue),
-		PendingSeq: collections.NewSequence(sb, types.PendingSeqKey, "pending_seq"),
-		PendingIDs: collections.NewMap(sb, types.PendingIDsKey, "pending_ids", collections.Uint64Key, cmdValue),
+		Carry:      collections.NewMap(sb, types.CarryKey, "carry", collections.Int64Key, collections.BytesValue),
 		Trades: collections.NewMap(sb, types.TradesKey, "trades",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.Trade](cdc)),
 		Volume: collections.NewMap(sb, types.VolumeKey, "volume",
@@ -236,6 +238,7 @@ func NewKeeper(
 		panic(err)
 	}
 	k.TSchema = tschema
+	k.Pending = CarryQueue{k: &k}
 	return k
 }
 
@@ -249,6 +252,7 @@ func newMemState() *memState {
 		statusAt:  map[uint64]int64{},
 		statusCID: map[statusClientKey]uint64{},
 		owners:    map[uint64]ownerInfo{},
+		carried:   map[uint64]types.QueuedCommand{},
 		encoded:   map[uint64]map[matching.LevelKey][]byte{},
 	}
 }

@@ -85,3 +85,50 @@ func (m Migrator) Migrate1to2(ctx context.Context) error {
 	m.k.mem.mu.Unlock()
 	return nil
 }
+
+// Migrate2to3 moves the carry-over queue from version 2's layout (one key
+// per command under PendingKey, its sequence under PendingSeqKey and an
+// index of the places under PendingIDsKey) into one Carry value (carry.go)
+// at key 0, ahead of any block's, in the same order, and deletes the old
+// keys. The in-memory index is rebuilt on the next block.
+func (m Migrator) Migrate2to3(ctx context.Context) error {
+	kv := m.k.storeService.OpenKVStore(ctx)
+	var cmds []types.QueuedCommand
+	var dead [][]byte
+	for _, prefix := range [][]byte{types.PendingKey.Bytes(), types.PendingSeqKey.Bytes(), types.PendingIDsKey.Bytes()} {
+		end := append([]byte{}, prefix...)
+		end[len(end)-1]++
+		it, err := kv.Iterator(prefix, end)
+		if err != nil {
+			return err
+		}
+		for ; it.Valid(); it.Next() {
+			if string(prefix) == string(types.PendingKey.Bytes()) {
+				var c types.QueuedCommand
+				if err := types.DecodeCommand(it.Value(), &c); err != nil {
+					it.Close()
+					return errorsmod.Wrapf(err, "migrating carried-over command %x", it.Key())
+				}
+				cmds = append(cmds, c)
+			}
+			dead = append(dead, append([]byte{}, it.Key()...))
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
+	}
+	for _, key := range dead {
+		if err := kv.Delete(key); err != nil {
+			return err
+		}
+	}
+	if len(cmds) > 0 {
+		if err := m.k.setCarry(ctx, 0, cmds); err != nil {
+			return err
+		}
+	}
+	m.k.mem.mu.Lock()
+	m.k.mem.loaded = false
+	m.k.mem.mu.Unlock()
+	return nil
+}

@@ -436,13 +436,13 @@ func (k Keeper) findOrder(ctx context.Context, marketID, orderID uint64) (types.
 	if c, err := k.QueueIDs.Get(ctx, orderID); err == nil {
 		return c.Order, c.MarketId == marketID, nil
 	}
-	if c, err := k.PendingIDs.Get(ctx, orderID); err == nil {
-		return c.Order, c.MarketId == marketID, nil
-	}
 	k.mem.mu.Lock()
 	defer k.mem.mu.Unlock()
 	if err := k.ensureLoaded(ctx); err != nil {
 		return types.LevelOrder{}, false, err
+	}
+	if c, ok := k.carriedPlace(orderID); ok {
+		return c.Order, c.MarketId == marketID, nil
 	}
 	b := k.mem.books[marketID]
 	if b == nil {
@@ -592,24 +592,15 @@ func (k Keeper) liveByClientID(ctx context.Context, ownerID uint64, cid string) 
 		return id, true, nil
 	}
 	k.mem.mu.RLock()
-	loaded := k.mem.loaded
-	id, ok := k.mem.byClient[clientKey{ownerID, cid}]
-	k.mem.mu.RUnlock()
-	if !loaded {
+	defer k.mem.mu.RUnlock()
+	if !k.mem.loaded {
 		return 0, false, errNotLoaded
 	}
-	if ok {
+	if id, ok := k.mem.byClient[clientKey{ownerID, cid}]; ok {
 		return uint64(id), true, nil
 	}
-	var found uint64
-	err := k.PendingIDs.Walk(ctx, nil, func(id uint64, c types.QueuedCommand) (bool, error) {
-		if c.Order.OwnerId == ownerID && c.Order.ClientOrderId == cid {
-			found = id
-			return true, nil
-		}
-		return false, nil
-	})
-	return found, found != 0, err
+	found, ok := k.carriedByClientID(ownerID, cid)
+	return found, ok, nil
 }
 
 // MassCancel queues the cancellation of every order of owner on side
@@ -756,21 +747,24 @@ func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side ty
 		return (marketID == 0 || market == marketID) && (side == types.Side_SIDE_UNSPECIFIED || s == side)
 	}
 	found := false
-	for _, idx := range []collections.Map[uint64, types.QueuedCommand]{k.QueueIDs, k.PendingIDs} {
-		if err := idx.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
-			found = c.Order.OwnerId == ownerID && match(c.MarketId, c.Order.Side)
-			return found, nil
-		}); err != nil {
-			return false, err
-		}
-		if found {
-			return true, nil
-		}
+	if err := k.QueueIDs.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
+		found = c.Order.OwnerId == ownerID && match(c.MarketId, c.Order.Side)
+		return found, nil
+	}); err != nil {
+		return false, err
+	}
+	if found {
+		return true, nil
 	}
 	k.mem.mu.Lock()
 	defer k.mem.mu.Unlock()
 	if err := k.ensureLoaded(ctx); err != nil {
 		return false, err
+	}
+	for _, c := range k.mem.carried { // a yes or no: the order does not matter
+		if c.Order.OwnerId == ownerID && match(c.MarketId, c.Order.Side) {
+			return true, nil
+		}
 	}
 	engSide := types.EngineSide(side)
 	check := func(b *matching.Book) {

@@ -277,13 +277,14 @@ func (q Querier) orderStatus(ctx context.Context, id uint64) (types.OrderStatus,
 	if c, err := q.QueueIDs.Get(ctx, id); err == nil {
 		return cmdStatus(c), nil
 	}
-	if c, err := q.PendingIDs.Get(ctx, id); err == nil {
-		return cmdStatus(c), nil
-	}
 	q.mem.mu.RLock()
 	if !q.mem.loaded {
 		q.mem.mu.RUnlock()
 		return types.OrderStatus{}, status.Error(codes.Unavailable, errNotLoaded.Error())
+	}
+	if c, ok := q.carriedPlace(id); ok {
+		q.mem.mu.RUnlock()
+		return cmdStatus(c), nil
 	}
 	for market, b := range q.mem.books {
 		if o, ok := b.Order(matching.OrderID(id)); ok {

@@ -164,7 +164,13 @@ func (k Keeper) isQueued(ctx context.Context, id uint64) (bool, error) {
 	if ok, err := k.QueueIDs.Has(ctx, id); err != nil || ok {
 		return ok, err
 	}
-	return k.PendingIDs.Has(ctx, id)
+	k.mem.mu.Lock()
+	defer k.mem.mu.Unlock()
+	if err := k.ensureLoaded(ctx); err != nil {
+		return false, err
+	}
+	_, ok := k.carriedPlace(id)
+	return ok, nil
 }
 
 // sweepState is what this block's sweep tells the market runs.
@@ -440,16 +446,9 @@ func (k Keeper) audit(ctx sdk.Context, actor, action, subject, details string) {
 // locks released, each rejected with the owner's reason) in one pass over
 // the pending queue, and returns how many.
 func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledger, mm map[uint64]bool, params types.Params, owners map[uint64]string) (int, error) {
-	type pend struct {
-		seq uint64
-		cmd types.QueuedCommand
-	}
-	var drop []pend
-	err := k.Pending.Walk(ctx, nil, func(seq uint64, c types.QueuedCommand) (bool, error) {
-		if _, ok := owners[c.Order.OwnerId]; ok && (c.Kind == types.CommandKind_COMMAND_KIND_PLACE || c.Kind == types.CommandKind_COMMAND_KIND_MODIFY) {
-			drop = append(drop, pend{seq, c})
-		}
-		return false, nil
+	drop, err := k.dropCarried(ctx, func(c *types.QueuedCommand) bool {
+		_, ok := owners[c.Order.OwnerId]
+		return ok && (c.Kind == types.CommandKind_COMMAND_KIND_PLACE || c.Kind == types.CommandKind_COMMAND_KIND_MODIFY)
 	})
 	if err != nil || len(drop) == 0 {
 		return 0, err
@@ -458,23 +457,15 @@ func (k Keeper) rejectPending(ctx sdk.Context, markets []types.Market, led *ledg
 	for _, m := range markets {
 		runs[m.Id] = nil
 		for i := range drop {
-			if drop[i].cmd.MarketId == m.Id && runs[m.Id] == nil {
+			if drop[i].MarketId == m.Id && runs[m.Id] == nil {
 				runs[m.Id] = k.newRun(ctx, m, led, mm, params)
 			}
 		}
 	}
 	for i := range drop {
 		p := &drop[i]
-		if err := k.Pending.Remove(ctx, p.seq); err != nil {
-			return 0, err
-		}
-		if p.cmd.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			if err := k.PendingIDs.Remove(ctx, p.cmd.Order.Id); err != nil {
-				return 0, err
-			}
-		}
-		if r := runs[p.cmd.MarketId]; r != nil {
-			r.reject(&p.cmd, owners[p.cmd.Order.OwnerId])
+		if r := runs[p.MarketId]; r != nil {
+			r.reject(p, owners[p.Order.OwnerId])
 			if r.err != nil {
 				return 0, r.err
 			}

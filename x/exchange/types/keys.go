@@ -45,6 +45,11 @@ var (
 	// RateLimitsKey: account → its order rate-limit window (ratelimit.go);
 	// prefixes from 60 are the market makers'.
 	RateLimitsKey = collections.NewPrefix(60)
+	// CarryKey: the carry-over queue, one value per block that wrote one
+	// (keeper/carry.go); it replaced PendingKey, PendingSeqKey and
+	// PendingIDsKey (one key per command and its index; consensus version
+	// 3), which are retired. Prefixes from 80 are the block budget's.
+	CarryKey = collections.NewPrefix(80)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)

@@ -1,0 +1,47 @@
+package keeper_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// blockProfiles counts the profiles blockProfile wrote, for unique names.
+var blockProfiles atomic.Int64
+
+// blockProfile starts a CPU profile of one timed block when the environment
+// variable BENCH_BLOCK_PROFILE names a directory, and returns the function
+// that stops it (a no-op otherwise). Unlike go test -cpuprofile, which also
+// samples the untimed set-up (placing the resting book), the profiles hold
+// only the timed EndBlocks; pprof merges several:
+//
+//	BENCH_BLOCK_PROFILE=/tmp/p go test ./x/exchange/keeper -run '^$' -bench 'EndBlock$' -benchtime 3x
+//	go tool pprof -top /tmp/p/BenchmarkEndBlock_orders=10000-*.pprof
+func blockProfile(b testing.TB, name string) (stop func()) {
+	dir := os.Getenv("BENCH_BLOCK_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%03d.pprof", strings.ReplaceAll(name, "/", "_"), blockProfiles.Add(1)))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

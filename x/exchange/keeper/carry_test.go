@@ -1,0 +1,67 @@
+package keeper_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+
+	"github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// TestCarryOverWritesBounded queues n one-lot asks at one price with
+// max_orders_per_block 1, so that n-1 carry over, and counts the KV writes
+// and deletes (through a gas config that charges exactly one unit for
+// each) of the block that carries them over and of the block that runs
+// them all: both must not grow with n. On the layout of one key per
+// command (and one per place in the index), they grew by about three per
+// carried command.
+func TestCarryOverWritesBounded(t *testing.T) {
+	counted := storetypes.GasConfig{WriteCostFlat: 1, DeleteCost: 1}
+	writes := func(n int) (carrying, draining uint64) {
+		c := newChain(t)
+		p := types.DefaultParams()
+		p.MaxOrdersPerBlock = 1
+		require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+		id := c.createMarket(stdMarket())
+		a := c.account("alice", 1, false, coin("ubase", 1_000_000_000))
+		c.deposit(a, coin("ubase", 1_000_000_000))
+		for i := 0; i < n; i++ {
+			c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1))
+		}
+		block := func() uint64 {
+			ctx := c.ctx.WithKVGasConfig(counted).WithGasMeter(storetypes.NewInfiniteGasMeter())
+			require.NoError(t, c.k.BeginBlock(ctx))
+			require.NoError(t, c.k.EndBlock(ctx))
+			require.NoError(t, c.k.CheckBalanceInvariant(c.ctx))
+			w := ctx.GasMeter().GasConsumed()
+			c.cms.Commit()
+			c.height++
+			c.ctx = c.newCtx()
+			return w
+		}
+		carrying = block()
+		carried := 0
+		require.NoError(t, c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) {
+			carried++
+			return false, nil
+		}))
+		require.Equal(t, n-1, carried, "commands carried over")
+		p.MaxOrdersPerBlock = uint32(n)
+		require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+		draining = block()
+		carried = 0
+		require.NoError(t, c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) {
+			carried++
+			return false, nil
+		}))
+		require.Zero(t, carried, "commands still carried over")
+		return carrying, draining
+	}
+	c10, d10 := writes(10)
+	c400, d400 := writes(400)
+	t.Logf("writes: carrying 10: %d, 400: %d; draining 10: %d, 400: %d", c10, c400, d10, d400)
+	require.LessOrEqual(t, c400, c10+2, "writes of the block carrying 399 commands over vs 9")
+	require.LessOrEqual(t, d400, d10+2, "writes of the block running 399 carried-over commands vs 9")
+}
