@@ -48,8 +48,8 @@ type Keeper struct {
 	OrderSeq   collections.Sequence
 	// Levels: one key per (market, level kind, price) holding the level's
 	// orders in FIFO order, in the binary encoding of types.EncodeLevel.
-	Levels       collections.Map[collections.Triple[uint64, uint32, int64], []byte]
-	BookMetas    collections.Map[uint64, types.BookMeta]
+	Levels    collections.Map[collections.Triple[uint64, uint32, int64], []byte]
+	BookMetas collections.Map[uint64, types.BookMeta]
 	// Carry: the carry-over queue, one value per block that wrote one
 	// (carry.go); Pending is its read-only view in queue order.
 	Carry        collections.Map[int64, []byte]
@@ -203,8 +203,8 @@ func NewKeeper(
 		OrderSeq:   collections.NewSequence(sb, types.OrderSeqKey, "order_seq"),
 		Levels: collections.NewMap(sb, types.LevelsKey, "levels",
 			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Int64Key), types.RawBytesValue),
-		BookMetas:  collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
-		Carry:      collections.NewMap(sb, types.CarryKey, "carry", collections.Int64Key, collections.BytesValue),
+		BookMetas: collections.NewMap(sb, types.BookMetasKey, "book_metas", collections.Uint64Key, codec.CollValue[types.BookMeta](cdc)),
+		Carry:     collections.NewMap(sb, types.CarryKey, "carry", collections.Int64Key, collections.BytesValue),
 		Trades: collections.NewMap(sb, types.TradesKey, "trades",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.Trade](cdc)),
 		Volume: collections.NewMap(sb, types.VolumeKey, "volume",
