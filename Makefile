@@ -139,3 +139,8 @@ test-sim-scenarios: deps ## Scenario determinism (byte-identical outputs), bad-f
 
 test-replay: build ## cleard replay-block on a real node: re-executed fills equal the committed ones
 	E2E_CLEARD=$(BUILDDIR)/cleard go test ./tests/e2e -run '^TestReplayBlockEqualsCommitted$$' -count=1 -v -timeout 20m
+
+.PHONY: bench-wasmd
+BENCH_WASMD_FLAGS ?= --accounts 1000 --send-rate 300 --duration 30s --drain 120s
+bench-wasmd: build ## Bank sends on a stock wasmd node of our go.mod's versions (built once into build/wasmd-stock), same load tool: tx/s, block interval, CPU per send (scripts/bench-wasmd.sh --help)
+	@bash scripts/bench-wasmd.sh $(BENCH_WASMD_FLAGS)

@@ -65,6 +65,9 @@ type chain struct {
 	txc      txtypes.ServiceClient
 	txConfig client.TxConfig
 	http     *http.Client
+	// foreign is set when the node is not ClearChain (clear-load foreign
+	// run): its bech32 prefix and fees (foreign.go).
+	foreign *foreignChain
 }
 
 // loopbackOnly refuses any address that is not a loopback IP or localhost:
@@ -192,7 +195,7 @@ func (c *chain) waitHeight(ctx context.Context, h int64, timeout time.Duration) 
 
 // refresh reads the account's number and sequence from the chain.
 func (c *chain) refresh(ctx context.Context, a *account) error {
-	res, err := authtypes.NewQueryClient(c.conn).AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: a.addr.String()})
+	res, err := authtypes.NewQueryClient(c.conn).AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: c.address(a)})
 	if err != nil {
 		return fmt.Errorf("account %s (%s): %w", a.name, a.addr, err)
 	}
@@ -214,6 +217,7 @@ func (c *chain) sign(a *account, gas uint64, msgs ...sdk.Msg) (signedTx, error) 
 		return signedTx{}, err
 	}
 	b.SetGasLimit(gas)
+	b.SetFeeAmount(c.fee(gas))
 	mode := signingtypes.SignMode_SIGN_MODE_DIRECT
 	if err := b.SetSignatures(signingtypes.SignatureV2{
 		PubKey: a.priv.PubKey(), Data: &signingtypes.SingleSignatureData{SignMode: mode}, Sequence: a.seq,
@@ -221,7 +225,7 @@ func (c *chain) sign(a *account, gas uint64, msgs ...sdk.Msg) (signedTx, error) 
 		return signedTx{}, err
 	}
 	sig, err := clienttx.SignWithPrivKey(context.Background(), mode, authsigning.SignerData{
-		ChainID: c.chainID, AccountNumber: a.accNum, Sequence: a.seq, PubKey: a.priv.PubKey(), Address: a.addr.String(),
+		ChainID: c.chainID, AccountNumber: a.accNum, Sequence: a.seq, PubKey: a.priv.PubKey(), Address: c.address(a),
 	}, b, a.priv, c.txConfig, a.seq)
 	if err != nil {
 		return signedTx{}, err

@@ -71,6 +71,9 @@ func (w *world) msgFor(r *rand.Rand, kind string, a *account, batch int, j int) 
 		return &exchangetypes.MsgPlaceOrder{Owner: a.addr.String(), Order: orderSpec(r, w.marketID, j)}, 1
 	default:
 		to := w.traders[(j+1)%len(w.traders)].addr
+		if w.foreign != nil {
+			return w.foreign.send(a.addr, to), 0
+		}
 		return banktypes.NewMsgSend(a.addr, to, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1))), 0
 	}
 }

@@ -28,6 +28,7 @@ type runFlags struct {
 	sendRate                 float64
 	batchSize                int
 	pprof, profileOut        string
+	foreign                  *foreignChain // clear-load foreign run (foreign.go)
 }
 
 func newRootCmd() *cobra.Command {
@@ -47,7 +48,7 @@ Only loopback addresses are accepted. Progress goes to stderr; the last stdout l
 		SilenceUsage:     true,
 		PersistentPreRun: func(*cobra.Command, []string) { app.SetAddressPrefixes() },
 	}
-	root.AddCommand(newAddressCmd(), newRunCmd(), newStreamLatencyCmd())
+	root.AddCommand(newAddressCmd(), newRunCmd(), newStreamLatencyCmd(), newForeignCmd())
 	return root
 }
 
@@ -119,10 +120,16 @@ func run(ctx context.Context, stdout io.Writer, f runFlags) error {
 		return err
 	}
 	defer c.conn.Close()
+	c.foreign = f.foreign
 	if err := c.waitHeight(ctx, 2, 2*time.Minute); err != nil {
 		return fmt.Errorf("the node at %s: %w", f.rpc, err)
 	}
-	w, err := setup(ctx, c, f.seed, f.accounts)
+	var w *world
+	if f.foreign != nil {
+		w = f.foreign.world(f.seed, f.accounts)
+	} else {
+		w, err = setup(ctx, c, f.seed, f.accounts)
+	}
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ type world struct {
 	maxPerBlock uint32 // exchange params.max_orders_per_block
 	regulator   *account
 	issuer      *account
+	foreign     *foreignChain // set for clear-load foreign run: bank sends only
 }
 
 // chunk splits msgs into groups of at most n.
