@@ -74,6 +74,7 @@ type agent struct {
 	ringOrder  []int
 	ringQty    uint64
 	ringRounds int
+	ringStart  map[string]int64 // members' positions when the episode began
 
 	// Abusive agents: planned episode starts and the current episode.
 	plan    []int64

@@ -19,29 +19,63 @@ import (
 // one leg per block (the cycle spread over as many blocks as members), the
 // lots drawn afresh each round (between size and 2 × size), so no block
 // shows a closed cycle and the legs are not all the same size; each round
-// still closes flat.
+// still closes flat. After the rounds the members settle back to flat
+// (ringSettle).
 func (a *agent) ring(v *view) ([]txEpisode, bool) {
 	n := len(a.accounts)
 	if a.phase == 0 {
 		a.ringOrder = a.rng.Perm(n)
 		a.ringQty = 2*a.size() + a.rng.Uint64N(a.size()+1)
 		a.ringRounds = int(a.window() + a.rng.Int64N(a.window()+1))
+		a.ringStart = map[string]int64{}
+		for _, acc := range a.accounts {
+			a.ringStart[acc.bech] = a.pos[acc.bech]
+		}
 	}
 	member := func(i int) *account { return a.accounts[a.ringOrder[i%n]] }
+	legPhases := a.ringRounds
+	if a.spec.Evasion {
+		legPhases = a.ringRounds * n
+	}
+	if a.phase >= legPhases {
+		return a.ringSettle(v, a.phase-legPhases)
+	}
 	if !a.spec.Evasion {
 		p := v.insidePrice(a)
 		var out []txEpisode
 		for i := range n {
 			out = append(out, a.leg(v, member(i), member(i+1), p, a.ringQty)...)
 		}
-		return out, a.phase+1 >= a.ringRounds
+		return out, false
 	}
 	leg := a.phase % n
 	if leg == 0 {
 		a.ringQty = a.size() + a.rng.Uint64N(a.size()+1)
 	}
-	out := a.leg(v, member(leg), member(leg+1), v.insidePrice(a), a.ringQty)
-	return out, a.phase+1 >= a.ringRounds*n
+	return a.leg(v, member(leg), member(leg+1), v.insidePrice(a), a.ringQty), false
+}
+
+// ringSettle: after the rounds, each member whose position is off its
+// start (a third party took part of a rest, so a leg was short) trades
+// back to it with an IOC through the touch (at most 100 bps through the
+// mid), over up to 3 blocks: the members end flat, which is the point of
+// the ring. It first cancels what is left of its rests.
+func (a *agent) ringSettle(v *view, k int) ([]txEpisode, bool) {
+	mid := v.mid()
+	var out []txEpisode
+	for _, acc := range a.accounts {
+		b := &exchangetypes.MsgBatch{Owner: acc.bech, Cancels: cancelAll(v, acc)}
+		switch d := a.pos[acc.bech] - a.ringStart[acc.bech]; {
+		case d > 0:
+			b.Places = append(b.Places, v.ioc(sell, v.clip(mid-bps(mid, 100)), uint64(d)))
+		case d < 0:
+			b.Places = append(b.Places, v.ioc(buy, v.clip(mid+bps(mid, 100)), uint64(-d)))
+		}
+		if len(b.Cancels)+len(b.Places) > 0 {
+			out = append(out, txEpisode{tx: tx{from: acc, agent: a, msgs: []sdk.Msg{b}}})
+		}
+	}
+	return out, len(out) == 0 || k >= 2
 }
 
 // leg: seller rests a limit sell at p and buyer takes it with an IOC at p
