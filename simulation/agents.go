@@ -69,6 +69,13 @@ type agent struct {
 	// Data buyer: the block from which its licence has lapsed.
 	licenceUntil int64
 
+	// Collusive ring: this episode's member order, lots per leg and
+	// rounds (seeded at its start).
+	ringOrder  []int
+	ringQty    uint64
+	ringRounds int
+	ringStart  map[string]int64 // members' positions when the episode began
+
 	// Abusive agents: planned episode starts and the current episode.
 	plan    []int64
 	cur     *episode
@@ -95,7 +102,7 @@ func newAgents(s *Scenario, seed uint64, ns string) []*agent {
 	for _, sp := range s.Agents {
 		n := sp.Count
 		accountsPer := 1
-		if sp.Kind == KindWash {
+		if multiAccount(sp.Kind) {
 			n, accountsPer = 1, sp.Count
 		}
 		group := ""
@@ -175,7 +182,7 @@ func (a *agent) window() int64 {
 		return a.spec.WindowBlocks
 	}
 	switch a.kind {
-	case KindStuffer, KindMomentum:
+	case KindStuffer, KindMomentum, KindRing:
 		return 3
 	case KindMarkClose:
 		return 5
@@ -258,6 +265,8 @@ func (a *agent) act(v *view, c *chain) []txEpisode {
 		return a.groupTransfer(v, c)
 	case KindDataBuyer:
 		return a.dataBuyer(v, c)
+	case KindTriangle:
+		return a.triangle(v)
 	}
 	return a.abuse(v)
 }
@@ -500,6 +509,8 @@ func (a *agent) abuse(v *view) []txEpisode {
 		out, done = a.markClose(v)
 	case KindMomentum:
 		out, done = a.momentum(v)
+	case KindRing:
+		out, done = a.ring(v)
 	}
 	for i := range out {
 		out[i].ep = ep

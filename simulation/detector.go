@@ -21,6 +21,10 @@ func SurveillanceParams(s *Scenario, parents map[uint64]uint64) surveillance.Par
 	return p
 }
 
-func newEngine(s *Scenario, c *chain) Detector {
-	return surveillance.New(SurveillanceParams(s, c.parents))
+func newEngine(s *Scenario, c *chain, tune func(*surveillance.Params)) Detector {
+	p := SurveillanceParams(s, c.parents)
+	if tune != nil {
+		tune(&p)
+	}
+	return surveillance.New(p)
 }

@@ -38,6 +38,10 @@ type Options struct {
 	Surveillance bool
 	// Detector, when set, is used instead of the default engine.
 	Detector Detector
+	// TuneSurveillance, when set, adjusts the default engine's params
+	// (SurveillanceParams) before the run: a test switches a detector off
+	// to show that its floors fail without it.
+	TuneSurveillance func(*surveillance.Params)
 	// FromGenesis is an exported genesis file to start from (the cast is
 	// added to it); "" starts from a fresh genesis.
 	FromGenesis string
@@ -171,7 +175,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	res.MarketID, res.FillsByMarket, res.GenesisFunded = c.market, map[uint64]int{}, c.genesisFunded
 	det := opt.Detector
 	if det == nil && opt.Surveillance {
-		det = newEngine(s, c)
+		det = newEngine(s, c, opt.TuneSurveillance)
 	}
 	c.ownerIDs(agents)
 	if c.startPrice > 0 {

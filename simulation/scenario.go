@@ -184,6 +184,8 @@ const (
 	KindStuffer       = "quote_stuffer"
 	KindMarkClose     = "marking_close"
 	KindMomentum      = "momentum_ignition"
+	KindRing          = "collusive_ring"
+	KindTriangle      = "triangle_trader"
 )
 
 // abusiveKinds maps each abusive agent kind to the surveillance detector
@@ -194,10 +196,11 @@ var abusiveKinds = map[string]string{
 	KindStuffer:   "quote_stuffing",
 	KindMarkClose: "marking_close",
 	KindMomentum:  "momentum_ignition",
+	KindRing:      "collusive_ring",
 }
 
 var agentKinds = []string{KindMarketMaker, KindArbitrageur, KindInstitution, KindNoise, KindIssuer, KindHedger, KindDataBuyer,
-	KindGroupTransfer, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum}
+	KindGroupTransfer, KindTriangle, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum, KindRing}
 
 // LoadScenario reads and validates a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
@@ -368,7 +371,7 @@ func (s *Scenario) Validate() error {
 		}
 		names[a.Name] = true
 		agents[a.Name] = true
-		for j := 1; j <= a.Count && a.Kind != KindWash; j++ {
+		for j := 1; j <= a.Count && !multiAccount(a.Kind); j++ {
 			agents[fmt.Sprintf("%s-%d", a.Name, j)] = true
 		}
 		if a.Count < 1 || a.Count > 64 {
@@ -480,7 +483,20 @@ func validateAgent(f string, a AgentSpec) error {
 	if a.Kind == KindWash && a.Count < 2 {
 		return fieldErr(f+".count", "a wash trader needs count >= 2 (two accounts of one group trade with each other)")
 	}
+	if (a.Kind == KindRing || a.Kind == KindTriangle) && (a.Count < 3 || a.Count > 8) {
+		return fieldErr(f+".count", "a %s needs count in [3, 8] (its members, each an entity of its own ownership group), got %d", a.Kind, a.Count)
+	}
+	if (a.Kind == KindRing || a.Kind == KindTriangle) && a.Group {
+		return fieldErr(f+".group", "a %s's members are independent entities (distinct ownership groups); trades within one group are wash_trader's case", a.Kind)
+	}
 	return nil
+}
+
+// multiAccount kinds are one agent whose count is its number of accounts
+// (wash traders: sister entities; rings and triangles: independent
+// entities), not count agents.
+func multiAccount(kind string) bool {
+	return kind == KindWash || kind == KindRing || kind == KindTriangle
 }
 
 func contains(xs []string, x string) bool {

@@ -31,6 +31,7 @@ type claim struct {
 }
 
 type contractCredits struct {
+	batches map[string]span // batch id → its issued range (the first issue of the id)
 	issued  []span
 	retired []span
 	moves   []moving
@@ -49,7 +50,7 @@ func (s *creditState) init() {
 func (s *creditState) of(contract string) *contractCredits {
 	c := s.byContract[contract]
 	if c == nil {
-		c = &contractCredits{}
+		c = &contractCredits{batches: map[string]span{}}
 		s.byContract[contract] = c
 	}
 	return c
@@ -70,6 +71,14 @@ func (e *Engine) detectCredits(b *block) []Alert {
 	for _, ev := range b.credits {
 		c := e.credits.of(ev.Contract)
 		a := Alert{Height: b.height, FirstHeight: b.height}
+		if ev.Fungible {
+			// A transfer of a batch's credits: the move of its range.
+			s, ok := c.batches[ev.Batch]
+			if !ok {
+				continue
+			}
+			ev.SerialStart, ev.SerialEnd = s.start, s.end
+		}
 		switch ev.Kind {
 		case "issued":
 			for _, s := range c.issued {
@@ -85,10 +94,16 @@ func (e *Engine) detectCredits(b *block) []Alert {
 			}
 			if len(c.issued) < p.MaxTrackedRanges {
 				c.issued = append(c.issued, span{start: ev.SerialStart, end: ev.SerialEnd, batch: ev.Batch, owner: ev.To, height: b.height})
+				if _, seen := c.batches[ev.Batch]; !seen && ev.Batch != "" {
+					c.batches[ev.Batch] = c.issued[len(c.issued)-1]
+				}
 			}
 			e.trackMove(c, ev, b.height)
 		case "transferred":
 			for _, s := range c.retired {
+				if ev.Fungible {
+					break // it moves outstanding credits: the contract burned the retired ones
+				}
 				if s.overlaps(ev.SerialStart, ev.SerialEnd) {
 					a.Detector, a.FirstHeight = DetCreditAfterRetire, s.height
 					a.Accounts = []string{s.owner, ev.From, ev.To}

@@ -468,3 +468,40 @@ func TestSpoofing_MarketMakerTradingBothSides(t *testing.T) {
 	}
 	c.none(surveillance.DetSpoofing, surveillance.DetLayering)
 }
+
+// TestCredits_ReadsTheGreenCreditContractsEvents: the credit detectors
+// read the events the bundled contract really emits (action = issue /
+// transfer / retire in its "wasm" event; a transfer names its batch, not
+// serials). A batch's credits going round three independent holders and
+// back raise a circular-transfer alert naming the batch's serials; the
+// same round inside one group does not; a transfer of a partly retired
+// batch is not a transfer after retirement (the contract burned the
+// retired credits: what moves is outstanding); another contract's
+// "transfer" without a batch is ignored. Before, the engine read only
+// wasm-credit_* events, which the contract never emits: no alert at all.
+func TestCredits_ReadsTheGreenCreditContractsEvents(t *testing.T) {
+	p := surveillance.DefaultParams()
+	p.AccountEntities = map[string]uint64{"alice": 100, "bob": 101, "carol": 102, "g1": 111, "g2": 112, "g3": 113}
+	p.Parents = map[uint64]uint64{111: 110, 112: 110, 113: 110}
+	c := newChain(t, p)
+	c.gcEvent("action", "issue", "batch_id", "1", "issuer", "iss", "denom", "asset/clear1gc/gc1", "first_serial", "1000", "last_serial", "1099", "recipient", "alice")
+	c.gcEvent("action", "issue", "batch_id", "2", "issuer", "iss", "denom", "asset/clear1gc/gc2", "first_serial", "2000", "last_serial", "2049", "recipient", "g1")
+	c.end()
+	c.gcEvent("action", "retire", "certificate_id", "1", "batch_id", "1", "retired_by", "alice", "first_serial", "1000", "last_serial", "1009")
+	c.gcEvent("action", "transfer", "batch_id", "1", "from", "alice", "to", "bob", "amount", "40")
+	c.gcEvent("action", "transfer", "dataset_id", "1", "from", "alice", "to", "carol")
+	c.end()
+	c.gcEvent("action", "transfer", "batch_id", "1", "from", "bob", "to", "carol", "amount", "40")
+	c.gcEvent("action", "transfer", "batch_id", "2", "from", "g1", "to", "g2", "amount", "5")
+	c.end()
+	c.none(surveillance.DetCreditCircularFlow, surveillance.DetCreditAfterRetire)
+	c.gcEvent("action", "transfer", "batch_id", "1", "from", "carol", "to", "alice", "amount", "40")
+	c.gcEvent("action", "transfer", "batch_id", "2", "from", "g2", "to", "g3", "amount", "5")
+	c.gcEvent("action", "transfer", "batch_id", "2", "from", "g3", "to", "g1", "amount", "5")
+	c.end()
+	if a := c.only(surveillance.DetCreditCircularFlow); a.Height != 4 || a.FirstHeight != 2 ||
+		strings.Join(a.Serials, ",") != "clear1gc:1000-1099" || strings.Join(uint64s(a.Entities), ",") != "100,101,102" {
+		t.Fatalf("circular: %+v", a)
+	}
+	c.none(surveillance.DetCreditAfterRetire, surveillance.DetCreditDoubleIssue)
+}

@@ -14,19 +14,27 @@ import (
 // events ("wasm-" + the contract's event type). Attributes are looked up by
 // key, so added attributes are ignored and missing ones read as zero.
 const (
-	TypeOrderPlaced     = "clearchain.exchange.v1.EventOrderPlaced"
-	TypeOrderCancelled  = "clearchain.exchange.v1.EventOrderCancelled"
-	TypeOrderExpired    = "clearchain.exchange.v1.EventOrderExpired"
-	TypeOrderRejected   = "clearchain.exchange.v1.EventOrderRejected"
-	TypeFill            = "exchange_fill"
-	TypeTrades          = "clearchain.exchange.v1.EventTrades"
-	TypeEntityRegister  = "clearchain.compliance.v1.EventEntityRegistered"
-	TypeEntityUpdate    = "clearchain.compliance.v1.EventEntityUpdated"
-	TypeLicenceGranted  = "clearchain.compliance.v1.EventLicenceGranted"
-	TypeCreditIssued    = "wasm-credit_issued"
-	TypeCreditTransfer  = "wasm-credit_transferred"
-	TypeCreditRetired   = "wasm-credit_retired"
-	TypeCreditClaimed   = "wasm-credit_claimed"
+	TypeOrderPlaced    = "clearchain.exchange.v1.EventOrderPlaced"
+	TypeOrderCancelled = "clearchain.exchange.v1.EventOrderCancelled"
+	TypeOrderExpired   = "clearchain.exchange.v1.EventOrderExpired"
+	TypeOrderRejected  = "clearchain.exchange.v1.EventOrderRejected"
+	TypeFill           = "exchange_fill"
+	TypeTrades         = "clearchain.exchange.v1.EventTrades"
+	TypeEntityRegister = "clearchain.compliance.v1.EventEntityRegistered"
+	TypeEntityUpdate   = "clearchain.compliance.v1.EventEntityUpdated"
+	TypeLicenceGranted = "clearchain.compliance.v1.EventLicenceGranted"
+	TypeCreditIssued   = "wasm-credit_issued"
+	TypeCreditTransfer = "wasm-credit_transferred"
+	TypeCreditRetired  = "wasm-credit_retired"
+	TypeCreditClaimed  = "wasm-credit_claimed"
+	// TypeWasm is the event of a contract's own attributes. The bundled
+	// green-credit contract (contracts-wasm/contracts/green-credit) emits
+	// its actions there: action = issue (batch_id, issuer, first_serial,
+	// last_serial, recipient), transfer (batch_id, from, to, amount: no
+	// serials, the credits of a batch are fungible until retired) and
+	// retire (certificate_id, batch_id, retired_by, first_serial,
+	// last_serial).
+	TypeWasm            = "wasm"
 	attrContractAddress = "_contract_address"
 )
 
@@ -128,6 +136,10 @@ type CreditEvent struct {
 	From, To               string // issuer/owner → recipient; retiring owner; claimant in From
 	RetirementID           string
 	Height                 int64
+	// Fungible: a transfer that names its batch, not serials (the bundled
+	// green-credit contract's transfer); the engine tracks it as a move of
+	// the batch's serial range, of outstanding (never retired) credits.
+	Fungible bool
 }
 
 // block is one block's events, parsed.
@@ -251,6 +263,10 @@ func (e *Engine) parseBlock(height int64, events []abci.Event) *block {
 			if err := json.Unmarshal([]byte(a.get("licence")), &lj); err == nil {
 				e.learnAccount(lj.Address, jsonU64(lj.EntityID))
 			}
+		case TypeWasm:
+			if c, ok := greenCreditEvent(a, height); ok {
+				b.credits = append(b.credits, c)
+			}
 		case TypeCreditIssued, TypeCreditTransfer, TypeCreditRetired, TypeCreditClaimed:
 			c := CreditEvent{Kind: strings.TrimPrefix(ev.Type, "wasm-credit_"), Contract: a.get(attrContractAddress),
 				Batch: a.first("batch_id", "batch"), RetirementID: a.first("retirement_id", "certificate_id"), Height: height}
@@ -273,4 +289,30 @@ func (e *Engine) parseBlock(height int64, events []abci.Event) *block {
 		}
 	}
 	return b
+}
+
+// greenCreditEvent reads an action of the bundled green-credit contract
+// from its "wasm" event (ok false for anything else: another contract's
+// action, or one without a batch_id).
+func greenCreditEvent(a attrs, height int64) (CreditEvent, bool) {
+	batch := a.get("batch_id")
+	if batch == "" {
+		return CreditEvent{}, false
+	}
+	c := CreditEvent{Contract: a.get(attrContractAddress), Batch: batch, Height: height,
+		SerialStart: a.u64("first_serial"), SerialEnd: a.u64("last_serial")}
+	switch a.get("action") {
+	case "issue":
+		c.Kind, c.From, c.To = "issued", a.get("issuer"), a.get("recipient")
+	case "transfer":
+		c.Kind, c.From, c.To, c.Fungible = "transferred", a.get("from"), a.get("to"), true
+	case "retire":
+		c.Kind, c.From, c.RetirementID = "retired", a.get("retired_by"), a.get("certificate_id")
+	default:
+		return CreditEvent{}, false
+	}
+	if c.SerialEnd < c.SerialStart {
+		c.SerialEnd = c.SerialStart
+	}
+	return c, true
 }

@@ -95,6 +95,17 @@ func (c *chain) credit(kind string, kv ...string) {
 	c.evs = append(c.evs, ev)
 }
 
+// gcEvent is an action of the bundled green-credit contract as the chain
+// emits it: a "wasm" event with the contract's attributes
+// (contracts-wasm/contracts/green-credit/src/contract.rs).
+func (c *chain) gcEvent(kv ...string) {
+	ev := abci.Event{Type: "wasm", Attributes: []abci.EventAttribute{{Key: "_contract_address", Value: "clear1gc"}}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		ev.Attributes = append(ev.Attributes, abci.EventAttribute{Key: kv[i], Value: kv[i+1]})
+	}
+	c.evs = append(c.evs, ev)
+}
+
 // end commits the block's events to the engine and returns its alerts.
 func (c *chain) end() []surveillance.Alert {
 	c.height++
