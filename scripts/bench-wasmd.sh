@@ -30,7 +30,8 @@
 # (docs/benchmarks.md, "Bank sends against stock wasmd (issue 15, stop 23)").
 #
 # Environment: WASMD [build/wasmd-stock], CLEAR_LOAD [build/clear-load],
-# WASMD_SRC [the module cache's wasmd of go.mod]; BENCH_PPROF=1 serves the
+# WASMD_SRC [the module cache's wasmd of go.mod], WASMD_BUILD_DIR
+# [.cache/wasmd-stock]; BENCH_PPROF=1 serves the
 # node's pprof on loopback (--rpc.pprof_laddr) and writes a CPU profile of
 # the node under load to BENCH_PROFILE_OUT [build/bench-wasmd.cpu.pprof];
 # BENCH_SMOKE=1 checks that bank sends were committed (not their speed);
@@ -48,7 +49,7 @@ fi
 WASMD_VERSION=$(go list -m -f '{{.Version}}' github.com/CosmWasm/wasmd) \
   || die "cannot read the wasmd version from go.mod"
 WASMD=${WASMD:-build/wasmd-stock}
-BUILD_DIR=$PWD/.cache/wasmd-stock
+BUILD_DIR=${WASMD_BUILD_DIR:-$PWD/.cache/wasmd-stock}
 
 # build_wasmd: build $WASMD from the module cache's wasmd, pinned to our
 # versions; a no-op when the binary exists for the same pinned go.mod.
@@ -76,11 +77,14 @@ build_wasmd() {
     if [[ -n "${mine[$path]:-}" && "${mine[$path]}" != "$ver" ]]; then
       edits+=("-require=$path@${mine[$path]}")
     fi
-  done < <(cd "$BUILD_DIR/src" && go mod edit -json | python3 -c 'import json,sys; [print(r["Path"], r["Version"]) for r in json.load(sys.stdin)["Require"]]')
+  done < <(cd "$BUILD_DIR/src" && go mod edit -json | python3 -c 'import json,sys; [print(r["Path"], r["Version"]) for r in json.load(sys.stdin).get("Require") or []]')
   info "pinning ${#edits[@]} modules to our versions" >&2
-  ( cd "$BUILD_DIR/src" && go mod edit "${edits[@]}" ) || die "go mod edit failed in $BUILD_DIR/src"
+  if (( ${#edits[@]} )); then
+    ( cd "$BUILD_DIR/src" && go mod edit "${edits[@]}" ) || die "go mod edit failed in $BUILD_DIR/src"
+  fi
   # Our go.sum covers our versions; the rest comes through the proxy.
-  sort -u "$BUILD_DIR/src/go.sum" go.sum -o "$BUILD_DIR/src/go.sum"
+  touch "$BUILD_DIR/src/go.sum"
+  sort -u "$BUILD_DIR/src/go.sum" go.sum -o "$BUILD_DIR/src/go.sum" || die "cannot merge go.sum into $BUILD_DIR/src"
   mkdir -p "$(dirname "$WASMD")"
   if ! ( cd "$BUILD_DIR/src" && CGO_ENABLED=1 nice -n 10 go build -mod=mod -o "$OLDPWD/$WASMD.tmp" \
          -ldflags "-X github.com/cosmos/cosmos-sdk/version.Name=wasm -X github.com/cosmos/cosmos-sdk/version.AppName=wasmd -X github.com/cosmos/cosmos-sdk/version.Version=$WASMD_VERSION-stock" \

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 )
@@ -40,5 +41,23 @@ func TestForeignChainAddressesDenomAndFee(t *testing.T) {
 		if _, err := newForeignChain(bad[0], bad[1], bad[2]); err == nil {
 			t.Fatalf("newForeignChain%v: no error", bad)
 		}
+	}
+}
+
+// The report reads the clock's sample of the last block the drain loop
+// read; waitSeen holds the report until the clock has polled that height
+// (a run at 5 sends/s reported 0 tx/s and 0 CPU when it had not).
+func TestHeightClockWaitSeen(t *testing.T) {
+	hc := &heightClock{seen: map[int64]time.Time{}, cpu: map[int64]float64{}}
+	hc.last.Store(41)
+	if hc.waitSeen(42, 30*time.Millisecond) {
+		t.Fatal("waitSeen(42) true while the clock is at 41")
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		hc.last.Store(42)
+	}()
+	if !hc.waitSeen(42, 5*time.Second) {
+		t.Fatal("waitSeen(42) false after the clock reached 42")
 	}
 }

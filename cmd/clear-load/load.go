@@ -154,6 +154,19 @@ func (hc *heightClock) run(ctx context.Context, c *chain) {
 	}
 }
 
+// waitSeen waits until the clock has seen height h, at most timeout;
+// false if it has not.
+func (hc *heightClock) waitSeen(h int64, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for hc.last.Load() < h {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
 func (hc *heightClock) at(h int64) (time.Time, float64, bool) {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()

@@ -242,6 +242,11 @@ func run(ctx context.Context, stdout io.Writer, f runFlags) error {
 			break
 		}
 	}
+	// The report needs the clock's time and CPU sample of the last block
+	// read: the drain loop can read it before the clock's next poll.
+	if len(blocks) > 0 && !hc.waitSeen(blocks[len(blocks)-1].height, 5*time.Second) {
+		progress("the height clock did not see height %d: the report's rates may be 0", blocks[len(blocks)-1].height)
+	}
 	stopClock()
 	if err := <-profDone; err != nil {
 		progress("CPU profile: %v", err)
