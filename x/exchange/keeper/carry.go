@@ -113,7 +113,9 @@ func (k Keeper) nextCarryKey(ctx context.Context, h int64) (int64, error) {
 
 // CarryQueue is a read-only view of the carry-over queue in order (for
 // tests, tools and genesis export): its commands numbered from 0.
-type CarryQueue struct{ k *Keeper }
+type CarryQueue struct {
+	carry collections.Map[int64, []byte]
+}
 
 // Walk calls fn on each carried-over command in queue order with its
 // position, until fn returns true or an error. The ranger must be nil.
@@ -123,7 +125,7 @@ func (q CarryQueue) Walk(ctx context.Context, ranger collections.Ranger[uint64],
 	}
 	var n uint64
 	var buf []types.QueuedCommand
-	return q.k.Carry.Walk(ctx, nil, func(h int64, bz []byte) (bool, error) {
+	return q.carry.Walk(ctx, nil, func(h int64, bz []byte) (bool, error) {
 		var err error
 		if buf, err = decodeCarry(bz, buf[:0]); err != nil {
 			return true, errorsmod.Wrapf(err, "carry value %d", h)

@@ -238,7 +238,7 @@ func NewKeeper(
 		panic(err)
 	}
 	k.TSchema = tschema
-	k.Pending = CarryQueue{k: &k}
+	k.Pending = CarryQueue{carry: k.Carry}
 	return k
 }
 
