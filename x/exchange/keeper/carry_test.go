@@ -8,6 +8,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
@@ -103,4 +104,38 @@ func TestCarryValueRoundTripAndCorruptBytes(t *testing.T) {
 	}
 	_, err = keeper.DecodeCarry(append(append([]byte{}, bz...), 0))
 	require.Error(t, err, "trailing byte")
+}
+
+// TestCarriedOverPlacesFoundAfterRestart: the carried-over places are
+// indexed in memory only; after a restart (a fresh keeper, the index
+// rebuilt from the carry-over values) DeliverTx still finds them — a cancel
+// by client order id, a mass cancel of an owner whose only orders are
+// carried over — and the status query reports them OPEN.
+func TestCarriedOverPlacesFoundAfterRestart(t *testing.T) {
+	c := newChain(t)
+	p := types.DefaultParams()
+	p.MaxOrdersPerBlock = 1
+	require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+	id := c.createMarket(stdMarket())
+	a := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	b := c.account("bob", 2, false, coin("ubase", 1_000_000))
+	c.deposit(a, coin("ubase", 1_000_000))
+	c.deposit(b, coin("ubase", 1_000_000))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1)) // runs
+	spec := limit(id, types.Side_SIDE_SELL, 101, 1)
+	spec.ClientOrderId = "ask-1"
+	carriedA := c.mustPlace(a, spec)
+	carriedB := c.mustPlace(b, limit(id, types.Side_SIDE_SELL, 102, 1))
+	c.endBlock()
+	c.newKeeper()
+	require.NoError(t, c.k.BeginBlock(c.ctx))
+	st, err := c.q.OrderStatus(c.ctx, &types.QueryOrderStatusRequest{OrderId: carriedB})
+	require.NoError(t, err)
+	require.Equal(t, types.OrderState_ORDER_STATE_OPEN, st.Status.State)
+	require.NoError(t, c.tx(func(ctx sdk.Context) error {
+		got, err := c.k.CancelOrder(ctx, a, id, 0, "ask-1")
+		require.Equal(t, carriedA, got)
+		return err
+	}))
+	require.NoError(t, c.tx(func(ctx sdk.Context) error { return c.k.MassCancel(ctx, b, id, types.Side_SIDE_UNSPECIFIED) }))
 }
