@@ -22,6 +22,11 @@ var blockProfiles atomic.Int64
 //
 //	BENCH_BLOCK_PROFILE=/tmp/p go test ./x/exchange/keeper -run '^$' -bench 'EndBlock$' -benchtime 3x
 //	go tool pprof -top /tmp/p/BenchmarkEndBlock_orders=10000-*.pprof
+//
+// Beside each, NAME.allocs0 and NAME.allocs1 are the allocation profiles
+// before and after the block: the block's allocations are
+//
+//	go tool pprof -sample_index=alloc_space -diff_base NAME.allocs0 NAME.allocs1
 func blockProfile(b testing.TB, name string) (stop func()) {
 	dir := os.Getenv("BENCH_BLOCK_PROFILE")
 	if dir == "" {
@@ -31,6 +36,18 @@ func blockProfile(b testing.TB, name string) (stop func()) {
 		b.Fatal(err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s-%03d.pprof", strings.ReplaceAll(name, "/", "_"), blockProfiles.Add(1)))
+	heap := func(suffix string) { // allocations so far: diff the two with -diff_base
+		runtime.GC() // the allocs profile is as of the last GC
+		f, err := os.Create(path + suffix)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	heap(".allocs0")
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -48,5 +65,6 @@ func blockProfile(b testing.TB, name string) (stop func()) {
 		if err := f.Close(); err != nil {
 			b.Fatal(err)
 		}
+		heap(".allocs1")
 	}
 }

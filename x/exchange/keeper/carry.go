@@ -113,7 +113,9 @@ func (k Keeper) nextCarryKey(ctx context.Context, h int64) (int64, error) {
 
 // CarryQueue is a read-only view of the carry-over queue in order (for
 // tests, tools and genesis export): its commands numbered from 0.
-type CarryQueue struct{ k *Keeper }
+type CarryQueue struct {
+	carry collections.Map[int64, []byte]
+}
 
 // Walk calls fn on each carried-over command in queue order with its
 // position, until fn returns true or an error. The ranger must be nil.
@@ -123,7 +125,7 @@ func (q CarryQueue) Walk(ctx context.Context, ranger collections.Ranger[uint64],
 	}
 	var n uint64
 	var buf []types.QueuedCommand
-	return q.k.Carry.Walk(ctx, nil, func(h int64, bz []byte) (bool, error) {
+	return q.carry.Walk(ctx, nil, func(h int64, bz []byte) (bool, error) {
 		var err error
 		if buf, err = decodeCarry(bz, buf[:0]); err != nil {
 			return true, errorsmod.Wrapf(err, "carry value %d", h)
@@ -142,13 +144,51 @@ func (q CarryQueue) Walk(ctx context.Context, ranger collections.Ranger[uint64],
 // loadCarried rebuilds the in-memory index of the carried-over places
 // (book load).
 func (k Keeper) loadCarried(ctx context.Context) error {
-	k.mem.carried = map[uint64]types.QueuedCommand{}
+	k.mem.carried, k.mem.carriedBy = map[uint64]types.QueuedCommand{}, map[uint64]map[uint64]struct{}{}
 	return k.Pending.Walk(ctx, nil, func(_ uint64, c types.QueuedCommand) (bool, error) {
-		if c.Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			k.mem.carried[c.Order.Id] = c
-		}
+		k.addCarried(&c)
 		return false, nil
 	})
+}
+
+// addCarried indexes c if it is a place (memState.carried, carriedBy).
+func (k Keeper) addCarried(c *types.QueuedCommand) {
+	if c.Kind != types.CommandKind_COMMAND_KIND_PLACE {
+		return
+	}
+	k.mem.carried[c.Order.Id] = *c
+	ids := k.mem.carriedBy[c.Order.OwnerId]
+	if ids == nil {
+		ids = map[uint64]struct{}{}
+		k.mem.carriedBy[c.Order.OwnerId] = ids
+	}
+	ids[c.Order.Id] = struct{}{}
+}
+
+// delCarried drops c from the index if it is a place.
+func (k Keeper) delCarried(c *types.QueuedCommand) {
+	if c.Kind != types.CommandKind_COMMAND_KIND_PLACE {
+		return
+	}
+	delete(k.mem.carried, c.Order.Id)
+	if ids := k.mem.carriedBy[c.Order.OwnerId]; ids != nil {
+		delete(ids, c.Order.Id)
+		if len(ids) == 0 {
+			delete(k.mem.carriedBy, c.Order.OwnerId)
+		}
+	}
+}
+
+// carriedOf calls fn on each carried-over place of owner, in no particular
+// order (callers fold them into an order-independent answer), until fn
+// returns true. The caller holds mem.mu.
+func (k Keeper) carriedOf(owner uint64, fn func(c *types.QueuedCommand) bool) {
+	for id := range k.mem.carriedBy[owner] {
+		c := k.mem.carried[id]
+		if fn(&c) {
+			return
+		}
+	}
 }
 
 // carriedPlace returns the carried-over place of order id. The caller holds
@@ -163,11 +203,12 @@ func (k Keeper) carriedPlace(id uint64) (types.QueuedCommand, bool) {
 // holds mem.mu.
 func (k Keeper) carriedByClientID(owner uint64, cid string) (uint64, bool) {
 	var found uint64
-	for id, c := range k.mem.carried {
-		if c.Order.OwnerId == owner && c.Order.ClientOrderId == cid && (found == 0 || id < found) {
-			found = id
+	k.carriedOf(owner, func(c *types.QueuedCommand) bool {
+		if c.Order.ClientOrderId == cid && (found == 0 || c.Order.Id < found) {
+			found = c.Order.Id
 		}
-	}
+		return false
+	})
 	return found, found != 0
 }
 
@@ -251,9 +292,7 @@ func (k Keeper) carryOver(ctx context.Context, h int64, cmds []types.QueuedComma
 		return cmp.Compare(a.market, b.market)
 	})
 	for i := 0; i < cr.n; i++ {
-		if cmds[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			delete(k.mem.carried, cmds[i].Order.Id)
-		}
+		k.delCarried(&cmds[i])
 	}
 	head, tail := k.mem.eb.head[:0], k.mem.eb.tail[:0]
 	changed := false
@@ -276,9 +315,7 @@ func (k Keeper) carryOver(ctx context.Context, h int64, cmds []types.QueuedComma
 	tail = append(tail, carry...)
 	for _, list := range [][]types.QueuedCommand{head, tail} {
 		for i := range list {
-			if list[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
-				k.mem.carried[list[i].Order.Id] = list[i]
-			}
+			k.addCarried(&list[i])
 		}
 	}
 	if len(cr.keys) > 0 && changed {
@@ -341,9 +378,7 @@ func (k Keeper) dropCarried(ctx context.Context, drop func(*types.QueuedCommand)
 		}
 	}
 	for i := range out {
-		if out[i].Kind == types.CommandKind_COMMAND_KIND_PLACE {
-			delete(k.mem.carried, out[i].Order.Id)
-		}
+		k.delCarried(&out[i])
 	}
 	return out, nil
 }

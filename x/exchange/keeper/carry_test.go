@@ -5,8 +5,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdkmath "cosmossdk.io/math"
 
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/x/exchange/keeper"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -64,4 +68,74 @@ func TestCarryOverWritesBounded(t *testing.T) {
 	t.Logf("writes: carrying 10: %d, 400: %d; draining 10: %d, 400: %d", c10, c400, d10, d400)
 	require.LessOrEqual(t, c400, c10+2, "writes of the block carrying 399 commands over vs 9")
 	require.LessOrEqual(t, d400, d10+2, "writes of the block running 399 carried-over commands vs 9")
+}
+
+// TestCarryValueRoundTripAndCorruptBytes encodes a carry-over value and
+// decodes it back, and requires every truncation and a few flipped bytes
+// to give an error or a valid decoding, never a panic.
+func TestCarryValueRoundTripAndCorruptBytes(t *testing.T) {
+	pre := sdkmath.NewInt(12345)
+	cmds := []types.QueuedCommand{
+		{Kind: types.CommandKind_COMMAND_KIND_PLACE, MarketId: 1, Order: types.LevelOrder{Id: 7, OwnerId: 3, Side: types.Side_SIDE_BUY,
+			Price: 100, Quantity: 5, ClientOrderId: "bid-1"}, Prelocked: &pre},
+		{Kind: types.CommandKind_COMMAND_KIND_MASS_CANCEL, Order: types.LevelOrder{OwnerId: 4}},
+		{Kind: types.CommandKind_COMMAND_KIND_CANCEL, MarketId: 2, Order: types.LevelOrder{Id: 9, OwnerId: 3}},
+	}
+	bz, err := keeper.EncodeCarry(cmds)
+	require.NoError(t, err)
+	got, err := keeper.DecodeCarry(bz)
+	require.NoError(t, err)
+	require.Len(t, got, len(cmds))
+	for i := range cmds {
+		require.Equal(t, cmds[i].Kind, got[i].Kind)
+		require.Equal(t, cmds[i].MarketId, got[i].MarketId)
+		require.Equal(t, cmds[i].Order.Id, got[i].Order.Id)
+		require.Equal(t, cmds[i].Order.ClientOrderId, got[i].Order.ClientOrderId)
+	}
+	require.True(t, got[0].Prelocked.Equal(pre))
+	for n := 0; n < len(bz); n++ {
+		_, err := keeper.DecodeCarry(bz[:n])
+		require.Error(t, err, "truncated to %d bytes", n)
+	}
+	for i := 0; i < len(bz); i++ {
+		c := append([]byte{}, bz...)
+		c[i] ^= 0xff
+		_, _ = keeper.DecodeCarry(c) // must not panic
+	}
+	_, err = keeper.DecodeCarry(append(append([]byte{}, bz...), 0))
+	require.Error(t, err, "trailing byte")
+}
+
+// TestCarriedOverPlacesFoundAfterRestart: the carried-over places are
+// indexed in memory only; after a restart (a fresh keeper, the index
+// rebuilt from the carry-over values) DeliverTx still finds them — a cancel
+// by client order id, a mass cancel of an owner whose only orders are
+// carried over — and the status query reports them OPEN.
+func TestCarriedOverPlacesFoundAfterRestart(t *testing.T) {
+	c := newChain(t)
+	p := types.DefaultParams()
+	p.MaxOrdersPerBlock = 1
+	require.NoError(t, c.k.SetParams(c.ctx, gov, p))
+	id := c.createMarket(stdMarket())
+	a := c.account("alice", 1, false, coin("ubase", 1_000_000))
+	b := c.account("bob", 2, false, coin("ubase", 1_000_000))
+	c.deposit(a, coin("ubase", 1_000_000))
+	c.deposit(b, coin("ubase", 1_000_000))
+	c.mustPlace(a, limit(id, types.Side_SIDE_SELL, 100, 1)) // runs
+	spec := limit(id, types.Side_SIDE_SELL, 101, 1)
+	spec.ClientOrderId = "ask-1"
+	carriedA := c.mustPlace(a, spec)
+	carriedB := c.mustPlace(b, limit(id, types.Side_SIDE_SELL, 102, 1))
+	c.endBlock()
+	c.newKeeper()
+	require.NoError(t, c.k.BeginBlock(c.ctx))
+	st, err := c.q.OrderStatus(c.ctx, &types.QueryOrderStatusRequest{OrderId: carriedB})
+	require.NoError(t, err)
+	require.Equal(t, types.OrderState_ORDER_STATE_OPEN, st.Status.State)
+	require.NoError(t, c.tx(func(ctx sdk.Context) error {
+		got, err := c.k.CancelOrder(ctx, a, id, 0, "ask-1")
+		require.Equal(t, carriedA, got)
+		return err
+	}))
+	require.NoError(t, c.tx(func(ctx sdk.Context) error { return c.k.MassCancel(ctx, b, id, types.Side_SIDE_UNSPECIFIED) }))
 }

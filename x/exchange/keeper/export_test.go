@@ -14,3 +14,6 @@ func CancelReasonOf(cause string) string { return cancelReason(&types.SweepTask{
 
 // EncodeCarry is encodeCarry (a Carry value of cmds).
 func EncodeCarry(cmds []types.QueuedCommand) ([]byte, error) { return encodeCarry(nil, cmds) }
+
+// DecodeCarry is decodeCarry.
+func DecodeCarry(bz []byte) ([]types.QueuedCommand, error) { return decodeCarry(bz, nil) }

@@ -119,10 +119,12 @@ type memState struct {
 	statusAt  map[uint64]int64
 	statusCID map[statusClientKey]uint64
 	owners    map[uint64]ownerInfo
-	// carried: order id → the carried-over place (carry.go). Rebuilt from
-	// Carry at load.
-	carried map[uint64]types.QueuedCommand
-	height  int64 // last EndBlock height run
+	// carried: order id → the carried-over place (carry.go); carriedBy:
+	// owner id → the ids of its carried-over places. Rebuilt from Carry at
+	// load.
+	carried   map[uint64]types.QueuedCommand
+	carriedBy map[uint64]map[uint64]struct{}
+	height    int64 // last EndBlock height run
 	// heightStr is the EndBlock height in decimal (fill events).
 	heightStr string
 
@@ -238,7 +240,7 @@ func NewKeeper(
 		panic(err)
 	}
 	k.TSchema = tschema
-	k.Pending = CarryQueue{k: &k}
+	k.Pending = CarryQueue{carry: k.Carry}
 	return k
 }
 
@@ -253,6 +255,7 @@ func newMemState() *memState {
 		statusCID: map[statusClientKey]uint64{},
 		owners:    map[uint64]ownerInfo{},
 		carried:   map[uint64]types.QueuedCommand{},
+		carriedBy: map[uint64]map[uint64]struct{}{},
 		encoded:   map[uint64]map[matching.LevelKey][]byte{},
 	}
 }

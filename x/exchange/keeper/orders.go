@@ -761,10 +761,12 @@ func (k Keeper) hasOrders(ctx context.Context, ownerID, marketID uint64, side ty
 	if err := k.ensureLoaded(ctx); err != nil {
 		return false, err
 	}
-	for _, c := range k.mem.carried { // a yes or no: the order does not matter
-		if c.Order.OwnerId == ownerID && match(c.MarketId, c.Order.Side) {
-			return true, nil
-		}
+	k.carriedOf(ownerID, func(c *types.QueuedCommand) bool { // a yes or no: order does not matter
+		found = match(c.MarketId, c.Order.Side)
+		return found
+	})
+	if found {
+		return true, nil
 	}
 	engSide := types.EngineSide(side)
 	check := func(b *matching.Book) {
