@@ -271,8 +271,12 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 				licences++
 			}
 		}
-		// Ground truth: the orders each episode placed.
+		// Ground truth: the orders each episode placed (and the txs of it
+		// the chain refused).
 		for i, tr := range results {
+			if eps[i] != nil && tr.Code != 0 {
+				eps[i].Refused++
+			}
 			if eps[i] == nil || tr.Code != 0 {
 				continue
 			}
@@ -286,6 +290,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 			}
 		}
 		events := blockEvents(r)
+		c.noteIssued(events)
 		// Positions and episode fills from the fill events.
 		for _, ev := range events {
 			if ev.Type != "exchange_fill" {
