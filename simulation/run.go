@@ -114,6 +114,9 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	}
 	var exported *genutiltypes.AppGenesis
 	ns := ""
+	if opt.FromGenesis == "" && s.Market.ID != 0 {
+		return nil, fmt.Errorf("simulation: bad scenario: %s: market.id: only with --from-genesis (a fresh run lists its own market), got %d", s.Name, s.Market.ID)
+	}
 	if opt.FromGenesis != "" {
 		var err error
 		if exported, err = genutiltypes.AppGenesisFromFile(opt.FromGenesis); err != nil {
@@ -356,6 +359,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		}
 	}
 	res.Summary = m.summary()
+	res.Summary.MarketID = c.market
 	res.Summary.LicencesBought = licences
 	if det != nil {
 		res.Scores = score(s, res, agents, blocks)

@@ -46,6 +46,10 @@ type Scenario struct {
 // MarketSpec is the simulated market: listed in the setup block by the
 // regulator through MsgCreateMarket.
 type MarketSpec struct {
+	// ID chooses, with --from-genesis, the exported market the cast
+	// trades (0: the active continuous market with the lowest id). On a
+	// fresh chain it must be 0: the simulation lists its own market.
+	ID uint64 `yaml:"id"`
 	// StartPrice in ticks (one tick = 1 quote unit, one lot = 1 base unit).
 	StartPrice          int64  `yaml:"start_price"`
 	MakerFeeBps         int32  `yaml:"maker_fee_bps"`
