@@ -43,6 +43,11 @@ type episode struct {
 	// surveillance names them) of the fills that involve the episode's
 	// orders.
 	Fills []string `json:"fills"`
+	// Serials are the green-credit serial ranges of the episode
+	// ("contract:first-last", as surveillance names them).
+	Serials []string `json:"serials,omitempty"`
+	// Refused counts the episode's txs the chain refused.
+	Refused int `json:"refused_txs,omitempty"`
 }
 
 // agent is one simulated participant: a strategy of a kind with one or
@@ -75,6 +80,10 @@ type agent struct {
 	ringQty    uint64
 	ringRounds int
 	ringStart  map[string]int64 // members' positions when the episode began
+
+	// Green-credit abusers: the episode's batch and the circle's hop.
+	gcBatch serialRange
+	gcHop   int
 
 	// Abusive agents: planned episode starts and the current episode.
 	plan    []int64
@@ -267,8 +276,12 @@ func (a *agent) act(v *view, c *chain) []txEpisode {
 		return a.dataBuyer(v, c)
 	case KindTriangle:
 		return a.triangle(v)
+	case KindCreditIssuer:
+		return a.creditIssuer(v, c)
+	case KindCreditTrader:
+		return a.creditTrader(v, c)
 	}
-	return a.abuse(v)
+	return a.abuse(v, c)
 }
 
 func (a *agent) one(acc *account, msgs ...sdk.Msg) []txEpisode {
@@ -480,7 +493,7 @@ func (a *agent) groupTransfer(v *view, c *chain) []txEpisode {
 
 // abuse runs an abusive agent: idle (or trading a little, so that it has a
 // usual share) outside its planned episodes.
-func (a *agent) abuse(v *view) []txEpisode {
+func (a *agent) abuse(v *view, c *chain) []txEpisode {
 	if a.cur == nil {
 		if len(a.plan) == 0 || v.h < a.plan[0] || v.halted() {
 			return a.background(v)
@@ -511,6 +524,12 @@ func (a *agent) abuse(v *view) []txEpisode {
 		out, done = a.momentum(v)
 	case KindRing:
 		out, done = a.ring(v)
+	case KindCreditDoubleIssuer:
+		out, done = a.creditDoubleIssue(v, c)
+	case KindCreditRetiredMover:
+		out, done = a.creditRetiredMove(v, c)
+	case KindCreditCircular:
+		out, done = a.creditCircle(v, c)
 	}
 	for i := range out {
 		out[i].ep = ep

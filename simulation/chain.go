@@ -106,7 +106,14 @@ type chain struct {
 	// The data-asset contract (with data buyers): its address, the
 	// dataset's licence price (bond denom) and duration (blocks), the
 	// contract's wasm code.
-	dataAsset       string
+	dataAsset string
+	// The green-credit contract (planGreenCredit): address, wasm, code id,
+	// the next fresh serial, the batches issued so far.
+	greenCredit     string
+	greenCreditWasm []byte
+	gcCode          uint64
+	nextSerial      uint64
+	gcIssued        []serialRange
 	licencePrice    uint64
 	licenceBlocks   int64
 	dataAssetWasm   []byte
@@ -367,6 +374,9 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 	if err := c.planDataAsset(agents, fresh); err != nil {
 		return err
 	}
+	if err := c.planGreenCredit(agents, fresh); err != nil {
+		return err
+	}
 	if !fresh {
 		// The cast is registered and licensed by the regulator's
 		// transactions in the setup block (castTxs), not here.
@@ -380,6 +390,11 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 		// The contract mints the dataset's shares: an issuer, licensed
 		// under the issuer's entity.
 		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: c.dataAsset, EntityId: issuerEntity,
+			Roles: []compliancetypes.Role{compliancetypes.RoleIssuer}, IssuedAt: s.StartTime})
+	}
+	if c.greenCredit != "" {
+		// The contract mints each batch: an issuer too.
+		comp.Licences = append(comp.Licences, compliancetypes.Licence{Address: c.greenCredit, EntityId: issuerEntity,
 			Roles: []compliancetypes.Role{compliancetypes.RoleIssuer}, IssuedAt: s.StartTime})
 	}
 	for _, op := range c.valOps {
@@ -408,7 +423,11 @@ func (c *chain) addCast(state map[string]json.RawMessage, agents []*agent, comp 
 			if len(a.accounts) > 1 {
 				name = acc.name
 			}
-			licence(acc, entity(name, jurs[(i+j)%len(jurs)], parent), role)
+			if issuesCredits(a.kind) {
+				licence(acc, entity(name, jurs[(i+j)%len(jurs)], parent), role, compliancetypes.RoleIssuer)
+			} else {
+				licence(acc, entity(name, jurs[(i+j)%len(jurs)], parent), role)
+			}
 		}
 		a.entity = a.accounts[0].entity
 	}
@@ -472,6 +491,9 @@ func (c *chain) setupTxs(agents []*agent) ([]tx, error) {
 	txs := []tx{{from: c.issuer, msgs: mint}}
 	if c.dataAsset != "" {
 		txs = append(txs, tx{from: c.issuer, msgs: c.dataAssetSetup()})
+	}
+	if c.greenCredit != "" {
+		txs = append(txs, tx{from: c.issuer, msgs: c.greenCreditSetup()})
 	}
 	m := s.Market
 	one := sdkmath.NewInt(1)

@@ -23,6 +23,16 @@ func SurveillanceParams(s *Scenario, parents map[uint64]uint64) surveillance.Par
 
 func newEngine(s *Scenario, c *chain, tune func(*surveillance.Params)) Detector {
 	p := SurveillanceParams(s, c.parents)
+	// The genesis licences (account → entity), as a live follower reads
+	// them: green-credit holders that never trade are known too.
+	p.AccountEntities = map[string]uint64{}
+	for _, a := range c.agents {
+		for _, acc := range a.accounts {
+			if acc.entity != 0 {
+				p.AccountEntities[acc.bech] = acc.entity
+			}
+		}
+	}
 	if tune != nil {
 		tune(&p)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	sdkmath "cosmossdk.io/math"
 
@@ -50,13 +51,31 @@ func (c *chain) pickExportedMarket(state map[string]json.RawMessage, agents []*a
 		return fmt.Errorf("simulation: --from-genesis: app_state.exchange: %w", err)
 	}
 	var mk *exchangetypes.Market
+	var ids []string
 	for i := range ex.Markets {
 		m := &ex.Markets[i]
+		ids = append(ids, fmt.Sprint(m.Id))
+		if s.Market.ID != 0 {
+			if m.Id == s.Market.ID {
+				mk = m
+			}
+			continue
+		}
 		if m.Status != exchangetypes.MarketStatus_MARKET_STATUS_ACTIVE || m.Mode != exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS {
 			continue
 		}
 		if mk == nil || m.Id < mk.Id {
 			mk = m
+		}
+	}
+	if s.Market.ID != 0 {
+		switch {
+		case mk == nil:
+			return fmt.Errorf("simulation: bad scenario: %s: market.id: market %d is not in the exported state (its markets: %s)",
+				s.Name, s.Market.ID, strings.Join(ids, ", "))
+		case mk.Status != exchangetypes.MarketStatus_MARKET_STATUS_ACTIVE || mk.Mode != exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS:
+			return fmt.Errorf("simulation: bad scenario: %s: market.id: market %d is %s and %s; the cast trades an active continuous market",
+				s.Name, mk.Id, mk.Status, mk.Mode)
 		}
 	}
 	if mk == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
@@ -203,5 +204,73 @@ func TestFromGenesisForceTransfersRestrictedAssets(t *testing.T) {
 	}
 	if r.MarketID != 1 || r.FillsByMarket[1] == 0 || len(r.FillsByMarket) != 1 {
 		t.Fatalf("the cast did not trade the exported market 1: market %d, fills by market %v", r.MarketID, r.FillsByMarket)
+	}
+}
+
+// TestFromGenesisMarketIDChoosesTheMarket: the scenario's market.id picks
+// the exported market the cast trades (result, summary and report name
+// it); an id the export does not have, or a market that is not active and
+// continuous, is refused with an error naming market.id; on a fresh chain
+// market.id is refused too (the simulation lists its own market). Before,
+// market.id was an unknown field (the scenario did not parse).
+func TestFromGenesisMarketIDChoosesTheMarket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulation runs")
+	}
+	dir := t.TempDir()
+	base, err := ParseScenario("small", []byte(small))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := filepath.Join(dir, "exported.json")
+	if _, err := Run(base, Options{Seed: 3, ExportGenesis: exported}); err != nil {
+		t.Fatal(err)
+	}
+	withID := func(id string) *Scenario {
+		s, err := ParseScenario("small-"+id, []byte(strings.Replace(small, "market: {", "market: {id: "+id+", ", 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	r, err := Run(withID("1"), Options{Seed: 4, FromGenesis: exported})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MarketID != 1 || r.Summary.MarketID != 1 || r.FillsByMarket[1] == 0 {
+		t.Fatalf("market.id 1: traded market %d (summary %d), fills by market %v", r.MarketID, r.Summary.MarketID, r.FillsByMarket)
+	}
+	report, err := WriteReport(filepath.Join(dir, "out"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<td class=l>market traded</td><td>1</td>") {
+		t.Fatal("the report does not show the market traded")
+	}
+	_, err = Run(withID("7"), Options{Seed: 4, FromGenesis: exported})
+	if err == nil || !strings.Contains(err.Error(), "market.id") || !strings.Contains(err.Error(), "market 7 is not in the exported state") {
+		t.Fatalf("unknown market: %v", err)
+	}
+	// Halt market 1 in the export.
+	g, st := exportedState(t, exported)
+	for _, m := range st["exchange"]["markets"].([]any) {
+		m.(map[string]any)["status"] = "MARKET_STATUS_HALTED"
+	}
+	bz, _ := json.Marshal(st)
+	g.AppState = bz
+	halted := filepath.Join(dir, "halted.json")
+	if err := g.SaveAs(halted); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(withID("1"), Options{Seed: 4, FromGenesis: halted})
+	if err == nil || !strings.Contains(err.Error(), "market.id") || !strings.Contains(err.Error(), "MARKET_STATUS_HALTED") {
+		t.Fatalf("halted market: %v", err)
+	}
+	if _, err = Run(withID("1"), Options{Seed: 4}); err == nil || !strings.Contains(err.Error(), "market.id") {
+		t.Fatalf("market.id on a fresh chain: %v", err)
 	}
 }

@@ -50,6 +50,8 @@ type BlockMetrics struct {
 
 // Summary is the run's totals.
 type Summary struct {
+	// MarketID is the market the cast traded.
+	MarketID          uint64         `json:"market_id"`
 	Blocks            int            `json:"blocks"`
 	Volume            uint64         `json:"volume"`
 	Notional          uint64         `json:"notional"`

@@ -266,6 +266,7 @@ th{background:#f3f3f3}td.l,th.l{text-align:left}h2{margin-top:28px;border-bottom
 		}
 		return `<span class="bad">BROKEN: ` + html.EscapeString(strings.Join(s.BrokenInvariants, "; ")) + `</span>`
 	})
+	row("market traded", func(s Summary) string { return strconv.FormatUint(s.MarketID, 10) })
 	row("blocks", func(s Summary) string { return strconv.Itoa(s.Blocks) })
 	row("volume (lots)", func(s Summary) string { return u(s.Volume) })
 	row("notional (quote units)", func(s Summary) string { return u(s.Notional) })

@@ -11,12 +11,12 @@ import (
 // collusive-ring scenario with (three rings each: a three-member and a
 // four-member ring, and an evasive three-member ring; docs/surveillance.md
 // has the numbers).
-var ringSeeds = []uint64{11, 12, 13, 14}
+var ringSeeds = []uint64{11, 12, 13}
 
 // Floors over ringSeeds, measured numbers rounded down.
 const (
-	ringMinRecallPm     = 900 // 11/12 measured
-	ringMinEvasion      = 3   // of 4 evasive rings
+	ringMinRecallPm     = 888 // 8/9 measured (seed 14 adds 3/3)
+	ringMinEvasion      = 2   // of 3 evasive rings
 	ringMinPrecisionPm  = 1000
 	ringMaxFalseOnClean = 0 // every detector, on the triangle dealers, market makers, hedger, group transfers...
 )
@@ -24,19 +24,19 @@ const (
 // ringTotals runs the collusive-ring scenario on the seeds and sums the
 // collusive_ring scores and every detector's false alerts on clean
 // entities.
-func ringTotals(t *testing.T, seeds []uint64, tune func(*surveillance.Params)) (episodes, detected, evEpisodes, evDetected, alerts, tp, falseOnClean int) {
+func ringTotals(t *testing.T, seeds []uint64, blocks int64, tune func(*surveillance.Params)) (episodes, detected, evEpisodes, evDetected, alerts, tp, falseOnClean int) {
 	t.Helper()
 	s, err := LoadScenario("scenarios/collusive-ring.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, seed := range seeds {
-		r, err := Run(s, Options{Seed: seed, Surveillance: true, TuneSurveillance: tune})
+		r, err := Run(s, Options{Seed: seed, Blocks: blocks, Surveillance: true, TuneSurveillance: tune})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.Episodes) != 3 {
-			t.Fatalf("seed %d: %d ring episodes seeded, want 3", seed, len(r.Episodes))
+		if len(r.Episodes) == 0 || (blocks == 0 && len(r.Episodes) != 3) {
+			t.Fatalf("seed %d: %d ring episodes seeded, want 3 (at least one in a shortened run)", seed, len(r.Episodes))
 		}
 		for _, x := range r.Scores {
 			falseOnClean += x.FalseOnClean
@@ -92,20 +92,23 @@ func ringFloorsErr(episodes, detected, evDetected, alerts, tp, falseOnClean int)
 // triangle dealers whose cycle does not return flat) on several seeds and
 // checks the collusive_ring detector's recall (all rings and the evasive
 // ones), its precision, and no false alert of any detector on a clean
-// entity. Then it switches the ring detector off (window 0) on one seed and
-// checks that the same floors fail: the test cannot pass without the
+// entity. Then it switches the ring detector off (window 0) on the first 75
+// blocks of seed 11 (its first ring, which the detector finds at block 70)
+// and checks that the same floors fail: the test cannot pass without the
 // detector (it did fail so before the ring agents existed: no episode).
 func TestCollusiveRingRecallOnSeeds(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the collusive-ring scenario on four seeds (200 blocks each)")
+		t.Skip("runs the collusive-ring scenario on three seeds (200 blocks each)")
 	}
-	ep, det, evEp, evDet, al, tp, foc := ringTotals(t, ringSeeds, nil)
+	ep, det, evEp, evDet, al, tp, foc := ringTotals(t, ringSeeds, 0, nil)
 	t.Logf("seeds %v: recall %d/%d (evasion %d/%d), precision %d/%d, false alerts on clean entities %d",
 		ringSeeds, det, ep, evDet, evEp, tp, al, foc)
 	if msg := ringFloorsErr(ep, det, evDet, al, tp, foc); msg != "" {
 		t.Errorf("collusive_ring on seeds %v:%s", ringSeeds, msg)
 	}
-	ep, det, _, evDet, al, tp, foc = ringTotals(t, ringSeeds[:1], func(p *surveillance.Params) { p.Ring.WindowBlocks = 0 })
+	// Seed 11's first ring (blocks 62..64, found at 70 with the
+	// detector on): 75 blocks are enough, and cheaper.
+	ep, det, _, evDet, al, tp, foc = ringTotals(t, ringSeeds[:1], 75, func(p *surveillance.Params) { p.Ring.WindowBlocks = 0 })
 	if msg := ringFloorsErr(ep, det, evDet, al, tp, foc); msg == "" {
 		t.Errorf("with the ring detector off the floors still hold (recall %d/%d, alerts %d): the test cannot fail", det, ep, al)
 	} else {

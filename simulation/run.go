@@ -114,6 +114,9 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 	}
 	var exported *genutiltypes.AppGenesis
 	ns := ""
+	if opt.FromGenesis == "" && s.Market.ID != 0 {
+		return nil, fmt.Errorf("simulation: bad scenario: %s: market.id: only with --from-genesis (a fresh run lists its own market), got %d", s.Name, s.Market.ID)
+	}
 	if opt.FromGenesis != "" {
 		var err error
 		if exported, err = genutiltypes.AppGenesisFromFile(opt.FromGenesis); err != nil {
@@ -271,8 +274,12 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 				licences++
 			}
 		}
-		// Ground truth: the orders each episode placed.
+		// Ground truth: the orders each episode placed (and the txs of it
+		// the chain refused).
 		for i, tr := range results {
+			if eps[i] != nil && tr.Code != 0 {
+				eps[i].Refused++
+			}
 			if eps[i] == nil || tr.Code != 0 {
 				continue
 			}
@@ -286,6 +293,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 			}
 		}
 		events := blockEvents(r)
+		c.noteIssued(events)
 		// Positions and episode fills from the fill events.
 		for _, ev := range events {
 			if ev.Type != "exchange_fill" {
@@ -351,6 +359,7 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		}
 	}
 	res.Summary = m.summary()
+	res.Summary.MarketID = c.market
 	res.Summary.LicencesBought = licences
 	if det != nil {
 		res.Scores = score(s, res, agents, blocks)

@@ -46,6 +46,10 @@ type Scenario struct {
 // MarketSpec is the simulated market: listed in the setup block by the
 // regulator through MsgCreateMarket.
 type MarketSpec struct {
+	// ID chooses, with --from-genesis, the exported market the cast
+	// trades (0: the active continuous market with the lowest id). On a
+	// fresh chain it must be 0: the simulation lists its own market.
+	ID uint64 `yaml:"id"`
 	// StartPrice in ticks (one tick = 1 quote unit, one lot = 1 base unit).
 	StartPrice          int64  `yaml:"start_price"`
 	MakerFeeBps         int32  `yaml:"maker_fee_bps"`
@@ -186,6 +190,12 @@ const (
 	KindMomentum      = "momentum_ignition"
 	KindRing          = "collusive_ring"
 	KindTriangle      = "triangle_trader"
+	// Green credits (the bundled green-credit contract).
+	KindCreditIssuer       = "credit_issuer"
+	KindCreditTrader       = "credit_trader"
+	KindCreditDoubleIssuer = "credit_double_issuer"
+	KindCreditRetiredMover = "credit_retired_mover"
+	KindCreditCircular     = "credit_circular"
 )
 
 // abusiveKinds maps each abusive agent kind to the surveillance detector
@@ -197,10 +207,16 @@ var abusiveKinds = map[string]string{
 	KindMarkClose: "marking_close",
 	KindMomentum:  "momentum_ignition",
 	KindRing:      "collusive_ring",
+	// Refused by the contract: the attempts are refusals, and the
+	// detectors' episodes (they alert if such events ever appear).
+	KindCreditDoubleIssuer: "credit_double_issuance",
+	KindCreditRetiredMover: "credit_transfer_after_retirement",
+	KindCreditCircular:     "credit_circular_transfer",
 }
 
 var agentKinds = []string{KindMarketMaker, KindArbitrageur, KindInstitution, KindNoise, KindIssuer, KindHedger, KindDataBuyer,
-	KindGroupTransfer, KindTriangle, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum, KindRing}
+	KindGroupTransfer, KindTriangle, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum, KindRing,
+	KindCreditIssuer, KindCreditTrader, KindCreditDoubleIssuer, KindCreditRetiredMover, KindCreditCircular}
 
 // LoadScenario reads and validates a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
@@ -483,10 +499,10 @@ func validateAgent(f string, a AgentSpec) error {
 	if a.Kind == KindWash && a.Count < 2 {
 		return fieldErr(f+".count", "a wash trader needs count >= 2 (two accounts of one group trade with each other)")
 	}
-	if (a.Kind == KindRing || a.Kind == KindTriangle) && (a.Count < 3 || a.Count > 8) {
+	if (a.Kind == KindRing || a.Kind == KindTriangle || a.Kind == KindCreditCircular) && (a.Count < 3 || a.Count > 8) {
 		return fieldErr(f+".count", "a %s needs count in [3, 8] (its members, each an entity of its own ownership group), got %d", a.Kind, a.Count)
 	}
-	if (a.Kind == KindRing || a.Kind == KindTriangle) && a.Group {
+	if (a.Kind == KindRing || a.Kind == KindTriangle || a.Kind == KindCreditCircular) && a.Group {
 		return fieldErr(f+".group", "a %s's members are independent entities (distinct ownership groups); trades within one group are wash_trader's case", a.Kind)
 	}
 	return nil
@@ -496,7 +512,7 @@ func validateAgent(f string, a AgentSpec) error {
 // (wash traders: sister entities; rings and triangles: independent
 // entities), not count agents.
 func multiAccount(kind string) bool {
-	return kind == KindWash || kind == KindRing || kind == KindTriangle
+	return kind == KindWash || kind == KindRing || kind == KindTriangle || kind == KindCreditCircular
 }
 
 func contains(xs []string, x string) bool {

@@ -57,6 +57,11 @@ func matches(al Alert, e *episode) bool {
 			return true
 		}
 	}
+	for _, sr := range al.Serials {
+		if slices.Contains(e.Serials, sr) {
+			return true
+		}
+	}
 	return false
 }
 
@@ -81,7 +86,7 @@ func score(s *Scenario, r *Result, agents []*agent, blocks int64) []DetectorScor
 	}
 	var truth []surveillance.Truth
 	for _, e := range r.Episodes {
-		truth = append(truth, surveillance.Truth{Detector: e.Detector, StartHeight: e.Start, OrderIDs: e.OrderIDs, TradeIDs: e.Fills})
+		truth = append(truth, surveillance.Truth{Detector: e.Detector, StartHeight: e.Start, OrderIDs: e.OrderIDs, TradeIDs: e.Fills, Serials: e.Serials})
 	}
 	var out []DetectorScore
 	for _, q := range surveillance.Evaluate(r.Alerts, truth) {

@@ -3,6 +3,7 @@ package surveillance
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 type span struct {
@@ -176,8 +177,11 @@ func (e *Engine) trackMove(c *contractCredits, ev CreditEvent, h int64) {
 }
 
 // circular checks whether transfer ev brings its serial range back to an
-// account it left within the window, through at least MinCircleHops hops
-// (this one included) whose accounts are not all in one ownership group.
+// account it left within the window: a time-ordered path of earlier hops
+// of the range from ev.To to ev.From (found by earliest arrival over the
+// hops in event order, so that unrelated holders' moves of a fungible
+// batch in between do not make a cycle), at least MinCircleHops hops with
+// this one, whose accounts are not all in one ownership group.
 func (e *Engine) circular(c *contractCredits, ev CreditEvent, h int64) Alert {
 	p := e.p.Credits
 	for i := range c.moves {
@@ -185,53 +189,64 @@ func (e *Engine) circular(c *contractCredits, ev CreditEvent, h int64) Alert {
 		if !(m.start <= ev.SerialEnd && ev.SerialStart <= m.end) {
 			continue
 		}
-		for j := len(m.hops) - 1; j >= 0; j-- {
-			hp := m.hops[j]
-			if hp.from != ev.To || hp.height <= h-p.CircularWindowBlocks {
+		// reach[acct] = index of the hop that first reached it from ev.To.
+		const start = -1
+		reach := map[string]int{ev.To: start}
+		for j, hp := range m.hops {
+			if hp.height <= h-p.CircularWindowBlocks || hp.from == "" {
 				continue
 			}
-			hops := m.hops[j:]
-			if len(hops)+1 < p.MinCircleHops {
+			if _, ok := reach[hp.from]; !ok {
+				continue
+			}
+			if _, ok := reach[hp.to]; !ok {
+				reach[hp.to] = j
+			}
+		}
+		last, ok := reach[ev.From]
+		if !ok || (last == start && ev.From != ev.To) {
+			continue
+		}
+		var path []hop // in order, ending at ev.From
+		for acct := ev.From; acct != ev.To; {
+			j := reach[acct]
+			if j == start {
 				break
 			}
-			accts := []string{ev.From, ev.To}
-			groups := map[uint64]bool{}
-			for _, x := range hops {
-				accts = append(accts, x.from, x.to)
-			}
-			oneGroup := true
-			var g0 uint64
-			for k, acct := range accts {
-				ent := e.accounts[acct]
-				g := e.Group(ent)
-				if ent == 0 {
-					oneGroup = false
-				}
-				if k == 0 {
-					g0 = g
-				} else if g != g0 {
-					oneGroup = false
-				}
-				groups[g] = true
-			}
-			if oneGroup {
-				break // group-internal transfers: the group's own book-keeping
-			}
-			a := Alert{Detector: DetCreditCircularFlow, Height: h, FirstHeight: hp.height, Accounts: accts,
-				Serials: []string{serialStr(ev.Contract, ev.SerialStart, ev.SerialEnd)}}
-			chain := ev.To
-			for _, x := range hops {
-				chain += " → " + x.to
-			}
-			if hops[len(hops)-1].to != ev.From {
-				chain += " … " + ev.From
-			}
-			chain += " → " + ev.To
-			a.Evidence = fmt.Sprintf("serials %d-%d of contract %s came back to %s within %d blocks (heights %d..%d) through %d transfers: %s",
-				ev.SerialStart, ev.SerialEnd, ev.Contract, ev.To, h-hp.height, hp.height, h, len(hops)+1, chain)
-			a.Score = 500 + int64(len(hops))*100
-			return a
+			path = append([]hop{m.hops[j]}, path...)
+			acct = m.hops[j].from
 		}
+		if len(path)+1 < p.MinCircleHops {
+			continue
+		}
+		accts := []string{ev.To}
+		for _, x := range path {
+			accts = append(accts, x.to)
+		}
+		oneGroup := true
+		var g0 uint64
+		for k, acct := range accts {
+			ent := e.accounts[acct]
+			g := e.Group(ent)
+			if ent == 0 {
+				oneGroup = false
+			}
+			if k == 0 {
+				g0 = g
+			} else if g != g0 {
+				oneGroup = false
+			}
+		}
+		if oneGroup {
+			continue // group-internal transfers: the group's own book-keeping
+		}
+		a := Alert{Detector: DetCreditCircularFlow, Height: h, FirstHeight: path[0].height, Accounts: accts,
+			Serials: []string{serialStr(ev.Contract, ev.SerialStart, ev.SerialEnd)}}
+		chain := strings.Join(accts, " → ") + " → " + ev.To
+		a.Evidence = fmt.Sprintf("serials %d-%d of contract %s came back to %s within %d blocks (heights %d..%d) through %d transfers: %s",
+			ev.SerialStart, ev.SerialEnd, ev.Contract, ev.To, h-path[0].height, path[0].height, h, len(path)+1, chain)
+		a.Score = 500 + int64(len(path))*100
+		return a
 	}
 	return Alert{}
 }

@@ -103,3 +103,28 @@ func TestMomentumIgnition_RoundTripEvasion(t *testing.T) {
 		t.Fatalf("alert: %+v", a)
 	}
 }
+
+// The spoof over two blocks: the genuine order in one block, the layer
+// (2× it, one price) in the next, pulled a block later, the genuine order
+// never trading. Each block alone is one-sided, so a placement test per
+// block sees no attempt; the attempt test joins the placements of
+// AttemptPlaceBlocks consecutive blocks (each order counted once).
+func TestSpoofing_AttemptOverTwoBlocksEvasion(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	c.background(1, 5, 1000)
+	for i := 0; i < 2; i++ {
+		genuine := c.place(1, 64, surveillance.Sell, 1004, 10)
+		c.end()
+		layer := c.place(1, 64, surveillance.Buy, 995, 20)
+		c.end()
+		c.background(1, 1, 1000)
+		c.cancel(1, 64, layer, 20)
+		c.cancel(1, 64, genuine, 10)
+		c.end()
+		c.background(1, 10, 1000)
+	}
+	a := c.only(surveillance.DetSpoofing)
+	if a.Group != 64 || len(a.OrderIDs) != 4 {
+		t.Fatalf("alert: %+v", a)
+	}
+}

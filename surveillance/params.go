@@ -89,6 +89,10 @@ type SpoofParams struct {
 	AttemptMinRatio        uint64 `json:"attempt_min_ratio" yaml:"attempt_min_ratio"`
 	AttemptMaxLayerFillPct uint64 `json:"attempt_max_layer_fill_pct" yaml:"attempt_max_layer_fill_pct"`
 	MinAttempts            int    `json:"min_attempts" yaml:"min_attempts"`
+	// AttemptPlaceBlocks: the placements of this many consecutive blocks
+	// are one attempt's (a genuine order in one block, the layer in the
+	// next); each order counts in one attempt at most (0 or 1: one block).
+	AttemptPlaceBlocks int64 `json:"attempt_place_blocks" yaml:"attempt_place_blocks"`
 }
 
 // StuffingParams: bursts of order messages per block with few fills.
@@ -193,7 +197,7 @@ func DefaultParams() Params {
 			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
 		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinCancelledQty: 20, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 2,
 			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20,
-			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2},
+			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2, AttemptPlaceBlocks: 2},
 		Stuffing: StuffingParams{MinMessages: 50, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
 			MinBursts: 2, WindowBlocks: 20, CooldownBlocks: 20},
 		Close: CloseParams{IntervalBlocks: 100, WindowBlocks: 5, BaselineBlocks: 95, MinShareBps: 3000, ShareMultiple: 3,

@@ -35,6 +35,8 @@ type placed struct {
 	// cancelledAt is the height of the owner's own cancel of the order's
 	// rest (0: none seen).
 	cancelledAt int64
+	// attempted: counted in a spoofing attempt already.
+	attempted bool
 }
 
 // attempt is one two-sided placement of a group whose larger side (the
@@ -280,11 +282,22 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		return nil
 	}
 	h := b.height - p.MaxLifetimeBlocks - 1
-	ids := e.spoof.byHeight[h]
-	if len(ids) == 0 {
+	first := h - max(p.AttemptPlaceBlocks, 1) + 1 // the placement window [first, h]
+	var ids []uint64
+	for x := first; x <= h; x++ {
+		for _, id := range e.spoof.byHeight[x] {
+			if !e.spoof.orders[id].attempted {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(e.spoof.byHeight[h]) == 0 || len(ids) == 0 {
 		return nil
 	}
-	type sides struct{ qty [2]uint64 }
+	type sides struct {
+		qty  [2]uint64
+		last bool
+	}
 	byMG := map[mgKey]*sides{}
 	var keys []mgKey
 	idx := func(s Side) int {
@@ -301,9 +314,14 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		k := mgKey{o.market, o.group}
 		if byMG[k] == nil {
 			byMG[k] = &sides{}
-			keys = append(keys, k)
 		}
 		byMG[k].qty[idx(o.side)] += o.qty
+		if o.height == h && !byMG[k].last {
+			// Only groups that placed in the window's last block: the
+			// earlier block's alone was the previous window's.
+			byMG[k].last = true
+			keys = append(keys, k)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].market != keys[j].market {
@@ -326,6 +344,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		var layerGone, genuineGone int64 // the last layer cancel, the first genuine-side cancel
 		prices := map[int64]bool{}
 		withdrawn := true
+		spread, layerFirst, genuineLast := false, h, first-1
 		for _, id := range ids {
 			o := e.spoof.orders[id]
 			if o.market != k.market || o.group != k.group {
@@ -334,6 +353,14 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 			at.orders = append(at.orders, id)
 			at.accounts = append(at.accounts, o.owner)
 			at.entities = append(at.entities, o.entity)
+			if o.height != h {
+				spread = true
+			}
+			if o.side == layerSide {
+				layerFirst = min(layerFirst, o.height)
+			} else {
+				genuineLast = max(genuineLast, o.height)
+			}
 			if o.side != layerSide {
 				if o.cancelledAt != 0 && (genuineGone == 0 || o.cancelledAt < genuineGone) {
 					genuineGone = o.cancelledAt
@@ -350,7 +377,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		// The group's own trades on the layer's side while it stood (by
 		// any of its orders: what it shows there, it also does).
 		var sideFilled uint64
-		for x := h; x <= h+p.MaxLifetimeBlocks; x++ {
+		for x := first; x <= h+p.MaxLifetimeBlocks; x++ {
 			if xb := e.blockAt(x); xb != nil {
 				for i := range xb.fills {
 					f := &xb.fills[i]
@@ -366,11 +393,22 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		// size: a group whose large side trades as much as its small one
 		// is quoting both sides), and not after the genuine side was given
 		// up (the genuine order waits for its fill while the layer stands).
+		// Over two blocks the order must be the evasion's: the genuine
+		// side placed first, then the whole layer in the last block (a
+		// trader adding to one side block after block is not that).
+		if spread && !(layerFirst == h && genuineLast < h) {
+			continue
+		}
 		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || filled >= small ||
 			(genuineGone != 0 && genuineGone < layerGone) {
 			continue
 		}
 		at.levels = len(prices)
+		for _, id := range at.orders {
+			o := e.spoof.orders[id]
+			o.attempted = true
+			e.spoof.orders[id] = o
+		}
 		ats := append(e.spoof.attempts[k], at)
 		for len(ats) > 0 && ats[0].height <= b.height-p.HistoryBlocks {
 			ats = ats[1:]

@@ -45,8 +45,9 @@ with both side by side (metrics-A.csv, metrics-B.csv, ...).
 --from-genesis FILE starts from an exported state (the output of cleard export)
 instead of a fresh genesis: its accounts, balances, entities, licences, markets,
 books and feeds are kept, the blocks continue from its height, its validators
-vote. The scenario's cast trades the exported market (the lowest active
-continuous one) and its oracle feed: its accounts and the simulated regulator as
+vote. The scenario's cast trades the exported market chosen by the scenario's
+market.id (default: the lowest active continuous one; an unknown or inactive id
+is refused naming market.id) and its oracle feed: its accounts and the simulated regulator as
 authority are added at genesis; in block 1 the regulator registers and licenses
 the agents (MsgRegisterEntity, MsgGrantLicence) and funds them with the market's
 denoms by MsgForceTransfer from their holders (unrestricted denoms, which no
@@ -113,8 +114,8 @@ in the same format (to chain runs, or to inspect it).`,
 				if !r.Summary.InvariantsOK {
 					inv = "BROKEN INVARIANTS"
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s%s: %d blocks, %d fills, volume %d lots, %d halted blocks, %d alerts, %s; app hash %s\n",
-					labelPrefix(r.Label), r.Scenario, r.Summary.Blocks, r.Summary.Fills, r.Summary.Volume, r.Summary.HaltedBlocks,
+				fmt.Fprintf(cmd.OutOrStdout(), "%s%s: market %d, %d blocks, %d fills, volume %d lots, %d halted blocks, %d alerts, %s; app hash %s\n",
+					labelPrefix(r.Label), r.Scenario, r.Summary.MarketID, r.Summary.Blocks, r.Summary.Fills, r.Summary.Volume, r.Summary.HaltedBlocks,
 					r.Summary.Alerts, inv, r.AppHash)
 			}
 			abs, _ := filepath.Abs(report)
