@@ -45,6 +45,11 @@ var (
 	// RateLimitsKey: account → its order rate-limit window (ratelimit.go);
 	// prefixes from 60 are the market makers'.
 	RateLimitsKey = collections.NewPrefix(60)
+	// Settlement records of tracked contract orders (keeper/contract_status.go):
+	// prefixes from 80 are the contracts'.
+	ContractOrdersKey      = collections.NewPrefix(80)
+	ContractOrderCIDsKey   = collections.NewPrefix(81)
+	ContractOrderOwnersKey = collections.NewPrefix(82)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)
