@@ -77,7 +77,7 @@ info "serial 1000001: certificate $(jget "$(smart "$GC" '{"serial":{"serial":"10
 
 log "Contracts: data-asset deployed by delta, the regulator as its regulator"
 DA=$(deploy data_asset.wasm data-asset "{\"regulator\":\"$REG\"}")
-tx regulator compliance grant-licence "$DA" "$ISSUER_ENTITY" issuer --reason "data-asset registry contract"
+tx regulator compliance grant-licence "$DA" "$ISSUER_ENTITY" issuer institution --reason "data-asset registry contract (institution: it offers shares on x/exchange)"
 info "data-asset at $DA"
 HASH=$(printf 'ts,meter_id,kwh\n2026-11-27T00:00Z,m1,1.25\n' | sha256sum | cut -d' ' -f1)
 txg 1000000 delta wasm execute "$DA" "{\"register\":{\"content_hash\":\"$HASH\",\"metadata_uri\":\"ipfs://demo/meters.json\",\"schema\":\"csv: ts,meter_id,kwh\",\"total_shares\":\"100\",\"terms\":{\"price\":{\"denom\":\"$EURC\",\"amount\":\"1000000\"},\"duration_secs\":86400,\"usage_terms\":\"research only\"}}}"
@@ -109,7 +109,6 @@ PROV=$(smart "$DA" '{"provenance":{"dataset_id":1}}')
 info "provenance: $(python3 -c 'import json,sys; print(", ".join(e["kind"] for e in json.loads(sys.argv[1])["entries"]))' "$PROV")"
 
 log "delta lists 20 shares through the contract on a market with a 5 bps maker fee; beta buys 15"
-tx regulator compliance grant-licence "$DA" "$ISSUER_ENTITY" issuer institution --reason "data-asset: offers shares on x/exchange"
 tx regulator exchange create-market "$(printf '{"base_denom":"%s","quote_denom":"%s","tick_size":"1","lot_size":"1","min_notional":"1","maker_fee_bps":5,"taker_fee_bps":10,"mode":"MARKET_MODE_CONTINUOUS","band_bps":2000,"band_halt_blocks":5}' "$SHARES" "$EURC")"
 SM=$(market_of "$SHARES")
 OFFER_Q="{\"offer\":{\"market_id\":$SM,\"client_order_id\":\"demo-offer-1\"}}"
