@@ -25,6 +25,8 @@ import (
 	sdkmath "cosmossdk.io/math"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -946,4 +948,119 @@ func TestShareMoves_EndBlockFeeSweepIsQueuedWithoutRunningTheContract(t *testing
 	// The contract applies them when called; blocks went on meanwhile.
 	e.mustDeliver(e.inst, execMsg(e.inst, e.da, map[string]any{"sync_moves": map[string]any{}}))
 	require.Empty(t, queued())
+}
+
+// sharesMarketFees is sharesMarket with maker and taker fees.
+func (e *assetEnv) sharesMarketFees(makerBps int32, takerBps uint32) (string, uint64) {
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, registerMsg(datasetHash)))
+	shares := "asset/" + e.da.String() + "/ds1"
+	one := sdkmath.NewInt(1)
+	e.mustDeliver(e.regulator, &exchangetypes.MsgCreateMarket{Authority: e.regulator.addr.String(), Market: exchangetypes.Market{
+		BaseDenom: shares, QuoteDenom: BondDenom, TickSize: one, LotSize: one, MinNotional: one,
+		Mode: exchangetypes.MarketMode_MARKET_MODE_CONTINUOUS, MakerFeeBps: makerBps, TakerFeeBps: takerBps,
+	}})
+	ids, err := exchangeMarketIDs(e.gateEnv, shares)
+	require.NoError(e.t, err)
+	require.Len(e.t, ids, 1)
+	return shares, ids[0]
+}
+
+// buy has the buyer take lots of the market's asks at price.
+func (e *assetEnv) buy(mid uint64, price int64, lots uint64) {
+	e.mustDeliver(e.buyer, &exchangetypes.MsgDeposit{Owner: e.buyer.addr.String(), Amount: sdk.NewInt64Coin(BondDenom, 2*price*int64(lots)+100)},
+		&exchangetypes.MsgPlaceOrder{Owner: e.buyer.addr.String(), Order: exchangetypes.OrderSpec{MarketId: mid, Side: exchangetypes.Side_SIDE_BUY, Price: price, Quantity: lots}})
+}
+
+// Stranded proceeds: an offer fills in part, the seller cancels the rest,
+// and nobody settles for 150 blocks — past x/exchange's status window
+// (100), which forgets the order's status. Failed before the contract
+// order records: settle_offer found "no status" and the 2000 of proceeds
+// stayed in the contract for good. Now the offer is a tracked order: the
+// exchange keeps its settlement record (also in genesis) until the contract
+// acknowledges it, so the late settle pays the seller exactly once and
+// returns the unsold shares.
+func TestDataAsset_OfferSettledAfterTheStatusWindowPaysOnce(t *testing.T) {
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarket()
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, offerMsg(mid, "100", "30", "offer-1"), sdk.NewInt64Coin(shares, 30)))
+	e.buy(mid, 100, 20)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}))
+	window := e.app.ExchangeKeeper.GetParams(e.ctx()).StatusWindowBlocks
+	require.EqualValues(t, 100, window)
+	for range 150 {
+		e.deliverRaw()
+	}
+	_, err := exchangekeeper.NewQuerier(e.app.ExchangeKeeper).OrderStatusByClientID(e.ctx(),
+		&exchangetypes.QueryOrderStatusByClientIDRequest{Owner: e.da.String(), ClientOrderId: "offer-1"})
+	require.Equal(t, codes.NotFound, status.Code(err), "the status window has passed: %v", err)
+	gs, err := e.app.ExchangeKeeper.ExportGenesis(e.ctx())
+	require.NoError(t, err)
+	require.Len(t, gs.ContractOrders, 1, "the settlement record is exported")
+	rec := gs.ContractOrders[0]
+	require.Equal(t, exchangetypes.OrderState_ORDER_STATE_CANCELLED, rec.State)
+	require.Equal(t, uint64(20), rec.FilledQuantity)
+	require.Equal(t, "2000", rec.QuoteFilled.String())
+	require.Equal(t, "0", rec.FeesPaid.String())
+
+	before := e.balance(e.issuer.addr, BondDenom)
+	settle := map[string]any{"settle_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}
+	r := e.mustDeliver(e.inst, execMsg(e.inst, e.da, settle))
+	e.gas["data-asset settle_offer (after the status window, close)"] = uint64(r.GasUsed)
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "the seller is paid")
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares), "the unsold shares come back")
+	for _, d := range []string{BondDenom, shares} {
+		b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, d)
+		require.NoError(t, err)
+		require.True(t, b.Free.IsZero() && b.Locked.IsZero(), d)
+	}
+	_, found, err := e.app.ExchangeKeeper.ContractOrder(e.ctx(), e.da, "offer-1")
+	require.NoError(t, err)
+	require.False(t, found, "the contract acknowledged the record")
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
+	require.Equal(t, before+2000, e.balance(e.issuer.addr, BondDenom), "paid once")
+	logGas(t, e.gas)
+}
+
+// Positive maker fees: x/exchange charges each maker fill ceil(notional ×
+// bps / 10000), so what the contract receives does not follow from the
+// lots filled. Failed before: offer_shares refused any market with a maker
+// fee above 0. Now settle_offer pays what the settlement record says the
+// contract received net of fees: two fills of 7 and 13 lots at 33 pay fees
+// of 1 and 1 (a formula on the 20 lots would say 1), the seller gets
+// exactly 231-1 + 429-1 = 658, the contract keeps no dust, and nothing is
+// paid twice.
+func TestDataAsset_OfferOnAFeeMarketPaysExactlyWhatTheContractReceived(t *testing.T) {
+	e := newAssetEnvRoles(t, compliancetypes.RoleIssuer, compliancetypes.RoleInstitution)
+	shares, mid := e.sharesMarketFees(7, 10)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, offerMsg(mid, "33", "30", "offer-fee"), sdk.NewInt64Coin(shares, 30)))
+	settle := map[string]any{"settle_offer": map[string]any{"market_id": mid, "client_order_id": "offer-fee"}}
+	before := e.balance(e.issuer.addr, BondDenom)
+	contractQuote := func() sdkmath.Int {
+		b, err := e.app.ExchangeKeeper.GetBalance(e.ctx(), e.da, BondDenom)
+		require.NoError(t, err)
+		return b.Free.Add(b.Locked)
+	}
+
+	e.buy(mid, 33, 7)
+	require.Equal(t, "230", contractQuote().String(), "231 less a maker fee of 1")
+	r := e.mustDeliver(e.inst, execMsg(e.inst, e.da, settle))
+	e.gas["data-asset settle_offer (fee market)"] = uint64(r.GasUsed)
+	require.Equal(t, before+230, e.balance(e.issuer.addr, BondDenom))
+	require.True(t, contractQuote().IsZero(), "no dust left owed")
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "nothing to settle")
+
+	e.buy(mid, 33, 13)
+	rec, found, err := e.app.ExchangeKeeper.ContractOrder(e.ctx(), e.da, "offer-fee")
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, "660", rec.QuoteFilled.String())
+	require.Equal(t, "2", rec.FeesPaid.String(), "each fill's fee rounded up on its own")
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-fee"}}))
+	e.mustDeliver(e.buyer, execMsg(e.buyer, e.da, settle))
+	require.Equal(t, before+658, e.balance(e.issuer.addr, BondDenom), "exactly what the contract received")
+	require.Equal(t, int64(80), e.balance(e.issuer.addr, shares), "the unsold 10 come back")
+	require.True(t, contractQuote().IsZero(), "no dust left owed")
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
+	require.Equal(t, before+658, e.balance(e.issuer.addr, BondDenom), "paid once")
+	logGas(t, e.gas)
 }

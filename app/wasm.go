@@ -98,7 +98,7 @@ func (m contractMessenger) DispatchMsg(ctx sdk.Context, contract sdk.AccAddress,
 		var c ContractMsg
 		if decodeStrict(msg.Custom, &c, "message") == nil && c.AckMoves != nil &&
 			countSet(c.CreateAsset != nil, c.Mint != nil, c.Burn != nil, c.PlaceOrder != nil, c.CancelOrder != nil,
-				c.Deposit != nil, c.Withdraw != nil) == 0 {
+				c.Deposit != nil, c.Withdraw != nil, c.AckOrder != nil) == 0 {
 			n, err := m.k.AssetsKeeper.AckMoves(ctx, contract.String(), c.AckMoves.UpTo)
 			if err != nil {
 				return nil, nil, nil, errorsmod.Wrapf(wasmtypes.ErrInvalidMsg, "clearchain ack_moves: %v", err)
@@ -106,6 +106,12 @@ func (m contractMessenger) DispatchMsg(ctx sdk.Context, contract sdk.AccAddress,
 			ev := sdk.NewEvent("clearchain_ack_moves", sdk.NewAttribute("contract", contract.String()),
 				sdk.NewAttribute("up_to", strconv.FormatUint(c.AckMoves.UpTo, 10)), sdk.NewAttribute("dropped", strconv.Itoa(n)))
 			return []sdk.Event{ev}, nil, nil, nil
+		}
+		// ack_order and tracked place_order: wasm_bindings_orders.go.
+		if decodeStrict(msg.Custom, &c, "message") == nil {
+			if ok, ev, data, resp, err := m.dispatchContractOrder(ctx, contract, port, msg, &c); ok {
+				return ev, data, resp, err
+			}
 		}
 	}
 	return m.next.DispatchMsg(ctx, contract, port, msg)

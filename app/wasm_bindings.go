@@ -51,6 +51,7 @@ type ContractMsg struct {
 	Deposit     *ContractFunds       `json:"deposit,omitempty"`
 	Withdraw    *ContractFunds       `json:"withdraw,omitempty"`
 	AckMoves    *ContractAckMoves    `json:"ack_moves,omitempty"`
+	AckOrder    *ContractAckOrder    `json:"ack_order,omitempty"`
 }
 
 // ContractCreateAsset is ClearChainMsg::CreateAsset.
@@ -87,6 +88,9 @@ type ContractPlaceOrder struct {
 	TimeInForce   string `json:"time_in_force"`
 	ClientOrderID string `json:"client_order_id"`
 	PostOnly      bool   `json:"post_only"`
+	// Track asks x/exchange to keep the order's settlement record until the
+	// contract acknowledges it (ack_order); see wasm_bindings_orders.go.
+	Track bool `json:"track"`
 }
 
 // ContractCancelOrder is ClearChainMsg::CancelOrder: by order id, or by
@@ -135,6 +139,14 @@ type ContractOrderStatusResponse struct {
 	Price          string `json:"price"`
 	Quantity       string `json:"quantity"`
 	FilledQuantity string `json:"filled_quantity"`
+	// Tracked: the answer comes from x/exchange's settlement record of a
+	// tracked order (kept until acknowledged), with the amounts below;
+	// otherwise they are "0".
+	Tracked bool `json:"tracked"`
+	// QuoteFilled is the sum of the fills' notionals, FeesPaid the fees the
+	// order paid (negative: a rebate), in quote units, exactly as settled.
+	QuoteFilled string `json:"quote_filled"`
+	FeesPaid    string `json:"fees_paid"`
 }
 
 // contractOrderStates names x/exchange's order states as the bindings do.
@@ -308,7 +320,7 @@ func EncodeContractMsg(contract sdk.AccAddress, raw json.RawMessage) ([]sdk.Msg,
 		return nil, err
 	}
 	if countSet(m.CreateAsset != nil, m.Mint != nil, m.Burn != nil, m.PlaceOrder != nil, m.CancelOrder != nil,
-		m.Deposit != nil, m.Withdraw != nil, m.AckMoves != nil) != 1 {
+		m.Deposit != nil, m.Withdraw != nil, m.AckMoves != nil, m.AckOrder != nil) != 1 {
 		return nil, errorsmod.Wrap(wasmtypes.ErrInvalidMsg, "clearchain message: exactly one variant expected")
 	}
 	signer := contract.String()
@@ -385,8 +397,9 @@ func EncodeContractMsg(contract sdk.AccAddress, raw json.RawMessage) ([]sdk.Msg,
 		}
 		return []sdk.Msg{&exchangetypes.MsgWithdraw{Owner: signer, Amount: coin}}, nil
 	default:
-		// The messenger (wasm.go) handles ack_moves before the encoder.
-		return nil, errorsmod.Wrap(wasmtypes.ErrInvalidMsg, "clearchain ack_moves: not a module message")
+		// The messenger (wasm.go) handles ack_moves and ack_order before
+		// the encoder.
+		return nil, errorsmod.Wrap(wasmtypes.ErrInvalidMsg, "clearchain ack_moves/ack_order: not a module message")
 	}
 }
 
@@ -474,10 +487,16 @@ func (q contractQuerier) orderStatus(ctx sdk.Context, r *ContractOrderStatusQuer
 	if r.ClientOrderID == "" || !exchangetypes.ValidClientOrderID(r.ClientOrderID) {
 		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: client order id %q is malformed", r.ClientOrderID)
 	}
+	owner := sdk.MustAccAddressFromBech32(r.Owner)
+	if rec, found, err := q.k.ExchangeKeeper.ContractOrder(ctx, owner, r.ClientOrderID); err != nil {
+		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: %v", err)
+	} else if found {
+		return contractOrderRecordJSON(&rec)
+	}
 	var src orderStatusQuerier = exchangekeeper.NewQuerier(q.k.ExchangeKeeper)
 	resp, err := src.OrderStatusByClientID(ctx, &exchangetypes.QueryOrderStatusByClientIDRequest{Owner: r.Owner, ClientOrderId: r.ClientOrderID})
 	if status.Code(err) == codes.NotFound {
-		return json.Marshal(ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0"})
+		return json.Marshal(ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0", QuoteFilled: "0", FeesPaid: "0"})
 	}
 	if err != nil {
 		return nil, errorsmod.Wrapf(wasmtypes.ErrQueryFailed, "clearchain order_status: %v", err)
@@ -490,7 +509,7 @@ func (q contractQuerier) orderStatus(ctx sdk.Context, r *ContractOrderStatusQuer
 	return json.Marshal(ContractOrderStatusResponse{
 		Found: true, OrderID: st.OrderId, MarketID: st.MarketId, State: state,
 		Price: strconv.FormatInt(st.Price, 10), Quantity: strconv.FormatUint(st.Quantity, 10),
-		FilledQuantity: strconv.FormatUint(st.FilledQuantity, 10),
+		FilledQuantity: strconv.FormatUint(st.FilledQuantity, 10), QuoteFilled: "0", FeesPaid: "0",
 	})
 }
 

@@ -71,7 +71,7 @@ func TestBindingsGolden_EveryFileIsChecked(t *testing.T) {
 }
 
 var goldenMessages = []string{"msg_create_asset", "msg_mint", "msg_burn", "msg_place_order", "msg_cancel_order",
-	"msg_cancel_order_by_client_id", "msg_deposit", "msg_withdraw", "msg_ack_moves"}
+	"msg_cancel_order_by_client_id", "msg_deposit", "msg_withdraw", "msg_ack_moves", "msg_ack_order"}
 var goldenQueries = []string{"query_eligibility", "query_oracle_price", "query_market_info", "query_book_top", "query_pending_moves",
 	"query_order_status"}
 var goldenResponses = map[string]func() any{
@@ -82,6 +82,7 @@ var goldenResponses = map[string]func() any{
 	"resp_pending_moves":          func() any { return &ContractPendingMovesResponse{} },
 	"resp_order_status":           func() any { return &ContractOrderStatusResponse{} },
 	"resp_order_status_not_found": func() any { return &ContractOrderStatusResponse{} },
+	"resp_order_status_tracked":   func() any { return &ContractOrderStatusResponse{} },
 }
 var goldenEnums = map[string]func(string) bool{
 	"class_data_asset": func(s string) bool { _, ok := contractAssetClasses[s]; return ok },
@@ -163,6 +164,9 @@ func TestBindingsGolden_EncoderBuildsTheNativeMessages(t *testing.T) {
 	// ack_moves is no module message: the messenger (wasm.go) handles it.
 	_, err = EncodeContractMsg(contract, golden(t, "msg_ack_moves"))
 	require.ErrorIs(t, err, wasmtypes.ErrInvalidMsg)
+	// Nor is ack_order (wasm_bindings_orders.go).
+	_, err = EncodeContractMsg(contract, golden(t, "msg_ack_order"))
+	require.ErrorIs(t, err, wasmtypes.ErrInvalidMsg)
 }
 
 func TestBindings_MalformedOversizedOverflowingRefused(t *testing.T) {
@@ -237,9 +241,10 @@ func TestBindingsQuerier_AnswersFromTheKeepers(t *testing.T) {
 	var os ContractOrderStatusResponse
 	ask(`{"order_status":{"owner":"`+e.inst.addr.String()+`","client_order_id":"ask-1"}}`, &os)
 	require.True(t, os.Found)
-	require.Equal(t, ContractOrderStatusResponse{Found: true, OrderID: os.OrderID, MarketID: 1, State: "open", Price: "120", Quantity: "7", FilledQuantity: "0"}, os)
+	require.Equal(t, ContractOrderStatusResponse{Found: true, OrderID: os.OrderID, MarketID: 1, State: "open", Price: "120", Quantity: "7", FilledQuantity: "0",
+		QuoteFilled: "0", FeesPaid: "0"}, os)
 	ask(`{"order_status":{"owner":"`+e.inst.addr.String()+`","client_order_id":"nope"}}`, &os)
-	require.Equal(t, ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0"}, os)
+	require.Equal(t, ContractOrderStatusResponse{Price: "0", Quantity: "0", FilledQuantity: "0", QuoteFilled: "0", FeesPaid: "0"}, os)
 	require.Equal(t, int32(0), mi.MakerFeeBps)
 
 	var el ContractEligibilityResponse

@@ -8,7 +8,11 @@
 #                 a licence bought → the key sealed to the buyer with
 #                 `cleard envelope`, delivered, opened → revenue claimed by
 #                 every shareholder (the share moves x/assets queued for
-#                 the contract are in the dataset's provenance).
+#                 the contract are in the dataset's provenance) → the
+#                 owner offers shares on x/exchange through the contract
+#                 (a market with a positive maker fee), a buyer fills part,
+#                 settle_offer pays the seller exactly what the exchange
+#                 credited net of fees, and after a cancel returns the rest.
 
 ART=contracts-wasm/artifacts
 for f in green_credit.wasm data_asset.wasm; do
@@ -73,7 +77,7 @@ info "serial 1000001: certificate $(jget "$(smart "$GC" '{"serial":{"serial":"10
 
 log "Contracts: data-asset deployed by delta, the regulator as its regulator"
 DA=$(deploy data_asset.wasm data-asset "{\"regulator\":\"$REG\"}")
-tx regulator compliance grant-licence "$DA" "$ISSUER_ENTITY" issuer --reason "data-asset registry contract"
+tx regulator compliance grant-licence "$DA" "$ISSUER_ENTITY" issuer institution --reason "data-asset registry contract (institution: it offers shares on x/exchange)"
 info "data-asset at $DA"
 HASH=$(printf 'ts,meter_id,kwh\n2026-11-27T00:00Z,m1,1.25\n' | sha256sum | cut -d' ' -f1)
 txg 1000000 delta wasm execute "$DA" "{\"register\":{\"content_hash\":\"$HASH\",\"metadata_uri\":\"ipfs://demo/meters.json\",\"schema\":\"csv: ts,meter_id,kwh\",\"total_shares\":\"100\",\"terms\":{\"price\":{\"denom\":\"$EURC\",\"amount\":\"1000000\"},\"duration_secs\":86400,\"usage_terms\":\"research only\"}}}"
@@ -103,3 +107,27 @@ info "claim: gas $LAST_TX_GAS"
 txg 1000000 gamma wasm execute "$DA" '{"claim":{"dataset_id":1}}'
 PROV=$(smart "$DA" '{"provenance":{"dataset_id":1}}')
 info "provenance: $(python3 -c 'import json,sys; print(", ".join(e["kind"] for e in json.loads(sys.argv[1])["entries"]))' "$PROV")"
+
+log "delta lists 20 shares through the contract on a market with a 5 bps maker fee; beta buys 15"
+tx regulator exchange create-market "$(printf '{"base_denom":"%s","quote_denom":"%s","tick_size":"1","lot_size":"1","min_notional":"1","maker_fee_bps":5,"taker_fee_bps":10,"mode":"MARKET_MODE_CONTINUOUS","band_bps":2000,"band_halt_blocks":5}' "$SHARES" "$EURC")"
+SM=$(market_of "$SHARES")
+OFFER_Q="{\"offer\":{\"market_id\":$SM,\"client_order_id\":\"demo-offer-1\"}}"
+SETTLE="{\"settle_offer\":{\"market_id\":$SM,\"client_order_id\":\"demo-offer-1\"}}"
+txg 1000000 delta wasm execute "$DA" "{\"offer_shares\":{\"market_id\":$SM,\"price\":\"5000\",\"quantity\":\"20\",\"client_order_id\":\"demo-offer-1\"}}" --amount "20$SHARES"
+info "offer_shares: gas $LAST_TX_GAS; a tracked post-only sell of 20 at 5000 in market $SM"
+tx beta exchange deposit "80000$EURC"
+tx beta exchange place "$(order "$SM" BUY 5000 15)"
+info "beta bought 15 shares: notional 75000, maker fee ceil(75000 × 5 / 10000) = 38"
+eurc_of() { C query bank balance "$1" "$EURC" --node "$RPC" --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["balance"]["amount"])'; }
+D0=$(eurc_of "$DELTA")
+txg 1000000 gamma wasm execute "$DA" "$SETTLE"
+D1=$(eurc_of "$DELTA")
+(( D1 - D0 == 74962 )) || die "settle_offer paid delta $(( D1 - D0 )), expected 74962 (75000 less the 38 fee)"
+info "settle_offer (by gamma, anyone may): delta paid $(( D1 - D0 )) = 75000 - 38, exactly what the exchange credited; gas $LAST_TX_GAS"
+txg 1000000 delta wasm execute "$DA" "{\"cancel_offer\":{\"market_id\":$SM,\"client_order_id\":\"demo-offer-1\"}}"
+txg 1000000 gamma wasm execute "$DA" "$SETTLE"
+OFFER=$(smart "$DA" "$OFFER_Q")
+[[ "$(jget "$OFFER" '["closed"]')" == True && "$(jget "$OFFER" '["proceeds"]')" == 74962 ]] || die "offer not closed as expected: $OFFER"
+(( $(eurc_of "$DELTA") == D1 )) || die "the closing settle paid again"
+info "after the cancel, settle_offer returned the 5 unsold shares and closed the offer (proceeds 74962, paid once); the exchange's record of the order was acknowledged"
+tx_refused gamma wasm execute "$DA" "$SETTLE"

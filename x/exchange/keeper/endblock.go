@@ -150,6 +150,9 @@ type marketRun struct {
 	led    *ledger
 	mm     map[uint64]bool
 	params types.Params
+	// tracked caches which owners have contract order records
+	// (contract_status.go).
+	tracked map[uint64]bool
 
 	baseDenom, quoteDenom denomID
 
@@ -711,6 +714,7 @@ func (r *marketRun) fill(e *matching.Event) {
 
 	r.addFilled(e.OrderID, e.Qty)
 	r.addFilled(e.MakerID, e.Qty)
+	r.trackFill(e, cost, takerFee, makerFee)
 	p := int64(e.Price)
 	if r.lots == 0 || p > r.hi {
 		r.hi = p

@@ -107,6 +107,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.initRateLimitGenesis(ctx, gs.RateLimits); err != nil {
 		return err
 	}
+	if err := k.initContractOrders(ctx, gs.ContractOrders); err != nil {
+		return err
+	}
 	for _, s := range []struct {
 		seq  collections.Sequence
 		next uint64
@@ -184,6 +187,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	walk(k.exportStatusGenesis(ctx, gs))
 	walk(k.exportRateLimitGenesis(ctx, gs))
 	if err != nil {
+		return nil, err
+	}
+	if gs.ContractOrders, err = k.exportContractOrders(ctx); err != nil {
 		return nil, err
 	}
 	for _, s := range []struct {

@@ -73,6 +73,13 @@ type Keeper struct {
 	StatusBlocks collections.Map[int64, []byte]
 	// RateLimits: account → its order rate-limit window (ratelimit.go).
 	RateLimits collections.Map[sdk.AccAddress, []byte]
+	// ContractOrders: order id → the settlement record of a tracked
+	// contract order; ContractOrderCIDs: (owner, client order id) → its
+	// order id; ContractOrderOwners: owner id → how many records it has
+	// (contract_status.go).
+	ContractOrders      collections.Map[uint64, types.ContractOrderRecord]
+	ContractOrderCIDs   collections.Map[collections.Pair[sdk.AccAddress, string], uint64]
+	ContractOrderOwners collections.Map[uint64, uint64]
 
 	// Transient: the block's queue and the index of the orders it places.
 	TSchema  collections.Schema
@@ -219,6 +226,12 @@ func NewKeeper(
 		Filled:       collections.NewMap(sb, types.FilledKey, "filled", collections.Uint64Key, collections.Uint64Value),
 		StatusBlocks: collections.NewMap(sb, types.StatusBlocksKey, "status_blocks", collections.Int64Key, collections.BytesValue),
 		RateLimits:   collections.NewMap(sb, types.RateLimitsKey, "rate_limits", sdk.AccAddressKey, collections.BytesValue),
+		ContractOrders: collections.NewMap(sb, types.ContractOrdersKey, "contract_orders", collections.Uint64Key,
+			codec.CollValue[types.ContractOrderRecord](cdc)),
+		ContractOrderCIDs: collections.NewMap(sb, types.ContractOrderCIDsKey, "contract_order_cids",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey), collections.Uint64Value),
+		ContractOrderOwners: collections.NewMap(sb, types.ContractOrderOwnersKey, "contract_order_owners",
+			collections.Uint64Key, collections.Uint64Value),
 
 		Queue:    collections.NewMap(tsb, types.QueueKey, "queue", collections.Uint64Key, cmdValue),
 		QueueSeq: collections.NewSequence(tsb, types.QueueSeqKey, "queue_seq"),

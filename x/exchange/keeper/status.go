@@ -86,6 +86,7 @@ func (r *marketRun) finished(id matching.OrderID, owner uint64, side matching.Si
 	state types.OrderState, reason string, cmdCID ...string,
 ) {
 	k := r.k
+	r.trackFinished(id, owner, state)
 	f, hadFills := k.mem.filled[id]
 	cid := k.mem.clientIDs[id]
 	if len(cmdCID) > 0 && cid == "" {

@@ -50,6 +50,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateRateLimitGenesis(gs.RateLimits); err != nil {
 		return err
 	}
+	if err := validateContractOrders(gs.ContractOrders); err != nil {
+		return err
+	}
 	owners := make(map[uint64]bool, len(gs.Owners))
 	for _, o := range gs.Owners {
 		if o.Id == 0 || o.Id >= gs.NextOwnerId || owners[o.Id] {

@@ -50,6 +50,11 @@ var (
 	// PendingIDsKey (one key per command and its index; consensus version
 	// 3), which are retired. Prefixes from 80 are the block budget's.
 	CarryKey = collections.NewPrefix(80)
+	// Settlement records of tracked contract orders (keeper/contract_status.go):
+	// prefixes from 90 are the contracts'.
+	ContractOrdersKey      = collections.NewPrefix(90)
+	ContractOrderCIDsKey   = collections.NewPrefix(91)
+	ContractOrderOwnersKey = collections.NewPrefix(92)
 
 	// Transient store.
 	QueueKey      = collections.NewPrefix(0)

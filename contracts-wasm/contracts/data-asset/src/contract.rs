@@ -584,13 +584,9 @@ fn offer_shares(
             why: "a positive price up to 2^63-1 ticks and a positive quantity".into(),
         });
     }
+    // Any fee schedule: the order is tracked, so x/exchange reports the
+    // quote it settled net of fees exactly, and settle_offer pays that.
     let market = ClearChainQuerier::new(&deps.querier).market_info(market_id)?;
-    if market.maker_fee_bps > 0 {
-        return Err(ContractError::MakerFee {
-            market_id,
-            bps: market.maker_fee_bps,
-        });
-    }
     if market.base_denom != ds.share_denom {
         return Err(ContractError::WrongMarket {
             market_id,
@@ -662,6 +658,7 @@ fn offer_shares(
             time_in_force: TimeInForce::Gtc,
             client_order_id: client_order_id.clone(),
             post_only: true,
+            track: true,
         })
         .add_attribute("action", "offer_shares")
         .add_attribute("dataset_id", ds.id.to_string())
@@ -704,11 +701,15 @@ fn cancel_offer(
         .add_attribute("client_order_id", client_order_id))
 }
 
-/// Pays the seller the proceeds of the lots filled since the last settle
-/// and, once the order finished, the unfilled shares (see
-/// `ExecuteMsg::SettleOffer`). Exactly once: `settled_lots` only grows, to
-/// what x/exchange reports filled, and a closed offer never pays again.
-/// Each offer is paid from its own fills only, so offers sharing the
+/// Pays the seller what the contract received for the offer's fills since
+/// the last settle and, once the order finished, the unfilled shares (see
+/// `ExecuteMsg::SettleOffer`). The order is tracked: x/exchange keeps its
+/// settlement record (lots, notional and fees exactly as it settled them,
+/// on any fee schedule) until this contract acknowledges it, which it does
+/// here when the order finished — so a settle long after the exchange's
+/// status window still pays. Exactly once: `proceeds` only grows, to the
+/// net quote x/exchange reports received, and a closed offer never pays
+/// again. Each offer is paid from its own fills only, so offers sharing the
 /// contract's exchange balance cannot be paid from each other's proceeds.
 fn settle_offer(
     deps: DepsMut<ClearChainQuery>,
@@ -731,22 +732,37 @@ fn settle_offer(
             client_order_id: client_order_id.clone(),
             why: e.to_string(),
         })?;
-    if !st.found || st.market_id != market_id {
+    if !st.found || !st.tracked || st.market_id != market_id {
         return Err(ContractError::OfferStatusUnavailable {
             client_order_id,
-            why: "no status".into(),
+            why: "no settlement record".into(),
         });
     }
     let filled = st.filled_quantity.u64();
-    if filled > offer.quantity.u64() || filled < offer.settled_lots.u64() {
-        return Err(ContractError::OfferStatusUnavailable {
-            client_order_id,
-            why: format!("filled {filled} of {} lots, {} settled", offer.quantity, offer.settled_lots),
-        });
+    // What the contract received: the notional less the fees (plus a
+    // rebate), exactly as x/exchange credited it fill by fill.
+    let received = if st.fees_paid.is_negative() {
+        st.quote_filled.checked_add(st.fees_paid.unsigned_abs())
+    } else {
+        st.quote_filled.checked_sub(st.fees_paid.unsigned_abs())
     }
+    .ok();
+    let received = match received {
+        Some(r) if filled <= offer.quantity.u64() && filled >= offer.settled_lots.u64() && r >= offer.proceeds => r,
+        _ => {
+            return Err(ContractError::OfferStatusUnavailable {
+                client_order_id,
+                why: format!(
+                    "filled {filled} of {} lots for {} less {} fees, {} lots and {} paid",
+                    offer.quantity, st.quote_filled, st.fees_paid, offer.settled_lots, offer.proceeds
+                ),
+            })
+        }
+    };
     let finished = st.state != "open";
     let new_lots = filled - offer.settled_lots.u64();
-    if new_lots == 0 && !finished {
+    let paid = received - offer.proceeds;
+    if paid.is_zero() && new_lots == 0 && !finished {
         return Err(ContractError::NothingToSettle {
             market_id,
             client_order_id,
@@ -754,10 +770,6 @@ fn settle_offer(
         });
     }
     let overflow = |e: cosmwasm_std::OverflowError| cosmwasm_std::StdError::msg(e.to_string());
-    let paid = Uint128::from(new_lots)
-        .checked_mul(Uint128::from(offer.price.u64()))
-        .and_then(|n| n.checked_mul(offer.tick_size))
-        .map_err(overflow)?;
     let unfilled = if finished {
         Uint128::from(offer.quantity.u64() - filled)
             .checked_mul(offer.lot_size)
@@ -766,7 +778,7 @@ fn settle_offer(
         Uint128::zero()
     };
     offer.settled_lots = Uint64::new(filled);
-    offer.proceeds = offer.proceeds.checked_add(paid).map_err(overflow)?;
+    offer.proceeds = received;
     offer.closed = finished;
     OFFERS.save(deps.storage, (market_id, &client_order_id), &offer)?;
     let ds = load_dataset(deps.as_ref(), offer.dataset_id)?;
@@ -777,8 +789,8 @@ fn settle_offer(
         "offer_settled",
         &info.sender,
         format!(
-            "market={market_id} client_order_id={client_order_id} lots={new_lots} proceeds={paid}{} returned_shares={unfilled} seller={} state={}",
-            offer.quote_denom, offer.seller, st.state
+            "market={market_id} client_order_id={client_order_id} lots={new_lots} proceeds={paid}{} fees_to_date={} returned_shares={unfilled} seller={} state={}",
+            offer.quote_denom, st.fees_paid, offer.seller, st.state
         ),
     )?;
     let mut r = Response::new();
@@ -796,11 +808,18 @@ fn settle_offer(
                 amount: vec![Coin::new(amount, denom)],
             });
     }
+    if finished {
+        // Everything is paid out: x/exchange may drop the record.
+        r = r.add_message(ClearChainMsg::AckOrder {
+            client_order_id: client_order_id.clone(),
+        });
+    }
     Ok(r.add_attribute("action", "settle_offer")
         .add_attribute("dataset_id", offer.dataset_id.to_string())
         .add_attribute("client_order_id", client_order_id)
         .add_attribute("seller", offer.seller)
         .add_attribute("proceeds", paid)
+        .add_attribute("fees_to_date", st.fees_paid.to_string())
         .add_attribute("returned_shares", unfilled)
         .add_attribute("closed", finished.to_string()))
 }

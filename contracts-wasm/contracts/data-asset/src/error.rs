@@ -55,16 +55,13 @@ pub enum ContractError {
     #[error("data-asset: offer {client_order_id} on market {market_id} exists")]
     OfferExists { market_id: u64, client_order_id: String },
 
-    #[error("data-asset: market {market_id} charges makers {bps} bps per fill, rounded up: offers need a maker fee of 0 or less, so the proceeds follow from the filled quantity")]
-    MakerFee { market_id: u64, bps: i32 },
-
     #[error("data-asset: client order id {client_order_id} is used on market {market_id}")]
     ClientIdUsed { market_id: u64, client_order_id: String },
 
     #[error("data-asset: offer {client_order_id} on market {market_id} is closed: everything was paid out")]
     OfferClosed { market_id: u64, client_order_id: String },
 
-    #[error("data-asset: x/exchange has no status of offer {client_order_id} (finished orders are kept for the status window only): {why}")]
+    #[error("data-asset: x/exchange has no usable settlement record of offer {client_order_id}: {why}")]
     OfferStatusUnavailable { client_order_id: String, why: String },
 
     #[error("data-asset: offer {client_order_id} on market {market_id}: nothing to settle (filled {filled}, all paid)")]

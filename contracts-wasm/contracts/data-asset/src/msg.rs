@@ -72,13 +72,14 @@ pub enum ExecuteMsg {
     /// order id; x/exchange cancels it in EndBlock).
     CancelOffer { market_id: u64, client_order_id: String },
     /// Pays an offer's seller what it earned since the last settle: the
-    /// lots x/exchange reports filled (order status by client order id)
-    /// beyond those already settled, at the offer's price, withdrawn from
-    /// the contract's exchange balance. Once the order finished (filled,
+    /// quote x/exchange reports the contract received for the offer's
+    /// fills, net of the fees exactly as charged (its settlement record of
+    /// the tracked order), beyond what was already paid, withdrawn from the
+    /// contract's exchange balance. Once the order finished (filled,
     /// cancelled, expired or rejected) the unfilled shares go back to the
-    /// seller too and the offer closes. Anyone may call it; the seller is
-    /// always the payee, and what was settled is never paid again. Call it
-    /// within x/exchange's status window after the order finished.
+    /// seller too, the offer closes and the record is acknowledged. Anyone
+    /// may call it, at any time: the record is kept until then; the seller
+    /// is always the payee, and what was paid is never paid again.
     SettleOffer { market_id: u64, client_order_id: String },
     /// Applies up to one page (100) of the share moves x/assets queued for
     /// this contract, paying the deferred licence revenue in between (bank sends, exchange deposits and withdrawals, mints,

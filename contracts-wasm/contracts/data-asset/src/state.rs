@@ -102,7 +102,8 @@ pub struct Offer {
     /// Lots whose proceeds were paid to the seller (`settle_offer`).
     #[serde(default)]
     pub settled_lots: Uint64,
-    /// Quote paid to the seller so far.
+    /// Quote paid to the seller so far: what x/exchange credited the
+    /// contract for the fills, net of fees.
     #[serde(default)]
     pub proceeds: Uint128,
     /// The order finished and everything was paid out: nothing more moves.

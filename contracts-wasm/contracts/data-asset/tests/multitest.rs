@@ -462,15 +462,39 @@ fn offer_proceeds_reach_the_seller_exactly_once() {
 }
 
 #[test]
-fn an_offer_is_refused_where_the_proceeds_are_not_exact() {
+fn an_offer_on_a_fee_market_pays_exactly_what_the_contract_received() {
     let mut e = setup();
     let ds = register(&mut e);
-    // A positive maker fee is charged per fill, rounded up: the proceeds
-    // would not follow from the filled quantity.
+    // A positive maker fee is charged per fill, rounded up: 7 lots × 50 × 2
+    // = 700 pays 1, 13 lots = 1300 pays 1 (on 20 lots at once it would be
+    // 1 too, not 2). The seller gets what the exchange credited: 1998.
     share_market(&mut e, &ds.share_denom, 5);
-    let err = offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap_err();
-    assert!(err.to_string().contains("maker fee"), "{err:?}");
-    assert_eq!(bal(&e, &e.owner, &ds.share_denom), 100);
+    let (owner, bob) = (e.owner.clone(), e.bob.clone());
+    offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap();
+    let before = bal(&e, &owner, "ucusd");
+    fill(&mut e, "offer-1", 7);
+    settle(&mut e, &bob, "offer-1").unwrap();
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 699);
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 0);
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("nothing to settle"), "{err:?}");
+    fill(&mut e, "offer-1", 13);
+    e.app
+        .execute_contract(owner.clone(), e.da.clone(), &ExecuteMsg::CancelOffer { market_id: 1, client_order_id: "offer-1".into() }, &[])
+        .unwrap();
+    settle(&mut e, &bob, "offer-1").unwrap();
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 1998, "exactly what the contract received");
+    assert_eq!(bal(&e, &owner, &ds.share_denom), 80, "the unsold 10 come back");
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 0, "no dust left owed");
+    let err = settle(&mut e, &bob, "offer-1").unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err:?}");
+    assert_eq!(bal(&e, &owner, "ucusd"), before + 1998);
+}
+
+#[test]
+fn a_client_order_id_is_used_on_one_market_only() {
+    let mut e = setup();
+    let ds = register(&mut e);
     // The same client order id on two markets would make the status
     // ambiguous (x/exchange names it by owner and client id only).
     share_market(&mut e, &ds.share_denom, 0);
@@ -496,17 +520,31 @@ fn an_offer_is_refused_where_the_proceeds_are_not_exact() {
 }
 
 #[test]
-fn a_settle_after_the_status_is_gone_changes_nothing() {
+fn settle_after_the_status_window_still_pays_once() {
     let mut e = setup();
     let ds = register(&mut e);
     share_market(&mut e, &ds.share_denom, 0);
     offer(&mut e, &ds.share_denom, "offer-1", 30).unwrap();
     fill(&mut e, "offer-1", 30);
+    // The exchange forgets finished statuses after its window, but keeps the
+    // record of a tracked order until the contract acknowledges it.
     e.app.init_modules(|_, _, s| ChainModule::prune_statuses(s));
     let before = bal(&e, &e.owner, "ucusd");
     let bob = e.bob.clone();
+    settle(&mut e, &bob, "offer-1").unwrap();
+    assert_eq!(bal(&e, &e.owner, "ucusd"), before + 3000);
+    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 0);
+    // The settle acknowledged the record; the offer is closed.
+    let st: clearchain_bindings::OrderStatusResponse = e
+        .app
+        .wrap()
+        .query(&cosmwasm_std::QueryRequest::Custom(clearchain_bindings::ClearChainQuery::OrderStatus {
+            owner: e.da.to_string(),
+            client_order_id: "offer-1".into(),
+        }))
+        .unwrap();
+    assert!(!st.found, "{st:?}");
     let err = settle(&mut e, &bob, "offer-1").unwrap_err();
-    assert!(err.to_string().contains("no status"), "{err:?}");
-    assert_eq!(bal(&e, &e.owner, "ucusd"), before);
-    assert_eq!(ChainModule::exchange_balance(e.app.storage(), &e.da, "ucusd"), 3000);
+    assert!(err.to_string().contains("closed"), "{err:?}");
+    assert_eq!(bal(&e, &e.owner, "ucusd"), before + 3000);
 }

@@ -48,6 +48,12 @@ pub enum ClearChainMsg {
         /// Refused instead of taking liquidity: every fill of a post-only
         /// order is a maker fill at its limit price.
         post_only: bool,
+        /// Asks x/exchange to keep the order's settlement record (lots,
+        /// notional and fees, exactly as settled; `ClearChainQuery::OrderStatus`)
+        /// until the contract acknowledges it with `AckOrder` — not only for
+        /// the status window. Needs a client order id with no record left.
+        #[serde(default)]
+        track: bool,
     },
     /// Cancels one of the contract's orders, named by `order_id` or, when
     /// `order_id` is 0, by the contract's `client_order_id`.
@@ -67,6 +73,9 @@ pub enum ClearChainMsg {
     /// and including `up_to` from x/assets' queue (see
     /// `ClearChainQuery::PendingMoves`), at most 200 of them per message.
     AckMoves { up_to: u64 },
+    /// Drops the settlement record of the contract's finished tracked order
+    /// `client_order_id` (refused while the order is open).
+    AckOrder { client_order_id: String },
 }
 
 impl CustomMsg for ClearChainMsg {}

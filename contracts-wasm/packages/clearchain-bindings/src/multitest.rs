@@ -104,6 +104,10 @@ impl ChainModule {
         let b = Self::exchange_balance(storage, owner, &m.quote_denom);
         XBAL.save(storage, (owner.as_str(), &m.quote_denom), &Uint128::new(b + net)).unwrap();
         o.filled_quantity = Uint64::new(o.filled_quantity.u64() + lots);
+        if o.tracked {
+            o.quote_filled += Uint128::new(notional);
+            o.fees_paid += cosmwasm_std::Int128::new(fee as i128);
+        }
         if o.filled_quantity == o.quantity {
             o.state = "filled".into();
         }
@@ -112,12 +116,13 @@ impl ChainModule {
     }
 
     /// Forgets every finished order status, as x/exchange does once its
-    /// status window has passed.
+    /// status window has passed — except the settlement records of tracked
+    /// orders, kept until acknowledged.
     pub fn prune_statuses(storage: &mut dyn Storage) {
         let done = ORDERS
             .range(storage, None, None, cosmwasm_std::Order::Ascending)
             .filter_map(|r| r.ok())
-            .filter(|(_, o)| o.state != "open")
+            .filter(|(_, o)| o.state != "open" && !o.tracked)
             .map(|(k, _)| k)
             .collect::<Vec<_>>();
         for (owner, cid) in done {
@@ -267,6 +272,17 @@ impl Module for ChainModule {
                 }
                 Ok(AppResponse::default())
             }
+            ClearChainMsg::AckOrder { client_order_id } => {
+                let o = ORDERS
+                    .may_load(storage, (sender.as_str(), &client_order_id))?
+                    .filter(|o| o.tracked)
+                    .ok_or_else(|| StdError::msg(format!("exchange: no record under {client_order_id}")))?;
+                if o.state == "open" {
+                    return Err(StdError::msg(format!("exchange: order {} is still open", o.order_id)));
+                }
+                ORDERS.remove(storage, (sender.as_str(), &client_order_id));
+                Ok(AppResponse::default())
+            }
             ClearChainMsg::Deposit { denom, amount } => {
                 let r = router.execute(
                     api,
@@ -303,6 +319,7 @@ impl Module for ChainModule {
                 price,
                 quantity,
                 client_order_id,
+                track,
                 ..
             } => {
                 let m = MARKETS
@@ -314,6 +331,9 @@ impl Module for ChainModule {
                 if let Some(o) = ORDERS.may_load(storage, (sender.as_str(), &client_order_id))? {
                     if o.state == "open" {
                         return Err(StdError::msg("exchange: client order id in use"));
+                    }
+                    if o.tracked && track {
+                        return Err(StdError::msg("exchange: client order id still has a record"));
                     }
                 }
                 let lock = Uint128::from(quantity.u64()).checked_mul(m.lot_size)?;
@@ -331,6 +351,9 @@ impl Module for ChainModule {
                         price,
                         quantity,
                         filled_quantity: Uint64::zero(),
+                        tracked: track,
+                        quote_filled: Uint128::zero(),
+                        fees_paid: cosmwasm_std::Int128::zero(),
                     },
                 )?;
                 Ok(AppResponse::default())
@@ -410,6 +433,9 @@ impl Module for ChainModule {
                         price: Uint64::zero(),
                         quantity: Uint64::zero(),
                         filled_quantity: Uint64::zero(),
+                        tracked: false,
+                        quote_filled: Uint128::zero(),
+                        fees_paid: cosmwasm_std::Int128::zero(),
                     }),
             ),
             ClearChainQuery::BookTop { .. } => {

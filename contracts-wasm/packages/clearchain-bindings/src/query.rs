@@ -1,5 +1,5 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{CustomQuery, QuerierWrapper, QueryRequest, StdResult, Uint128, Uint64};
+use cosmwasm_std::{CustomQuery, Int128, QuerierWrapper, QueryRequest, StdResult, Uint128, Uint64};
 
 /// A query of ClearChain's native modules, sent as `QueryRequest::Custom`.
 #[cw_serde]
@@ -35,8 +35,11 @@ pub enum ClearChainQuery {
         limit: u32,
     },
     /// x/exchange: the status of `owner`'s order named by its client order
-    /// id — the open one, else the latest finished one still kept (for the
-    /// exchange's `status_window_blocks` after it finished).
+    /// id. For an order placed with `track` (see `ClearChainMsg::PlaceOrder`)
+    /// the exchange's settlement record, kept until `ClearChainMsg::AckOrder`
+    /// (then `tracked` is true and the amounts are set); otherwise the open
+    /// order, else the latest finished one still kept (for the exchange's
+    /// `status_window_blocks` after it finished).
     #[returns(OrderStatusResponse)]
     OrderStatus { owner: String, client_order_id: String },
 }
@@ -137,6 +140,19 @@ pub struct OrderStatusResponse {
     pub quantity: Uint64,
     /// Lots filled so far.
     pub filled_quantity: Uint64,
+    /// The answer is the settlement record of a tracked order: the amounts
+    /// below are exact. False: they are zero.
+    #[serde(default)]
+    pub tracked: bool,
+    /// Sum of the fills' notionals (price × lots × tick), in quote units.
+    #[serde(default)]
+    pub quote_filled: Uint128,
+    /// Sum of the fees the order paid, in quote units, exactly as the
+    /// exchange charged them fill by fill (negative: a rebate received). A
+    /// sell order received `quote_filled - fees_paid`; a buy order paid
+    /// `quote_filled + fees_paid`.
+    #[serde(default)]
+    pub fees_paid: Int128,
 }
 
 /// Typed helpers over a querier of [`ClearChainQuery`].

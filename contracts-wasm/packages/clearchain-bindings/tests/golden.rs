@@ -4,7 +4,7 @@
 //! test` rewrites the files.
 
 use clearchain_bindings::*;
-use cosmwasm_std::{Uint128, Uint64};
+use cosmwasm_std::{Int128, Uint128, Uint64};
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt::Debug;
 use std::path::PathBuf;
@@ -61,6 +61,7 @@ fn messages() {
             time_in_force: TimeInForce::Ioc,
             client_order_id: "dataset-1-shares".into(),
             post_only: true,
+            track: true,
         },
     );
     check(
@@ -94,6 +95,12 @@ fn messages() {
         },
     );
     check("msg_ack_moves", ClearChainMsg::AckMoves { up_to: 18446744073709551615 });
+    check(
+        "msg_ack_order",
+        ClearChainMsg::AckOrder {
+            client_order_id: "offer-1".into(),
+        },
+    );
     for (name, class) in [("data_asset", AssetClass::DataAsset), ("cash", AssetClass::Cash), ("other", AssetClass::Other)] {
         check(&format!("class_{name}"), class);
     }
@@ -210,6 +217,24 @@ fn responses() {
             price: Uint64::new(9223372036854775807),
             quantity: Uint64::new(30),
             filled_quantity: Uint64::new(20),
+            tracked: false,
+            quote_filled: Uint128::zero(),
+            fees_paid: Int128::zero(),
+        },
+    );
+    check(
+        "resp_order_status_tracked",
+        OrderStatusResponse {
+            found: true,
+            order_id: 43,
+            market_id: 7,
+            state: "filled".into(),
+            price: Uint64::new(120),
+            quantity: Uint64::new(30),
+            filled_quantity: Uint64::new(30),
+            tracked: true,
+            quote_filled: Uint128::new(340282366920938463463374607431768211455),
+            fees_paid: Int128::new(i128::MIN),
         },
     );
     check(
@@ -222,6 +247,9 @@ fn responses() {
             price: Uint64::zero(),
             quantity: Uint64::zero(),
             filled_quantity: Uint64::zero(),
+            tracked: false,
+            quote_filled: Uint128::zero(),
+            fees_paid: Int128::zero(),
         },
     );
 }
