@@ -986,8 +986,8 @@ func TestDataAsset_OfferSettledAfterTheStatusWindowPaysOnce(t *testing.T) {
 	e.buy(mid, 100, 20)
 	e.mustDeliver(e.issuer, execMsg(e.issuer, e.da, map[string]any{"cancel_offer": map[string]any{"market_id": mid, "client_order_id": "offer-1"}}))
 	window := e.app.ExchangeKeeper.GetParams(e.ctx()).StatusWindowBlocks
-	require.EqualValues(t, 100, window)
-	for range 150 {
+	require.NotZero(t, window)
+	for range window + 50 {
 		e.deliverRaw()
 	}
 	_, err := exchangekeeper.NewQuerier(e.app.ExchangeKeeper).OrderStatusByClientID(e.ctx(),
