@@ -89,7 +89,7 @@ proto-gen: ## Regenerate *.pb.go from proto/ (offline: buf + gocosmos)
 bench: deps ## Benchmarks of the engine, oracle and EndBlock (see docs/benchmarks.md)
 	go test -run '^$$' -bench . -benchmem -count 1 ./matching/ ./oracle/ ./x/...
 
-BENCH_E2E_FLAGS ?= --accounts 300 --duration 30s --batch-rate 50 --batch-size 200 --single-rate 50 --send-rate 50 --drain 180s
+BENCH_E2E_FLAGS ?= --accounts 600 --duration 30s --batch-rate 50 --batch-size 200 --single-rate 50 --send-rate 50 --drain 180s
 
 bench-e2e: build ## One node on loopback (its defaults: 300 ms blocks) at 10,000 orders/s offered in batches of 200: orders/s, tx/s, latency, block times, CPU per order (docs/benchmarks.md)
 	@bash scripts/bench-e2e.sh $(BENCH_E2E_FLAGS)

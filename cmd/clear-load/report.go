@@ -24,6 +24,7 @@ type block struct {
 type blockTx struct {
 	hash   string
 	code   uint32
+	why    string   // codespace, code and log of a failed tx
 	orders []uint64 // ids of the orders it placed
 }
 
@@ -52,8 +53,10 @@ func (c *chain) readBlock(ctx context.Context, h int64) (*block, error) {
 	}
 	var r struct {
 		TxsResults []struct {
-			Code   uint32  `json:"code"`
-			Events []event `json:"events"`
+			Code      uint32  `json:"code"`
+			Codespace string  `json:"codespace"`
+			Log       string  `json:"log"`
+			Events    []event `json:"events"`
 		} `json:"txs_results"`
 		FinalizeBlockEvents []event `json:"finalize_block_events"`
 	}
@@ -71,6 +74,9 @@ func (c *chain) readBlock(ctx context.Context, h int64) (*block, error) {
 		}
 		sum := sha256.Sum256(bz)
 		tx := blockTx{hash: strings.ToUpper(hex.EncodeToString(sum[:])), code: r.TxsResults[i].Code}
+		if tx.code != 0 {
+			tx.why = fmt.Sprintf("%s code %d: %s", r.TxsResults[i].Codespace, tx.code, r.TxsResults[i].Log)
+		}
 		if tx.code == 0 {
 			for _, e := range r.TxsResults[i].Events {
 				if e.Type != "clearchain.exchange.v1.EventOrderPlaced" {

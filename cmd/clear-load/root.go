@@ -213,6 +213,9 @@ func run(ctx context.Context, stdout io.Writer, f runFlags) error {
 			}
 			txH[lt] = h
 			if t.code != 0 {
+				if failed == 0 {
+					progress("a load tx failed in block %d (the first; the report counts them all): %s", h, t.why)
+				}
 				failed++
 				continue
 			}
