@@ -133,15 +133,7 @@ NODE_PID=
 OUT=$(mktemp -t wasmd-load-out-XXXXXX)
 cleanup() {
   local rc=$?
-  if [[ -n "$NODE_PID" ]] && kill -0 "$NODE_PID" 2>/dev/null; then
-    kill -TERM "$NODE_PID" 2>/dev/null || true
-    wait "$NODE_PID" 2>/dev/null || true
-  fi
-  if [[ $rc -ne 0 && -f "$HOME_DIR/node.log" ]]; then
-    printf '\n--- last lines of the node log\n' >&2; tail -15 "$HOME_DIR/node.log" >&2
-  fi
-  if [[ -n "${KEEP_BENCH_HOME:-}" ]]; then info "kept $HOME_DIR" >&2; else rm -rf "$HOME_DIR"; fi
-  rm -rf "$REF_HOME" "$OUT"
+  stop_bench_node "$rc" "$REF_HOME" "$OUT"
   exit $rc
 }
 trap cleanup EXIT

@@ -303,3 +303,20 @@ ports_free() {
     if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then die "port $p on 127.0.0.1 is in use; set $var"; fi
   done
 }
+
+# stop_bench_node RC [PATH...]: the exit trap of the bench scripts
+# (bench-e2e.sh, bench-wasmd.sh). Stops the node NODE_PID, shows the end of
+# HOME_DIR/node.log when RC is not 0, removes HOME_DIR unless KEEP_BENCH_HOME
+# is set, then removes each PATH.
+stop_bench_node() {
+  local rc=$1; shift
+  if [[ -n "${NODE_PID:-}" ]] && kill -0 "$NODE_PID" 2>/dev/null; then
+    kill -TERM "$NODE_PID" 2>/dev/null || true
+    wait "$NODE_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -f "$HOME_DIR/node.log" ]]; then
+    printf '\n--- last lines of the node log\n' >&2; tail -15 "$HOME_DIR/node.log" >&2
+  fi
+  if [[ -n "${KEEP_BENCH_HOME:-}" ]]; then info "kept $HOME_DIR" >&2; else rm -rf "$HOME_DIR"; fi
+  if [[ $# -gt 0 ]]; then rm -rf "$@"; fi
+}
