@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -138,4 +140,79 @@ func TestCarriedOverPlacesFoundAfterRestart(t *testing.T) {
 		return err
 	}))
 	require.NoError(t, c.tx(func(ctx sdk.Context) error { return c.k.MassCancel(ctx, b, id, types.Side_SIDE_UNSPECIFIED) }))
+}
+
+// TestHostileCommandsThroughTheCarryOverNeverFailEndBlock: participants
+// try to make EndBlock fail through the carry-over queue (one stored value
+// per block, decoded every block; an in-memory index of carried places):
+// with max_orders_per_block 2, two traders queue, block after block, places
+// with the longest client ids on two markets that cross each other, cancels
+// and replaces by client id of places still carried over, mass cancels of
+// one market and of every market, and batches mixing them; the keeper is
+// restarted mid-queue (the in-memory index rebuilt from the store). Every
+// EndBlock must succeed with the balance invariant holding, and the queue
+// must drain once the budget is raised. DeliverTx refusals are part of the
+// attack and are ignored. A guard of the carry-over layout, not a fix: it
+// passes before and after.
+func TestHostileCommandsThroughTheCarryOverNeverFailEndBlock(t *testing.T) {
+	c := newChain(t)
+	c.setParams(func(p *types.Params) { p.MaxOrdersPerBlock = 2 })
+	m1, m2 := c.createMarket(stdMarket()), c.createMarket(stdMarket())
+	traders := []sdk.AccAddress{c.rich("mallory", 1), c.rich("trent", 2)}
+	cid := func(i, j int) string {
+		s := fmt.Sprintf("c%d-%d-", i, j)
+		return s + strings.Repeat("x", types.MaxClientOrderIDLen-len(s))
+	}
+	accepted := map[string]int{}
+	count := func(kind string, err error) {
+		if err == nil {
+			accepted[kind]++
+		}
+	}
+	for blk := 0; blk < 6; blk++ {
+		for j, a := range traders {
+			for i, m := range []uint64{m1, m2} {
+				side := types.Side_SIDE_BUY
+				if (i+j)%2 == 1 {
+					side = types.Side_SIDE_SELL
+				}
+				_, err := c.place(a, types.OrderSpec{MarketId: m, Side: side, Price: 100 + int64(blk%3), Quantity: 3, ClientOrderId: cid(blk, 2*j+i)})
+				count("place", err)
+			}
+			if blk > 0 {
+				_, err := c.cancelByClientID(a, m1, cid(blk-1, 2*j))
+				count("cancel by client id", err)
+				_, err = c.batchTx(a, []types.CancelSpec{{MarketId: m2, ClientOrderId: cid(blk-1, 2*j+1)}},
+					[]types.OrderSpec{{MarketId: m2, Side: types.Side_SIDE_SELL, Price: 99, Quantity: 2, ClientOrderId: cid(blk-1, 2*j+1)}}, true)
+				count("batch", err)
+			}
+			mass := uint64(0) // every market
+			if blk%2 == 1 {
+				mass = m2
+			}
+			count("mass cancel", c.tx(func(ctx sdk.Context) error {
+				_, err := c.msgs.MassCancel(ctx, &types.MsgMassCancel{Owner: a.String(), MarketId: mass})
+				return err
+			}))
+		}
+		c.endBlock()
+		if blk == 3 {
+			c.newKeeper()
+		}
+	}
+	carried := func() (n int) {
+		require.NoError(t, c.k.Pending.Walk(c.ctx, nil, func(uint64, types.QueuedCommand) (bool, error) {
+			n++
+			return false, nil
+		}))
+		return n
+	}
+	t.Logf("accepted in DeliverTx: %v", accepted)
+	for _, kind := range []string{"place", "cancel by client id", "batch", "mass cancel"} {
+		require.Positive(t, accepted[kind], "no %s reached the queue", kind)
+	}
+	require.Positive(t, carried(), "the attack left commands carried over")
+	c.setParams(func(p *types.Params) { p.MaxOrdersPerBlock = 5000 })
+	c.endBlock()
+	require.Zero(t, carried(), "the carry-over queue drained")
 }
