@@ -26,6 +26,7 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/clearchain/clearchain/app"
+	"github.com/clearchain/clearchain/app/appdb"
 	compliancecli "github.com/clearchain/clearchain/x/compliance/client/cli"
 
 	wasmcli "github.com/CosmWasm/wasmd/x/wasm/client/cli"
@@ -43,7 +44,12 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.ClearApp) {
 		snapshot.Cmd(newApp),
 	)
 	// start, export, rollback, version, comet and friends.
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, addStartFlags) // wasm's flags and --gogc (gc.go)
+	// The application database opens with the node's Pebble options
+	// (app/appdb: block cache, bloom filters, memtables).
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{
+		AddFlags: addStartFlags, // wasm's flags and --gogc (gc.go)
+		DBOpener: appdb.OpenApplicationDB,
+	})
 	wasmcli.ExtendUnsafeResetAllCmd(rootCmd)
 
 	rootCmd.AddCommand(
