@@ -111,7 +111,7 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		}
 	}
 	attempts := e.detectSpoofAttempts(b)
-	keep := p.MaxLifetimeBlocks + 2*p.AroundBlocks + 1
+	keep := p.keepBlocks()
 	if ids, ok := s.byHeight[b.height-keep]; ok {
 		for _, id := range ids {
 			delete(s.orders, id)
@@ -282,7 +282,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		return nil
 	}
 	h := b.height - p.MaxLifetimeBlocks - 1
-	first := h - max(p.AttemptPlaceBlocks, 1) + 1 // the placement window [first, h]
+	first := h - p.placeBlocks() + 1 // the placement window [first, h]
 	var ids []uint64
 	for x := first; x <= h; x++ {
 		for _, id := range e.spoof.byHeight[x] {
@@ -342,6 +342,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		at := attempt{height: h, layer: big, genuine: small}
 		var filled uint64
 		var layerGone, genuineGone int64 // the last layer cancel, the first genuine-side cancel
+		var layerPulled int64            // the first layer cancel
 		prices := map[int64]bool{}
 		withdrawn := true
 		spread, layerFirst, genuineLast := false, h, first-1
@@ -373,6 +374,9 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 				withdrawn = false
 			}
 			layerGone = max(layerGone, o.cancelledAt)
+			if o.cancelledAt != 0 && (layerPulled == 0 || o.cancelledAt < layerPulled) {
+				layerPulled = o.cancelledAt
+			}
 		}
 		// The group's own trades on the layer's side while it stood (by
 		// any of its orders: what it shows there, it also does).
@@ -387,19 +391,35 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 				}
 			}
 		}
+		layerFilled := filled
 		filled = max(filled, sideFilled)
 		// The layer is withdrawn, mostly untraded (at most
 		// AttemptMaxLayerFillPct of it, and less than the genuine side's
 		// size: a group whose large side trades as much as its small one
 		// is quoting both sides), and not after the genuine side was given
 		// up (the genuine order waits for its fill while the layer stands).
-		// Over two blocks the order must be the evasion's: the genuine
-		// side placed first, then the whole layer in the last block (a
-		// trader adding to one side block after block is not that).
-		if spread && !(layerFirst == h && genuineLast < h) {
+		// Over several blocks the order must be the evasion's: the whole
+		// genuine side placed first, then the layer, in one or more
+		// blocks, the last of them the window's last block (a trader
+		// quoting both sides block after block is not that).
+		if spread && !(genuineLast < layerFirst) {
 			continue
 		}
-		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || filled >= small ||
+		// A layer built over several blocks is pulled at once (a trader
+		// placing and cancelling at random does not pull orders of
+		// different blocks together).
+		if layerFirst < h && layerPulled != layerGone {
+			continue
+		}
+		// A layer that traded as much as the genuine side's size is
+		// quoting, unless what it withdrew is still AttemptPartialMinRatio
+		// times the genuine side: the spoof behind the touch that the
+		// price reached before it was pulled.
+		// Only the layer's own orders traded on its side (a group that
+		// also trades there with other orders is quoting that side).
+		partial := p.AttemptPartialMinRatio > 0 && sideFilled <= layerFilled &&
+			big-min(filled, big) >= p.AttemptPartialMinRatio*small
+		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || (filled >= small && !partial) ||
 			(genuineGone != 0 && genuineGone < layerGone) {
 			continue
 		}
