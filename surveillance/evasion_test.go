@@ -234,3 +234,43 @@ func TestSpoofing_AttemptOverThreeBlocksEvasion(t *testing.T) {
 		t.Fatalf("want one spoofing/layering alert, got %d: %+v", n, c.alerts)
 	}
 }
+
+// A spoofer that repeats after its alert: three attempts 30 blocks apart.
+// The first two raise the alert; the third, alone after it, is still the
+// same group repeating within HistoryBlocks and raises a second alert that
+// names its orders (before, the history was dropped at the alert, so a
+// lone later attempt was never reported).
+func TestSpoofing_RepeatAfterAlert(t *testing.T) {
+	c := newChain(t, surveillance.DefaultParams())
+	c.background(1, 5, 1000)
+	var last [2]uint64
+	for i := 0; i < 3; i++ {
+		layer := c.place(1, 69, surveillance.Buy, 995, 20)
+		genuine := c.place(1, 69, surveillance.Sell, 1004, 10)
+		last = [2]uint64{layer, genuine}
+		c.end()
+		c.background(1, 2, 1000)
+		c.cancel(1, 69, layer, 20)
+		c.cancel(1, 69, genuine, 10)
+		c.end()
+		c.background(1, 30, 1000)
+	}
+	if n := c.count(surveillance.DetSpoofing); n != 2 {
+		t.Fatalf("want 2 spoofing alerts, got %d: %+v", n, c.alerts)
+	}
+	var second surveillance.Alert
+	for _, a := range c.alerts {
+		if a.Detector == surveillance.DetSpoofing {
+			second = a
+		}
+	}
+	named := 0
+	for _, id := range second.OrderIDs {
+		if id == last[0] || id == last[1] {
+			named++
+		}
+	}
+	if second.Group != 69 || named != 2 {
+		t.Fatalf("second alert does not name the third attempt's orders %v: %+v", last, second)
+	}
+}

@@ -257,7 +257,10 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		ratio := int64(cancQ / max(fillQ, 1))
 		a.Score = 400 + int64(len(eps)-p.MinEpisodes)*100 + (ratio-int64(p.MinRatio))*20
 		out = append(out, a)
-		s.episodes[k.mg] = nil
+		// Keep the last MinEpisodes-1 episodes (within HistoryBlocks): a
+		// group that repeats after its alert is alerted again at its next
+		// episode, and the alert names it.
+		s.episodes[k.mg] = append([]episode(nil), eps[len(eps)-(p.MinEpisodes-1):]...)
 	}
 	return out
 }
@@ -466,7 +469,8 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 			p.AttemptMaxLayerFillPct, layered, p.LayeringMinLevels)
 		a.Score = 350 + int64(len(ats)-p.MinAttempts)*100 + int64(layerQ/max(genQ, 1)-p.AttemptMinRatio)*20
 		out = append(out, a)
-		e.spoof.attempts[k] = nil
+		// Keep the last MinAttempts-1 attempts, as for episodes above.
+		e.spoof.attempts[k] = append([]attempt(nil), ats[len(ats)-(p.MinAttempts-1):]...)
 	}
 	return out
 }
