@@ -220,7 +220,7 @@ func DefaultParams() Params {
 	return Params{
 		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 20},
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
-			MinShareBps: 5000, MaxNodes: 64, CooldownBlocks: 200},
+			MinShareBps: 5500, MaxNodes: 64, CooldownBlocks: 200},
 		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinCancelledQty: 20, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 2,
 			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20,
 			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2, AttemptPlaceBlocks: 3, AttemptPartialMinRatio: 3},
