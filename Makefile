@@ -134,8 +134,8 @@ sim-scenarios: build ## Run every bundled scenario (simulation/scenarios) with s
 sim-compare: build ## Flash crash with a 10% vs a 20% band, same seed, one report (build/sim/compare-band)
 	$(BUILDDIR)/cleard simulate --compare simulation/scenarios/flash-crash.yaml simulation/scenarios/flash-crash-band-20.yaml --out $(SIM_OUT)/compare-band
 
-test-sim-scenarios: deps ## Scenario determinism (byte-identical outputs), bad-file errors, every bundled scenario holds its invariants
-	go test ./simulation/... -count=1 -timeout 30m $(GO_TEST_FLAGS)
+test-sim-scenarios: deps ## Scenario determinism (byte-identical outputs), bad-file errors, every bundled scenario holds its invariants, the detectors' seed sweeps (SIM_SWEEP=1; `make test` runs one seed)
+	SIM_SWEEP=1 go test ./simulation/... -count=1 -timeout 30m $(GO_TEST_FLAGS)
 
 test-replay: build ## cleard replay-block on a real node: re-executed fills equal the committed ones
 	E2E_CLEARD=$(BUILDDIR)/cleard go test ./tests/e2e -run '^TestReplayBlockEqualsCommitted$$' -count=1 -v -timeout 20m

@@ -48,6 +48,9 @@ type episode struct {
 	Serials []string `json:"serials,omitempty"`
 	// Refused counts the episode's txs the chain refused.
 	Refused int `json:"refused_txs,omitempty"`
+	// Variant names the evasion an evasive spoofer used in this episode
+	// (spoofVariants; "" for the other agents).
+	Variant string `json:"variant,omitempty"`
 }
 
 // agent is one simulated participant: a strategy of a kind with one or
@@ -84,6 +87,11 @@ type agent struct {
 	// Green-credit abusers: the episode's batch and the circle's hop.
 	gcBatch serialRange
 	gcHop   int
+
+	// Evasive spoofer: this episode's variant (index into spoofVariants)
+	// and the episodes run so far (the variants take turns from a seeded
+	// start).
+	spoofVariant, spoofEpisodes, spoofFirst int
 
 	// Abusive agents: planned episode starts and the current episode.
 	plan    []int64
@@ -590,6 +598,10 @@ func (a *agent) wash(v *view) ([]txEpisode, bool) {
 	return out, int64(a.phase+1) >= a.window()
 }
 
+// spoofVariants are the evasive spoofer's variants; each episode uses the
+// next one, the first drawn from the agent's seeded stream.
+var spoofVariants = [...]string{"small-layer", "partly-filled", "three-blocks"}
+
 // spoof (layering): phase 0 places, in one batch, a small genuine limit
 // order (size lots) one tick inside the spread on one side, and the layer:
 // layer_multiple (default 8) × size on `levels` (default 3) prices of the
@@ -597,9 +609,18 @@ func (a *agent) wash(v *view) ([]txEpisode, bool) {
 // book (the noise traders lean with the depth imbalance) towards the
 // genuine order. From the next block on, as soon as the genuine order has
 // traded (or after window_blocks + 1 blocks, default 3), everything still
-// resting is cancelled in one batch. Evasion: the layer is a third of the
-// size on one price, kept one block longer (cancelled size ≈ 2–3× the
-// fill, under the detector's MinRatio).
+// resting is cancelled in one batch. The evader (kept a block longer) takes
+// turns over three variants:
+//   - small-layer: the layer is a third of the size on one price
+//     (cancelled size ≈ 2–3× the fill, under the detector's MinRatio);
+//   - partly-filled: the layer (4–6 × size, seeded) on one or two prices
+//     from one tick behind the touch, where the price often reaches it
+//     and trades part of it (as much as the genuine order or more) before
+//     it is pulled;
+//   - three-blocks: the genuine order alone in the first block, the layer
+//     (2 × size on one price) in two halves in the next two blocks (no
+//     block holds both sides, no two consecutive blocks the genuine order
+//     and the whole layer), all pulled at once.
 func (a *agent) spoof(v *view) ([]txEpisode, bool) {
 	acc := a.accounts[0]
 	mult := a.spec.LayerMultiple
@@ -611,30 +632,58 @@ func (a *agent) spoof(v *view) ([]txEpisode, bool) {
 		lv = 3
 	}
 	hold := a.window() + 1
-	if a.spec.Evasion {
-		mult, lv, hold = max(mult/3, 2), 1, hold+1
+	if a.spec.Evasion && a.phase == 0 {
+		if a.spoofEpisodes == 0 {
+			a.spoofFirst = a.rng.IntN(len(spoofVariants))
+		}
+		a.spoofVariant = (a.spoofFirst + a.spoofEpisodes) % len(spoofVariants)
+		a.spoofEpisodes++
+		a.cur.Variant = spoofVariants[a.spoofVariant]
 	}
-	if a.phase == 0 {
+	variant := ""
+	if a.spec.Evasion {
+		variant = spoofVariants[a.spoofVariant]
+		hold++
+		switch variant {
+		case "partly-filled":
+			mult, lv = 4+a.rng.IntN(3), 1+a.rng.IntN(2)
+		case "three-blocks":
+			mult, lv, hold = 1, 1, hold+2 // two halves of 1 × size
+		default:
+			mult, lv = max(mult/3, 2), 1
+		}
+	}
+	if a.phase == 0 || (variant == "three-blocks" && a.phase <= 2) {
 		mid := v.mid()
 		tick := max(bps(mid, 2), 1)
-		a.parentSide = exchangetypes.Side(1 + a.rng.IntN(2)) // the layer's side
+		if a.phase == 0 {
+			a.parentSide = exchangetypes.Side(1 + a.rng.IntN(2)) // the layer's side
+		}
 		bid, ask := v.bestBid(), v.bestAsk()
 		if bid == 0 || ask == 0 || ask-bid < 2*tick {
 			bid, ask = mid-tick, mid+tick
 		}
 		b := &exchangetypes.MsgBatch{Owner: acc.bech}
-		for i := range lv {
-			p := bid - tick*int64(1+i)
-			if a.parentSide == sell {
-				p = ask + tick*int64(1+i)
+		if variant != "three-blocks" || a.phase > 0 {
+			per := a.size() * uint64(mult)
+			if variant == "partly-filled" {
+				per = a.size() * uint64(mult) / uint64(lv)
 			}
-			b.Places = append(b.Places, v.limit(a.parentSide, v.clip(p), a.size()*uint64(mult)))
+			for i := range lv {
+				p := bid - tick*int64(1+i)
+				if a.parentSide == sell {
+					p = ask + tick*int64(1+i)
+				}
+				b.Places = append(b.Places, v.limit(a.parentSide, v.clip(p), per))
+			}
 		}
 		// The genuine order: inside the spread on the other side.
-		if a.parentSide == buy {
-			b.Places = append(b.Places, v.limit(sell, v.clip(ask-tick), a.size()))
-		} else {
-			b.Places = append(b.Places, v.limit(buy, v.clip(bid+tick), a.size()))
+		if a.phase == 0 {
+			if a.parentSide == buy {
+				b.Places = append(b.Places, v.limit(sell, v.clip(ask-tick), a.size()))
+			} else {
+				b.Places = append(b.Places, v.limit(buy, v.clip(bid+tick), a.size()))
+			}
 		}
 		return a.one(acc, b), false
 	}

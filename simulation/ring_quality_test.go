@@ -2,24 +2,37 @@ package simulation
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/clearchain/clearchain/surveillance"
 )
 
 // ringSeeds are the seeds TestCollusiveRingRecallOnSeeds runs the bundled
-// collusive-ring scenario with (three rings each: a three-member and a
-// four-member ring, and an evasive three-member ring; docs/surveillance.md
-// has the numbers).
-var ringSeeds = []uint64{11, 12, 13}
+// collusive-ring scenario with under SIM_SWEEP (make test-sim-scenarios;
+// three rings each: a three-member and a four-member ring, and an evasive
+// three-member ring; docs/surveillance.md has the numbers); ringQuickSeeds
+// the one `make test` runs.
+var (
+	ringSeeds      = []uint64{11, 12, 13, 14, 15}
+	ringQuickSeeds = []uint64{11}
+)
 
-// Floors over ringSeeds, measured numbers rounded down.
+// simSweep reports whether the long seed sweeps run: SIM_SWEEP set (make
+// test-sim-scenarios sets it); `make test` runs one seed of each.
+func simSweep() bool { return os.Getenv("SIM_SWEEP") != "" }
+
+// Floors over the seeds run: 15/15 rings (evasive 5/5), precision 22/22
+// measured on 11–15 with MinShareBps 5500 (with 6000: seed 11's evasive
+// ring missed, and this test failed on seed 11).
 const (
-	ringMinRecallPm     = 888 // 8/9 measured (seed 14 adds 3/3)
-	ringMinEvasion      = 2   // of 3 evasive rings
+	ringMinRecallPm     = 1000
 	ringMinPrecisionPm  = 1000
 	ringMaxFalseOnClean = 0 // every detector, on the triangle dealers, market makers, hedger, group transfers...
 )
+
+// ringMinEvasion: the evasive rings that must be found (one per seed run).
+var ringMinEvasion = len(ringSeeds)
 
 // ringTotals runs the collusive-ring scenario on the seeds and sums the
 // collusive_ring scores and every detector's false alerts on clean
@@ -34,6 +47,9 @@ func ringTotals(t *testing.T, seeds []uint64, blocks int64, tune func(*surveilla
 		r, err := Run(s, Options{Seed: seed, Blocks: blocks, Surveillance: true, TuneSurveillance: tune})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !r.Summary.InvariantsOK {
+			t.Errorf("seed %d: broken invariants: %v", seed, r.Summary.BrokenInvariants)
 		}
 		if len(r.Episodes) == 0 || (blocks == 0 && len(r.Episodes) != 3) {
 			t.Fatalf("seed %d: %d ring episodes seeded, want 3 (at least one in a shortened run)", seed, len(r.Episodes))
@@ -89,7 +105,8 @@ func ringFloorsErr(episodes, detected, evDetected, alerts, tp, falseOnClean int)
 // TestCollusiveRingRecallOnSeeds runs the bundled collusive-ring scenario
 // (seeded rings of independent entities passing lots round a cycle and
 // ending flat, among market makers, a hedger, group-internal transfers and
-// triangle dealers whose cycle does not return flat) on several seeds and
+// triangle dealers whose cycle does not return flat) on seed 11 (seeds
+// 11–15 under SIM_SWEEP, make test-sim-scenarios) and
 // checks the collusive_ring detector's recall (all rings and the evasive
 // ones), its precision, and no false alert of any detector on a clean
 // entity. Then it switches the ring detector off (window 0) on the first 75
@@ -98,13 +115,19 @@ func ringFloorsErr(episodes, detected, evDetected, alerts, tp, falseOnClean int)
 // detector (it did fail so before the ring agents existed: no episode).
 func TestCollusiveRingRecallOnSeeds(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the collusive-ring scenario on three seeds (200 blocks each)")
+		t.Skip("runs the collusive-ring scenario on one seed (five under SIM_SWEEP), 200 blocks each")
 	}
-	ep, det, evEp, evDet, al, tp, foc := ringTotals(t, ringSeeds, 0, nil)
+	seeds := ringQuickSeeds
+	if simSweep() {
+		seeds = ringSeeds
+	} else {
+		ringMinEvasion = len(ringQuickSeeds)
+	}
+	ep, det, evEp, evDet, al, tp, foc := ringTotals(t, seeds, 0, nil)
 	t.Logf("seeds %v: recall %d/%d (evasion %d/%d), precision %d/%d, false alerts on clean entities %d",
-		ringSeeds, det, ep, evDet, evEp, tp, al, foc)
+		seeds, det, ep, evDet, evEp, tp, al, foc)
 	if msg := ringFloorsErr(ep, det, evDet, al, tp, foc); msg != "" {
-		t.Errorf("collusive_ring on seeds %v:%s", ringSeeds, msg)
+		t.Errorf("collusive_ring on seeds %v:%s", seeds, msg)
 	}
 	// Seed 11's first ring (blocks 62..64, found at 70 with the
 	// detector on): 75 blocks are enough, and cheaper.

@@ -90,9 +90,35 @@ type SpoofParams struct {
 	AttemptMaxLayerFillPct uint64 `json:"attempt_max_layer_fill_pct" yaml:"attempt_max_layer_fill_pct"`
 	MinAttempts            int    `json:"min_attempts" yaml:"min_attempts"`
 	// AttemptPlaceBlocks: the placements of this many consecutive blocks
-	// are one attempt's (a genuine order in one block, the layer in the
-	// next); each order counts in one attempt at most (0 or 1: one block).
+	// are one attempt's (the whole genuine side first, then the layer in
+	// one or more blocks, the last of them the window's last); each order
+	// counts in one attempt at most (0 or 1: one block). The window is
+	// capped at MaxAttemptPlaceBlocks: the detector keeps the orders of
+	// the last max(MaxLifetimeBlocks + 2 × AroundBlocks, MaxLifetimeBlocks
+	// + AttemptPlaceBlocks) + 1 blocks, no more.
 	AttemptPlaceBlocks int64 `json:"attempt_place_blocks" yaml:"attempt_place_blocks"`
+	// AttemptPartialMinRatio: a layer that traded as much as the genuine
+	// side's size (the price reached a spoof resting behind the touch)
+	// still counts when the part its owner withdrew is at least this many
+	// times the genuine side's size (and at most AttemptMaxLayerFillPct of
+	// it traded); 0: such a layer never counts.
+	AttemptPartialMinRatio uint64 `json:"attempt_partial_min_ratio" yaml:"attempt_partial_min_ratio"`
+}
+
+// MaxAttemptPlaceBlocks caps SpoofParams.AttemptPlaceBlocks (the memory the
+// spoofing detector keeps grows with it).
+const MaxAttemptPlaceBlocks = 16
+
+// placeBlocks is AttemptPlaceBlocks within [1, MaxAttemptPlaceBlocks].
+func (p SpoofParams) placeBlocks() int64 {
+	return min(max(p.AttemptPlaceBlocks, 1), MaxAttemptPlaceBlocks)
+}
+
+// keepBlocks is how many blocks of orders the spoofing detector keeps:
+// the fill rule's look-around and the attempt rule's placement window,
+// each plus the orders' lifetime.
+func (p SpoofParams) keepBlocks() int64 {
+	return max(p.MaxLifetimeBlocks+2*p.AroundBlocks, p.MaxLifetimeBlocks+p.placeBlocks()) + 1
 }
 
 // StuffingParams: bursts of order messages per block with few fills.
@@ -194,10 +220,10 @@ func DefaultParams() Params {
 	return Params{
 		Wash: WashParams{WindowBlocks: 100, MinFills: 2, MinQty: 1, CooldownBlocks: 20},
 		Ring: RingParams{WindowBlocks: 200, EvalEveryBlocks: 10, MaxLen: 4, MinEdgeQty: 10, MaxNetBps: 1000,
-			MinShareBps: 6000, MaxNodes: 64, CooldownBlocks: 200},
+			MinShareBps: 5500, MaxNodes: 64, CooldownBlocks: 200},
 		Spoof: SpoofParams{AroundBlocks: 3, MaxLifetimeBlocks: 5, MinRatio: 3, MinCancelledQty: 20, MinSymmetry: 3, MaxOppositeFillPct: 50, MinEpisodes: 2,
 			HistoryBlocks: 200, LayeringMinLevels: 3, CooldownBlocks: 20,
-			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2, AttemptPlaceBlocks: 2},
+			AttemptMinRatio: 2, AttemptMaxLayerFillPct: 50, MinAttempts: 2, AttemptPlaceBlocks: 3, AttemptPartialMinRatio: 3},
 		Stuffing: StuffingParams{MinMessages: 50, BurstMultiple: 10, BaselineBlocks: 50, MaxFillPermille: 10,
 			MinBursts: 2, WindowBlocks: 20, CooldownBlocks: 20},
 		Close: CloseParams{IntervalBlocks: 100, WindowBlocks: 5, BaselineBlocks: 95, MinShareBps: 3000, ShareMultiple: 3,
@@ -219,7 +245,7 @@ func (p Params) MaxWindow() int { return p.maxWindow() }
 // detector needs, plus the look-ahead of the delayed ones.
 func (p Params) maxWindow() int {
 	m := p.Wash.WindowBlocks
-	for _, v := range []int64{int64(p.Ring.WindowBlocks), 2*p.Spoof.AroundBlocks + p.Spoof.MaxLifetimeBlocks + 1,
+	for _, v := range []int64{int64(p.Ring.WindowBlocks), p.Spoof.keepBlocks(),
 		p.Close.WindowBlocks + p.Close.BaselineBlocks + p.Close.ReversalBlocks + 1,
 		2*p.Momentum.IgniteBlocks + p.Momentum.ExitBlocks + 1} {
 		if int(v) > m {

@@ -111,7 +111,7 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		}
 	}
 	attempts := e.detectSpoofAttempts(b)
-	keep := p.MaxLifetimeBlocks + 2*p.AroundBlocks + 1
+	keep := p.keepBlocks()
 	if ids, ok := s.byHeight[b.height-keep]; ok {
 		for _, id := range ids {
 			delete(s.orders, id)
@@ -257,7 +257,10 @@ func (e *Engine) detectSpoofing(b *block) []Alert {
 		ratio := int64(cancQ / max(fillQ, 1))
 		a.Score = 400 + int64(len(eps)-p.MinEpisodes)*100 + (ratio-int64(p.MinRatio))*20
 		out = append(out, a)
-		s.episodes[k.mg] = nil
+		// Keep the last MinEpisodes-1 episodes (within HistoryBlocks): a
+		// group that repeats after its alert is alerted again at its next
+		// episode, and the alert names it.
+		s.episodes[k.mg] = append([]episode(nil), eps[len(eps)-(p.MinEpisodes-1):]...)
 	}
 	return out
 }
@@ -282,7 +285,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		return nil
 	}
 	h := b.height - p.MaxLifetimeBlocks - 1
-	first := h - max(p.AttemptPlaceBlocks, 1) + 1 // the placement window [first, h]
+	first := h - p.placeBlocks() + 1 // the placement window [first, h]
 	var ids []uint64
 	for x := first; x <= h; x++ {
 		for _, id := range e.spoof.byHeight[x] {
@@ -342,6 +345,7 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 		at := attempt{height: h, layer: big, genuine: small}
 		var filled uint64
 		var layerGone, genuineGone int64 // the last layer cancel, the first genuine-side cancel
+		var layerPulled int64            // the first layer cancel
 		prices := map[int64]bool{}
 		withdrawn := true
 		spread, layerFirst, genuineLast := false, h, first-1
@@ -373,6 +377,9 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 				withdrawn = false
 			}
 			layerGone = max(layerGone, o.cancelledAt)
+			if o.cancelledAt != 0 && (layerPulled == 0 || o.cancelledAt < layerPulled) {
+				layerPulled = o.cancelledAt
+			}
 		}
 		// The group's own trades on the layer's side while it stood (by
 		// any of its orders: what it shows there, it also does).
@@ -387,19 +394,35 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 				}
 			}
 		}
+		layerFilled := filled
 		filled = max(filled, sideFilled)
 		// The layer is withdrawn, mostly untraded (at most
 		// AttemptMaxLayerFillPct of it, and less than the genuine side's
 		// size: a group whose large side trades as much as its small one
 		// is quoting both sides), and not after the genuine side was given
 		// up (the genuine order waits for its fill while the layer stands).
-		// Over two blocks the order must be the evasion's: the genuine
-		// side placed first, then the whole layer in the last block (a
-		// trader adding to one side block after block is not that).
-		if spread && !(layerFirst == h && genuineLast < h) {
+		// Over several blocks the order must be the evasion's: the whole
+		// genuine side placed first, then the layer, in one or more
+		// blocks, the last of them the window's last block (a trader
+		// quoting both sides block after block is not that).
+		if spread && !(genuineLast < layerFirst) {
 			continue
 		}
-		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || filled >= small ||
+		// A layer built over several blocks is pulled at once (a trader
+		// placing and cancelling at random does not pull orders of
+		// different blocks together).
+		if layerFirst < h && layerPulled != layerGone {
+			continue
+		}
+		// A layer that traded as much as the genuine side's size is
+		// quoting, unless what it withdrew is still AttemptPartialMinRatio
+		// times the genuine side: the spoof behind the touch that the
+		// price reached before it was pulled.
+		// Only the layer's own orders traded on its side (a group that
+		// also trades there with other orders is quoting that side).
+		partial := p.AttemptPartialMinRatio > 0 && sideFilled <= layerFilled &&
+			big-min(filled, big) >= p.AttemptPartialMinRatio*small
+		if !withdrawn || filled*100 > p.AttemptMaxLayerFillPct*big || (filled >= small && !partial) ||
 			(genuineGone != 0 && genuineGone < layerGone) {
 			continue
 		}
@@ -446,7 +469,8 @@ func (e *Engine) detectSpoofAttempts(b *block) []Alert {
 			p.AttemptMaxLayerFillPct, layered, p.LayeringMinLevels)
 		a.Score = 350 + int64(len(ats)-p.MinAttempts)*100 + int64(layerQ/max(genQ, 1)-p.AttemptMinRatio)*20
 		out = append(out, a)
-		e.spoof.attempts[k] = nil
+		// Keep the last MinAttempts-1 attempts, as for episodes above.
+		e.spoof.attempts[k] = append([]attempt(nil), ats[len(ats)-(p.MinAttempts-1):]...)
 	}
 	return out
 }
