@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"testing"
 
 	sdkmath "cosmossdk.io/math"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
@@ -36,6 +38,7 @@ import (
 	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 
 	"github.com/clearchain/clearchain/contracts-wasm/envelope"
+	"github.com/clearchain/clearchain/surveillance"
 	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
@@ -1062,5 +1065,94 @@ func TestDataAsset_OfferOnAFeeMarketPaysExactlyWhatTheContractReceived(t *testin
 	require.True(t, contractQuote().IsZero(), "no dust left owed")
 	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.da, settle)}, "is closed")
 	require.Equal(t, before+658, e.balance(e.issuer.addr, BondDenom), "paid once")
+	logGas(t, e.gas)
+}
+
+// gcClaimed is a certificate's claim as the Certificate query shows it.
+type gcClaimed struct {
+	Claim *struct {
+		Claimant  string `json:"claimant"`
+		Statement string `json:"statement"`
+		Height    uint64 `json:"height"`
+	} `json:"claim"`
+}
+
+func claimMsg(cert uint64, statement string) map[string]any {
+	return map[string]any{"claim": map[string]any{"certificate": sdkmath.NewIntFromUint64(cert).String(), "statement": statement}}
+}
+
+// wasmAttrs are the attributes of the tx's "wasm" events whose action is
+// action.
+func wasmAttrs(r *abci.ExecTxResult, action string) map[string]string {
+	for _, ev := range r.Events {
+		if ev.Type != "wasm" {
+			continue
+		}
+		m := map[string]string{}
+		for _, a := range ev.Attributes {
+			m[a.Key] = a.Value
+		}
+		if m["action"] == action {
+			return m
+		}
+	}
+	return nil
+}
+
+// TestGreenCredit_ClaimTwiceSecondRefused: "two claims on one retirement"
+// through the real chain. The institution retires 30 credits for the
+// buyer's account (the beneficiary) and claims the certificate: the claim
+// is stored in the certificate and the contract's wasm event
+// (action=claim, certificate_id, batch_id, claimant, first/last_serial)
+// is one surveillance reads as a claim without alerting. A second claim,
+// by the same account or by the beneficiary, is refused naming the first
+// claimant and its height; a stranger's claim is refused; the certificate
+// stays byte-identical. Surveillance fed the real event twice (what a
+// registry without the once-only check would emit) raises a double claim.
+// Before the contract had a claim action, the first claim failed
+// (unknown variant `claim`).
+func TestGreenCredit_ClaimTwiceSecondRefused(t *testing.T) {
+	e := newCreditEnv(t)
+	e.mustDeliver(e.issuer, execMsg(e.issuer, e.gc, issueMsg("1000", "100", e.inst.addr)))
+	denom := e.batches()[0].Denom
+	e.mustDeliver(e.inst, execMsg(e.inst, e.gc, map[string]any{"retire": map[string]any{"beneficiary": e.buyer.addr.String(), "reason": "2026 scope 2"}},
+		sdk.NewInt64Coin(denom, 30)))
+
+	r := e.mustDeliver(e.inst, execMsg(e.inst, e.gc, claimMsg(1, "2026 scope 2: 30 MWh solar")))
+	e.gas["green-credit claim"] = uint64(r.GasUsed)
+	ev := wasmAttrs(r, "claim")
+	require.NotNil(t, ev, "no wasm event with action=claim: %v", r.Events)
+	for k, v := range map[string]string{"_contract_address": e.gc.String(), "certificate_id": "1", "batch_id": "1",
+		"claimant": e.inst.addr.String(), "first_serial": "1000", "last_serial": "1029"} {
+		require.Equal(t, v, ev[k], "attribute %s", k)
+	}
+	var c gcClaimed
+	require.NoError(t, e.query(e.gc, map[string]any{"certificate": map[string]any{"id": 1}}, &c))
+	require.NotNil(t, c.Claim)
+	require.Equal(t, e.inst.addr.String(), c.Claim.Claimant)
+	require.Equal(t, "2026 scope 2: 30 MWh solar", c.Claim.Statement)
+	first := c.Claim.Height
+	certBytes := func() []byte {
+		bz, err := e.app.WasmKeeper.QuerySmart(e.ctx(), e.gc, []byte(`{"certificate":{"id":1}}`))
+		require.NoError(t, err)
+		return bz
+	}
+	before := certBytes()
+
+	// The second claim: by the beneficiary account, and by the claimant again.
+	want := fmt.Sprintf("certificate 1 was already claimed by %s at height %d", e.inst.addr, first)
+	e.refused(e.buyer, []sdk.Msg{execMsg(e.buyer, e.gc, claimMsg(1, "ours too"))}, want)
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.gc, claimMsg(1, "again"))}, want)
+	// A stranger (the issuer who sold the credits), an unknown certificate.
+	e.refused(e.issuer, []sdk.Msg{execMsg(e.issuer, e.gc, claimMsg(1, "mine"))}, "may not claim certificate 1")
+	e.refused(e.inst, []sdk.Msg{execMsg(e.inst, e.gc, claimMsg(2, "x"))}, "certificate 2 not found")
+	require.Equal(t, string(before), string(certBytes()), "a refused claim changed the certificate")
+
+	// Surveillance reads the real event: once is no alert, twice is.
+	eng := surveillance.New(surveillance.DefaultParams())
+	require.Empty(t, eng.ProcessBlock(1, blockTime(1), r.Events))
+	alerts := eng.ProcessBlock(2, blockTime(2), r.Events)
+	require.Len(t, alerts, 1)
+	require.Equal(t, surveillance.DetCreditDoubleClaim, alerts[0].Detector)
 	logGas(t, e.gas)
 }

@@ -46,6 +46,9 @@ type episode struct {
 	// Serials are the green-credit serial ranges of the episode
 	// ("contract:first-last", as surveillance names them).
 	Serials []string `json:"serials,omitempty"`
+	// Certificate is the green-credit retirement certificate id of a
+	// double-claim episode.
+	Certificate string `json:"certificate,omitempty"`
 	// Refused counts the episode's txs the chain refused.
 	Refused int `json:"refused_txs,omitempty"`
 	// Variant names the evasion an evasive spoofer used in this episode
@@ -538,6 +541,8 @@ func (a *agent) abuse(v *view, c *chain) []txEpisode {
 		out, done = a.creditRetiredMove(v, c)
 	case KindCreditCircular:
 		out, done = a.creditCircle(v, c)
+	case KindCreditDoubleClaimer:
+		out, done = a.creditDoubleClaim(v, c)
 	}
 	for i := range out {
 		out[i].ep = ep

@@ -39,12 +39,14 @@ func (r serialRange) String(contract string) string {
 }
 
 // creditKinds are the agent kinds that use the green-credit contract.
-var creditKinds = []string{KindCreditIssuer, KindCreditTrader, KindCreditDoubleIssuer, KindCreditRetiredMover, KindCreditCircular}
+var creditKinds = []string{KindCreditIssuer, KindCreditTrader, KindCreditDoubleIssuer, KindCreditRetiredMover, KindCreditCircular,
+	KindCreditDoubleClaimer}
 
 // issuesCredits: kinds whose accounts hold an ISSUER licence (the contract
 // lets only licensed issuers issue).
 func issuesCredits(kind string) bool {
-	return kind == KindCreditIssuer || kind == KindCreditDoubleIssuer || kind == KindCreditRetiredMover || kind == KindCreditCircular
+	return kind == KindCreditIssuer || kind == KindCreditDoubleIssuer || kind == KindCreditRetiredMover || kind == KindCreditCircular ||
+		kind == KindCreditDoubleClaimer
 }
 
 // planGreenCredit: with a credit agent in the cast, the contract is stored

@@ -212,11 +212,14 @@ var abusiveKinds = map[string]string{
 	KindCreditDoubleIssuer: "credit_double_issuance",
 	KindCreditRetiredMover: "credit_transfer_after_retirement",
 	KindCreditCircular:     "credit_circular_transfer",
+	// The second claim is refused (credits_claim.go).
+	KindCreditDoubleClaimer: "credit_double_claim",
 }
 
 var agentKinds = []string{KindMarketMaker, KindArbitrageur, KindInstitution, KindNoise, KindIssuer, KindHedger, KindDataBuyer,
 	KindGroupTransfer, KindTriangle, KindWash, KindSpoofer, KindStuffer, KindMarkClose, KindMomentum, KindRing,
-	KindCreditIssuer, KindCreditTrader, KindCreditDoubleIssuer, KindCreditRetiredMover, KindCreditCircular}
+	KindCreditIssuer, KindCreditTrader, KindCreditDoubleIssuer, KindCreditRetiredMover, KindCreditCircular,
+	KindCreditDoubleClaimer}
 
 // LoadScenario reads and validates a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
@@ -512,7 +515,8 @@ func validateAgent(f string, a AgentSpec) error {
 // (wash traders: sister entities; rings and triangles: independent
 // entities), not count agents.
 func multiAccount(kind string) bool {
-	return kind == KindWash || kind == KindRing || kind == KindTriangle || kind == KindCreditCircular
+	return kind == KindWash || kind == KindRing || kind == KindTriangle || kind == KindCreditCircular ||
+		kind == KindCreditDoubleClaimer
 }
 
 func contains(xs []string, x string) bool {

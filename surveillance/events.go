@@ -33,7 +33,9 @@ const (
 	// last_serial, recipient), transfer (batch_id, from, to, amount: no
 	// serials, the credits of a batch are fungible until retired) and
 	// retire (certificate_id, batch_id, retired_by, first_serial,
-	// last_serial).
+	// last_serial) and claim (certificate_id, batch_id, claimant,
+	// first_serial, last_serial: the certificate's serials), read as
+	// Kind claimed with RetirementID = certificate_id, From = claimant.
 	TypeWasm            = "wasm"
 	attrContractAddress = "_contract_address"
 )
@@ -308,6 +310,12 @@ func greenCreditEvent(a attrs, height int64) (CreditEvent, bool) {
 		c.Kind, c.From, c.To, c.Fungible = "transferred", a.get("from"), a.get("to"), true
 	case "retire":
 		c.Kind, c.From, c.RetirementID = "retired", a.get("retired_by"), a.get("certificate_id")
+	case "claim":
+		// One claim per certificate: the retirement it claims is the
+		// certificate; without one it is not a credit claim.
+		if c.Kind, c.From, c.RetirementID = "claimed", a.get("claimant"), a.get("certificate_id"); c.RetirementID == "" {
+			return CreditEvent{}, false
+		}
 	default:
 		return CreditEvent{}, false
 	}

@@ -13,7 +13,7 @@ use crate::msg::{
 };
 use crate::serial::{find_holder, insert_disjoint, SerialRange};
 use crate::state::{
-    Batch, Certificate, Config, BATCHES, BATCH_BY_DENOM, CERTIFICATES, CONFIG, ISSUED, NEXT_BATCH, NEXT_CERT,
+    Batch, Certificate, Claim, Config, BATCHES, BATCH_BY_DENOM, CERTIFICATES, CONFIG, ISSUED, NEXT_BATCH, NEXT_CERT,
     RETIRED,
 };
 
@@ -24,6 +24,8 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const MAX_LABEL: usize = 128;
 /// Longest beneficiary or reason.
 pub const MAX_TEXT: usize = 256;
+/// Longest claim statement.
+pub const MAX_STATEMENT: usize = 512;
 const DEFAULT_LIMIT: u32 = 30;
 const MAX_LIMIT: u32 = 100;
 
@@ -78,6 +80,7 @@ pub fn execute(
         ),
         ExecuteMsg::Transfer { recipient } => transfer(deps, info, recipient),
         ExecuteMsg::Retire { beneficiary, reason } => retire(deps, env, info, beneficiary, reason),
+        ExecuteMsg::Claim { certificate, statement } => claim(deps, env, info, certificate.u64(), statement),
     }
 }
 
@@ -270,6 +273,7 @@ fn retire(
         serials: taken,
         height: env.block.height,
         time: env.block.time,
+        claim: None,
     };
     CERTIFICATES.save(deps.storage, id, &cert)?;
     Ok(Response::new()
@@ -283,6 +287,61 @@ fn retire(
         .add_attribute("retired_by", info.sender)
         .add_attribute("first_serial", taken.first.to_string())
         .add_attribute("last_serial", taken.last.to_string()))
+}
+
+/// Records the one claim a certificate can carry. Checks, in order: no
+/// funds, the statement, the certificate exists, the sender may claim it,
+/// it has no claim yet; only then is anything written.
+fn claim(
+    deps: DepsMut<ClearChainQuery>,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+    statement: String,
+) -> Result<ChainResponse, ContractError> {
+    if !info.funds.is_empty() {
+        return Err(ContractError::InvalidField {
+            field: "funds",
+            why: format!("a claim takes none (got {})", coins_string(&info.funds)),
+        });
+    }
+    check_text("statement", &statement, 1, MAX_STATEMENT)?;
+    let mut cert = CERTIFICATES
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::CertificateNotFound { id })?;
+    let is_beneficiary = deps
+        .api
+        .addr_validate(&cert.beneficiary)
+        .map(|b| b == info.sender)
+        .unwrap_or(false);
+    if info.sender != cert.retired_by && !is_beneficiary {
+        return Err(ContractError::NotClaimant {
+            id,
+            address: info.sender.to_string(),
+            retired_by: cert.retired_by.to_string(),
+        });
+    }
+    if let Some(first) = &cert.claim {
+        return Err(ContractError::AlreadyClaimed {
+            id,
+            claimant: first.claimant.to_string(),
+            height: first.height,
+        });
+    }
+    cert.claim = Some(Claim {
+        claimant: info.sender.clone(),
+        statement,
+        height: env.block.height,
+        time: env.block.time,
+    });
+    CERTIFICATES.save(deps.storage, id, &cert)?;
+    Ok(Response::new()
+        .add_attribute("action", "claim")
+        .add_attribute("certificate_id", id.to_string())
+        .add_attribute("batch_id", cert.batch_id.to_string())
+        .add_attribute("claimant", info.sender)
+        .add_attribute("first_serial", cert.serials.first.to_string())
+        .add_attribute("last_serial", cert.serials.last.to_string()))
 }
 
 /// The batch of the one coin sent with a message, refusing anything else.

@@ -41,6 +41,12 @@ pub enum ContractError {
     #[error("green-credit: certificate {id} not found")]
     CertificateNotFound { id: u64 },
 
+    #[error("green-credit: certificate {id} was already claimed by {claimant} at height {height}")]
+    AlreadyClaimed { id: u64, claimant: String, height: u64 },
+
+    #[error("green-credit: {address} may not claim certificate {id}: only the account that retired it ({retired_by}) or an account-address beneficiary may")]
+    NotClaimant { id: u64, address: String, retired_by: String },
+
     #[error("green-credit: serial {serial} was never issued")]
     SerialNotFound { serial: u64 },
 

@@ -4,7 +4,9 @@
 //! MWh, serial range); each batch is minted as its own x/assets denom, one
 //! token per MWh, administered by this contract, and trades on x/exchange
 //! like any asset. Retiring credits burns them and leaves a permanent
-//! certificate naming the serials retired. Serial ranges never overlap
+//! certificate naming the serials retired; the retirer (or an
+//! account-address beneficiary) may record one environmental claim on a
+//! certificate, never two. Serial ranges never overlap
 //! (one lookup in a disjoint index, `serial.rs`), and a retired serial can
 //! never move again: its token is burned and the batch's retirement
 //! pointer only grows.

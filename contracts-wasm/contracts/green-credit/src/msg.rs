@@ -35,6 +35,13 @@ pub enum ExecuteMsg {
     /// are burned, the batch's lowest outstanding serials are assigned to a
     /// new certificate, which stays for ever.
     Retire { beneficiary: String, reason: String },
+    /// Records an environmental claim on retirement certificate
+    /// `certificate`, once: the sender must be the account that retired it
+    /// or, when the certificate's beneficiary is an account address, that
+    /// account. `statement` is 1-512 bytes of printable text. A second
+    /// claim on the same certificate is refused, naming the first claimant
+    /// and its height. No funds.
+    Claim { certificate: Uint64, statement: String },
 }
 
 #[cw_serde]

@@ -39,6 +39,24 @@ pub struct Certificate {
     pub serials: SerialRange,
     pub height: u64,
     pub time: Timestamp,
+    /// The environmental claim made on the certificate, at most one, for
+    /// ever. Certificates stored before claims existed have no such field
+    /// and read as `None` (serde's default for a missing `Option`), so the
+    /// stored state stays compatible and no migration rewrites it.
+    #[serde(default)]
+    pub claim: Option<Claim>,
+}
+
+/// An environmental claim ("our 2026 scope 2 electricity is covered by
+/// these serials") made once on a retirement certificate.
+#[cw_serde]
+pub struct Claim {
+    /// Who claimed: the certificate's `retired_by`, or its beneficiary when
+    /// the beneficiary is an account address.
+    pub claimant: Addr,
+    pub statement: String,
+    pub height: u64,
+    pub time: Timestamp,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");

@@ -233,3 +233,127 @@ fn migrate_keeps_the_state() {
     e.app.migrate_contract(e.issuer.clone(), e.gc.clone(), &green_credit::msg::MigrateMsg {}, code).unwrap();
     assert_eq!(batch(&e, 1).mwh, Uint64::new(10));
 }
+
+// ---- Claims: one environmental claim per retirement certificate ----
+
+fn cert(e: &Env, id: u64) -> Certificate {
+    e.app.wrap().query_wasm_smart(&e.gc, &QueryMsg::Certificate { id }).unwrap()
+}
+
+fn claim_msg(id: u64, statement: &str) -> ExecuteMsg {
+    ExecuteMsg::Claim { certificate: Uint64::new(id), statement: statement.into() }
+}
+
+/// Issues serials 1000..1099 to the issuer, gives alice 40 and has her
+/// retire 30 of them (certificate 1, serials 1000..1029) for `beneficiary`.
+fn retired_by_alice(beneficiary: &str) -> Env {
+    let mut e = setup();
+    e.app.execute_contract(e.issuer.clone(), e.gc.clone(), &issue_msg(1000, 100), &[]).unwrap();
+    let denom = batch(&e, 1).denom;
+    e.app
+        .execute_contract(e.issuer.clone(), e.gc.clone(), &ExecuteMsg::Transfer { recipient: e.alice.to_string() }, &[coin(40, &denom)])
+        .unwrap();
+    let retire = ExecuteMsg::Retire { beneficiary: beneficiary.into(), reason: "2026 scope 2".into() };
+    e.app.execute_contract(e.alice.clone(), e.gc.clone(), &retire, &[coin(30, &denom)]).unwrap();
+    e
+}
+
+fn wasm_attr(r: &cw_multi_test::AppResponse, key: &str) -> Option<String> {
+    r.events
+        .iter()
+        .filter(|ev| ev.ty == "wasm")
+        .flat_map(|ev| ev.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+}
+
+#[test]
+fn claim_ok_is_recorded_in_the_certificate_with_an_event() {
+    let mut e = retired_by_alice("Alice Foods SA");
+    assert!(cert(&e, 1).claim.is_none());
+    let r = e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(1, "2026 scope 2: 30 MWh solar"), &[]).unwrap();
+    let c = cert(&e, 1).claim.expect("the claim is stored");
+    assert_eq!(c.claimant, e.alice);
+    assert_eq!(c.statement, "2026 scope 2: 30 MWh solar");
+    assert_eq!(c.height, e.app.block_info().height);
+    for (k, v) in [
+        ("action", "claim".to_string()),
+        ("certificate_id", "1".into()),
+        ("batch_id", "1".into()),
+        ("claimant", e.alice.to_string()),
+        ("first_serial", "1000".into()),
+        ("last_serial", "1029".into()),
+    ] {
+        assert_eq!(wasm_attr(&r, k).as_deref(), Some(v.as_str()), "attribute {k}");
+    }
+}
+
+#[test]
+fn a_second_claim_is_refused_naming_the_first_and_state_is_untouched() {
+    let mut e = retired_by_alice(&setup().bob.to_string());
+    e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(1, "first"), &[]).unwrap();
+    let first_height = e.app.block_info().height;
+    let before = cert(&e, 1);
+    e.app.update_block(|b| b.height += 5);
+    // The same claimant again, and the beneficiary account: both refused.
+    for who in [e.alice.clone(), e.bob.clone()] {
+        let err = e.app.execute_contract(who.clone(), e.gc.clone(), &claim_msg(1, "second"), &[]).unwrap_err();
+        let want = format!("certificate 1 was already claimed by {} at height {first_height}", e.alice);
+        assert!(format!("{err:?}").contains(&want), "{who}: {err:?}");
+    }
+    assert_eq!(cert(&e, 1), before);
+}
+
+#[test]
+fn an_account_beneficiary_may_claim_instead_of_the_retirer() {
+    let bob = setup().bob;
+    let mut e = retired_by_alice(bob.as_str());
+    e.app.execute_contract(bob.clone(), e.gc.clone(), &claim_msg(1, "Bob's claim"), &[]).unwrap();
+    assert_eq!(cert(&e, 1).claim.unwrap().claimant, bob);
+}
+
+#[test]
+fn a_claim_on_an_unknown_certificate_is_refused() {
+    let mut e = retired_by_alice("Alice Foods SA");
+    let err = e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(9, "x"), &[]).unwrap_err();
+    assert!(format!("{err:?}").contains("certificate 9 not found"), "{err:?}");
+    assert!(cert(&e, 1).claim.is_none());
+}
+
+#[test]
+fn a_claim_by_a_stranger_is_refused() {
+    // A beneficiary that is a name, not an address, cannot claim; nor can
+    // the issuer who sold the credits.
+    let mut e = retired_by_alice("Bob Foods SA");
+    for who in [e.bob.clone(), e.issuer.clone()] {
+        let err = e.app.execute_contract(who.clone(), e.gc.clone(), &claim_msg(1, "mine"), &[]).unwrap_err();
+        assert!(format!("{err:?}").contains(&format!("{who} may not claim certificate 1")), "{err:?}");
+    }
+    assert!(cert(&e, 1).claim.is_none());
+}
+
+#[test]
+fn an_oversize_or_empty_statement_and_funds_are_refused() {
+    let mut e = retired_by_alice("Alice Foods SA");
+    for bad in ["x".repeat(green_credit::contract::MAX_STATEMENT + 1), " ".into(), "a\u{7}b".into()] {
+        let err = e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(1, &bad), &[]).unwrap_err();
+        assert!(format!("{err:?}").contains("statement is invalid"), "{err:?}");
+    }
+    let denom = batch(&e, 1).denom;
+    let err = e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(1, "ok"), &[coin(1, &denom)]).unwrap_err();
+    assert!(format!("{err:?}").contains("funds is invalid: a claim takes none"), "{err:?}");
+    assert!(cert(&e, 1).claim.is_none());
+    // The longest statement allowed is fine.
+    let longest = "y".repeat(green_credit::contract::MAX_STATEMENT);
+    e.app.execute_contract(e.alice.clone(), e.gc.clone(), &claim_msg(1, &longest), &[]).unwrap();
+}
+
+#[test]
+fn a_certificate_stored_before_claims_existed_reads_as_unclaimed() {
+    // The JSON a certificate was stored as before the `claim` field.
+    let old = r#"{"id":1,"batch_id":1,"retired_by":"clear1x","beneficiary":"B","reason":"R",
+        "serials":{"first":1,"last":10},"height":7,"time":"1700000000000000000"}"#;
+    let c: Certificate = cosmwasm_std::from_json(old.as_bytes()).unwrap();
+    assert!(c.claim.is_none());
+    assert_eq!(c.height, 7);
+}
