@@ -174,6 +174,19 @@ func TestRPCSourceReadsRefusedTxs(t *testing.T) {
 	}
 	st := run()
 	check(st, "first run")
+	// The auditor's alert page shows the refused tx.
+	as, _ := st.alerts(surveillance.DetCreditAfterRetire, 0, 0)
+	page := httptest.NewServer((&web{st: st, height: func() int64 { return 3 }}).routes())
+	resp, err := http.Get(page.URL + "/alert?id=" + as[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page.Close()
+	if !strings.Contains(string(body), `id="refused"`) || !strings.Contains(string(body), wantHash) {
+		t.Fatalf("alert page lacks the refused tx:\n%s", body)
+	}
 	st.Close()
 	n.latest = 5
 	st = run()
