@@ -289,3 +289,23 @@ func TestCredits_CleanRefusalsDoNotAlert(t *testing.T) {
 		t.Fatalf("reading off, yet: %+v", got)
 	}
 }
+
+// BenchmarkDecodeRefusedTx: decoding one refused green-credit transfer
+// (tx bytes + result) for the engine — the live follower's extra cost per
+// refused tx.
+func BenchmarkDecodeRefusedTx(b *testing.B) {
+	t := &testing.T{}
+	bz := signedTx(t, gcExec(gcAlice, `{"transfer":{"recipient":"`+gcBob+`"}}`, coin(gcBatch1, 100)))
+	res := &abci.ExecTxResult{Code: 5, Codespace: "sdk", Log: "insufficient funds"}
+	cdc, err := txdecode.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := cdc.DecodeRefusedTx(1, 0, bz, res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
