@@ -68,10 +68,12 @@ func (e *Engine) attemptedIssue(t *RefusedTx, m *RefusedMsg, signer string) Aler
 		if !s.overlaps(first, last) {
 			continue
 		}
-		return Alert{Detector: DetCreditDoubleIssue, FirstHeight: s.height, Accounts: []string{signer, m.Recipient, s.owner},
+		// The accounts are the attempt's (issuer, recipient): the holder of
+		// the batch it overlaps took no part, and is named in the evidence.
+		return Alert{Detector: DetCreditDoubleIssue, FirstHeight: s.height, Accounts: []string{signer, m.Recipient},
 			Serials: []string{serialStr(m.Contract, s.start, s.end), serialStr(m.Contract, first, last)},
-			Evidence: fmt.Sprintf("%s tried to issue serials %d-%d of contract %s at height %d, overlapping serials %d-%d already issued in batch %q at height %d",
-				signer, first, last, m.Contract, t.Height, s.start, s.end, s.batch, s.height),
+			Evidence: fmt.Sprintf("%s tried to issue serials %d-%d of contract %s at height %d, overlapping serials %d-%d already issued in batch %q to %s at height %d",
+				signer, first, last, m.Contract, t.Height, s.start, s.end, s.batch, s.owner, s.height),
 			Score: 1000}
 	}
 	return Alert{}
