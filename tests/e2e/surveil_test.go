@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,10 +22,11 @@ import (
 // alert naming both entities, the group and the trades, serves it on its
 // auditor page, and after a restart resumes from its stored height without
 // repeating the alert. On the same node the bundled green-credit contract
-// refuses a re-issue of serials it issued and a move of credits their
-// holder retired: clear-surveil reads those refused txs (/block) and
-// raises a credit_double_issuance and a credit_transfer_after_retirement
-// alert naming each refused tx, kept once across the restart.
+// refuses a re-issue of serials it issued and two moves (through the
+// contract, and a bank send) of credits their holder retired: clear-surveil
+// reads those refused txs (/block) and raises a credit_double_issuance and
+// two credit_transfer_after_retirement alerts naming each refused tx, kept
+// once across the restart.
 func TestSurveilCatchesWashTrade(t *testing.T) {
 	n := startSingleNode(t, "e2e-surveil-1", "5299000SURVVALIDATOR",
 		[]string{"validator", "regulator", "issuer", "desk_a", "desk_b", "client"}, nil)
@@ -97,7 +99,9 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 	credit := "asset/" + gc + "/gc1"
 	n.txGas("client", 1000000, "wasm", "execute", gc, `{"retire":{"beneficiary":"Client SA","reason":"scope 2"}}`, "--amount", "100"+credit)
 	reissueHash, _ := n.txRefused("issuer", "wasm", "execute", gc, `{"issue":{"project":"Overlap","technology":"wind","region":"PT","vintage":2026,"mwh":"10","first_serial":"5050"}}`)
-	moveHash, creditHeight := n.txRefused("client", "wasm", "execute", gc, `{"transfer":{"recipient":"`+addr["desk_a"]+`"}}`, "--amount", "100"+credit)
+	moveHash, _ := n.txRefused("client", "wasm", "execute", gc, `{"transfer":{"recipient":"`+addr["desk_a"]+`"}}`, "--amount", "100"+credit)
+	// The same move as a plain bank send of the burned denom.
+	sendHash, creditHeight := n.txRefused("client", "bank", "send", addr["client"], addr["desk_a"], "100"+credit)
 
 	// The real clear-surveil binary follows the node.
 	bin := filepath.Join(dir, "clear-surveil")
@@ -174,14 +178,26 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 	}
 	checkAttempts := func(when string) {
 		t.Helper()
-		for _, c := range []struct{ det, hash, signer string }{
-			{"credit_double_issuance", reissueHash, addr["issuer"]},
-			{"credit_transfer_after_retirement", moveHash, addr["client"]},
+		for _, c := range []struct {
+			det    string
+			hashes []string
+			signer string
+		}{
+			{"credit_double_issuance", []string{reissueHash}, addr["issuer"]},
+			{"credit_transfer_after_retirement", []string{moveHash, sendHash}, addr["client"]},
 		} {
 			as := creditAlerts(c.det)
-			if len(as) != 1 || as[0].Refused.Hash != c.hash || as[0].Refused.Signer != c.signer || as[0].Refused.Code == 0 ||
-				!strings.Contains(as[0].Evidence, "refused by the chain") {
-				t.Fatalf("%s: want one %s alert on refused tx %s by %s, got %+v", when, c.det, c.hash, c.signer, as)
+			var got []string
+			for _, a := range as {
+				if a.Refused.Signer != c.signer || a.Refused.Code == 0 || !strings.Contains(a.Evidence, "refused by the chain") {
+					t.Fatalf("%s: %s alert %+v: want signer %s, a non-zero code, the refusal in the evidence", when, c.det, a, c.signer)
+				}
+				got = append(got, a.Refused.Hash)
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(c.hashes))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: %s alerts on refused txs %v, want %v: %+v", when, c.det, got, want, as)
 			}
 		}
 	}
