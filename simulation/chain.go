@@ -36,6 +36,8 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/clearchain/clearchain/app"
+	"github.com/clearchain/clearchain/surveillance"
+	"github.com/clearchain/clearchain/surveillance/txdecode"
 	assetstypes "github.com/clearchain/clearchain/x/assets/types"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
@@ -83,6 +85,11 @@ type tx struct {
 // chain is the real ClearChain app, in-process, driven block by block
 // through FinalizeBlock and Commit.
 type chain struct {
+	// delivered are the raw txs of the last block delivered (deliver), in
+	// block order: surveillance reads the refused ones (refusedTxs).
+	delivered [][]byte
+	txDec     *txdecode.Codec
+
 	app   *app.ClearApp
 	db    dbm.DB
 	home  string
@@ -611,6 +618,7 @@ func (c *chain) deliver(h int64, injected []byte, txs []tx) (*abci.ResponseFinal
 	if err != nil {
 		return nil, fmt.Errorf("simulation: FinalizeBlock %d: %w", h, err)
 	}
+	c.delivered = raw
 	if _, err := c.app.Commit(); err != nil {
 		return nil, fmt.Errorf("simulation: Commit %d: %w", h, err)
 	}
@@ -624,6 +632,22 @@ func (c *chain) deliver(h int64, injected []byte, txs []tx) (*abci.ResponseFinal
 		}
 	}
 	return res, nil
+}
+
+// refusedTxs decodes the txs of the block just delivered (r its
+// FinalizeBlock response) that failed in DeliverTx, for surveillance, at
+// height h as the simulation counts blocks. Bytes that are no tx (the
+// injected vote-extension tx) are skipped.
+func (c *chain) refusedTxs(h int64, r *abci.ResponseFinalizeBlock) ([]surveillance.RefusedTx, error) {
+	if c.txDec == nil {
+		d, err := txdecode.New()
+		if err != nil {
+			return nil, err
+		}
+		c.txDec = d
+	}
+	out, _ := c.txDec.Failed(h, c.delivered, r.TxResults)
+	return out, nil
 }
 
 func (c *chain) queryCtx() sdk.Context {

@@ -12,15 +12,19 @@ import (
 // trading chain and a group moving credits internally) on two seeds:
 //   - every double-issuance and transfer-after-retirement attempt is
 //     refused by the chain (the contract refuses overlapping serials; the
-//     retired credits were burned) and counted under refusals, and no
-//     alert of those detectors names a clean entity;
+//     retired credits were burned) and counted under refusals;
+//   - surveillance reads those refused txs (Engine.ProcessBlockTxs): the
+//     double-issuance and transfer-after-retirement detectors find every
+//     attempt (plain and evasive), precision 100%, no false alert on a
+//     clean entity;
 //   - the circular-transfer detector finds every circle (plain and
 //     evasive) with no false alert, on the contract's real events.
 //
-// With the circular detector off (window 0) the same floors fail (on the
-// first 60 blocks of seed 11, which hold two circles). Before
-// the engine read the contract's "wasm" events, it saw no credit event:
-// the circle recall was 0.
+// With refused-tx reading off (MaxRefusedPerBlock 0) the double-issuance
+// and transfer-after-retirement floors fail, and with the circular
+// detector off (window 0) the circle floors fail, on the first 60 blocks
+// of seed 11 (two episodes of each kind). Before surveillance read
+// refused txs, both attempt detectors were at 0/12.
 func TestGreenCreditDetectorsOnSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the green-credits scenario on two seeds (200 blocks each)")
@@ -29,7 +33,8 @@ func TestGreenCreditDetectorsOnSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(seed uint64, blocks int64, tune func(*surveillance.Params)) (circles, found, evasive, evFound, alerts, tp, falseOnClean int) {
+	dets := []string{surveillance.DetCreditDoubleIssue, surveillance.DetCreditAfterRetire, surveillance.DetCreditCircularFlow}
+	run := func(seed uint64, blocks int64, tune func(*surveillance.Params)) map[string]DetectorScore {
 		r, err := Run(s, Options{Seed: seed, Blocks: blocks, Surveillance: true, TuneSurveillance: tune})
 		if err != nil {
 			t.Fatal(err)
@@ -50,31 +55,38 @@ func TestGreenCreditDetectorsOnSeeds(t *testing.T) {
 		if r.Summary.Refusals["tx wasm: execute wasm contract failed"] < refusedKinds[KindCreditDoubleIssuer] {
 			t.Errorf("seed %d: refusals %v: the refused issues are not counted", seed, r.Summary.Refusals)
 		}
+		out := map[string]DetectorScore{}
 		for _, x := range r.Scores {
-			t.Logf("seed %d: %s episodes %d detected %d (evasion %d/%d), alerts %d, true %d, false on clean %d, time to detect mean %d max %d",
-				seed, x.Detector, x.Episodes, x.Detected, x.EvasionDetected, x.EvasionEpisodes, x.Alerts, x.TruePositives, x.FalseOnClean,
+			t.Logf("seed %d (%d blocks): %s episodes %d detected %d (evasion %d/%d), alerts %d, true %d, false on clean %d, time to detect mean %d max %d",
+				seed, blocks, x.Detector, x.Episodes, x.Detected, x.EvasionDetected, x.EvasionEpisodes, x.Alerts, x.TruePositives, x.FalseOnClean,
 				x.MeanTimeToDetect, x.MaxTimeToDetect)
-			falseOnClean += x.FalseOnClean
-			if x.Detector == surveillance.DetCreditCircularFlow {
-				circles, found, evasive, evFound, alerts, tp = x.Episodes, x.Detected, x.EvasionEpisodes, x.EvasionDetected, x.Alerts, x.TruePositives
-			}
+			out[x.Detector] = x
 		}
-		return
+		return out
 	}
-	floorsFail := func(circles, found, evasive, evFound, alerts, tp, foc int) bool {
-		return circles == 0 || found < circles || evFound < evasive || alerts == 0 || tp < alerts || foc > 0
+	// floorsFail: not every episode (and evasion) found, an alert that is
+	// no episode's, or a false alert on a clean entity.
+	floorsFail := func(x DetectorScore) bool {
+		return x.Episodes == 0 || x.Detected < x.Episodes || x.EvasionDetected < x.EvasionEpisodes || x.Alerts == 0 ||
+			x.TruePositives < x.Alerts || x.FalseOnClean > 0
 	}
 	for _, seed := range []uint64{11, 12} {
-		c, f, ev, evf, al, tp, foc := run(seed, 0, nil)
-		if floorsFail(c, f, ev, evf, al, tp, foc) {
-			t.Errorf("seed %d: circular transfers: recall %d/%d (evasion %d/%d), precision %d/%d, false on clean %d; want every circle found, precision 100%%, none false",
-				seed, f, c, evf, ev, tp, al, foc)
+		scores := run(seed, 0, nil)
+		for _, d := range dets {
+			if x := scores[d]; floorsFail(x) {
+				t.Errorf("seed %d: %s: recall %d/%d (evasion %d/%d), precision %d/%d, false on clean %d; want every episode found, precision 100%%, none false",
+					seed, d, x.Detected, x.Episodes, x.EvasionDetected, x.EvasionEpisodes, x.TruePositives, x.Alerts, x.FalseOnClean)
+			}
 		}
 	}
-	// Seed 11's first 60 blocks hold a plain and an evasive circle (found
-	// at 37 and 53 with the detector on).
-	c, f, ev, evf, al, tp, foc := run(11, 60, func(p *surveillance.Params) { p.Credits.CircularWindowBlocks = 0 })
-	if !floorsFail(c, f, ev, evf, al, tp, foc) {
-		t.Errorf("with the circular detector off the floors still hold (recall %d/%d, alerts %d): the test cannot fail", f, c, al)
+	// Seed 11's first 60 blocks hold two episodes of each kind.
+	off := run(11, 60, func(p *surveillance.Params) {
+		p.Credits.CircularWindowBlocks = 0
+		p.Credits.MaxRefusedPerBlock = 0
+	})
+	for _, d := range dets {
+		if x := off[d]; !floorsFail(x) {
+			t.Errorf("%s with its input off: the floors still hold (recall %d/%d, alerts %d): the test cannot fail", d, x.Detected, x.Episodes, x.Alerts)
+		}
 	}
 }

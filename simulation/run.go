@@ -59,6 +59,12 @@ type Detector interface {
 	ProcessBlock(height int64, blockTime time.Time, events []abci.Event) []surveillance.Alert
 }
 
+// refusedReader is a Detector that also reads the block's refused txs
+// (surveillance.Engine.ProcessBlockTxs): the attempts the chain refused.
+type refusedReader interface {
+	ProcessBlockTxs(height int64, blockTime time.Time, events []abci.Event, refused []surveillance.RefusedTx) []surveillance.Alert
+}
+
 // Alert is a surveillance alert (surveillance.Alert).
 type Alert = surveillance.Alert
 
@@ -330,7 +336,15 @@ func Run(s *Scenario, opt Options) (*Result, error) {
 		}
 		var alerts []Alert
 		if det != nil {
-			alerts = det.ProcessBlock(h, blockTimeOf(s, h), events)
+			if rd, ok := det.(refusedReader); ok {
+				refused, err := c.refusedTxs(h, r)
+				if err != nil {
+					return nil, err
+				}
+				alerts = rd.ProcessBlockTxs(h, blockTimeOf(s, h), events, refused)
+			} else {
+				alerts = det.ProcessBlock(h, blockTimeOf(s, h), events)
+			}
 			res.Alerts = append(res.Alerts, alerts...)
 		}
 		prevMid := v.mid()

@@ -41,11 +41,16 @@ type contractCredits struct {
 type creditState struct {
 	byContract map[string]*contractCredits
 	claims     map[string]claim // contract|retirement id → first claim
+	denoms     map[string]batchRef
 }
+
+// batchRef is the contract and batch of a green-credit denom.
+type batchRef struct{ contract, batch string }
 
 func (s *creditState) init() {
 	s.byContract = map[string]*contractCredits{}
 	s.claims = map[string]claim{}
+	s.denoms = map[string]batchRef{}
 }
 
 func (s *creditState) of(contract string) *contractCredits {
@@ -92,6 +97,9 @@ func (e *Engine) detectCredits(b *block) []Alert {
 					a.Score = 1000
 					break
 				}
+			}
+			if ev.Denom != "" && len(e.credits.denoms) < p.MaxTrackedRanges {
+				e.credits.denoms[ev.Denom] = batchRef{contract: ev.Contract, batch: ev.Batch}
 			}
 			if len(c.issued) < p.MaxTrackedRanges {
 				c.issued = append(c.issued, span{start: ev.SerialStart, end: ev.SerialEnd, batch: ev.Batch, owner: ev.To, height: b.height})

@@ -7,7 +7,8 @@
 // It reads events only: it must not import a keeper, the app or anything
 // that needs a store, so the same Engine runs inside the scenario engine's
 // simulations and in the live cmd/clear-surveil service, block by block
-// (Engine.ProcessBlock). Its output depends only on its Params and the
+// (Engine.ProcessBlock, or ProcessBlockTxs with the block's refused txs
+// decoded by surveillance/txdecode). Its output depends only on its Params and the
 // events fed to it: integer arithmetic, no map order leaking, alerts sorted.
 //
 // README.md is the spec: the events read, every detector and the reasoning

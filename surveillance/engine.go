@@ -53,6 +53,10 @@ type Alert struct {
 	Serials []string `json:"serials,omitempty"`
 	// Evidence is a one-paragraph human-readable account of why.
 	Evidence string `json:"evidence"`
+	// Refused is set when the alert is about an attempt the chain refused
+	// (a tx that failed in DeliverTx): the tx's hash, height, index,
+	// signer, code and the chain's log.
+	Refused *RefusedRef `json:"refused_tx,omitempty"`
 	// Score is the alert's strength in per mille (0..1000): how far past its
 	// thresholds the pattern was. It orders a review queue; it is no
 	// probability.
@@ -97,12 +101,25 @@ func (e *Engine) Params() Params { return e.p }
 // ProcessBlock feeds one block's FinalizeBlock events (its txs' events, then
 // the block's own) and returns the alerts raised at this height, sorted.
 // Heights must increase; a block at or below the last one is ignored.
+// It is ProcessBlockTxs without refused txs.
 func (e *Engine) ProcessBlock(height int64, blockTime time.Time, events []abci.Event) []Alert {
+	return e.ProcessBlockTxs(height, blockTime, events, nil)
+}
+
+// ProcessBlockTxs is ProcessBlock with the block's refused txs (those that
+// failed in DeliverTx, in block order: txdecode.Codec.Failed): the green-credit
+// detectors read the attempts in them after the block's events. At most
+// Params.Credits.MaxRefusedPerBlock of them are read (0: none).
+func (e *Engine) ProcessBlockTxs(height int64, blockTime time.Time, events []abci.Event, refused []RefusedTx) []Alert {
 	if height <= e.height {
 		return nil
 	}
 	e.height, e.time = height, blockTime
 	b := e.parseBlock(height, events)
+	if n := e.p.Credits.MaxRefusedPerBlock; len(refused) > n {
+		refused = refused[:max(n, 0)]
+	}
+	b.refused = refused
 	e.hist = append(e.hist, b)
 	if w := int64(e.p.maxWindow()); int64(len(e.hist)) > w {
 		drop := int64(len(e.hist)) - w
@@ -118,6 +135,7 @@ func (e *Engine) ProcessBlock(height int64, blockTime time.Time, events []abci.E
 	out = append(out, e.detectStuffing(b)...)
 	out = append(out, e.detectPending(b)...)
 	out = append(out, e.detectCredits(b)...)
+	out = append(out, e.detectAttempts(b)...)
 	for i := range out {
 		normalize(&out[i])
 		out[i].Time = blockTime

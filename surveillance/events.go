@@ -137,7 +137,10 @@ type CreditEvent struct {
 	SerialStart, SerialEnd uint64
 	From, To               string // issuer/owner → recipient; retiring owner; claimant in From
 	RetirementID           string
-	Height                 int64
+	// Denom is the batch's x/assets denom (issue events of the bundled
+	// contract), by which refused moves of the batch are recognised.
+	Denom  string
+	Height int64
 	// Fungible: a transfer that names its batch, not serials (the bundled
 	// green-credit contract's transfer); the engine tracks it as a move of
 	// the batch's serial range, of outstanding (never retired) credits.
@@ -151,6 +154,7 @@ type block struct {
 	cancels []Cancel
 	fills   []Fill
 	credits []CreditEvent
+	refused []RefusedTx
 }
 
 // attrs is a tolerant attribute reader.
@@ -305,7 +309,7 @@ func greenCreditEvent(a attrs, height int64) (CreditEvent, bool) {
 		SerialStart: a.u64("first_serial"), SerialEnd: a.u64("last_serial")}
 	switch a.get("action") {
 	case "issue":
-		c.Kind, c.From, c.To = "issued", a.get("issuer"), a.get("recipient")
+		c.Kind, c.From, c.To, c.Denom = "issued", a.get("issuer"), a.get("recipient"), a.get("denom")
 	case "transfer":
 		c.Kind, c.From, c.To, c.Fungible = "transferred", a.get("from"), a.get("to"), true
 	case "retire":

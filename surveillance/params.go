@@ -213,6 +213,9 @@ type CreditParams struct {
 	MinCircleHops        int   `json:"min_circle_hops" yaml:"min_circle_hops"`
 	// MaxTrackedRanges bounds the serial ranges kept per contract.
 	MaxTrackedRanges int `json:"max_tracked_ranges" yaml:"max_tracked_ranges"`
+	// MaxRefusedPerBlock bounds the refused txs read per block
+	// (ProcessBlockTxs); 0 switches the reading of refused attempts off.
+	MaxRefusedPerBlock int `json:"max_refused_per_block" yaml:"max_refused_per_block"`
 }
 
 // DefaultParams returns the documented defaults (README.md).
@@ -232,7 +235,7 @@ func DefaultParams() Params {
 		Momentum: MomentumParams{IgniteBlocks: 3, MinTakerShareBps: 5000, MinQty: 40, MinImpactBps: 20,
 			ExitBlocks: 10, MinExitPct: 50, MaxExitCostBps: 100, CooldownBlocks: 20,
 			RoundTripMinExitPct: 80, RoundTripMinTakerShareBps: 3000},
-		Credits: CreditParams{CircularWindowBlocks: 1000, MinCircleHops: 2, MaxTrackedRanges: 1 << 16},
+		Credits: CreditParams{CircularWindowBlocks: 1000, MinCircleHops: 2, MaxTrackedRanges: 1 << 16, MaxRefusedPerBlock: 1000},
 	}
 }
 

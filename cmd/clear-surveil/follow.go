@@ -10,24 +10,43 @@ import (
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/clearchain/clearchain/surveillance"
+	"github.com/clearchain/clearchain/surveillance/txdecode"
 )
 
-// source gives a block's events (its txs' events, then the block's own) and
-// time, and the chain's latest height.
-type source interface {
-	Latest(ctx context.Context) (int64, error)
-	Block(ctx context.Context, h int64) (time.Time, []abci.Event, error)
+// blockData is what the engine reads of one block: its time, its events
+// (its successful txs' events, then the block's own) and its refused txs
+// (those that failed in DeliverTx), decoded.
+type blockData struct {
+	time    time.Time
+	events  []abci.Event
+	refused []surveillance.RefusedTx
 }
 
-// rpcSource reads a node's CometBFT RPC (block_results and header).
-type rpcSource struct{ c *rpchttp.HTTP }
+// source gives a block's data and the chain's latest height.
+type source interface {
+	Latest(ctx context.Context) (int64, error)
+	Block(ctx context.Context, h int64) (blockData, error)
+}
 
-func newRPCSource(addr string) (*rpcSource, error) {
+// rpcSource reads a node's CometBFT RPC: header and block_results, and
+// /block for a height with a refused tx (its raw txs, decoded by
+// surveillance/txdecode).
+type rpcSource struct {
+	c   *rpchttp.HTTP
+	dec *txdecode.Codec
+	log *slog.Logger
+}
+
+func newRPCSource(addr string, log *slog.Logger) (*rpcSource, error) {
 	c, err := rpchttp.New(addr, "/websocket")
 	if err != nil {
 		return nil, fmt.Errorf("clear-surveil: node RPC %s: %w", addr, err)
 	}
-	return &rpcSource{c: c}, nil
+	dec, err := txdecode.New()
+	if err != nil {
+		return nil, err
+	}
+	return &rpcSource{c: c, dec: dec, log: log}, nil
 }
 
 func (s *rpcSource) Latest(ctx context.Context) (int64, error) {
@@ -38,23 +57,44 @@ func (s *rpcSource) Latest(ctx context.Context) (int64, error) {
 	return st.SyncInfo.LatestBlockHeight, nil
 }
 
-func (s *rpcSource) Block(ctx context.Context, h int64) (time.Time, []abci.Event, error) {
+func (s *rpcSource) Block(ctx context.Context, h int64) (blockData, error) {
 	hdr, err := s.c.Header(ctx, &h)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("header %d: %w", h, err)
+		return blockData{}, fmt.Errorf("header %d: %w", h, err)
 	}
 	br, err := s.c.BlockResults(ctx, &h)
 	if err != nil {
-		return time.Time{}, nil, fmt.Errorf("block_results %d: %w", h, err)
+		return blockData{}, fmt.Errorf("block_results %d: %w", h, err)
 	}
-	var evs []abci.Event
+	d := blockData{time: hdr.Header.Time}
+	refused := false
 	for _, tx := range br.TxsResults {
 		if tx != nil && tx.Code == 0 {
-			evs = append(evs, tx.Events...)
+			d.events = append(d.events, tx.Events...)
+		} else if tx != nil {
+			refused = true
 		}
 	}
-	evs = append(evs, br.FinalizeBlockEvents...)
-	return hdr.Header.Time, evs, nil
+	d.events = append(d.events, br.FinalizeBlockEvents...)
+	if !refused {
+		return d, nil
+	}
+	// A refused tx leaves no message events: read the block's raw txs.
+	blk, err := s.c.Block(ctx, &h)
+	if err != nil {
+		return blockData{}, fmt.Errorf("block %d: %w", h, err)
+	}
+	txs := make([][]byte, len(blk.Block.Data.Txs))
+	for i, tx := range blk.Block.Data.Txs {
+		txs[i] = tx
+	}
+	var errs []error
+	d.refused, errs = s.dec.Failed(h, txs, br.TxsResults)
+	for _, e := range errs {
+		// Bytes that are no tx (an injected vote-extension tx).
+		s.log.Debug("skipping undecodable refused tx", "height", h, "err", e)
+	}
+	return d, nil
 }
 
 // follower runs the engine over the chain and stores its alerts.
@@ -85,11 +125,11 @@ func (f *follower) run(ctx context.Context, once bool) error {
 		w := max(next-f.warmup, f.from, 1)
 		f.log.Info("resuming", "stored_height", last, "rebuilding_from", w)
 		for h := w; h < next; h++ {
-			t, evs, err := f.src.Block(ctx, h)
+			d, err := f.src.Block(ctx, h)
 			if err != nil {
 				return fmt.Errorf("clear-surveil: warm-up at height %d: %w", h, err)
 			}
-			f.eng.ProcessBlock(h, t, evs)
+			f.eng.ProcessBlockTxs(h, d.time, d.events, d.refused)
 		}
 	} else {
 		f.log.Info("starting", "from_height", next)
@@ -102,12 +142,12 @@ func (f *follower) run(ctx context.Context, once bool) error {
 		}
 		start := next
 		for ; err == nil && next <= latest; next++ {
-			t, evs, berr := f.src.Block(ctx, next)
+			d, berr := f.src.Block(ctx, next)
 			if berr != nil {
 				f.log.Warn("reading block; retrying", "height", next, "err", berr)
 				break
 			}
-			out := f.eng.ProcessBlock(next, t, evs)
+			out := f.eng.ProcessBlockTxs(next, d.time, d.events, d.refused)
 			if cerr := f.st.commit(next, out); cerr != nil {
 				return fmt.Errorf("clear-surveil: storing height %d: %w", next, cerr)
 			}

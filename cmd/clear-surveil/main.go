@@ -1,5 +1,6 @@
 // Command clear-surveil is ClearChain's live market surveillance: it follows
-// a node block by block (CometBFT RPC block_results), runs the
+// a node block by block (CometBFT RPC block_results, and /block where a tx
+// was refused: the attempts the chain refused are read too), runs the
 // surveillance package's detectors over the venue's events, keeps the
 // alerts in a Pebble store that survives restarts (resuming from its last
 // height), and serves a small read-only web page for auditors on loopback
@@ -51,7 +52,9 @@ func newRootCmd() *cobra.Command {
 		Long: `clear-surveil follows a ClearChain node block by block through its CometBFT RPC
 (block_results), runs the market-surveillance detectors (wash trades, collusive
 rings, spoofing and layering, quote stuffing, marking the close, momentum
-ignition, green-credit integrity) over the venue's events, and keeps their
+ignition, green-credit integrity) over the venue's events and over the txs the
+chain refused (read from /block at the heights with a failed tx: an attempted
+double issuance, a move of retired credits, a second claim), and keeps their
 alerts in a Pebble store under --home. After a restart it resumes from the last
 stored height (re-reading the blocks the detectors look back over first).
 
@@ -84,7 +87,7 @@ surveillance.Params; defaults documented in surveillance/README.md).`,
 				}
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			src, err := newRPCSource(node)
+			src, err := newRPCSource(node, log)
 			if err != nil {
 				return err
 			}

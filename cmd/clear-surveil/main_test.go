@@ -23,17 +23,18 @@ import (
 // recorded is a chain whose blocks' events are given up front: the source
 // the tests feed the follower (the e2e test follows a real node).
 type recorded struct {
-	blocks map[int64][]abci.Event
-	latest int64
+	blocks  map[int64][]abci.Event
+	refused map[int64][]surveillance.RefusedTx
+	latest  int64
 }
 
 func (r *recorded) Latest(context.Context) (int64, error) { return r.latest, nil }
 
-func (r *recorded) Block(_ context.Context, h int64) (time.Time, []abci.Event, error) {
+func (r *recorded) Block(_ context.Context, h int64) (blockData, error) {
 	if h > r.latest {
-		return time.Time{}, nil, errors.New("no block")
+		return blockData{}, errors.New("no block")
 	}
-	return time.Unix(1_700_000_000+h, 0).UTC(), r.blocks[h], nil
+	return blockData{time: time.Unix(1_700_000_000+h, 0).UTC(), events: r.blocks[h], refused: r.refused[h]}, nil
 }
 
 func fill(market, takerEnt, makerEnt, takerOrder uint64, qty uint64) abci.Event {

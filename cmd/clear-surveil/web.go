@@ -87,6 +87,7 @@ var pages = template.Must(template.New("base").Funcs(template.FuncMap{
 <tr><th>entities</th><td>{{range .Entities}}<a href="/entity?id={{.}}">{{.}}</a> {{end}}</td></tr>
 <tr><th>accounts</th><td>{{join .Accounts}}</td></tr><tr><th>order ids</th><td>{{join .OrderIDs}}</td></tr>
 <tr><th>trade ids</th><td>{{join .TradeIDs}}</td></tr><tr><th>serials</th><td>{{join .Serials}}</td></tr>
+{{with .Refused}}<tr><th>refused tx</th><td id="refused">an attempt the chain refused: tx {{.Hash}} at height {{.Height}}, index {{.Index}}, signed by {{.Signer}}, code {{.Code}} ({{.Codespace}}): {{.Log}}</td></tr>{{end}}
 <tr><th>score</th><td>{{.Score}} / 1000</td></tr><tr><th>evidence</th><td class="ev" id="evidence">{{.Evidence}}</td></tr></table>{{end}}</body></html>{{end}}
 {{define "entity"}}{{template "head" .}}<h2>Timeline</h2>
 <svg id="timeline" width="800" height="60" viewBox="0 0 800 60" role="img" aria-label="alerts by height">

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,7 +21,12 @@ import (
 // real clear-surveil binary, following the node's RPC, raises a wash_trade
 // alert naming both entities, the group and the trades, serves it on its
 // auditor page, and after a restart resumes from its stored height without
-// repeating the alert.
+// repeating the alert. On the same node the bundled green-credit contract
+// refuses a re-issue of serials it issued and two moves (through the
+// contract, and a bank send) of credits their holder retired: clear-surveil
+// reads those refused txs (/block) and raises a credit_double_issuance and
+// two credit_transfer_after_retirement alerts naming each refused tx, kept
+// once across the restart.
 func TestSurveilCatchesWashTrade(t *testing.T) {
 	n := startSingleNode(t, "e2e-surveil-1", "5299000SURVVALIDATOR",
 		[]string{"validator", "regulator", "issuer", "desk_a", "desk_b", "client"}, nil)
@@ -81,6 +87,21 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 	tx("desk_b", "exchange", "place", order("SELL", 1252, 10))
 	tx("desk_a", "exchange", "place", order("BUY", 1252, 10))
 	washHeight := latestHeight(t, rpc)
+
+	// Green credits: the bundled contract, licensed as an ISSUER, issues a
+	// batch to the client, who retires all of it. Then two attempts the
+	// chain refuses (they fail in their blocks): the issuer re-issues
+	// serials of the batch, and the client tries to move the credits it
+	// retired (burned) through the contract.
+	gc := deployGreenCredit(t, n, "issuer")
+	tx("regulator", "compliance", "grant-licence", gc, entityID("213800ISSUERLTD00001"), "issuer", "--reason", "green-credit registry")
+	n.txGas("issuer", 1000000, "wasm", "execute", gc, `{"issue":{"project":"E2E Wind","technology":"wind","region":"PT","vintage":2026,"mwh":"100","first_serial":"5000","recipient":"`+addr["client"]+`"}}`)
+	credit := "asset/" + gc + "/gc1"
+	n.txGas("client", 1000000, "wasm", "execute", gc, `{"retire":{"beneficiary":"Client SA","reason":"scope 2"}}`, "--amount", "100"+credit)
+	reissueHash, _ := n.txRefused("issuer", "wasm", "execute", gc, `{"issue":{"project":"Overlap","technology":"wind","region":"PT","vintage":2026,"mwh":"10","first_serial":"5050"}}`)
+	moveHash, _ := n.txRefused("client", "wasm", "execute", gc, `{"transfer":{"recipient":"`+addr["desk_a"]+`"}}`, "--amount", "100"+credit)
+	// The same move as a plain bank send of the burned denom.
+	sendHash, creditHeight := n.txRefused("client", "bank", "send", addr["client"], addr["desk_a"], "100"+credit)
 
 	// The real clear-surveil binary follows the node.
 	bin := filepath.Join(dir, "clear-surveil")
@@ -145,8 +166,46 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 		t.Fatalf("clear-surveil did not follow to height %d", h)
 	}
 
+	creditAlerts := func(det string) []creditAlert {
+		var as []creditAlert
+		resp, err := http.Get(web + "/api/alerts?detector=" + det)
+		if err != nil {
+			return nil
+		}
+		defer resp.Body.Close()
+		_ = json.NewDecoder(resp.Body).Decode(&as)
+		return as
+	}
+	checkAttempts := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			det    string
+			hashes []string
+			signer string
+		}{
+			{"credit_double_issuance", []string{reissueHash}, addr["issuer"]},
+			{"credit_transfer_after_retirement", []string{moveHash, sendHash}, addr["client"]},
+		} {
+			as := creditAlerts(c.det)
+			var got []string
+			for _, a := range as {
+				if a.Refused.Signer != c.signer || a.Refused.Code == 0 || !strings.Contains(a.Evidence, "refused by the chain") {
+					t.Fatalf("%s: %s alert %+v: want signer %s, a non-zero code, the refusal in the evidence", when, c.det, a, c.signer)
+				}
+				got = append(got, a.Refused.Hash)
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(c.hashes))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: %s alerts on refused txs %v, want %v: %+v", when, c.det, got, want, as)
+			}
+		}
+	}
+
 	cmd, logs := run("first")
 	waitFollowed(washHeight)
+	waitFollowed(creditHeight)
+	checkAttempts("first run")
 	as := washAlerts()
 	if len(as) != 1 {
 		t.Fatalf("want one wash_trade alert, got %+v", as)
@@ -180,6 +239,7 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 	if as := washAlerts(); len(as) != 1 || as[0].ID != a.ID {
 		t.Fatalf("after restart: %+v", as)
 	}
+	checkAttempts("after restart")
 	_ = cmd2.Process.Signal(os.Interrupt)
 	_ = cmd2.Wait()
 
@@ -200,6 +260,88 @@ func TestSurveilCatchesWashTrade(t *testing.T) {
 		_ = cmd3.Process.Signal(os.Interrupt)
 		_ = cmd3.Wait()
 	}
+}
+
+// creditAlert is the part of a green-credit attempt alert the test reads.
+type creditAlert struct {
+	ID, Detector string
+	Evidence     string
+	Refused      struct {
+		Hash   string
+		Signer string
+		Code   uint32
+		Height int64
+	} `json:"refused_tx"`
+}
+
+// deployGreenCredit stores and instantiates the bundled green-credit
+// contract (contracts-wasm/artifacts) as key and returns its address.
+func deployGreenCredit(t *testing.T, n *singleNode, key string) string {
+	t.Helper()
+	n.txGas(key, 6000000, "wasm", "store", filepath.Join("..", "..", "contracts-wasm", "artifacts", "green_credit.wasm"))
+	var codes struct {
+		CodeInfos []struct {
+			CodeID string `json:"code_id"`
+		} `json:"code_infos"`
+	}
+	if err := json.Unmarshal([]byte(n.query("wasm", "list-code")), &codes); err != nil || len(codes.CodeInfos) == 0 {
+		t.Fatalf("list-code: %v %+v", err, codes)
+	}
+	code := codes.CodeInfos[len(codes.CodeInfos)-1].CodeID
+	n.txGas(key, 1000000, "wasm", "instantiate", code, `{"name":"E2ECredit"}`, "--label", "green-credit", "--admin", n.addr[key])
+	var cs struct {
+		Contracts []string `json:"contracts"`
+	}
+	if err := json.Unmarshal([]byte(n.query("wasm", "list-contract-by-code", code)), &cs); err != nil || len(cs.Contracts) == 0 {
+		t.Fatalf("list-contract-by-code: %v %+v", err, cs)
+	}
+	return cs.Contracts[len(cs.Contracts)-1]
+}
+
+// txGas is tx with a gas limit of its own (a code upload needs more).
+func (n *singleNode) txGas(from string, gas int, args ...string) int64 {
+	n.t.Helper()
+	h, code, hash := n.broadcast(from, gas, args...)
+	if code != 0 {
+		n.t.Fatalf("tx %v (%s) failed in its block with code %d", args, hash, code)
+	}
+	return h
+}
+
+// txRefused sends a tx the node accepts at broadcast and refuses in its
+// block (non-zero code); it returns the tx hash and the block's height.
+func (n *singleNode) txRefused(from string, args ...string) (string, int64) {
+	n.t.Helper()
+	h, code, hash := n.broadcast(from, 1000000, args...)
+	if code == 0 {
+		n.t.Fatalf("tx %v (%s) succeeded; want it refused in its block", args, hash)
+	}
+	return hash, h
+}
+
+func (n *singleNode) broadcast(from string, gas int, args ...string) (height int64, code uint32, hash string) {
+	t := n.t
+	t.Helper()
+	full := append(append([]string{"tx"}, args...), "--from", from, "--chain-id", n.chainID, "--node", n.rpc,
+		"--gas", strconv.Itoa(gas), "--fees", strconv.Itoa(gas/100)+"uclear", "--yes", "--output", "json")
+	out := mustCleard(t, append(full, n.kr...)...)
+	var r struct {
+		Code   uint32 `json:"code"`
+		TxHash string `json:"txhash"`
+		RawLog string `json:"raw_log"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Code != 0 {
+		t.Fatalf("tx %v refused at broadcast: %v %s", args, err, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if h, code, ok := txResult(n.rpc, r.TxHash); ok {
+			return h, code, r.TxHash
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	t.Fatalf("tx %v (%s) not committed", args, r.TxHash)
+	return 0, 0, ""
 }
 
 func sorted(a, b string) []string {
