@@ -33,7 +33,7 @@ func TestGreenCreditDetectorsOnSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dets := []string{surveillance.DetCreditDoubleIssue, surveillance.DetCreditAfterRetire, surveillance.DetCreditCircularFlow}
+	dets := []string{surveillance.DetCreditDoubleIssue, surveillance.DetCreditAfterRetire, surveillance.DetCreditDoubleClaim, surveillance.DetCreditCircularFlow}
 	run := func(seed uint64, blocks int64, tune func(*surveillance.Params)) map[string]DetectorScore {
 		r, err := Run(s, Options{Seed: seed, Blocks: blocks, Surveillance: true, TuneSurveillance: tune})
 		if err != nil {
