@@ -14,7 +14,8 @@
 # committed orders, single-order txs and bank sends (not their speed);
 # BENCH_MAX_GAS sets the genesis consensus param block.max_gas (cleard
 # init writes BlockMaxGas, cmd/cleard/cmd/config.go); BENCH_MAX_PROPOSAL_ORDERS
-# sets the exchange param max_proposal_orders (app/proposal.go); BENCH_CONFIG
+# sets the exchange param max_proposal_orders (app/proposal.go) and
+# BENCH_MAX_ORDERS_PER_BLOCK its EndBlock cap max_orders_per_block; BENCH_CONFIG
 # is a list of config.toml edits "section.key=value ..." applied after init
 # (e.g. "mempool.recheck=true"); KEEP_BENCH_HOME=1 keeps the node's home; BENCH_NODE_ENV passes variables
 # to the node (e.g. "GOGC=200"); BENCH_CMD runs another clear-load subcommand
@@ -49,15 +50,17 @@ C genesis add-genesis-account "$(C keys show validator -a "${KR[@]}")" 100000000
 C genesis add-genesis-account "$REG" 100000000000000000uclear >/dev/null
 C genesis set-regulator "$REG" >/dev/null
 # The regulator lists markets (x/exchange's params authority), as in the demo.
-python3 - "$HOME_DIR/config/genesis.json" "$REG" "${BENCH_MAX_GAS:-}" "${BENCH_MAX_PROPOSAL_ORDERS:-}" <<'PY'
+python3 - "$HOME_DIR/config/genesis.json" "$REG" "${BENCH_MAX_GAS:-}" "${BENCH_MAX_PROPOSAL_ORDERS:-}" "${BENCH_MAX_ORDERS_PER_BLOCK:-}" <<'PY'
 import json, sys
-path, reg, max_gas, max_orders = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+path, reg, max_gas, max_orders, max_block = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 g = json.load(open(path))
 g["app_state"]["exchange"]["params"]["authority"] = reg
 if max_gas:
     g["consensus"]["params"]["block"]["max_gas"] = max_gas
 if max_orders:
     g["app_state"]["exchange"]["params"]["max_proposal_orders"] = int(max_orders)
+if max_block:
+    g["app_state"]["exchange"]["params"]["max_orders_per_block"] = int(max_block)
 json.dump(g, open(path, "w"), indent=1)
 PY
 C genesis grant-licence validator validator-operator --lei 5299000BENCHVALIDATR \
