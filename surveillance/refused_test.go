@@ -15,6 +15,7 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/std"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
@@ -307,5 +308,75 @@ func BenchmarkDecodeRefusedTx(b *testing.B) {
 		if _, err := cdc.DecodeRefusedTx(1, 0, bz, res); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRefusedTx_HostilePayloadsNeverPanic: what a participant can put in a
+// tx the chain refuses reaches the decoder and the engine — in the
+// simulation and, live, in clear-surveil from any node's /block. Garbage
+// and truncated bytes, messages of unknown types with garbage values,
+// execute JSON of every wrong shape (not an object, several actions,
+// arrays, nested objects, negative, fractional and overflowing numbers,
+// serial ranges that wrap around uint64, an empty range), a mwh of 0, and
+// results that do not line up with the txs: each is decoded (or reported
+// as undecodable) without a panic, the engine takes the block, and none
+// of them raises an alert — except the one well-formed overlapping issue,
+// which still does.
+func TestRefusedTx_HostilePayloadsNeverPanic(t *testing.T) {
+	cdc, err := txdecode.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := surveillance.DefaultParams()
+	c := newChain(t, p)
+	issueBatches(c)
+	hostileJSON := []string{
+		``, `null`, `[]`, `"issue"`, `42`, `{`, `{}`,
+		`{"issue":null}`, `{"issue":[1,2]}`, `{"issue":"x"}`,
+		`{"issue":{},"transfer":{}}`,
+		`{"issue":{"first_serial":"-1","mwh":"10"}}`,
+		`{"issue":{"first_serial":1000.5,"mwh":10}}`,
+		`{"issue":{"first_serial":"18446744073709551615","mwh":"2"}}`,
+		`{"issue":{"first_serial":"18446744073709551600","mwh":"18446744073709551615"}}`,
+		`{"issue":{"first_serial":"99999999999999999999999","mwh":"1"}}`,
+		`{"issue":{"first_serial":"1000","mwh":"0"}}`,
+		`{"issue":{"first_serial":{"a":[{"b":{}}]},"mwh":[["10"]]}}`,
+		`{"transfer":{"recipient":{"x":1}}}`,
+		`{"claim":{"certificate":[1,2]}}`, `{"claim":{"certificate":null}}`, `{"claim":"1"}`,
+		strings.Repeat(`{"a":`, 10_000) + `1` + strings.Repeat(`}`, 10_000),
+	}
+	var txs [][]byte
+	var res []*abci.ExecTxResult
+	refuse := func(bz []byte) {
+		txs = append(txs, bz)
+		res = append(res, &abci.ExecTxResult{Code: 5, Codespace: "wasm", Log: "refused"})
+	}
+	for _, js := range hostileJSON {
+		refuse(signedTx(t, gcExec(gcIssuer, js, coin(gcBatch1, 1))))
+	}
+	valid := signedTx(t, send(gcAlice, gcBob, coin(gcBatch2, 1)))
+	refuse(nil)
+	refuse([]byte{0xff, 0x00, 0x13})
+	refuse(valid[:len(valid)/2])
+	if raw, err := (&txtypes.TxRaw{BodyBytes: []byte{0x0a, 0x05, 0x0a, 0x03, 'x', 'y', 'z'}}).Marshal(); err == nil {
+		refuse(raw)
+	}
+	if bz, err := (&txtypes.TxBody{Messages: []*codectypes.Any{{TypeUrl: "/no.such.Msg", Value: []byte{0xde, 0xad}}, {TypeUrl: "/cosmos.bank.v1beta1.MsgSend", Value: []byte{0xff, 0xff}}, {}}}).Marshal(); err == nil {
+		raw, _ := (&txtypes.TxRaw{BodyBytes: bz}).Marshal()
+		refuse(raw)
+	}
+	// The one real attempt among them, still found.
+	refuse(signedTx(t, gcExec(gcIssuer, `{"issue":{"first_serial":"1095","mwh":"10"}}`)))
+	// Results longer than the txs, and nil results.
+	res = append(res, &abci.ExecTxResult{Code: 5}, nil)
+
+	// A panic in either call fails the test.
+	out, _ := cdc.Failed(c.height+1, txs, res)
+	if len(out) < len(hostileJSON)+1 {
+		t.Fatalf("decoded %d refused txs of %d well-formed ones", len(out), len(hostileJSON)+1)
+	}
+	got := c.endTxs(out...)
+	if len(got) != 1 || got[0].Detector != surveillance.DetCreditDoubleIssue || got[0].Refused.Hash != out[len(out)-1].Hash {
+		t.Fatalf("want only the real attempt's alert, got %+v", got)
 	}
 }
