@@ -14,6 +14,7 @@ import (
 	"cosmossdk.io/log/v2"
 
 	"github.com/clearchain/clearchain/stream/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 // KV is one write to the exchange store, as the commit listener saw it.
@@ -97,11 +98,15 @@ type Hub struct {
 	statuses map[uint64]string
 	owners   map[uint64]string
 	orders   map[uint64]*orderInfo
-	accSeq   map[string]uint64
-	ring     []*frame // replay buffer, oldest first
-	subs     map[*Subscriber]struct{}
-	dropped  uint64
-	resets   uint64
+	// applyLevel's state (writes.go): its call counter and reused buffers.
+	levelMark        uint64
+	levelScratch     []exchangetypes.LevelOrder
+	unmatchedScratch []*types.BookOrder
+	accSeq           map[string]uint64
+	ring             []*frame // replay buffer, oldest first
+	subs             map[*Subscriber]struct{}
+	dropped          uint64
+	resets           uint64
 }
 
 type levelKey struct {
@@ -122,6 +127,7 @@ type orderInfo struct {
 	remaining       uint64
 	resting         bool
 	lastHeight      int64
+	levelMark       uint64 // the applyLevel call that last listed it (writes.go)
 }
 
 // frame is one committed block's changes, shared by every subscriber (read
