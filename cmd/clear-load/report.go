@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -195,4 +196,37 @@ func cpuWindows(samples []cpuSample, w time.Duration) (first, last cpuWindow, ok
 	}
 	t0, t1 := samples[0].at, samples[len(samples)-1].at
 	return window(t0, t0.Add(w)), window(t1.Add(-w), t1), true
+}
+
+// writeBlocks writes one tab-separated line per block to path (clear-load
+// run --blocks-out): where a run's slow blocks and late orders are.
+func writeBlocks(path string, blocks []*block, txs []*loadTx, txH map[*loadTx]int64,
+	orderTx map[uint64]*loadTx, procH map[uint64]int64, hc *heightClock, start time.Time) error {
+	ours := map[int64]int{}
+	for _, tx := range txs {
+		if h := txH[tx]; h > 0 {
+			ours[h]++
+		}
+	}
+	late := map[int64]int{} // by the block holding the order's tx
+	for id, tx := range orderTx {
+		if h, ok := procH[id]; ok && h-tx.subH > 2 {
+			late[txH[tx]]++
+		}
+	}
+	var b strings.Builder
+	b.WriteString("height\tseen_ms\tinterval_ms\ttxs\tplaced\trun_txs\tlate_orders\tnode_cpu_ms\n")
+	for i, bl := range blocks {
+		seen, cpu, _ := hc.at(bl.height)
+		var interval, dcpu float64
+		if i > 0 {
+			interval = float64(bl.time.Sub(blocks[i-1].time).Microseconds()) / 1000
+			if _, c0, ok := hc.at(blocks[i-1].height); ok && c0 > 0 && cpu > 0 {
+				dcpu = (cpu - c0) * 1000
+			}
+		}
+		fmt.Fprintf(&b, "%d\t%d\t%.0f\t%d\t%d\t%d\t%d\t%.0f\n", bl.height, seen.Sub(start).Milliseconds(), interval,
+			len(bl.txs), bl.placed, ours[bl.height], late[bl.height], dcpu)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

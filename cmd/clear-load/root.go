@@ -28,6 +28,7 @@ type runFlags struct {
 	sendRate                 float64
 	batchSize                int
 	pprof, profileOut        string
+	blocksOut                string
 	foreign                  *foreignChain // clear-load foreign run (foreign.go)
 }
 
@@ -93,6 +94,7 @@ func newRunCmd() *cobra.Command {
 	fl.DurationVar(&f.cpuWindow, "cpu-window", time.Minute, "with --node-pid: also report the node's CPU per committed tx over the first and the last window of this length (the load must span two; 0: off)")
 	fl.StringVar(&f.pprof, "pprof", "", "the node's pprof base URL (loopback), e.g. http://127.0.0.1:6060: a CPU profile of the node over the load goes to --profile-out")
 	fl.StringVar(&f.profileOut, "profile-out", "bench-e2e.cpu.pprof", "where the node's CPU profile is written (with --pprof)")
+	fl.StringVar(&f.blocksOut, "blocks-out", "", "write one tab-separated line per block of the run to this file: height, ms since the load started when the tool saw it, interval, txs, placed orders, the run's txs in it, their orders over 2 blocks late, node CPU ms")
 	return cmd
 }
 
@@ -290,6 +292,12 @@ func report(out io.Writer, f runFlags, w *world, txs []*loadTx, blocks []*block,
 	// Orders: the block whose EndBlock processed each one (FIFO model of
 	// the per-block budget, checked against the taker fills).
 	var lat, latBlocks []float64
+	// The split of latBlocks: blocks from submission to the block holding
+	// the tx (the mempool's wait) and from there to the block whose
+	// EndBlock processed the order (carry-over by the per-block budget);
+	// late: orders processed more than 2 blocks after submission.
+	var waitBlocks, carryBlocks []float64
+	late, lateCarried := 0, 0
 	orders, mismatch := 0, 0
 	var lastOrderH int64
 	for id, tx := range orderTx {
@@ -306,6 +314,22 @@ func report(out io.Writer, f runFlags, w *world, txs []*loadTx, blocks []*block,
 			lat = append(lat, float64(t.Sub(tx.sent).Microseconds())/1000)
 		}
 		latBlocks = append(latBlocks, float64(h-tx.subH))
+		if in := txH[tx]; in > 0 {
+			waitBlocks = append(waitBlocks, float64(in-tx.subH))
+			carryBlocks = append(carryBlocks, float64(h-in))
+			if h-tx.subH > 2 {
+				late++
+				if h > in {
+					lateCarried++
+				}
+			}
+		}
+	}
+	if f.blocksOut != "" {
+		if err := writeBlocks(f.blocksOut, blocks, txs, txH, orderTx, procH, hc, start); err != nil {
+			return err
+		}
+		progress("per-block lines: %s", f.blocksOut)
 	}
 	rate := func(n int, h int64) float64 {
 		t, _, ok := hc.at(h)
@@ -355,6 +379,9 @@ func report(out io.Writer, f runFlags, w *world, txs []*loadTx, blocks []*block,
 		ordersPerSec, singlePerSec, sendPerSec)
 	fmt.Fprintf(out, "latency    submission -> commit of the block that processed the order (fill or rest): p50 %.0f ms, p99 %.0f ms, max %.0f ms; in blocks p50 %.0f, p99 %.0f (taker fills off the FIFO model: %d)\n",
 		percentile(lat, 50), percentile(lat, 99), percentile(lat, 100), percentile(latBlocks, 50), percentile(latBlocks, 99), mismatch)
+	fmt.Fprintf(out, "split      submission -> block holding the tx: p50 %.0f, p99 %.0f blocks; -> block processing the order: p50 %.0f, p99 %.0f more; %d orders over 2 blocks (%.2f%%), %d of them carried over\n",
+		percentile(waitBlocks, 50), percentile(waitBlocks, 99), percentile(carryBlocks, 50), percentile(carryBlocks, 99),
+		late, 100*float64(late)/float64(max(orders, 1)), lateCarried)
 	fmt.Fprintf(out, "blocks     %d..%d: interval p50 %.0f ms, p99 %.0f ms, max %.0f ms; at most %d txs and %d placed orders in a block\n",
 		blocks[0].height, endH, percentile(intervals, 50), percentile(intervals, 99), percentile(intervals, 100), maxTxs, maxPlaced)
 	fmt.Fprintf(out, "node CPU   %.1f s over the load: %.3f ms per order, %.3f ms per committed tx (pid %d); load average %s\n",
