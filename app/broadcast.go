@@ -69,7 +69,7 @@ func broadcastTxHandler(srv any, ctx context.Context, dec func(any) error, _ grp
 // whole ante chain on that goroutine, down through IAVL into Pebble: a deep
 // stack, so each call grew its stack several times over, every growth a copy
 // of the whole stack. At 600 single-order txs/s that copying was 6.1% of the
-// node's CPU (docs/benchmarks.md, "Broadcast workers"). A worker's stack
+// node's CPU (docs/benchmarks.md, "Node throughput, stop 25"). A worker's stack
 // grows once and serves every later call at its size.
 //
 // The mempool runs one CheckTx at a time, so a few workers are enough; a

@@ -96,7 +96,7 @@ func (h *Hub) applyMarket(w KV, statuses *[]types.MarketStatus) {
 // stored *BookOrder (stored levels are never mutated, so sharing is safe).
 // Building every order anew, through a fresh slice and a set of the new
 // ids, was 18% of the node's allocations at 10,000 orders/s
-// (docs/benchmarks.md, "The stream's levels"). Which stored orders left is
+// (docs/benchmarks.md, "Node throughput, stop 25"). Which stored orders left is
 // decided by a mark each new order's index entry gets, so the result does
 // not depend on the walk matching (TestApplyLevelMatchesRebuild).
 func (h *Hub) applyLevel(k collections.Triple[uint64, uint32, int64], w KV, seq uint64) (uint64, levelKey, bool) {
