@@ -2,7 +2,9 @@ package main
 
 import (
 	"math"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,5 +96,59 @@ func TestCPUWindowsFirstAndLast(t *testing.T) {
 	}
 	if _, _, ok := cpuWindows(s[:20], 60*time.Second); ok {
 		t.Fatal("95 s of samples cannot hold two 60 s windows")
+	}
+}
+
+// The split line and --blocks-out: of four orders submitted when height 10
+// was the latest, one is in block 11 and processed there (1 block), one in
+// block 12 (2), one in block 13 (3: late, from the mempool's wait) and one
+// in block 11 but processed in block 13 (3: late, carried over). Fails if
+// the split counts the carried-over order as a wait, counts a 2-block order
+// as late, or the per-block file puts a late order under the wrong block.
+func TestReportSplitsLateOrdersAndWritesBlocks(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	hc := &heightClock{seen: map[int64]time.Time{}, cpu: map[int64]float64{}}
+	var blocks []*block
+	for h := int64(10); h <= 13; h++ {
+		hc.seen[h] = t0.Add(time.Duration(h-10) * 300 * time.Millisecond)
+		hc.cpu[h] = 1 + float64(h-10)*0.4 // 0 would mean no sample
+		blocks = append(blocks, &block{height: h, time: hc.seen[h], placed: 1})
+	}
+	hc.last.Store(13)
+	var txs []*loadTx
+	txH := map[*loadTx]int64{}
+	orderTx := map[uint64]*loadTx{}
+	procH := map[uint64]int64{}
+	for i, hs := range [][2]int64{{11, 11}, {12, 12}, {13, 13}, {11, 13}} {
+		tx := &loadTx{kind: kindSingle, orders: 1, sent: t0.Add(time.Millisecond), subH: 10}
+		txs = append(txs, tx)
+		txH[tx] = hs[0]
+		orderTx[uint64(i+1)] = tx
+		procH[uint64(i+1)] = hs[1]
+	}
+	path := t.TempDir() + "/blocks.tsv"
+	var out strings.Builder
+	f := runFlags{blocksOut: path, batchSize: 1}
+	if err := report(&out, f, &world{}, txs, blocks, hc, t0, time.Second, 0, procH, map[uint64]int64{}, orderTx, txH, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	want := "2 orders over 2 blocks (50.00%), 1 of them carried over"
+	if !strings.Contains(out.String(), want) {
+		t.Fatalf("report lacks %q:\n%s", want, out.String())
+	}
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(bz)), "\n")
+	wantLines := []string{
+		"height\tseen_ms\tinterval_ms\ttxs\tplaced\trun_txs\tlate_orders\tnode_cpu_ms",
+		"10\t0\t0\t0\t1\t0\t0\t0",
+		"11\t300\t300\t0\t1\t2\t1\t400", // the carried-over order's tx is in block 11
+		"12\t600\t300\t0\t1\t1\t0\t400",
+		"13\t900\t300\t0\t1\t1\t1\t400",
+	}
+	if !slices.Equal(lines, wantLines) {
+		t.Fatalf("blocks file:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))
 	}
 }
