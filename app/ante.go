@@ -38,8 +38,13 @@ type AnteOptions struct {
 	DecodedTxs *DecodedTxCache
 
 	// Extra decorators run after signature checks and before the sequence
-	// is incremented: this is where module gates (compliance) plug in.
+	// is incremented: this is where module gates (compliance) plug in. They
+	// run for lane txs too (orderlane.go).
 	Extra []sdk.AnteDecorator
+
+	// LaneSigs, if set, lets a lane tx whose signature CheckTx verified
+	// skip the second verification when it is delivered (orderlane.go).
+	LaneSigs *LaneSigCache
 }
 
 // NewAnteHandler builds the ante chain: the SDK's stock checks, wasm's gas
@@ -122,7 +127,25 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 		o.Extra,
 		[]sdk.AnteDecorator{ante.NewIncrementSequenceDecorator(o.AccountKeeper)},
 	)...)
+	// A lane tx (orderlane.go): its timeout, signature and nonce, then the
+	// same module gates. Its recheck is the same chain: the decorator does
+	// not verify the signature again, the gates recheck what a block can
+	// change (licences, freezes), and the nonce of a delivered lane tx
+	// refuses it.
+	lane := sdk.ChainAnteDecorators(slices.Concat(
+		[]sdk.AnteDecorator{
+			ante.NewSetUpContextDecorator(),
+			laneAuthDecorator{nonces: o.AccountKeeper, sigs: o.LaneSigs},
+		},
+		o.Extra,
+	)...)
 	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
+		if _, ok := tx.(*laneTx); ok {
+			if !simulate && !ctx.IsCheckTx() {
+				o.DecodedTxs.forgetBytes(ctx.TxBytes())
+			}
+			return lane(ctx, tx, simulate)
+		}
 		switch {
 		case simulate:
 		case ctx.IsReCheckTx():

@@ -50,6 +50,7 @@ type ClearApp struct {
 	legacyAmino       *codec.LegacyAmino
 	appCodec          codec.Codec
 	txConfig          client.TxConfig
+	txDecoder         sdk.TxDecoder // SDK txs and lane txs (orderlane.go)
 	interfaceRegistry codectypes.InterfaceRegistry
 
 	keys map[string]*storetypes.KVStoreKey
@@ -86,7 +87,9 @@ func New(
 	if err != nil {
 		return nil, err
 	}
-	bApp := baseapp.NewBaseApp(AppName, logger, db, enc.TxConfig.TxDecoder(), baseAppOptions...)
+	// SDK txs and lane txs (orderlane.go).
+	txDecoder := laneTxDecoder(enc.TxConfig.TxDecoder(), enc.Codec)
+	bApp := baseapp.NewBaseApp(AppName, logger, db, txDecoder, baseAppOptions...)
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(enc.InterfaceRegistry)
 	bApp.SetTxEncoder(enc.TxConfig.TxEncoder())
@@ -100,6 +103,7 @@ func New(
 		legacyAmino:       enc.Amino,
 		appCodec:          enc.Codec,
 		txConfig:          enc.TxConfig,
+		txDecoder:         txDecoder,
 		interfaceRegistry: enc.InterfaceRegistry,
 		keys:              keys,
 	}
@@ -142,7 +146,7 @@ func New(
 	app.SigCache = NewSigCache()
 	// Txs decoded in CheckTx are not decoded again on recheck (recheck.go).
 	app.DecodedTxs = NewDecodedTxCache()
-	app.SetCheckTxHandler(app.DecodedTxs.CheckTxHandler(enc.TxConfig.TxDecoder()))
+	app.SetCheckTxHandler(app.DecodedTxs.CheckTxHandler(txDecoder))
 	anteHandler, err := NewAnteHandler(AnteOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -155,6 +159,7 @@ func New(
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
 		SigCache:              app.SigCache,
+		LaneSigs:              NewLaneSigCache(),
 		DecodedTxs:            app.DecodedTxs,
 		BeforeFees: []sdk.AnteDecorator{
 			// a tx with more orders than a block may carry (proposal.go).

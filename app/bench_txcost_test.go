@@ -6,6 +6,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
@@ -19,11 +20,13 @@ import (
 // 200 txs of one kind from 200 accounts on the BenchmarkBlock chain (its
 // book: BENCH_BLOCK_RESTING orders, 100k by default). Reported per tx:
 // process CPU (cpu-us/tx, less distorted by a shared machine than ns),
-// allocations, and the gas the tx used (identical on every node).
+// allocations, and the gas the tx used (identical on every node). "lane"
+// is the same order as a lane tx (orderlane.go).
 func BenchmarkTxCost(b *testing.B) {
 	c := newBenchChain(b)
 	const perBlock = 200
-	for _, kind := range []string{"banksend", "order"} {
+	var nonce time.Duration
+	for _, kind := range []string{"banksend", "order", "lane"} {
 		b.Run(kind, func(b *testing.B) {
 			c.b = b
 			b.ReportAllocs()
@@ -34,9 +37,14 @@ func BenchmarkTxCost(b *testing.B) {
 				txs := make([][]byte, perBlock)
 				for i := range txs {
 					t := c.traders[i%len(c.traders)]
-					if kind == "order" {
+					switch kind {
+					case "order":
 						txs[i] = c.sign(t, &exchangetypes.MsgPlaceOrder{Owner: t.addr.String(), Order: c.flowOrder()})
-					} else {
+					case "lane":
+						nonce++
+						timeout := detGenesisTime.Add(time.Duration(c.height+1)*time.Second + time.Minute + nonce)
+						txs[i] = laneSign(b, t.priv.(*secp256k1.PrivKey), t.priv.PubKey().Bytes(), simChainID, t.addr.String(), c.flowOrder(), timeout)
+					default:
 						to := c.traders[(i+1)%len(c.traders)]
 						txs[i] = c.sign(t, banktypes.NewMsgSend(t.addr, to.addr, sdk.NewCoins(sdk.NewInt64Coin(BondDenom, 1))))
 					}

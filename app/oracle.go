@@ -118,10 +118,10 @@ func (app *ClearApp) setOracleABCI(appOpts servertypes.AppOptions) error {
 	proposals.SetTxSelector(newOrderCapSelector(app.ExchangeKeeper))
 	app.SetPrepareProposal(h.PrepareProposalHandler(proposals.PrepareProposalHandler()))
 	app.SetProcessProposal(h.ProcessProposalHandler(
-		orderCapProcessProposal(app.ExchangeKeeper, app.txConfig.TxDecoder(), proposals.ProcessProposalHandler())))
+		orderCapProcessProposal(app.ExchangeKeeper, app.txDecoder, proposals.ProcessProposalHandler())))
 	app.SetExtendVoteHandler(h.ExtendVoteHandler())
 	app.SetVerifyVoteExtensionHandler(h.VerifyVoteExtensionHandler())
-	app.SetBlockSTMTxRunner(oracleabci.NewTxRunner(app.txConfig.TxDecoder()))
+	app.SetBlockSTMTxRunner(oracleabci.NewTxRunner(app.txDecoder))
 	return nil
 }
 

@@ -137,6 +137,29 @@ func (s *Signer) SignUnordered(now time.Time, msgs ...sdk.Msg) ([]byte, error) {
 	return s.txCfg.TxEncoder()(b.GetTx())
 }
 
+// SignLaneOrder signs one order as a lane tx (x/exchange/README.md "The
+// order lane"), valid until now+Timeout: no account number, sequence or
+// fee, a secp256k1 signature over the order, the chain id and the timeout.
+// It is broadcast like any tx (Broadcaster.Broadcast). The timeout is the
+// order's replay nonce, shared with SignUnordered's: every tx this signer
+// signs gets a later one.
+func (s *Signer) SignLaneOrder(now time.Time, spec exchangetypes.OrderSpec) ([]byte, error) {
+	pub := s.key.PubKey().Bytes()
+	if len(pub) != exchangetypes.LanePubKeyLen {
+		return nil, fmt.Errorf("lane order: the signer's key is a %s, the lane takes secp256k1 keys", s.key.Type())
+	}
+	order, err := (&exchangetypes.MsgPlaceOrder{Owner: s.owner, Order: spec}).Marshal()
+	if err != nil {
+		return nil, err
+	}
+	timeout := uint64(s.nextTimeout(now).UnixNano())
+	sig, err := s.key.Sign(exchangetypes.LaneSignDoc(s.chainID, timeout, order))
+	if err != nil {
+		return nil, err
+	}
+	return exchangetypes.EncodeLaneTx(order, timeout, pub, sig), nil
+}
+
 // DefaultGasLimit is the gas limit of a tx that is not only exchange
 // order messages, when Signer.GasLimit is 0.
 const DefaultGasLimit uint64 = 2_000_000

@@ -33,6 +33,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/clearchain/clearchain/app"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
 // key returns the deterministic key called name: anyone with the same
@@ -238,6 +239,23 @@ func (c *chain) sign(a *account, gas uint64, msgs ...sdk.Msg) (signedTx, error) 
 		return signedTx{}, err
 	}
 	a.seq++
+	h := sha256.Sum256(bz)
+	return signedTx{bytes: bz, hash: strings.ToUpper(hex.EncodeToString(h[:]))}, nil
+}
+
+// signLane signs one order as a lane tx (x/exchange/README.md "The order
+// lane"): no account number, sequence or fee; timeout is its replay nonce.
+func (c *chain) signLane(a *account, msg *exchangetypes.MsgPlaceOrder, timeout time.Time) (signedTx, error) {
+	order, err := msg.Marshal()
+	if err != nil {
+		return signedTx{}, err
+	}
+	nanos := uint64(timeout.UnixNano())
+	sig, err := a.priv.Sign(exchangetypes.LaneSignDoc(c.chainID, nanos, order))
+	if err != nil {
+		return signedTx{}, err
+	}
+	bz := exchangetypes.EncodeLaneTx(order, nanos, a.priv.PubKey().Bytes(), sig)
 	h := sha256.Sum256(bz)
 	return signedTx{bytes: bz, hash: strings.ToUpper(hex.EncodeToString(h[:]))}, nil
 }

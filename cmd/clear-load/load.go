@@ -87,8 +87,13 @@ func (w *world) msgFor(r *rand.Rand, kind string, a *account, batch int, j int) 
 // from simulating one, with headroom. (Order txs once took the simulated
 // gas plus 30% too: block.max_gas, which counts gas limits, then held a
 // block to 23 batches of 200, 4,600 orders, below the 5,000-order cap.)
-func presign(ctx context.Context, c *chain, w *world, streams []stream, batch int, dur time.Duration, seed uint64) ([]*loadTx, error) {
+//
+// With lane, single-order txs are lane txs (chain.signLane): each gets its
+// own timeout (its replay nonce), 5 minutes after signing plus its index in
+// nanoseconds, inside the chain's 10-minute window for a run of minutes.
+func presign(ctx context.Context, c *chain, w *world, streams []stream, batch int, dur time.Duration, seed uint64, lane bool) ([]*loadTx, error) {
 	r := rand.New(rand.NewPCG(seed, 15))
+	laneTimeout := time.Now().Add(5 * time.Minute)
 	var all []*loadTx
 	for _, s := range streams {
 		if s.rate <= 0 || len(s.accounts) == 0 {
@@ -116,14 +121,23 @@ func presign(ctx context.Context, c *chain, w *world, streams []stream, batch in
 			if fixed {
 				gas, _ = exchangetypes.OrderTxGas([]proto.Message{m})
 			}
-			tx, err := c.sign(a, gas, m)
+			var tx signedTx
+			var err error
+			if po, ok := m.(*exchangetypes.MsgPlaceOrder); ok && lane {
+				tx, err = c.signLane(a, po, laneTimeout.Add(time.Duration(j)))
+			} else {
+				tx, err = c.sign(a, gas, m)
+			}
 			if err != nil {
 				return nil, err
 			}
 			all = append(all, &loadTx{signedTx: tx, kind: s.kind, acct: a.name, orders: orders, at: time.Duration(float64(j) / s.rate * float64(time.Second))})
 		}
 		how := "simulated"
-		if fixed {
+		switch {
+		case lane && s.kind == kindSingle:
+			how = "lane txs"
+		case fixed:
 			how = "fixed order gas"
 		}
 		progress("pre-signed %d %s txs (gas limit %d, %s; %d accounts) in %.1f s", n, s.kind, gas, how, len(s.accounts), time.Since(t0).Seconds())

@@ -25,6 +25,7 @@ type runFlags struct {
 	duration, drain          time.Duration
 	cpuWindow                time.Duration
 	batchRate, singleRate    float64
+	lane                     bool // single-order txs by the order lane
 	sendRate                 float64
 	batchSize                int
 	pprof, profileOut        string
@@ -90,6 +91,7 @@ func newRunCmd() *cobra.Command {
 	fl.Float64Var(&f.batchRate, "batch-rate", 100, "MsgBatch txs offered a second (0: none)")
 	fl.IntVar(&f.batchSize, "batch-size", 50, "orders in each MsgBatch")
 	fl.Float64Var(&f.singleRate, "single-rate", 100, "single-order MsgPlaceOrder txs offered a second (0: none)")
+	fl.BoolVar(&f.lane, "lane", false, "send the single-order txs by the order lane (x/exchange/README.md \"The order lane\"): signed orders without an SDK tx, no sequence or fee")
 	fl.Float64Var(&f.sendRate, "send-rate", 100, "bank-send txs offered a second (0: none)")
 	fl.DurationVar(&f.cpuWindow, "cpu-window", time.Minute, "with --node-pid: also report the node's CPU per committed tx over the first and the last window of this length (the load must span two; 0: off)")
 	fl.StringVar(&f.pprof, "pprof", "", "the node's pprof base URL (loopback), e.g. http://127.0.0.1:6060: a CPU profile of the node over the load goes to --profile-out")
@@ -144,7 +146,7 @@ func run(ctx context.Context, stdout io.Writer, f runFlags) error {
 		next = end
 		streams = append(streams, s)
 	}
-	txs, err := presign(ctx, c, w, streams, f.batchSize, f.duration, seedNumber(f.seed))
+	txs, err := presign(ctx, c, w, streams, f.batchSize, f.duration, seedNumber(f.seed), f.lane)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"time"
+
+	protov2 "google.golang.org/protobuf/proto"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+// The order lane (x/exchange/README.md "The order lane", issue 15): a
+// single order signed by its owner over a short sign doc, without an SDK
+// tx around it. What an SDK tx pays per tx and an order does not need is
+// left out: the account read for the account number and the sequence, the
+// sign-mode handler's sign bytes, the fee deduction, the sequence
+// increment and its account write. What every order needs stays, in the
+// same code as for a MsgPlaceOrder in an SDK tx:
+//
+//   - the owner's secp256k1 signature (verified once per node: CheckTx
+//     remembers it for delivery, as SigCache does for SDK txs);
+//   - replay protection by the SDK's unordered nonce (owner, timeout), the
+//     timeout at most ante.DefaultMaxTimeoutDuration after the block time;
+//   - the module gates of every order tx (AnteOptions.Extra: the fixed
+//     order gas and rate limit, the compliance gate's licence roles and
+//     freezes), and the message router's compliance check and the
+//     exchange's Msg server when it runs.
+//
+// A lane tx decodes (laneTxDecoder) to a laneTx, which BaseApp runs like
+// any tx: its CheckTx, recheck, proposal selection, order cap and delivery
+// are the SDK's, with the lane's ante chain.
+
+// laneTx is a decoded lane tx: one MsgPlaceOrder.
+type laneTx struct {
+	order   *exchangetypes.LaneOrder
+	msgs    []sdk.Msg
+	msgsV2  []protov2.Message
+	owner   sdk.AccAddress
+	timeout time.Time
+	gas     uint64
+}
+
+var (
+	_ sdk.Tx         = (*laneTx)(nil)
+	_ ante.GasTx     = (*laneTx)(nil)
+	_ sdk.FeeTx      = (*laneTx)(nil)
+	_ sdk.TxWithMemo = (*laneTx)(nil)
+)
+
+func (t *laneTx) GetMsgs() []sdk.Msg                    { return t.msgs }
+func (t *laneTx) GetMsgsV2() ([]protov2.Message, error) { return t.msgsV2, nil }
+func (t *laneTx) GetGas() uint64                        { return t.gas }
+func (t *laneTx) GetFee() sdk.Coins                     { return nil }
+func (t *laneTx) FeePayer() []byte                      { return t.owner }
+func (t *laneTx) FeeGranter() []byte                    { return nil }
+func (t *laneTx) GetMemo() string                       { return "" }
+func (t *laneTx) GetSigners() ([][]byte, error)         { return [][]byte{t.owner}, nil }
+func (t *laneTx) GetTimeoutTimeStamp() time.Time        { return t.timeout }
+
+// laneTxDecoder decodes lane txs itself and passes every other tx to
+// inner (the SDK's decoder). A lane tx's owner is its order's signer as
+// the codec reads it (MsgPlaceOrder's cosmos.msg.v1.signer).
+func laneTxDecoder(inner sdk.TxDecoder, cdc codec.Codec) sdk.TxDecoder {
+	return func(bz []byte) (sdk.Tx, error) {
+		if !exchangetypes.IsLaneTx(bz) {
+			return inner(bz)
+		}
+		o, err := exchangetypes.DecodeLaneTx(bz)
+		if err != nil {
+			return nil, errorsmod.Wrap(sdkerrors.ErrTxDecode, err.Error())
+		}
+		signers, msgV2, err := cdc.GetMsgV1Signers(o.Msg)
+		if err != nil {
+			return nil, errorsmod.Wrapf(sdkerrors.ErrTxDecode, "lane tx: order signer: %v", err)
+		}
+		if len(signers) != 1 {
+			return nil, errorsmod.Wrapf(sdkerrors.ErrTxDecode, "lane tx: the order has %d signers, want 1", len(signers))
+		}
+		gas, _ := exchangetypes.OrderTxGas([]sdk.Msg{o.Msg})
+		return &laneTx{
+			order:   o,
+			msgs:    []sdk.Msg{o.Msg},
+			msgsV2:  []protov2.Message{msgV2},
+			owner:   signers[0],
+			timeout: time.Unix(0, int64(o.TimeoutUnixNano)).UTC(),
+			gas:     gas,
+		}, nil
+	}
+}
+
+// laneSigCacheSize bounds the lane's verified-signature cache (a
+// mempool's worth of lane txs; 32 bytes an entry).
+const laneSigCacheSize = 50_000
+
+// LaneSigCache remembers the lane txs whose signature this node verified
+// in CheckTx, so that delivering them does not verify again. The key is the
+// SHA-256 of the chain id and the whole tx bytes, of which the signature's
+// validity is a pure function (sign doc, key and signature are all in the
+// bytes, plus the chain id): a hit gives the answer verifying would give.
+// A lane tx not seen in CheckTx (another node's proposal) is verified.
+type LaneSigCache struct{ boundedCache[struct{}] }
+
+// NewLaneSigCache returns an empty cache.
+func NewLaneSigCache() *LaneSigCache {
+	return &LaneSigCache{newBoundedCache[struct{}](laneSigCacheSize)}
+}
+
+// laneNonces is the SDK's unordered-nonce store (x/auth's account keeper).
+type laneNonces interface {
+	UnorderedTransactionsEnabled() bool
+	TryAddUnorderedNonce(ctx sdk.Context, sender []byte, timestamp time.Time) error
+}
+
+// laneAuthDecorator checks a lane tx's timeout, signature and nonce. Other
+// txs pass through untouched.
+type laneAuthDecorator struct {
+	nonces laneNonces
+	sigs   *LaneSigCache
+}
+
+// AnteHandle implements sdk.AnteDecorator.
+func (d laneAuthDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	lt, ok := tx.(*laneTx)
+	if !ok {
+		return next(ctx, tx, simulate)
+	}
+	if !d.nonces.UnorderedTransactionsEnabled() {
+		return ctx, errorsmod.Wrap(sdkerrors.ErrNotSupported, "lane tx: unordered nonces are disabled on this chain")
+	}
+	blockTime := ctx.BlockTime()
+	switch {
+	case lt.timeout.Before(blockTime):
+		return ctx, errorsmod.Wrapf(sdkerrors.ErrTxTimeout, "lane tx: timeout %s is before the block time %s",
+			lt.timeout.Format(time.RFC3339Nano), blockTime.Format(time.RFC3339Nano))
+	case lt.timeout.After(blockTime.Add(ante.DefaultMaxTimeoutDuration)):
+		return ctx, errorsmod.Wrapf(sdkerrors.ErrInvalidRequest, "lane tx: timeout %s is more than %s after the block time %s",
+			lt.timeout.Format(time.RFC3339Nano), ante.DefaultMaxTimeoutDuration, blockTime.Format(time.RFC3339Nano))
+	}
+	if !ctx.IsReCheckTx() { // a recheck does not verify signatures (as the SDK's decorator)
+		if err := d.verify(ctx, lt); err != nil {
+			return ctx, err
+		}
+	}
+	if !simulate {
+		if err := d.nonces.TryAddUnorderedNonce(ctx, lt.owner, lt.timeout); err != nil {
+			return ctx, errorsmod.Wrapf(sdkerrors.ErrInvalidRequest, "lane tx: %v", err)
+		}
+	}
+	return next(ctx, tx, simulate)
+}
+
+// verify checks that the key is the owner's and signed the sign doc.
+func (d laneAuthDecorator) verify(ctx sdk.Context, lt *laneTx) error {
+	o := lt.order
+	key := laneSigKey(ctx.ChainID(), ctx.TxBytes())
+	if !ctx.IsCheckTx() && d.sigs != nil {
+		if _, ok := d.sigs.take(key); ok {
+			return nil
+		}
+	}
+	pk := &secp256k1.PubKey{Key: o.PubKey}
+	if !sdk.AccAddress(pk.Address()).Equals(lt.owner) {
+		return errorsmod.Wrapf(sdkerrors.ErrInvalidPubKey, "lane tx: pub_key is not the key of the order's owner %s", o.Msg.Owner)
+	}
+	if !pk.VerifySignature(exchangetypes.LaneSignDoc(ctx.ChainID(), o.TimeoutUnixNano, o.OrderBytes), o.Signature) {
+		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "lane tx: signature verification failed (chain id %q)", ctx.ChainID())
+	}
+	if ctx.IsCheckTx() && d.sigs != nil && len(ctx.TxBytes()) > 0 {
+		d.sigs.put(key, struct{}{}, false)
+	}
+	return nil
+}
+
+func laneSigKey(chainID string, txBytes []byte) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d:%s", len(chainID), chainID)
+	h.Write(txBytes)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}

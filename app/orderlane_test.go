@@ -1,0 +1,222 @@
+package app
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/clearchain/clearchain/client"
+	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
+	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
+)
+
+func laneSpec(price int64, cid string) exchangetypes.OrderSpec {
+	return exchangetypes.OrderSpec{MarketId: mktContinuous, Side: exchangetypes.Side_SIDE_BUY, Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT,
+		TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: price, Quantity: 5, ClientOrderId: cid}
+}
+
+// laneSign signs a lane tx by hand: key signs, owner owns the order.
+func laneSign(t testing.TB, key *secp256k1.PrivKey, pub []byte, chainID, owner string, spec exchangetypes.OrderSpec, timeout time.Time) []byte {
+	order, err := (&exchangetypes.MsgPlaceOrder{Owner: owner, Order: spec}).Marshal()
+	require.NoError(t, err)
+	nanos := uint64(timeout.UnixNano())
+	sig, err := key.Sign(exchangetypes.LaneSignDoc(chainID, nanos, order))
+	require.NoError(t, err)
+	return exchangetypes.EncodeLaneTx(order, nanos, pub, sig)
+}
+
+func (c *detChain) checkTx(bz []byte, typ abci.CheckTxType) *abci.ResponseCheckTx {
+	res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: bz, Type: typ})
+	require.NoError(c.t, err)
+	return res
+}
+
+// TestLaneOrder_PlacedOnceWithoutTheSequence: a lane tx passes CheckTx and
+// its block, its order rests like an SDK tx's with the fixed order gas, the
+// owner's sequence and balances do not move (no fee); the same bytes are
+// refused in CheckTx while the first waits, on recheck once delivered, and
+// in a later block.
+func TestLaneOrder_PlacedOnceWithoutTheSequence(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	c.setup()
+	mm := w.traders[3]
+	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
+	require.NoError(t, err)
+	ctx := c.queryCtx()
+	accBefore := c.app.AccountKeeper.GetAccount(ctx, mm.addr)
+	balBefore := c.app.BankKeeper.GetAllBalances(ctx, mm.addr)
+	liveBefore := len(c.live[3])
+
+	h := c.app.LastBlockHeight() + 1
+	bz, err := s.SignLaneOrder(blockTime(h), laneSpec(900, "lane-1"))
+	require.NoError(t, err)
+	require.True(t, exchangetypes.IsLaneTx(bz))
+
+	res := c.checkTx(bz, abci.CheckTxType_New)
+	require.Zero(t, res.Code, res.Log)
+	decoded, err := exchangetypes.DecodeLaneTx(bz)
+	require.NoError(t, err)
+	wantGas, _ := exchangetypes.OrderTxGas([]sdk.Msg{decoded.Msg})
+	require.Equal(t, int64(wantGas), res.GasWanted, "CheckTx answers the fixed order gas as gas wanted (block.max_gas counts it)")
+	dup := c.checkTx(bz, abci.CheckTxType_New)
+	require.NotZero(t, dup.Code, "the same lane tx twice in the mempool")
+	require.Contains(t, dup.Log, "already used timeout")
+
+	out := c.deliverRaw(h, bz)
+	require.Zero(t, out[0].Code, out[0].Log)
+	require.Equal(t, int64(wantGas), out[0].GasUsed, "a lane order uses the fixed order gas")
+	require.Len(t, c.live[3], liveBefore+1, "the lane order rests")
+	var placed bool
+	for _, e := range out[0].Events {
+		placed = placed || e.Type == "clearchain.exchange.v1.EventOrderPlaced"
+	}
+	require.True(t, placed, "the exchange's placed event is in the lane tx's result: %v", out[0].Events)
+
+	ctx = c.queryCtx()
+	accAfter := c.app.AccountKeeper.GetAccount(ctx, mm.addr)
+	require.Equal(t, accBefore.GetSequence(), accAfter.GetSequence(), "a lane tx leaves the sequence alone")
+	require.Equal(t, balBefore.String(), c.app.BankKeeper.GetAllBalances(ctx, mm.addr).String(), "a lane tx pays no fee")
+
+	re := c.checkTx(bz, abci.CheckTxType_Recheck)
+	require.NotZero(t, re.Code, "a delivered lane tx is evicted on recheck")
+	again := c.deliverRaw(h+1, bz)
+	require.NotZero(t, again[0].Code, "a lane tx replayed in a later block")
+	require.Contains(t, again[0].Log, "already used timeout")
+	require.Len(t, c.live[3], liveBefore+1)
+}
+
+// TestLaneOrder_HostileTxsRefusedStateUntouched: every malformed, forged,
+// stale, replayed or unlicensed lane tx gets a clear error in CheckTx and
+// in a block, and leaves the book, the accounts and the owner's nonces as
+// they were; a block of them all never fails.
+func TestLaneOrder_HostileTxsRefusedStateUntouched(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	c.setup()
+	mm, other, issuer := w.traders[3], w.traders[4], w.issuer
+	h := c.app.LastBlockHeight() + 1
+	now := blockTime(h)
+	valid := now.Add(time.Minute)
+	stale := now.Add(-detBlockPeriod - time.Second) // before the check state's time (the last block's) too
+	mmKey, otherKey := mm.priv.(*secp256k1.PrivKey), other.priv.(*secp256k1.PrivKey)
+	mmPub := mmKey.PubKey().Bytes()
+	good := func() []byte {
+		return laneSign(t, mmKey, mmPub, simChainID, mm.addr.String(), laneSpec(901, "ok"), valid)
+	}
+	flip := func(bz []byte, i int) []byte { bz = bytes.Clone(bz); bz[len(bz)+i] ^= 1; return bz }
+
+	issuerKey := issuer.priv.(*secp256k1.PrivKey)
+	cases := []struct {
+		name, want string
+		bz         []byte
+	}{
+		{"flipped signature byte", "signature verification failed", flip(good(), -1)},
+		{"signed by another key, owner's key attached", "signature verification failed",
+			laneSign(t, otherKey, mmPub, simChainID, mm.addr.String(), laneSpec(901, "forged"), valid)},
+		{"another account's key", "not the key of the order's owner",
+			laneSign(t, otherKey, otherKey.PubKey().Bytes(), simChainID, mm.addr.String(), laneSpec(901, "theft"), valid)},
+		{"signed for another chain", "signature verification failed",
+			laneSign(t, mmKey, mmPub, "other-chain", mm.addr.String(), laneSpec(901, "x-chain"), valid)},
+		{"timeout already passed", "before the block time",
+			laneSign(t, mmKey, mmPub, simChainID, mm.addr.String(), laneSpec(901, "stale"), stale)},
+		{"timeout too far ahead", "more than 10m0s after",
+			laneSign(t, mmKey, mmPub, simChainID, mm.addr.String(), laneSpec(901, "far"), now.Add(11*time.Minute))},
+		{"signer without a trading licence", "licence",
+			laneSign(t, issuerKey, issuerKey.PubKey().Bytes(), simChainID, issuer.addr.String(), laneSpec(901, "unlicensed"), valid)},
+		{"unknown market", "market",
+			laneSign(t, mmKey, mmPub, simChainID, mm.addr.String(), exchangetypes.OrderSpec{MarketId: 999, Side: exchangetypes.Side_SIDE_BUY,
+				Type: exchangetypes.OrderType_ORDER_TYPE_LIMIT, TimeInForce: exchangetypes.TimeInForce_TIME_IN_FORCE_GTC, Price: 901, Quantity: 5}, valid.Add(time.Nanosecond))},
+		{"price 0 (ValidateBasic)", "tick",
+			laneSign(t, mmKey, mmPub, simChainID, mm.addr.String(), laneSpec(0, "zero"), valid.Add(2*time.Nanosecond))},
+		{"prefix only", "lane tx", exchangetypes.LaneTxPrefix},
+		{"truncated", "lane tx", good()[:40]},
+		{"bytes after the signature", "after the signature", append(good(), 0)},
+		{"oversized", "at most", append(bytes.Clone(exchangetypes.LaneTxPrefix), make([]byte, exchangetypes.MaxLaneTxBytes)...)},
+	}
+	undecodable := map[string]bool{"prefix only": true, "truncated": true, "bytes after the signature": true, "oversized": true}
+	ctx := c.queryCtx()
+	accBefore := c.app.AccountKeeper.GetAccount(ctx, mm.addr)
+	balBefore := c.app.BankKeeper.GetAllBalances(ctx, mm.addr)
+	liveBefore := len(c.live[3])
+	var raw [][]byte
+	for _, tc := range cases {
+		res := c.checkTx(tc.bz, abci.CheckTxType_New)
+		raw = append(raw, tc.bz)
+		if tc.name == "unknown market" {
+			// The Msg server decides that, in the block, as for an SDK tx
+			// (CheckTx runs no message).
+			require.Zero(t, res.Code, res.Log)
+			continue
+		}
+		require.NotZero(t, res.Code, "%s: admitted by CheckTx", tc.name)
+		require.Contains(t, res.Log, tc.want, "%s: CheckTx", tc.name)
+	}
+	out := c.deliverRaw(h, raw...)
+	for i, tc := range cases {
+		require.NotZero(t, out[i].Code, "%s: placed in a block", tc.name)
+		want := tc.want
+		if undecodable[tc.name] {
+			want = "tx parse error" // a block's result names the decode error only
+		}
+		require.Contains(t, out[i].Log, want, "%s: block", tc.name)
+		t.Logf("%-45s code %d %s: %s", tc.name, out[i].Code, out[i].Codespace, out[i].Log)
+	}
+	ctx = c.queryCtx()
+	require.Len(t, c.live[3], liveBefore, "no hostile lane tx placed an order")
+	require.Equal(t, accBefore.GetSequence(), c.app.AccountKeeper.GetAccount(ctx, mm.addr).GetSequence())
+	require.Equal(t, balBefore.String(), c.app.BankKeeper.GetAllBalances(ctx, mm.addr).String())
+	for _, ts := range []time.Time{valid, stale, now.Add(11 * time.Minute)} {
+		used, err := c.app.AccountKeeper.ContainsUnorderedNonce(ctx, mm.addr, ts)
+		require.NoError(t, err)
+		require.False(t, used, "a refused lane tx used the owner's nonce %s", ts)
+	}
+
+	// The good one still goes through afterwards: nothing above used it up.
+	out = c.deliverRaw(h+1, good())
+	require.Zero(t, out[0].Code, out[0].Log)
+	require.Len(t, c.live[3], liveBefore+1)
+}
+
+// TestLaneOrder_FrozenOwnerRefused: a freeze reaches lane orders through
+// the compliance gate: CheckTx refuses a frozen owner's lane order, and a
+// lane tx that entered the mempool before the freeze is evicted on recheck
+// and refused in its block.
+func TestLaneOrder_FrozenOwnerRefused(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	c.setup()
+	mm := w.traders[3]
+	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
+	require.NoError(t, err)
+	h := c.app.LastBlockHeight() + 1
+	early, err := s.SignLaneOrder(blockTime(h), laneSpec(902, "before-freeze"))
+	require.NoError(t, err)
+	require.Zero(t, c.checkTx(early, abci.CheckTxType_New).Code)
+
+	res := c.deliver(h, []detTx{{w.regulator, []sdk.Msg{&compliancetypes.MsgFreezeAccount{
+		Authority: w.regulator.addr.String(), Address: mm.addr.String(), Reason: "lane test"}}}})
+	require.Zero(t, res[0].Code, res[0].Log)
+
+	re := c.checkTx(early, abci.CheckTxType_Recheck)
+	require.NotZero(t, re.Code, "a frozen owner's waiting lane tx survives recheck")
+	require.Contains(t, re.Log, "frozen")
+	late, err := s.SignLaneOrder(blockTime(h+1), laneSpec(903, "after-freeze"))
+	require.NoError(t, err)
+	fresh := c.checkTx(late, abci.CheckTxType_New)
+	require.NotZero(t, fresh.Code)
+	require.Contains(t, fresh.Log, "frozen")
+	live := len(c.live[3])
+	out := c.deliverRaw(h+1, early, late)
+	for i := range out {
+		require.NotZero(t, out[i].Code)
+		require.Contains(t, out[i].Log, "frozen")
+	}
+	require.Len(t, c.live[3], live)
+}
