@@ -100,8 +100,9 @@ bench-e2e: build ## One node on loopback (its defaults: 300 ms blocks) at 10,250
 bench-e2e-capped: build ## bench-e2e at 5,000 orders/s offered with blocks bounded by max_proposal_orders only (max_gas -1): runs A-E of docs/benchmarks.md
 	@BENCH_MAX_GAS=-1 bash scripts/bench-e2e.sh --accounts 200 --duration 20s --batch-rate 100 --batch-size 50 --single-rate 50 --send-rate 50 --drain 180s
 
-bench-e2e-smoke: build ## A few seconds of bench-e2e load: checks the tool end to end (not speed)
+bench-e2e-smoke: build ## A few seconds of bench-e2e load: checks the tool end to end (not speed), then again with the single orders by the order lane
 	@BENCH_SMOKE=1 bash scripts/bench-e2e.sh --accounts 6 --duration 3s --batch-rate 5 --batch-size 10 --single-rate 5 --send-rate 5 --drain 60s
+	@BENCH_SMOKE=1 bash scripts/bench-e2e.sh --accounts 6 --duration 3s --batch-rate 5 --batch-size 10 --single-rate 5 --send-rate 5 --drain 60s --lane
 
 clean: ## Remove build outputs and local networks
 	rm -rf $(BUILDDIR)

@@ -2,10 +2,14 @@ package app
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"math/big"
 	"testing"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	dcrsecp "github.com/decred/dcrd/dcrec/secp256k1/v4"
+	dcrecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
@@ -29,6 +33,25 @@ func laneSign(t testing.TB, key *secp256k1.PrivKey, pub []byte, chainID, owner s
 	sig, err := key.Sign(exchangetypes.LaneSignDoc(chainID, nanos, order))
 	require.NoError(t, err)
 	return exchangetypes.EncodeLaneTx(order, nanos, pub, sig)
+}
+
+// highS returns bz with its signature's s replaced by N - s: the same
+// signature for ECDSA, refused by the lane's low-s rule (no malleable twin).
+func highS(t *testing.T, bz []byte) []byte {
+	o, err := exchangetypes.DecodeLaneTx(bz)
+	require.NoError(t, err)
+	n, _ := new(big.Int).SetString("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16)
+	sBig := new(big.Int).SetBytes(o.Signature[32:])
+	sig := append(bytes.Clone(o.Signature[:32]), new(big.Int).Sub(n, sBig).FillBytes(make([]byte, 32))...)
+	// The twin is a valid ECDSA signature (dcrd's Verify has no low-s rule).
+	var r, sc dcrsecp.ModNScalar
+	r.SetByteSlice(sig[:32])
+	sc.SetByteSlice(sig[32:])
+	pub, err := dcrsecp.ParsePubKey(o.PubKey)
+	require.NoError(t, err)
+	digest := sha256.Sum256(exchangetypes.LaneSignDoc(simChainID, o.TimeoutUnixNano, o.OrderBytes))
+	require.True(t, dcrecdsa.NewSignature(&r, &sc).Verify(digest[:], pub), "the high-s twin must be a valid ECDSA signature")
+	return exchangetypes.EncodeLaneTx(o.OrderBytes, o.TimeoutUnixNano, o.PubKey, sig)
 }
 
 func (c *detChain) checkTx(bz []byte, typ abci.CheckTxType) *abci.ResponseCheckTx {
@@ -118,6 +141,7 @@ func TestLaneOrder_HostileTxsRefusedStateUntouched(t *testing.T) {
 		bz         []byte
 	}{
 		{"flipped signature byte", "signature verification failed", flip(good(), -1)},
+		{"high-s twin of a valid signature", "signature verification failed", highS(t, good())},
 		{"signed by another key, owner's key attached", "signature verification failed",
 			laneSign(t, otherKey, mmPub, simChainID, mm.addr.String(), laneSpec(901, "forged"), valid)},
 		{"another account's key", "not the key of the order's owner",
