@@ -244,3 +244,66 @@ func TestLaneOrder_FrozenOwnerRefused(t *testing.T) {
 	}
 	require.Len(t, c.live[3], live)
 }
+
+// TestLaneTxsInProposals: lane orders count against max_proposal_orders as
+// the same orders in SDK txs do — PrepareProposal stops at the cap,
+// ProcessProposal rejects a proposal over it because of lane txs — and
+// hostile lane bytes in a proposal neither make ProcessProposal error nor
+// fail the block that carries them (each is a failed tx).
+func TestLaneTxsInProposals(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	limit := int(c.app.ExchangeKeeper.GetParams(c.queryCtx()).ProposalOrderCap())
+	const perTx = 50
+	var txs [][]byte
+	for i := 0; i < limit/perTx-1; i++ {
+		tr := w.traders[i%len(w.traders)]
+		txs = append(txs, c.sign(detTx{tr, []sdk.Msg{batchOf(tr, perTx)}}))
+	}
+	const h = 1
+	mm := w.traders[3]
+	key := mm.priv.(*secp256k1.PrivKey)
+	for i := 0; i < 2*perTx; i++ { // perTx of them fit
+		txs = append(txs, laneSign(t, key, key.PubKey().Bytes(), simChainID, mm.addr.String(), laneSpec(900, ""),
+			blockTime(h).Add(time.Minute+time.Duration(i))))
+	}
+	prep, err := c.app.PrepareProposal(&abci.RequestPrepareProposal{
+		Txs: txs, MaxTxBytes: 22020096, Height: h, Time: blockTime(h),
+		NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+	})
+	require.NoError(t, err)
+	want := limit/perTx - 1 + perTx
+	require.Len(t, prep.Txs, want, "lane orders must count against max_proposal_orders")
+	require.Equal(t, txs[:want], prep.Txs)
+
+	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
+		res, err := c.app.ProcessProposal(&abci.RequestProcessProposal{
+			Txs: txs, Height: h, Time: blockTime(h),
+			NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+		})
+		require.NoError(t, err, "ProcessProposal must never error")
+		return res.Status
+	}
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, process(txs), "a proposal over the cap by lane orders was accepted")
+	good := laneSign(t, key, key.PubKey().Bytes(), simChainID, mm.addr.String(), laneSpec(900, ""), blockTime(h).Add(2*time.Minute))
+	hostile := [][]byte{exchangetypes.LaneTxPrefix, good[:len(good)-3], append(bytes.Clone(good), 1), flipLast(good)}
+	withHostile := append(append([][]byte{}, prep.Txs[:len(prep.Txs)-len(hostile)]...), hostile...)
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(withHostile))
+
+	res, err := c.app.FinalizeBlock(&abci.RequestFinalizeBlock{
+		Txs: withHostile, Height: h, Time: blockTime(h),
+		NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+	})
+	require.NoError(t, err, "a block with hostile lane txs must not fail")
+	for i := len(withHostile) - len(hostile); i < len(withHostile); i++ {
+		require.NotZero(t, res.TxResults[i].Code, "hostile lane tx %d", i)
+	}
+	_, err = c.app.Commit()
+	require.NoError(t, err)
+}
+
+func flipLast(bz []byte) []byte {
+	bz = bytes.Clone(bz)
+	bz[len(bz)-1] ^= 1
+	return bz
+}
