@@ -51,6 +51,7 @@ type ClearApp struct {
 	appCodec          codec.Codec
 	txConfig          client.TxConfig
 	txDecoder         sdk.TxDecoder // SDK txs and lane txs (orderlane.go)
+	laneSigs          *LaneSigCache
 	interfaceRegistry codectypes.InterfaceRegistry
 
 	keys map[string]*storetypes.KVStoreKey
@@ -144,6 +145,7 @@ func New(
 	app.SetEndBlocker(app.EndBlocker)
 
 	app.SigCache = NewSigCache()
+	app.laneSigs = NewLaneSigCache()
 	// Txs decoded in CheckTx are not decoded again on recheck (recheck.go).
 	app.DecodedTxs = NewDecodedTxCache()
 	app.SetCheckTxHandler(app.DecodedTxs.CheckTxHandler(txDecoder))
@@ -159,7 +161,7 @@ func New(
 		WasmKeeper:            &app.WasmKeeper,
 		TXCounterStoreService: runtime.NewKVStoreService(keys[wasmtypes.StoreKey]),
 		SigCache:              app.SigCache,
-		LaneSigs:              NewLaneSigCache(),
+		LaneSigs:              app.laneSigs,
 		DecodedTxs:            app.DecodedTxs,
 		BeforeFees: []sdk.AnteDecorator{
 			// a tx with more orders than a block may carry (proposal.go).

@@ -25,7 +25,12 @@ import (
 // method, the tx service's queries included, is registered as the SDK does.
 
 // broadcastFastPath wraps the node's gRPC server during registration.
-type broadcastFastPath struct{ gogogrpc.Server }
+type broadcastFastPath struct {
+	gogogrpc.Server
+	// pre, if set, runs on the worker before the tx goes to the mempool
+	// (the order lane's signature check, orderlane.go).
+	pre func(txBytes []byte)
+}
 
 // txServiceName is the SDK's tx service.
 const txServiceName = "cosmos.tx.v1beta1.Service"
@@ -41,7 +46,7 @@ func (s broadcastFastPath) RegisterService(desc *grpc.ServiceDesc, impl any) {
 	copy(d.Methods, desc.Methods)
 	for i := range d.Methods {
 		if d.Methods[i].MethodName == "BroadcastTx" {
-			d.Methods[i].Handler = broadcastTxHandler
+			d.Methods[i].Handler = broadcastTxHandler(s.pre)
 		}
 	}
 	s.Server.RegisterService(&d, impl)
@@ -51,14 +56,19 @@ func (s broadcastFastPath) RegisterService(desc *grpc.ServiceDesc, impl any) {
 // interceptor (no query context), run on a broadcast worker
 // (broadcastWorkers), recovering a panic as codes.Internal as the SDK's
 // chain does.
-func broadcastTxHandler(srv any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-	in := new(txtypes.BroadcastTxRequest)
-	if err := dec(in); err != nil {
-		return nil, err
+func broadcastTxHandler(pre func([]byte)) grpc.MethodHandler {
+	return func(srv any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+		in := new(txtypes.BroadcastTxRequest)
+		if err := dec(in); err != nil {
+			return nil, err
+		}
+		return broadcastWorkers.do(ctx, func() (any, error) {
+			if pre != nil {
+				pre(in.TxBytes)
+			}
+			return srv.(txtypes.ServiceServer).BroadcastTx(ctx, in)
+		})
 	}
-	return broadcastWorkers.do(ctx, func() (any, error) {
-		return srv.(txtypes.ServiceServer).BroadcastTx(ctx, in)
-	})
 }
 
 // broadcastWorkers runs BroadcastTx calls on long-lived goroutines.

@@ -80,7 +80,7 @@ func goroutineID() string {
 }
 
 func callHandler(srv any, ctx context.Context, tx string) (*txtypes.BroadcastTxResponse, error) {
-	res, err := broadcastTxHandler(srv, ctx, func(m any) error {
+	res, err := broadcastTxHandler(nil)(srv, ctx, func(m any) error {
 		m.(*txtypes.BroadcastTxRequest).TxBytes = []byte(tx)
 		return nil
 	}, nil)

@@ -165,27 +165,63 @@ func (d laneAuthDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool,
 	return next(ctx, tx, simulate)
 }
 
-// verify checks that the key is the owner's and signed the sign doc.
+// verify checks that the key is the owner's and signed the sign doc, or
+// finds that this node did already (LaneSigCache: in CheckTx an entry of
+// the broadcast worker's preverify, in delivery one of CheckTx's).
 func (d laneAuthDecorator) verify(ctx sdk.Context, lt *laneTx) error {
-	o := lt.order
 	key := laneSigKey(ctx.ChainID(), ctx.TxBytes())
-	if !ctx.IsCheckTx() && d.sigs != nil {
-		if _, ok := d.sigs.take(key); ok {
+	if d.sigs != nil {
+		if ctx.IsCheckTx() {
+			if _, ok := d.sigs.get(key); ok {
+				return nil
+			}
+		} else if _, ok := d.sigs.take(key); ok {
 			return nil
 		}
 	}
-	pk := &secp256k1.PubKey{Key: o.PubKey}
-	if !sdk.AccAddress(pk.Address()).Equals(lt.owner) {
-		return errorsmod.Wrapf(sdkerrors.ErrInvalidPubKey, "lane tx: pub_key is not the key of the order's owner %s", o.Msg.Owner)
-	}
-	digest := sha256.Sum256(exchangetypes.LaneSignDoc(ctx.ChainID(), o.TimeoutUnixNano, o.OrderBytes))
-	if !gethsecp256k1.VerifySignature(o.PubKey, digest[:], o.Signature) {
-		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "lane tx: signature verification failed (chain id %q)", ctx.ChainID())
+	if err := laneSigOK(lt.order, lt.owner, ctx.ChainID()); err != nil {
+		return err
 	}
 	if ctx.IsCheckTx() && d.sigs != nil && len(ctx.TxBytes()) > 0 {
 		d.sigs.put(key, struct{}{}, false)
 	}
 	return nil
+}
+
+// laneSigOK checks that o's key is owner's and signed o's sign doc on
+// chainID.
+func laneSigOK(o *exchangetypes.LaneOrder, owner sdk.AccAddress, chainID string) error {
+	pk := &secp256k1.PubKey{Key: o.PubKey}
+	if !sdk.AccAddress(pk.Address()).Equals(owner) {
+		return errorsmod.Wrapf(sdkerrors.ErrInvalidPubKey, "lane tx: pub_key is not the key of the order's owner %s", o.Msg.Owner)
+	}
+	digest := sha256.Sum256(exchangetypes.LaneSignDoc(chainID, o.TimeoutUnixNano, o.OrderBytes))
+	if !gethsecp256k1.VerifySignature(o.PubKey, digest[:], o.Signature) {
+		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "lane tx: signature verification failed (chain id %q)", chainID)
+	}
+	return nil
+}
+
+// preverify verifies the signature of a lane tx arriving by BroadcastTx
+// on the broadcast worker that carries it (app/broadcast.go), outside the
+// ABCI lock CheckTx runs under (one lock for CheckTx, FinalizeBlock and
+// Commit: the node's serial path), and remembers a valid one for CheckTx.
+// Anything else — not a lane tx, undecodable, a bad signature, an owner
+// that is not a plain bech32 account — is left to CheckTx, which decides
+// and answers the error.
+func (c *LaneSigCache) preverify(chainID string, bz []byte) {
+	if c == nil || !exchangetypes.IsLaneTx(bz) {
+		return
+	}
+	o, err := exchangetypes.DecodeLaneTx(bz)
+	if err != nil {
+		return
+	}
+	owner, err := sdk.AccAddressFromBech32(o.Msg.Owner)
+	if err != nil || laneSigOK(o, owner, chainID) != nil {
+		return
+	}
+	c.put(laneSigKey(chainID, bz), struct{}{}, false)
 }
 
 func laneSigKey(chainID string, txBytes []byte) [32]byte {
@@ -196,3 +232,6 @@ func laneSigKey(chainID string, txBytes []byte) [32]byte {
 	h.Sum(k[:0])
 	return k
 }
+
+// preverifyLane is the broadcast workers' pre-check (LaneSigCache.preverify).
+func (app *ClearApp) preverifyLane(bz []byte) { app.laneSigs.preverify(app.ChainID(), bz) }

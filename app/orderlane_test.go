@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"math/big"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 
 	"github.com/clearchain/clearchain/client"
 	compliancetypes "github.com/clearchain/clearchain/x/compliance/types"
@@ -306,4 +308,51 @@ func flipLast(bz []byte) []byte {
 	bz = bytes.Clone(bz)
 	bz[len(bz)-1] ^= 1
 	return bz
+}
+
+// TestLanePreverify: the broadcast worker verifies a lane tx's signature
+// outside the ABCI lock and remembers only a valid one — the owner's key,
+// signing for this chain — for CheckTx to skip the curve arithmetic; it
+// remembers nothing for a forged, foreign, other-chain, malformed or SDK
+// tx (CheckTx verifies those and refuses them). And the handler runs the
+// pre-check on the worker, with the request's bytes, before BroadcastTx.
+func TestLanePreverify(t *testing.T) {
+	w := newDetWorld(t)
+	c := newDetChain(t, w)
+	mm, other := w.traders[3], w.traders[4]
+	key, otherKey := mm.priv.(*secp256k1.PrivKey), other.priv.(*secp256k1.PrivKey)
+	timeout := blockTime(1).Add(time.Minute)
+	sign := func(k *secp256k1.PrivKey, pub []byte, chain string) []byte {
+		return laneSign(t, k, pub, chain, mm.addr.String(), laneSpec(900, "pre"), timeout)
+	}
+	valid := sign(key, key.PubKey().Bytes(), simChainID)
+	sdkTx := c.sign(detTx{mm, []sdk.Msg{&exchangetypes.MsgPlaceOrder{Owner: mm.addr.String(), Order: laneSpec(900, "sdk")}}})
+	for name, bz := range map[string][]byte{
+		"flipped signature":              flipLast(valid),
+		"high s":                         highS(t, valid),
+		"another key":                    sign(otherKey, otherKey.PubKey().Bytes(), simChainID),
+		"owner's key, signed by another": sign(otherKey, key.PubKey().Bytes(), simChainID),
+		"another chain":                  sign(key, key.PubKey().Bytes(), "other-chain"),
+		"prefix only":                    exchangetypes.LaneTxPrefix,
+		"an SDK tx":                      sdkTx,
+	} {
+		c.app.preverifyLane(bz)
+		_, ok := c.app.laneSigs.get(laneSigKey(simChainID, bz))
+		require.False(t, ok, "%s: remembered as verified", name)
+	}
+	c.app.preverifyLane(valid)
+	_, ok := c.app.laneSigs.get(laneSigKey(simChainID, valid))
+	require.True(t, ok, "a valid lane tx was not remembered")
+	_, ok = c.app.laneSigs.get(laneSigKey("other-chain", valid))
+	require.False(t, ok, "the entry must be for this chain only")
+
+	var seen []byte
+	srv := &stackServer{ran: map[string]int{}}
+	_, err := broadcastTxHandler(func(bz []byte) { seen = bytes.Clone(bz) })(srv, context.Background(), func(m any) error {
+		m.(*txtypes.BroadcastTxRequest).TxBytes = valid
+		return nil
+	}, nil)
+	require.NoError(t, err)
+	require.Equal(t, valid, seen, "the pre-check did not see the request's bytes")
+	require.EqualValues(t, 1, srv.calls.Load())
 }

@@ -113,7 +113,7 @@ func (app *ClearApp) streamSourceAt(h int64) ([]stream.KV, error) {
 // SDK's), then the Stream service, and starts the stream's hub.
 func (app *ClearApp) RegisterGRPCServerWithSkipCheckHeader(srv gogogrpc.Server, skipCheckHeader bool) {
 	// BroadcastTx without a query context per call (broadcast.go).
-	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(broadcastFastPath{srv}, skipCheckHeader)
+	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(broadcastFastPath{Server: srv, pre: app.preverifyLane}, skipCheckHeader)
 	if app.stream.hub == nil {
 		return
 	}
