@@ -42,6 +42,12 @@ type AnteOptions struct {
 	// run for lane txs too (orderlane.go).
 	Extra []sdk.AnteDecorator
 
+	// LaneDeliverExtra, if set, replaces Extra for a lane tx in a block:
+	// the gates the message router decides again for every message anyway
+	// (the compliance gate) need not run twice on the node's serial path.
+	// CheckTx and recheck run Extra in full (the mempool's hygiene).
+	LaneDeliverExtra []sdk.AnteDecorator
+
 	// LaneSigs, if set, lets a lane tx whose signature CheckTx verified
 	// skip the second verification when it is delivered (orderlane.go).
 	LaneSigs *LaneSigCache
@@ -132,17 +138,24 @@ func NewAnteHandler(o AnteOptions) (sdk.AnteHandler, error) {
 	// not verify the signature again, the gates recheck what a block can
 	// change (licences, freezes), and the nonce of a delivered lane tx
 	// refuses it.
-	lane := sdk.ChainAnteDecorators(slices.Concat(
-		[]sdk.AnteDecorator{
-			ante.NewSetUpContextDecorator(),
-			laneAuthDecorator{nonces: o.AccountKeeper, sigs: o.LaneSigs},
-		},
-		o.Extra,
-	)...)
+	laneChain := func(extra []sdk.AnteDecorator) sdk.AnteHandler {
+		return sdk.ChainAnteDecorators(slices.Concat(
+			[]sdk.AnteDecorator{
+				ante.NewSetUpContextDecorator(),
+				laneAuthDecorator{nonces: o.AccountKeeper, sigs: o.LaneSigs},
+			},
+			extra,
+		)...)
+	}
+	lane, laneDeliver := laneChain(o.Extra), laneChain(o.Extra)
+	if o.LaneDeliverExtra != nil {
+		laneDeliver = laneChain(o.LaneDeliverExtra)
+	}
 	return func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
 		if _, ok := tx.(*laneTx); ok {
 			if !simulate && !ctx.IsCheckTx() {
 				o.DecodedTxs.forgetBytes(ctx.TxBytes())
+				return laneDeliver(ctx, tx, simulate)
 			}
 			return lane(ctx, tx, simulate)
 		}

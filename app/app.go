@@ -176,6 +176,9 @@ func New(
 			// the compliance gate: licence roles and freezes (see ante.go).
 			gate,
 		},
+		// A lane tx in a block: the message router runs the gate
+		// (router.go), as for every message.
+		LaneDeliverExtra: []sdk.AnteDecorator{NewOrderGasDecorator(app.ExchangeKeeper)},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ante handler: %w", err)
