@@ -48,8 +48,9 @@ type AnteOptions struct {
 	// CheckTx and recheck run Extra in full (the mempool's hygiene).
 	LaneDeliverExtra []sdk.AnteDecorator
 
-	// LaneSigs, if set, lets a lane tx whose signature CheckTx verified
-	// skip the second verification when it is delivered (orderlane.go).
+	// LaneSigs, if set, lets a lane tx whose signature this node verified
+	// (the broadcast worker or CheckTx) skip verifying it again in CheckTx
+	// and in its block (orderlane.go).
 	LaneSigs *LaneSigCache
 }
 

@@ -28,8 +28,10 @@ import (
 // increment and its account write. What every order needs stays, in the
 // same code as for a MsgPlaceOrder in an SDK tx:
 //
-//   - the owner's secp256k1 signature (verified once per node: CheckTx
-//     remembers it for delivery, as SigCache does for SDK txs). It is
+//   - the owner's secp256k1 signature, verified once per node: by the
+//     broadcast worker that receives the tx, outside the ABCI lock
+//     (preverify), else by CheckTx, else in the block (a tx this node
+//     never saw), remembered in LaneSigCache in between. It is
 //     verified by libsecp256k1 (cgo, go-ethereum's binding, already linked
 //     into the node by wasmd's dependencies): 82 against 194 us for the
 //     SDK's pure-Go verification (docs/benchmarks.md, "The order lane"),
@@ -39,8 +41,9 @@ import (
 //     timeout at most ante.DefaultMaxTimeoutDuration after the block time;
 //   - the module gates of every order tx (AnteOptions.Extra: the fixed
 //     order gas and rate limit, the compliance gate's licence roles and
-//     freezes), and the message router's compliance check and the
-//     exchange's Msg server when it runs.
+//     freezes; in a block AnteOptions.LaneDeliverExtra, without the gate),
+//     and the message router's compliance check and the exchange's Msg
+//     server when it runs.
 //
 // A lane tx decodes (laneTxDecoder) to a laneTx, which BaseApp runs like
 // any tx: its CheckTx, recheck, proposal selection, order cap and delivery
@@ -109,11 +112,14 @@ func laneTxDecoder(inner sdk.TxDecoder, cdc codec.Codec) sdk.TxDecoder {
 const laneSigCacheSize = 50_000
 
 // LaneSigCache remembers the lane txs whose signature this node verified
-// in CheckTx, so that delivering them does not verify again. The key is the
+// (preverify on the broadcast worker, or CheckTx), so that CheckTx and
+// delivery do not verify them again. The key is the
 // SHA-256 of the chain id and the whole tx bytes, of which the signature's
 // validity is a pure function (sign doc, key and signature are all in the
 // bytes, plus the chain id): a hit gives the answer verifying would give.
-// A lane tx not seen in CheckTx (another node's proposal) is verified.
+// A lane tx not seen before (another node's proposal) is verified. A
+// delivered tx's entry is taken out; an entry whose tx never reaches a
+// block is evicted by newer ones (at most laneSigCacheSize).
 type LaneSigCache struct{ boundedCache[struct{}] }
 
 // NewLaneSigCache returns an empty cache.

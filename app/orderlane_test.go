@@ -56,6 +56,17 @@ func highS(t *testing.T, bz []byte) []byte {
 	return exchangetypes.EncodeLaneTx(o.OrderBytes, o.TimeoutUnixNano, o.PubKey, sig)
 }
 
+// newLaneChain is a set-up chain and a client signer for its market maker
+// gamma (traders[3]).
+func newLaneChain(t *testing.T) (*detChain, *detAccount, *client.Signer) {
+	c := newDetChain(t, newDetWorld(t))
+	c.setup()
+	mm := c.w.traders[3]
+	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
+	require.NoError(t, err)
+	return c, mm, s
+}
+
 func (c *detChain) checkTx(bz []byte, typ abci.CheckTxType) *abci.ResponseCheckTx {
 	res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: bz, Type: typ})
 	require.NoError(c.t, err)
@@ -68,12 +79,7 @@ func (c *detChain) checkTx(bz []byte, typ abci.CheckTxType) *abci.ResponseCheckT
 // refused in CheckTx while the first waits, on recheck once delivered, and
 // in a later block.
 func TestLaneOrder_PlacedOnceWithoutTheSequence(t *testing.T) {
-	w := newDetWorld(t)
-	c := newDetChain(t, w)
-	c.setup()
-	mm := w.traders[3]
-	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
-	require.NoError(t, err)
+	c, mm, s := newLaneChain(t)
 	ctx := c.queryCtx()
 	accBefore := c.app.AccountKeeper.GetAccount(ctx, mm.addr)
 	balBefore := c.app.BankKeeper.GetAllBalances(ctx, mm.addr)
@@ -215,12 +221,8 @@ func TestLaneOrder_HostileTxsRefusedStateUntouched(t *testing.T) {
 // lane tx that entered the mempool before the freeze is evicted on recheck
 // and refused in its block.
 func TestLaneOrder_FrozenOwnerRefused(t *testing.T) {
-	w := newDetWorld(t)
-	c := newDetChain(t, w)
-	c.setup()
-	mm := w.traders[3]
-	s, err := client.NewSigner(mm.priv, simChainID, mm.num, "")
-	require.NoError(t, err)
+	c, mm, s := newLaneChain(t)
+	w := c.w
 	h := c.app.LastBlockHeight() + 1
 	early, err := s.SignLaneOrder(blockTime(h), laneSpec(902, "before-freeze"))
 	require.NoError(t, err)
@@ -278,14 +280,7 @@ func TestLaneTxsInProposals(t *testing.T) {
 	require.Len(t, prep.Txs, want, "lane orders must count against max_proposal_orders")
 	require.Equal(t, txs[:want], prep.Txs)
 
-	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
-		res, err := c.app.ProcessProposal(&abci.RequestProcessProposal{
-			Txs: txs, Height: h, Time: blockTime(h),
-			NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
-		})
-		require.NoError(t, err, "ProcessProposal must never error")
-		return res.Status
-	}
+	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus { return c.processProposal(h, txs) }
 	require.Equal(t, abci.ResponseProcessProposal_REJECT, process(txs), "a proposal over the cap by lane orders was accepted")
 	good := laneSign(t, key, key.PubKey().Bytes(), simChainID, mm.addr.String(), laneSpec(900, ""), blockTime(h).Add(2*time.Minute))
 	hostile := [][]byte{exchangetypes.LaneTxPrefix, good[:len(good)-3], append(bytes.Clone(good), 1), flipLast(good)}

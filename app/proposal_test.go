@@ -53,18 +53,22 @@ func TestProposalOverTheOrderCap(t *testing.T) {
 	require.Len(t, prep.Txs, want, "the proposal carries more than max_proposal_orders")
 	require.Equal(t, txs[:want], prep.Txs, "the proposal is not the mempool's first txs in order")
 
-	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
-		res, err := c.app.ProcessProposal(&abci.RequestProcessProposal{
-			Txs: txs, Height: h, Time: blockTime(h),
-			NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
-		})
-		require.NoError(t, err, "ProcessProposal must never error")
-		return res.Status
-	}
+	process := func(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus { return c.processProposal(h, txs) }
 	require.Equal(t, abci.ResponseProcessProposal_REJECT, process(txs), "a proposal over the order cap was accepted")
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(prep.Txs))
 	// Undecodable bytes are not the cap's business: left to delivery.
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(append([][]byte{{0xff, 0x01}}, prep.Txs...)))
+}
+
+// processProposal runs ProcessProposal of txs at height h; it must never
+// return an error.
+func (c *detChain) processProposal(h int64, txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
+	res, err := c.app.ProcessProposal(&abci.RequestProcessProposal{
+		Txs: txs, Height: h, Time: blockTime(h),
+		NextValidatorsHash: c.w.valSet.Hash(), ProposerAddress: c.w.valSet.Validators[0].Address,
+	})
+	require.NoError(c.t, err, "ProcessProposal must never error")
+	return res.Status
 }
 
 // TestTxOverTheOrderCapRefusedInCheckTx: a tx carrying more orders than a

@@ -109,15 +109,22 @@ func DecodeLaneTx(bz []byte) (*LaneOrder, error) {
 		rest = rest[l:]
 		return nil
 	}
+	bytesField := func(num protowire.Number, name string) ([]byte, error) {
+		if err := field(num, protowire.BytesType); err != nil {
+			return nil, err
+		}
+		v, l := protowire.ConsumeBytes(rest)
+		if l < 0 {
+			return nil, fmt.Errorf("%w: %s: truncated", ErrLaneTx, name)
+		}
+		rest = rest[l:]
+		return v, nil
+	}
 	var o LaneOrder
-	if err := field(1, protowire.BytesType); err != nil {
+	var err error
+	if o.OrderBytes, err = bytesField(1, "order"); err != nil {
 		return nil, err
 	}
-	v, l := protowire.ConsumeBytes(rest)
-	if l < 0 {
-		return nil, fmt.Errorf("%w: order: truncated", ErrLaneTx)
-	}
-	o.OrderBytes, rest = v, rest[l:]
 	if err := field(2, protowire.VarintType); err != nil {
 		return nil, err
 	}
@@ -126,20 +133,12 @@ func DecodeLaneTx(bz []byte) (*LaneOrder, error) {
 		return nil, fmt.Errorf("%w: timeout: truncated", ErrLaneTx)
 	}
 	o.TimeoutUnixNano, rest = t, rest[l:]
-	if err := field(3, protowire.BytesType); err != nil {
+	if o.PubKey, err = bytesField(3, "pub_key"); err != nil {
 		return nil, err
 	}
-	if o.PubKey, l = protowire.ConsumeBytes(rest); l < 0 {
-		return nil, fmt.Errorf("%w: pub_key: truncated", ErrLaneTx)
-	}
-	rest = rest[l:]
-	if err := field(4, protowire.BytesType); err != nil {
+	if o.Signature, err = bytesField(4, "signature"); err != nil {
 		return nil, err
 	}
-	if o.Signature, l = protowire.ConsumeBytes(rest); l < 0 {
-		return nil, fmt.Errorf("%w: signature: truncated", ErrLaneTx)
-	}
-	rest = rest[l:]
 	switch {
 	case len(rest) != 0:
 		return nil, fmt.Errorf("%w: %d bytes after the signature", ErrLaneTx, len(rest))
