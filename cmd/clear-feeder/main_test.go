@@ -99,6 +99,17 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// pricedPairs returns the pairs the prices table lists with a price.
+func pricedPairs(out string) map[string]bool {
+	priced := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[1] != "-" {
+			priced[f[0]] = true
+		}
+	}
+	return priced
+}
+
 func TestStartServesPricesAndMetrics(t *testing.T) {
 	grpcAddr, metricsAddr := freeAddr(t), freeAddr(t)
 	cfg := strings.NewReplacer(
@@ -126,7 +137,9 @@ func TestStartServesPricesAndMetrics(t *testing.T) {
 	for {
 		var err error
 		out, _, err = run(t.Context(), "prices", "--addr", grpcAddr, "--timeout", "500ms")
-		if err == nil && strings.Contains(out, "ATOM/USD") && strings.Contains(out, "GREEN/USD") {
+		// Both pairs listed with a price: before the first poll of a source
+		// completes, a pair is listed with "-".
+		if err == nil && pricedPairs(out)["ATOM/USD"] && pricedPairs(out)["GREEN/USD"] {
 			break
 		}
 		if time.Now().After(deadline) {
