@@ -252,8 +252,8 @@ func TestLaneOrder_FrozenOwnerRefused(t *testing.T) {
 // TestLaneTxsInProposals: lane orders count against max_proposal_orders as
 // the same orders in SDK txs do — PrepareProposal stops at the cap,
 // ProcessProposal rejects a proposal over it because of lane txs — and
-// hostile lane bytes in a proposal neither make ProcessProposal error nor
-// fail the block that carries them (each is a failed tx).
+// hostile lane bytes make neither PrepareProposal nor ProcessProposal
+// error, nor fail the block that carries them (each is a failed tx).
 func TestLaneTxsInProposals(t *testing.T) {
 	w := newDetWorld(t)
 	c := newDetChain(t, w)
@@ -286,6 +286,18 @@ func TestLaneTxsInProposals(t *testing.T) {
 	hostile := [][]byte{exchangetypes.LaneTxPrefix, good[:len(good)-3], append(bytes.Clone(good), 1), flipLast(good)}
 	withHostile := append(append([][]byte{}, prep.Txs[:len(prep.Txs)-len(hostile)]...), hostile...)
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, process(withHostile))
+
+	// A proposer handed hostile lane bytes (a patched mempool: CometBFT's
+	// holds only txs CheckTx passed) does not error; like any undecodable
+	// tx they are left to delivery (proposal_test.go), where the block
+	// below fails each of them and nothing else.
+	mixed := append(append([][]byte{}, hostile...), txs[:2]...)
+	prepHostile, err := c.app.PrepareProposal(&abci.RequestPrepareProposal{
+		Txs: mixed, MaxTxBytes: 22020096, Height: h, Time: blockTime(h),
+		NextValidatorsHash: w.valSet.Hash(), ProposerAddress: w.valSet.Validators[0].Address,
+	})
+	require.NoError(t, err, "PrepareProposal must never error")
+	require.Len(t, prepHostile.Txs, len(mixed), "the proposal dropped or added txs")
 
 	res, err := c.app.FinalizeBlock(&abci.RequestFinalizeBlock{
 		Txs: withHostile, Height: h, Time: blockTime(h),
