@@ -21,6 +21,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	"github.com/cosmos/cosmos-sdk/x/tx/signing"
+
+	"github.com/clearchain/clearchain/internal/addrcache"
 )
 
 // The SDK keeps its global config (bech32 prefixes) in a registry keyed by
@@ -62,7 +64,9 @@ func newEncodingConfig() (EncodingConfig, error) {
 	ir, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
 		ProtoFiles: proto.HybridResolver,
 		SigningOptions: signing.Options{
-			AddressCodec:          address.Bech32Codec{Bech32Prefix: sdk.GetConfig().GetBech32AccountAddrPrefix()},
+			// Signers are read from bech32 strings many times per tx
+			// (internal/addrcache): each is decoded once.
+			AddressCodec:          addrcache.NewCodec(address.Bech32Codec{Bech32Prefix: sdk.GetConfig().GetBech32AccountAddrPrefix()}),
 			ValidatorAddressCodec: address.Bech32Codec{Bech32Prefix: sdk.GetConfig().GetBech32ValidatorAddrPrefix()},
 		},
 	})

@@ -10,6 +10,7 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/clearchain/clearchain/internal/addrcache"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -132,5 +133,26 @@ func TestTxDecoderUsesTheSignerCodec(t *testing.T) {
 	v2[0].ProtoReflect().Range(func(protoreflect.FieldDescriptor, protoreflect.Value) bool { n++; return true })
 	if n != 1 {
 		t.Fatalf("v2 message has %d fields set, want only the signer (fast path)", n)
+	}
+}
+
+// TestSignersDecodedOnce: the signing context reads signers' bech32
+// strings through the address cache (internal/addrcache), so a tx's
+// signer is decoded once however often it is asked for.
+func TestSignersDecodedOnce(t *testing.T) {
+	enc, err := newEncodingConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac := enc.InterfaceRegistry.SigningContext().AddressCodec()
+	if _, ok := ac.(addrcache.Codec); !ok {
+		t.Fatalf("the signing context decodes addresses with %T, want addrcache.Codec", ac)
+	}
+	owner := sdk.AccAddress(bytes.Repeat([]byte{4}, 20))
+	for range 2 {
+		got, err := ac.StringToBytes(owner.String())
+		if err != nil || !bytes.Equal(got, owner) {
+			t.Fatalf("StringToBytes = %x %v, want %x", got, err, []byte(owner))
+		}
 	}
 }

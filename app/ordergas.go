@@ -10,6 +10,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 
+	"github.com/clearchain/clearchain/internal/addrcache"
 	exchangekeeper "github.com/clearchain/clearchain/x/exchange/keeper"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
@@ -100,7 +101,7 @@ func orderCounts(msgs []sdk.Msg) []ownerOrders {
 			if !ok || n == 0 {
 				continue
 			}
-			owner, err := sdk.AccAddressFromBech32(exchangetypes.OrderMsgOwner(msg))
+			owner, err := addrcache.AccAddressFromBech32(exchangetypes.OrderMsgOwner(msg))
 			if err != nil {
 				continue // ValidateBasic refused it already
 			}

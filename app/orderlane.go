@@ -17,6 +17,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 
+	"github.com/clearchain/clearchain/internal/addrcache"
 	exchangetypes "github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -223,7 +224,7 @@ func (c *LaneSigCache) preverify(chainID string, bz []byte) {
 	if err != nil {
 		return
 	}
-	owner, err := sdk.AccAddressFromBech32(o.Msg.Owner)
+	owner, err := addrcache.AccAddressFromBech32(o.Msg.Owner)
 	if err != nil || laneSigOK(o, owner, chainID) != nil {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/clearchain/clearchain/internal/addrcache"
 	"github.com/clearchain/clearchain/x/exchange/types"
 )
 
@@ -19,7 +20,7 @@ var _ types.MsgServer = msgServer{}
 func NewMsgServerImpl(k Keeper) types.MsgServer { return rateLimitedMsgServer{msgServer{k: k}} }
 
 func signer(s string) (sdk.AccAddress, error) {
-	addr, err := sdk.AccAddressFromBech32(s)
+	addr, err := addrcache.AccAddressFromBech32(s)
 	if err != nil {
 		return nil, errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "%q: %v", s, err)
 	}

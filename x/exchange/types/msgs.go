@@ -6,6 +6,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/clearchain/clearchain/internal/addrcache"
 	"github.com/clearchain/clearchain/matching"
 )
 
@@ -37,7 +38,7 @@ var (
 )
 
 func validAddress(field, s string) error {
-	if _, err := sdk.AccAddressFromBech32(s); err != nil {
+	if _, err := addrcache.AccAddressFromBech32(s); err != nil {
 		return errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "%s %q: %v", field, s, err)
 	}
 	return nil
