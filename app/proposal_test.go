@@ -1,11 +1,16 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
+	protov2 "google.golang.org/protobuf/proto"
 
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/x/authz"
@@ -140,4 +145,106 @@ func TestMaxProposalOrdersParam(t *testing.T) {
 	p.MaxProposalOrders = p.MaxBatchSize
 	require.NoError(t, p.Validate())
 	require.Equal(t, uint64(p.MaxBatchSize), p.ProposalOrderCap())
+}
+
+// selTx is a mempool tx as a TxSelector sees it: messages and a gas limit.
+type selTx struct {
+	msgs []sdk.Msg
+	gas  uint64
+}
+
+func (t selTx) GetMsgs() []sdk.Msg                    { return t.msgs }
+func (t selTx) GetMsgsV2() ([]protov2.Message, error) { return nil, nil }
+func (t selTx) GetGas() uint64                        { return t.gas }
+
+type fixedParams exchangetypes.Params
+
+func (p fixedParams) GetParams(context.Context) exchangetypes.Params {
+	return exchangetypes.Params(p)
+}
+
+// TestOrderCapSelectorSelectsAsTheSDK: under the order cap the selector
+// takes exactly the txs the SDK's default selector takes, and answers stop
+// when it does — for byte limits, gas limits and no gas limit — and with
+// the cap it stops at the cap.
+func TestOrderCapSelectorSelectsAsTheSDK(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(27, 1))
+	place := &exchangetypes.MsgPlaceOrder{}
+	for trial := range 200 {
+		maxBytes := uint64(200 + rng.IntN(20_000))
+		maxGas := uint64(0)
+		if trial%3 != 0 {
+			maxGas = uint64(1_000 + rng.IntN(200_000))
+		}
+		sdkSel := baseapp.NewDefaultTxSelector()
+		ours := newOrderCapSelector(fixedParams{MaxProposalOrders: 1 << 30})
+		for i := range 300 {
+			tx := selTx{gas: uint64(rng.IntN(20_000))}
+			for range rng.IntN(3) {
+				tx.msgs = append(tx.msgs, place)
+			}
+			bz := make([]byte, 1+rng.IntN(400))
+			bz[0] = byte(i)
+			wantStop := sdkSel.SelectTxForProposal(ctx, maxBytes, maxGas, tx, bz)
+			gotStop := ours.SelectTxForProposal(ctx, maxBytes, maxGas, tx, bz)
+			require.Equal(t, wantStop, gotStop, "trial %d tx %d: stop", trial, i)
+			require.Equal(t, sdkSel.SelectedTxs(ctx), ours.SelectedTxs(ctx), "trial %d tx %d: selection", trial, i)
+			if wantStop {
+				break
+			}
+		}
+		ours.Clear()
+		require.Empty(t, ours.SelectedTxs(ctx))
+	}
+
+	capped := newOrderCapSelector(fixedParams{MaxProposalOrders: 5})
+	for i := range 10 {
+		stop := capped.SelectTxForProposal(ctx, 1<<20, 0, selTx{msgs: []sdk.Msg{place, place}}, []byte{byte(i)})
+		if stop {
+			require.Equal(t, 2, i, "the cap of 5 orders: 2 txs of 2 taken, the third does not fit")
+			break
+		}
+	}
+	require.Len(t, capped.SelectedTxs(ctx), 2)
+}
+
+// TestOrderCapSelectorIsLinear: selecting a block's txs allocates a few
+// times for the whole block, not per tx (it copied the whole selection
+// for every tx: ~2 allocations a tx and quadratic copying).
+func TestOrderCapSelectorIsLinear(t *testing.T) {
+	ctx := context.Background()
+	s := newOrderCapSelector(fixedParams{MaxProposalOrders: 10_000})
+	var tx sdk.Tx = selTx{msgs: []sdk.Msg{&exchangetypes.MsgPlaceOrder{}}, gas: 1_000}
+	bz := make([]byte, 200)
+	allocs := testing.AllocsPerRun(5, func() {
+		s.Clear()
+		for range 5_000 {
+			s.SelectTxForProposal(ctx, 1<<30, 1<<40, tx, bz)
+		}
+	})
+	require.Len(t, s.SelectedTxs(ctx), 5_000)
+	require.LessOrEqual(t, allocs, 100.0, "allocations to select 5,000 txs")
+}
+
+// BenchmarkOrderCapSelector: PrepareProposal's selection of a block of n
+// single-order txs.
+func BenchmarkOrderCapSelector(b *testing.B) {
+	ctx := context.Background()
+	var tx sdk.Tx = selTx{msgs: []sdk.Msg{&exchangetypes.MsgPlaceOrder{}}, gas: 1_000}
+	bz := make([]byte, 250)
+	for _, n := range []int{1_300, 5_000} {
+		b.Run(fmt.Sprintf("txs=%d", n), func(b *testing.B) {
+			s := newOrderCapSelector(fixedParams{MaxProposalOrders: 10_000})
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Clear()
+				for range n {
+					s.SelectTxForProposal(ctx, 1<<30, 1<<40, tx, bz)
+				}
+				_ = s.SelectedTxs(ctx)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
+		})
+	}
 }
