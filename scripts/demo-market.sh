@@ -93,6 +93,14 @@ print("    order %s (%s, client id %s): %s at %s ticks, %s of %s lots filled%s" 
     (", reason " + s["reason"].replace("ORDER_REASON_", "")) if s.get("reason", "ORDER_REASON_UNSPECIFIED") != "ORDER_REASON_UNSPECIFIED" else ""))'
 }
 
+log "Alpha bids by the order lane: one order signed by its key alone (no fee, account number or sequence)"
+SEQ_BEFORE=$(q auth account "$ALPHA" | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; a=a.get("value",a); print(a.get("sequence","0"))')
+tx alpha exchange place-lane "$(order 1 BUY 1201 10 ',"client_order_id":"alpha-lane-1"')" --lane-timeout 1m
+q exchange order-status-by-client-id "$ALPHA" alpha-lane-1 | show_status
+SEQ_AFTER=$(q auth account "$ALPHA" | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; a=a.get("value",a); print(a.get("sequence","0"))')
+[[ "$SEQ_BEFORE" == "$SEQ_AFTER" ]] || die "a lane order moved alpha's sequence ($SEQ_BEFORE -> $SEQ_AFTER)"
+info "alpha's sequence is still $SEQ_AFTER: the lane's replay protection is the order's timeout, not the sequence"
+
 log "Order status: Alpha's filled order (by client order id) and its cancelled one (by order id)"
 q exchange order-status-by-client-id "$ALPHA" alpha-1 | show_status
 q exchange order-status "$OID" | show_status

@@ -55,6 +55,10 @@ func (AppModuleBasic) Name() string { return types.ModuleName }
 // autocli adds the generated ones (EnhanceCustomCommand in autocli.go).
 func (AppModuleBasic) GetQueryCmd() *cobra.Command { return cli.GetQueryCmd() }
 
+// GetTxCmd returns the hand-written tx commands (place-lane); autocli adds
+// the generated ones (EnhanceCustomCommand in autocli.go).
+func (AppModuleBasic) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
+
 // RegisterLegacyAminoCodec registers the amino codec.
 func (AppModuleBasic) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	types.RegisterLegacyAminoCodec(cdc)
