@@ -335,6 +335,44 @@ print_book
 info "exchange invariant on node0:"
 exchange_invariant "${FUNDED[@]}" || die "the exchange invariant does not hold"
 
+log "5b. Lane orders cross the network: signed by alpha's key alone, sent to node1, committed by all"
+# broadcast_sync RPC B64: broadcast_tx_sync of a base64 tx; prints "<code> <hash>".
+broadcast_sync() {
+  curl -sf "$1" -H 'Content-Type: application/json' \
+    -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"broadcast_tx_sync\",\"params\":{\"tx\":\"$2\"}}" |
+    python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+if "error" in r:  # e.g. the mempool cache already holds the tx
+    print("refused", "-"); sys.stderr.write(json.dumps(r["error"]) + "\n"); sys.exit(0)
+r = r["result"]; print(r["code"], r["hash"]); sys.stderr.write(r.get("log", "") + "\n")'
+}
+account_seq() { q auth account "$1" | python3 -c 'import json,sys; a=json.load(sys.stdin)["account"]; a=a.get("value",a); print(a.get("sequence","0"))'; }
+SEQ_BEFORE=$(account_seq "$ALPHA")
+LANE_HASHES=()
+for k in 1 2 3; do
+  LANE=$(C tx exchange place-lane "$(order 1 BUY $((1240 + k)) 2 ",\"client_order_id\":\"alpha-lane-$k\"")" --from alpha \
+    --chain-id "$CHAIN_ID" "${KR[@]}" --lane-timeout 2m --generate-only 2>&1) || die "place-lane --generate-only: $LANE"
+  LANE_TXS[k]=$LANE
+  read -r code hash < <(broadcast_sync "${NODE_RPC[1]}" "$LANE" 2>/dev/null) || die "node1 did not answer broadcast_tx_sync"
+  [[ "$code" == 0 ]] || die "node1 refused lane order $k in CheckTx (code $code)"
+  LANE_HASHES+=("$hash")
+done
+for hash in "${LANE_HASHES[@]}"; do
+  read -r code h < <(wait_tx "${NODE_RPC[0]}" "$hash") || die "lane tx $hash sent to node1 was not committed (node0 does not know it)"
+  [[ "$code" == 0 ]] || die "lane tx $hash failed in block $h with code $code"
+done
+info "3 lane orders sent to node1, all committed by height $h (node0 serves them)"
+for k in 1 2 3; do
+  st=$(q exchange order-status-by-client-id "$ALPHA" "alpha-lane-$k" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])')
+  [[ "$st" == ORDER_STATE_OPEN ]] || die "lane order alpha-lane-$k is $st, want ORDER_STATE_OPEN"
+done
+[[ "$(account_seq "$ALPHA")" == "$SEQ_BEFORE" ]] || die "lane orders moved alpha's sequence"
+read -r code hash < <(broadcast_sync "${NODE_RPC[2]}" "${LANE_TXS[1]}" 2>/tmp/lane-replay.$$) || die "node2 did not answer broadcast_tx_sync"
+[[ "$code" != 0 ]] || die "node2 accepted a replay of a committed lane order"
+info "the orders rest on the book; alpha's sequence is still $SEQ_BEFORE; a replay sent to node2 is refused: $(head -c 160 /tmp/lane-replay.$$)"
+rm -f /tmp/lane-replay.$$
+
 log "6. SIGKILL node3 while orders flow to node0; the other three keep committing"
 hs=("$(tx_async gamma exchange place "$(order 1 BUY 1235 10 ',"client_order_id":"in-flight"')")") || exit 1
 hs+=("$(tx_async alpha exchange place "$(order 1 BUY 1260 3)")") || exit 1
@@ -353,6 +391,15 @@ TXHASH=$("$CLEARD" tx bank send node0 "$DEST" 4242uclear --home "${HOME_[0]}" --
 read -r CODE TXH < <(wait_tx "${NODE_RPC[0]}" "$TXHASH") || die "tx $TXHASH was not committed without node3"
 [[ "$CODE" == 0 ]] || die "tx $TXHASH failed with code $CODE"
 info "transfer $TXHASH (4242uclear node0 -> node3) committed at height $TXH by 3 of 4 validators"
+# A lane order while node3 is down: node3 never sees it in CheckTx, so it
+# verifies the order's signature in the block when it catches up.
+LANE=$(C tx exchange place-lane "$(order 1 BUY 1239 3 ',"client_order_id":"alpha-lane-down"')" --from alpha \
+  --chain-id "$CHAIN_ID" "${KR[@]}" --lane-timeout 2m --generate-only 2>&1) || die "place-lane --generate-only: $LANE"
+read -r code LANE_DOWN < <(broadcast_sync "${NODE_RPC[0]}" "$LANE" 2>/dev/null) || die "node0 did not answer broadcast_tx_sync"
+[[ "$code" == 0 ]] || die "node0 refused the lane order in CheckTx (code $code)"
+read -r code h < <(wait_tx "${NODE_RPC[0]}" "$LANE_DOWN") || die "lane tx $LANE_DOWN was not committed without node3"
+[[ "$code" == 0 ]] || die "lane tx $LANE_DOWN failed in block $h with code $code"
+info "lane order $LANE_DOWN committed at height $h by 3 of 4 validators"
 info "$(( $(trade_count) - NT )) more trades while node3 was down; the book on node0:"
 print_book
 wait_all $((HK + 10)) 60 0 1 2
@@ -373,6 +420,9 @@ BAL0=$("$CLEARD" query bank balance "$DEST" uclear --home "${HOME_[0]}" --node "
 [[ "$BAL" == "$BAL0" ]] || die "node3 reports balance $BAL, node0 $BAL0"
 curl -sf --max-time 3 "${NODE_RPC[3]}/tx?hash=0x$TXHASH" >/dev/null || die "node3 does not know tx $TXHASH"
 info "node3 serves the transfer made while it was down; node3's balance ${BAL}uclear on node3 and node0"
+read -r code h < <(wait_tx "${NODE_RPC[3]}" "$LANE_DOWN") || die "node3 does not know lane tx $LANE_DOWN"
+[[ "$code" == 0 ]] || die "node3 reports lane tx $LANE_DOWN failed (code $code)"
+info "node3 replayed the lane order made while it was down (verified in its block at height $h)"
 info "node3's rebuilt book and exchange state against node0's:"
 book_equal 3 0
 
