@@ -148,16 +148,12 @@ func (s *Signer) SignLaneOrder(now time.Time, spec exchangetypes.OrderSpec) ([]b
 	if len(pub) != exchangetypes.LanePubKeyLen {
 		return nil, fmt.Errorf("lane order: the signer's key is a %s, the lane takes secp256k1 keys", s.key.Type())
 	}
-	order, err := (&exchangetypes.MsgPlaceOrder{Owner: s.owner, Order: spec}).Marshal()
-	if err != nil {
-		return nil, err
-	}
 	timeout := uint64(s.nextTimeout(now).UnixNano())
-	sig, err := s.key.Sign(exchangetypes.LaneSignDoc(s.chainID, timeout, order))
-	if err != nil {
-		return nil, err
-	}
-	return exchangetypes.EncodeLaneTx(order, timeout, pub, sig), nil
+	return exchangetypes.SignLaneTx(s.chainID, &exchangetypes.MsgPlaceOrder{Owner: s.owner, Order: spec}, timeout,
+		func(doc []byte) ([]byte, []byte, error) {
+			sig, err := s.key.Sign(doc)
+			return sig, pub, err
+		})
 }
 
 // DefaultGasLimit is the gas limit of a tx that is not only exchange

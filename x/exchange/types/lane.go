@@ -85,6 +85,27 @@ func EncodeLaneTx(orderBytes []byte, timeoutUnixNano uint64, pubKey, signature [
 	return protowire.AppendBytes(bz, signature)
 }
 
+// SignLaneTx returns the lane tx of msg on chainID, valid until
+// timeoutUnixNano: sign signs the sign doc it is handed and returns the
+// signature (r ‖ s) and the signer's compressed secp256k1 public key.
+// The Go client (client.Signer) and the CLI (tx exchange place-lane) sign
+// with it.
+func SignLaneTx(chainID string, msg *MsgPlaceOrder, timeoutUnixNano uint64, sign func(doc []byte) (sig, pubKey []byte, err error)) ([]byte, error) {
+	order, err := msg.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	sig, pub, err := sign(LaneSignDoc(chainID, timeoutUnixNano, order))
+	if err != nil {
+		return nil, err
+	}
+	if len(pub) != LanePubKeyLen || len(sig) != LaneSignatureLen {
+		return nil, fmt.Errorf("%w: a %d-byte key and %d-byte signature, want a compressed secp256k1 key (%d) and r||s (%d)",
+			ErrLaneTx, len(pub), len(sig), LanePubKeyLen, LaneSignatureLen)
+	}
+	return EncodeLaneTx(order, timeoutUnixNano, pub, sig), nil
+}
+
 // ErrLaneTx is the decode error of a malformed lane tx.
 var ErrLaneTx = errors.New("lane tx")
 

@@ -122,19 +122,19 @@ func SignLaneOrder(clientCtx client.Context, orderJSON string, timeout time.Time
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	order, err := msg.Marshal()
+	bz, err := types.SignLaneTx(clientCtx.ChainID, msg, uint64(timeout.UnixNano()), func(doc []byte) ([]byte, []byte, error) {
+		sig, pub, err := clientCtx.Keyring.Sign(clientCtx.FromName, doc, signingtypes.SignMode_SIGN_MODE_DIRECT)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(pub.Bytes()) != types.LanePubKeyLen || len(sig) != types.LaneSignatureLen {
+			return nil, nil, fmt.Errorf("key %q is a %s key: the lane takes secp256k1 keys", clientCtx.FromName, pub.Type())
+		}
+		return sig, pub.Bytes(), nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	ts := uint64(timeout.UnixNano())
-	sig, pub, err := clientCtx.Keyring.Sign(clientCtx.FromName, types.LaneSignDoc(clientCtx.ChainID, ts, order), signingtypes.SignMode_SIGN_MODE_DIRECT)
-	if err != nil {
-		return nil, err
-	}
-	if len(pub.Bytes()) != types.LanePubKeyLen || len(sig) != types.LaneSignatureLen {
-		return nil, fmt.Errorf("key %q is a %s key: the lane takes secp256k1 keys", clientCtx.FromName, pub.Type())
-	}
-	bz := types.EncodeLaneTx(order, ts, pub.Bytes(), sig)
 	if _, err := types.DecodeLaneTx(bz); err != nil {
 		return nil, err
 	}
