@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protowire"
 	protov2 "google.golang.org/protobuf/proto"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -246,5 +248,57 @@ func BenchmarkOrderCapSelector(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 		})
+	}
+}
+
+// TestOrderCapSelectorHostileTxs: what a proposer's mempool or a governance
+// proposal can hand PrepareProposal's selector — undecodable txs (no
+// decoded tx), empty and oversized bytes, a tx over the gas limit, a tx of
+// more orders than the cap, nested authz MsgExec deeper than the counter
+// opens, the smallest cap governance can set (1) — never panics, never
+// selects what does not fit, and leaves the block valid for the cap.
+func TestOrderCapSelectorHostileTxs(t *testing.T) {
+	ctx := context.Background()
+	place := &exchangetypes.MsgPlaceOrder{}
+	deep := sdk.Msg(place)
+	for range maxExecDepth + 2 {
+		exec := authz.NewMsgExec(sdk.AccAddress(make([]byte, 20)), []sdk.Msg{deep})
+		deep = &exec
+	}
+	hostile := []struct {
+		tx sdk.Tx
+		bz []byte
+	}{
+		{nil, nil},                 // undecodable, empty
+		{nil, make([]byte, 5_000)}, // undecodable, over the byte limit
+		{selTx{gas: 1 << 62, msgs: []sdk.Msg{place}}, []byte{1}}, // over the gas limit
+		{selTx{msgs: []sdk.Msg{place, place, place}}, []byte{2}}, // more orders than the cap
+		{selTx{msgs: []sdk.Msg{deep}}, []byte{3}},                // nested deeper than counted
+		{selTx{msgs: []sdk.Msg{place}}, []byte{4}},               // fits
+		{selTx{msgs: []sdk.Msg{place}}, []byte{5}},               // over the cap of 1
+	}
+	for _, cap := range []uint32{1, 2} {
+		s := newOrderCapSelector(fixedParams{MaxProposalOrders: cap})
+		var orders uint64
+		require.NotPanics(t, func() {
+			for _, h := range hostile {
+				if s.SelectTxForProposal(ctx, 4_096, 1_000_000, h.tx, h.bz) {
+					break
+				}
+			}
+		})
+		var size int
+		for _, bz := range s.SelectedTxs(ctx) {
+			size += 1 + protowire.SizeBytes(len(bz))
+			for _, h := range hostile {
+				if bytes.Equal(h.bz, bz) && h.tx != nil {
+					orders += ordersIn(h.tx.GetMsgs())
+				}
+			}
+		}
+		require.LessOrEqual(t, size, 4_096, "cap %d: selected bytes", cap)
+		require.LessOrEqual(t, orders, uint64(cap), "cap %d: selected orders", cap)
+		require.NotContains(t, s.SelectedTxs(ctx), hostile[1].bz, "cap %d: an oversized tx was selected", cap)
+		require.NotContains(t, s.SelectedTxs(ctx), hostile[2].bz, "cap %d: a tx over the gas limit was selected", cap)
 	}
 }
